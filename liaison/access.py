@@ -1,0 +1,250 @@
+"""The one place that decides who sees what and who may do what.
+
+Visibility (rows): an institution sees a record it is a party to (author, recipient,
+cc, owner, assignee), one explicitly shared with it (django-guardian object
+permission on the institution's group), or, for office staff, every linkage record of
+their region (the city office: the whole city). Everything else is invisible and
+answers 404, exactly like a missing id.
+
+Actions (verbs): a visible record whose action the user's role or institution does
+not allow answers 403.
+
+Other apps register their models with `register_visibility` and their verbs with
+`register_action`, so pages, API, exports, PDFs and notifications all ask here.
+"""
+
+from collections.abc import Callable
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .models import (
+    Delivery,
+    Inspection,
+    Institution,
+    LedgerEntry,
+    Letter,
+    LetterGroupObjectPermission,
+    Notification,
+    Region,
+    User,
+)
+
+Role = User.Role
+
+# Roles that may act for their institution (write); auditors and administrators only read.
+ACTING_ROLES = {Role.OFFICE, Role.STAFF, Role.HEAD, Role.LEGAL}
+
+
+def institution_of(user) -> Institution | None:
+    if not user.is_authenticated:
+        return None
+    return user.institution
+
+
+def is_office(user) -> bool:
+    inst = institution_of(user)
+    return bool(inst and user.role == Role.OFFICE and inst.kind == Institution.Kind.OFFICE)
+
+
+def office_region_ids(user) -> list[int]:
+    """Regions whose linkage records this office user oversees (city office: all of them)."""
+    cached = getattr(user, "_office_region_ids", None)
+    if cached is not None:
+        return cached
+    ids: list[int] = []
+    if is_office(user):
+        inst = user.institution
+        if inst.level == Institution.Level.CITY:
+            ids = list(Region.objects.filter(Q(pk=inst.region_id) | Q(parent_id=inst.region_id)).values_list("pk", flat=True))
+        else:
+            ids = [inst.region_id]
+    user._office_region_ids = ids
+    return ids
+
+
+def institution_group(institution: Institution) -> Group:
+    """The guardian group that stands for an institution in object sharing."""
+    group, _ = Group.objects.get_or_create(name=f"institution:{institution.uuid}")
+    return group
+
+
+def shared_ids(model, institution: Institution, through) -> QuerySet:
+    return through.objects.filter(
+        group__name=f"institution:{institution.uuid}", permission__codename=f"view_{model._meta.model_name}"
+    ).values("content_object_id")
+
+
+# ----------------------------------------------------------------------------- visibility rules
+
+
+def _letters(qs, user, inst):
+    q = Q(issuer=inst)
+    q |= Q(status=Letter.Status.ISSUED, pk__in=Delivery.objects.filter(recipient=inst).values("letter_id"))
+    q |= Q(status=Letter.Status.ISSUED, pk__in=shared_ids(Letter, inst, LetterGroupObjectPermission))
+    regions = office_region_ids(user)
+    if regions:
+        q |= Q(status=Letter.Status.ISSUED, issuer__region_id__in=regions)
+    return qs.filter(q)
+
+
+def _ledger(qs, user, inst):
+    q = Q(owner=inst) | Q(owner__parent=inst)
+    regions = office_region_ids(user)
+    if regions:
+        q |= Q(owner__region_id__in=regions)
+    return qs.filter(q)
+
+
+def _inspections(qs, user, inst):
+    q = Q(institution=inst)
+    regions = office_region_ids(user)
+    if regions:
+        q |= Q(institution__region_id__in=regions)
+    return qs.filter(q)
+
+
+def _institutions(qs, user, inst):
+    # The directory of institutions is public within the portal: addressees are chosen from it.
+    return qs
+
+
+def _notifications(qs, user, inst):
+    return qs.filter(user=user)
+
+
+VISIBILITY: dict[type, Callable] = {
+    Letter: _letters,
+    LedgerEntry: _ledger,
+    Inspection: _inspections,
+    Institution: _institutions,
+    Notification: _notifications,
+}
+
+
+def register_visibility(model, rule: Callable) -> None:
+    VISIBILITY[model] = rule
+
+
+def visible(qs: QuerySet, user) -> QuerySet:
+    """Rows of `qs` the user may see; none for anonymous users or users without an institution."""
+    rule = VISIBILITY.get(qs.model)
+    if rule is None:
+        raise LookupError(f"no visibility rule for {qs.model.__name__}")
+    inst = institution_of(user)
+    if inst is None:
+        if qs.model is Notification and user.is_authenticated:
+            return rule(qs, user, None)
+        return qs.none()
+    return rule(qs, user, inst)
+
+
+def get_visible_or_404(model_or_qs, user, **lookup):
+    qs = model_or_qs if isinstance(model_or_qs, QuerySet) else model_or_qs._default_manager.all()
+    try:
+        return visible(qs, user).get(**lookup)
+    except (qs.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    except Exception as exc:  # a malformed UUID raises ValidationError
+        from django.core.exceptions import ValidationError
+
+        if isinstance(exc, ValidationError):
+            raise Http404 from None
+        raise
+
+
+# ----------------------------------------------------------------------------- actions
+
+
+def _acting(user) -> bool:
+    return user.is_authenticated and user.institution_id is not None and user.role in ACTING_ROLES
+
+
+def _letter_author(user, letter: Letter) -> bool:
+    return _acting(user) and letter.issuer_id == user.institution_id
+
+
+def _letter_issue(user, letter: Letter) -> bool:
+    return user.role == Role.HEAD and letter.issuer_id == user.institution_id
+
+
+def _delivery_sign(user, delivery: Delivery) -> bool:
+    return _acting(user) and delivery.recipient_id == user.institution_id
+
+
+def _ledger_complete(user, entry: LedgerEntry) -> bool:
+    return _acting(user) and entry.owner_id == user.institution_id
+
+
+def _ledger_waive(user, entry: LedgerEntry) -> bool:
+    return is_office(user) and entry.owner.region_id in office_region_ids(user)
+
+
+def _inspection_create(user, obj=None) -> bool:
+    return user.is_authenticated and user.institution_id is not None and user.role in (Role.AUDITOR, Role.OFFICE)
+
+
+def _letter_create(user, obj=None) -> bool:
+    return _acting(user)
+
+
+ACTIONS: dict[str, Callable] = {
+    "letter.create": _letter_create,
+    "letter.edit": _letter_author,
+    "letter.submit": _letter_author,
+    "letter.share": _letter_author,
+    "letter.issue": _letter_issue,
+    "letter.return": _letter_issue,
+    "delivery.sign": _delivery_sign,
+    "delivery.read": _delivery_sign,
+    "ledger.complete": _ledger_complete,
+    "ledger.waive": _ledger_waive,
+    "inspection.create": _inspection_create,
+}
+
+
+def register_action(name: str, rule: Callable) -> None:
+    ACTIONS[name] = rule
+
+
+def can(user, action: str, obj=None) -> bool:
+    return bool(user.is_authenticated and ACTIONS[action](user, obj))
+
+
+def require(user, action: str, obj=None) -> None:
+    """Raise PermissionDenied (403) when the user's role or institution may not do this."""
+    if not can(user, action, obj):
+        raise PermissionDenied(action)
+
+
+def share(obj, institution: Institution) -> None:
+    from guardian.shortcuts import assign_perm
+
+    assign_perm(f"view_{obj._meta.model_name}", institution_group(institution), obj)
+
+
+def unshare(obj, institution: Institution) -> None:
+    from guardian.shortcuts import remove_perm
+
+    remove_perm(f"view_{obj._meta.model_name}", institution_group(institution), obj)
+
+
+def institution_users(institution: Institution, roles=None):
+    qs = User.objects.filter(institution=institution, is_active=True)
+    if roles:
+        qs = qs.filter(role__in=roles)
+    return qs
+
+
+def office_users_for(institution: Institution):
+    """Office staff who oversee this institution's region: its region's office and the city office."""
+    region = institution.region
+    region_ids = [region.pk] + ([region.parent_id] if region.parent_id else [])
+    return User.objects.filter(
+        is_active=True,
+        role=Role.OFFICE,
+        institution__kind=Institution.Kind.OFFICE,
+        institution__region_id__in=region_ids,
+    ).filter(Q(institution__region_id=region.pk) | Q(institution__level=Institution.Level.CITY))

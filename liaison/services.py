@@ -1,0 +1,663 @@
+"""Writes for the shared domain. Every state change is atomic and audited in the same transaction."""
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import access
+from .calendar import compute_deadline
+from .errors import Conflict
+from .models import (
+    Attachment,
+    AuditEntry,
+    Delivery,
+    DocumentCounter,
+    HolidayOverride,
+    Inspection,
+    Institution,
+    LedgerEntry,
+    Letter,
+    Notification,
+    User,
+)
+
+# ----------------------------------------------------------------------------- audit
+
+
+def audit(*, actor, action: str, target=None, before: dict | None = None, after: dict | None = None) -> AuditEntry:
+    """Write one audit entry. Call inside the transaction that makes the change."""
+    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEntry.objects.create(
+        actor=actor_obj,
+        actor_name=(actor_obj.get_username() if actor_obj else "system"),
+        institution_id=getattr(actor_obj, "institution_id", None),
+        action=action,
+        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        target_id=getattr(target, "pk", None),
+        target_repr=str(target)[:200] if target is not None else "",
+        before=_jsonable(before or {}),
+        after=_jsonable(after or {}),
+    )
+
+
+def _jsonable(data: dict) -> dict:
+    out = {}
+    for key, value in data.items():
+        if isinstance(value, (dt.date, dt.datetime)):
+            value = value.isoformat()
+        elif hasattr(value, "pk"):
+            value = str(value)
+        out[key] = value
+    return out
+
+
+# ----------------------------------------------------------------------------- notifications
+
+
+def notify(*, users: Iterable[User], kind: str, title: str, key: str, body: str = "", url: str = "") -> int:
+    """Create one notification per user and key (a second call with the same key adds nothing)."""
+    created = []
+    for user in users:
+        if Notification.objects.filter(user=user, key=key).exists():
+            continue
+        try:
+            with transaction.atomic():
+                created.append(
+                    Notification.objects.create(user=user, kind=kind, title=title, body=body, url=url, key=key)
+                )
+        except IntegrityError:
+            continue
+    ids = [n.pk for n in created if n.user.email]
+    if ids:
+        from .tasks import send_notification_emails
+
+        transaction.on_commit(lambda: send_notification_emails.delay(ids))
+    return len(created)
+
+
+def notify_institution(*, institution: Institution, roles=None, **kwargs) -> int:
+    return notify(users=list(access.institution_users(institution, roles)), **kwargs)
+
+
+def notification_mark_read(*, notification: Notification, by) -> None:
+    if notification.user_id != by.pk:
+        raise access.PermissionDenied("notification.read")
+    if notification.read_at is None:
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+
+
+# ----------------------------------------------------------------------------- letters
+
+
+def _require_addressees(addressees: list[Institution], cc: list[Institution]) -> None:
+    if not addressees:
+        raise ValidationError({"addressees": [_("请至少选择一个主送机关。")]})
+    overlap = {i.pk for i in addressees} & {i.pk for i in cc}
+    if overlap:
+        raise ValidationError({"cc": [_("同一机关不能既是主送又是抄送。")]})
+
+
+def _set_deliveries(letter: Letter, addressees: list[Institution], cc: list[Institution]) -> None:
+    letter.deliveries.all().delete()
+    rows = [Delivery(letter=letter, recipient=inst, kind=Delivery.Kind.TO, position=i) for i, inst in enumerate(addressees)]
+    rows += [
+        Delivery(letter=letter, recipient=inst, kind=Delivery.Kind.CC, position=len(addressees) + i)
+        for i, inst in enumerate(cc)
+    ]
+    Delivery.objects.bulk_create(rows)
+
+
+def _clean_text(value: str, field: str, *, max_length: int, required: bool = True) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationError({field: [_("此项为必填项。")]})
+    if len(value) > max_length:
+        raise ValidationError({field: [_("不能超过 %(n)d 个字符。") % {"n": max_length}]})
+    return value
+
+
+@transaction.atomic
+def letter_create(
+    *,
+    by: User,
+    title: str,
+    body: str,
+    addressees: list[Institution],
+    cc: list[Institution] = (),
+    series: str = Letter.Series.HAN,
+    signatory: str = "",
+    urgency: str = "",
+    source=None,
+) -> Letter:
+    access.require(by, "letter.create")
+    cc = list(cc)
+    _require_addressees(list(addressees), cc)
+    if series not in Letter.Series.values:
+        raise ValidationError({"series": [_("无效的文种。")]})
+    letter = Letter.objects.create(
+        issuer=by.institution,
+        series=series,
+        title=_clean_text(title, "title", max_length=200),
+        body=_clean_text(body, "body", max_length=50000),
+        signatory=_clean_text(signatory, "signatory", max_length=100, required=False),
+        urgency=urgency,
+        created_by=by,
+        source_type=ContentType.objects.get_for_model(source) if source is not None else None,
+        source_id=getattr(source, "pk", None),
+    )
+    _set_deliveries(letter, list(addressees), cc)
+    audit(actor=by, action="letter.create", target=letter, after={"title": letter.title, "status": letter.status})
+    return letter
+
+
+@transaction.atomic
+def letter_update(
+    *, letter: Letter, by: User, title=None, body=None, addressees=None, cc=None, signatory=None, urgency=None, series=None
+) -> Letter:
+    letter = Letter.objects.select_for_update().get(pk=letter.pk)
+    access.require(by, "letter.edit", letter)
+    if letter.status != Letter.Status.DRAFT:
+        raise Conflict(_("只有草稿可以修改。"))
+    before = {"title": letter.title}
+    if title is not None:
+        letter.title = _clean_text(title, "title", max_length=200)
+    if body is not None:
+        letter.body = _clean_text(body, "body", max_length=50000)
+    if signatory is not None:
+        letter.signatory = _clean_text(signatory, "signatory", max_length=100, required=False)
+    if urgency is not None:
+        letter.urgency = urgency
+    if series is not None:
+        if series not in Letter.Series.values:
+            raise ValidationError({"series": [_("无效的文种。")]})
+        letter.series = series
+    letter.save()
+    if addressees is not None or cc is not None:
+        current_to = addressees if addressees is not None else letter.addressees()
+        current_cc = cc if cc is not None else letter.cc()
+        _require_addressees(list(current_to), list(current_cc))
+        _set_deliveries(letter, list(current_to), list(current_cc))
+    audit(actor=by, action="letter.update", target=letter, before=before, after={"title": letter.title})
+    return letter
+
+
+def _transition(letter: Letter, *, expected: set[str], target: str) -> tuple[Letter, str]:
+    locked = Letter.objects.select_for_update().get(pk=letter.pk)
+    if locked.status not in expected:
+        raise Conflict(_("公文当前状态为“%(s)s”，不能执行此操作。") % {"s": locked.get_status_display()})
+    previous = locked.status
+    locked.status = target
+    return locked, previous
+
+
+@transaction.atomic
+def letter_submit(*, letter: Letter, by: User) -> Letter:
+    access.require(by, "letter.submit", letter)
+    letter, previous = _transition(letter, expected={Letter.Status.DRAFT}, target=Letter.Status.PENDING)
+    letter.submitted_at = timezone.now()
+    letter.save(update_fields=["status", "submitted_at"])
+    audit(actor=by, action="letter.submit", target=letter, before={"status": previous}, after={"status": letter.status})
+    heads = access.institution_users(letter.issuer, roles=[User.Role.HEAD])
+    notify(
+        users=heads,
+        kind="letter.pending",
+        title=_("待签发：%(t)s") % {"t": letter.title},
+        key=f"letter.pending:{letter.uuid}:{letter.submitted_at.timestamp():.0f}",
+        url=f"/letters/{letter.uuid}/",
+    )
+    return letter
+
+
+@transaction.atomic
+def letter_return(*, letter: Letter, by: User, reason: str) -> Letter:
+    access.require(by, "letter.return", letter)
+    reason = _clean_text(reason, "reason", max_length=500)
+    letter, previous = _transition(letter, expected={Letter.Status.PENDING}, target=Letter.Status.DRAFT)
+    letter.save(update_fields=["status"])
+    audit(actor=by, action="letter.return", target=letter, before={"status": previous}, after={"status": letter.status, "reason": reason})
+    notify(
+        users=[letter.created_by],
+        kind="letter.returned",
+        title=_("退回修改：%(t)s") % {"t": letter.title},
+        body=reason,
+        key=f"letter.returned:{letter.uuid}:{timezone.now().timestamp():.0f}",
+        url=f"/letters/{letter.uuid}/",
+    )
+    return letter
+
+
+def allocate_number(*, issuer: Institution, series: str, year: int) -> int:
+    """Next number for issuer/series/year. Must run inside the issuing transaction so a rollback frees it."""
+    try:
+        with transaction.atomic():
+            counter, _ = DocumentCounter.objects.select_for_update().get_or_create(issuer=issuer, series=series, year=year)
+    except IntegrityError:
+        # Another transaction created the row first; now it exists, so lock it.
+        counter = DocumentCounter.objects.select_for_update().get(issuer=issuer, series=series, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+def format_doc_number(issuer: Institution, series: str, year: int, number: int) -> str:
+    return f"{issuer.code}{Letter.SERIES_MARK[series]}〔{year}〕{number}号"
+
+
+@transaction.atomic
+def letter_issue(*, letter: Letter, by: User, issued_on: dt.date | None = None) -> Letter:
+    """Head sign-off: number the letter, deliver it to every addressee and cc, and render its PDF."""
+    access.require(by, "letter.issue", letter)
+    letter, previous = _transition(letter, expected={Letter.Status.PENDING}, target=Letter.Status.ISSUED)
+    today = timezone.localdate()
+    issued_on = issued_on or today
+    if issued_on > today:
+        raise ValidationError({"issued_on": [_("成文日期不能晚于今天。")]})
+    letter.year = issued_on.year
+    letter.number = allocate_number(issuer=letter.issuer, series=letter.series, year=letter.year)
+    letter.doc_number = format_doc_number(letter.issuer, letter.series, letter.year, letter.number)
+    letter.issued_on = issued_on
+    letter.issued_at = timezone.now()
+    letter.signed_off_by = by
+    letter.save()
+    now = timezone.now()
+    letter.deliveries.update(delivered_at=now)
+    audit(
+        actor=by,
+        action="letter.issue",
+        target=letter,
+        before={"status": previous},
+        after={"status": letter.status, "doc_number": letter.doc_number},
+    )
+    for delivery in letter.deliveries.select_related("recipient"):
+        notify_institution(
+            institution=delivery.recipient,
+            roles=list(access.ACTING_ROLES),
+            kind="letter.received",
+            title=_("收文：%(n)s %(t)s") % {"n": letter.doc_number, "t": letter.title},
+            key=f"letter.received:{delivery.uuid}",
+            url=f"/letters/{letter.uuid}/",
+        )
+    from .tasks import render_letter_pdf
+
+    transaction.on_commit(lambda: render_letter_pdf.delay(letter.pk))
+    return letter
+
+
+def store_letter_pdf(*, letter_id: int, pdf_bytes: bytes) -> bool:
+    """Attach the rendered PDF once; a second render of the same letter changes nothing."""
+    from django.core.files.base import ContentFile
+
+    with transaction.atomic():
+        letter = Letter.objects.select_for_update().filter(pk=letter_id, status=Letter.Status.ISSUED).first()
+        if letter is None or letter.pdf_sha256:
+            return False
+        digest = hashlib.sha256(pdf_bytes).hexdigest()
+        letter.pdf.save(f"{letter.uuid}.pdf", ContentFile(pdf_bytes), save=False)
+        letter.pdf_sha256 = digest
+        letter.save(update_fields=["pdf", "pdf_sha256"])
+        audit(actor=None, action="letter.pdf", target=letter, after={"sha256": digest})
+    return True
+
+
+@transaction.atomic
+def delivery_sign(*, delivery: Delivery, by: User, signed_on: dt.date | None = None) -> Delivery:
+    """签收. The date may be entered for paper delivery; never in the future nor before issue."""
+    access.require(by, "delivery.sign", delivery)
+    delivery = Delivery.objects.select_for_update().select_related("letter").get(pk=delivery.pk)
+    if delivery.signed_on:
+        raise Conflict(_("该公文已于 %(d)s 签收。") % {"d": delivery.signed_on.isoformat()})
+    if delivery.delivered_at is None:
+        raise Conflict(_("公文尚未送达。"))
+    today = timezone.localdate()
+    signed_on = signed_on or today
+    if signed_on > today:
+        raise ValidationError({"signed_on": [_("签收日期不能晚于今天。")]})
+    if delivery.letter.issued_on and signed_on < delivery.letter.issued_on:
+        raise ValidationError({"signed_on": [_("签收日期不能早于成文日期。")]})
+    delivery.signed_on = signed_on
+    delivery.signed_at = timezone.now()
+    delivery.signed_by = by
+    delivery.save(update_fields=["signed_on", "signed_at", "signed_by"])
+    audit(actor=by, action="delivery.sign", target=delivery.letter, after={"recipient": str(delivery.recipient), "signed_on": signed_on})
+    notify_institution(
+        institution=delivery.letter.issuer,
+        roles=list(access.ACTING_ROLES),
+        kind="letter.signed",
+        title=_("%(r)s 已签收 %(n)s") % {"r": delivery.recipient.short_name, "n": delivery.letter.doc_number},
+        key=f"letter.signed:{delivery.uuid}",
+        url=f"/letters/{delivery.letter.uuid}/",
+    )
+    return delivery
+
+
+@transaction.atomic
+def delivery_mark_read(*, delivery: Delivery, by: User) -> Delivery:
+    access.require(by, "delivery.read", delivery)
+    updated = Delivery.objects.filter(pk=delivery.pk, read_at__isnull=True, signed_on__isnull=False).update(
+        read_at=timezone.now(), read_by=by
+    )
+    if updated:
+        audit(actor=by, action="delivery.read", target=delivery.letter, after={"recipient": str(delivery.recipient)})
+    delivery.refresh_from_db()
+    return delivery
+
+
+@transaction.atomic
+def letter_share(*, letter: Letter, institution: Institution, by: User) -> None:
+    access.require(by, "letter.share", letter)
+    if institution.pk == letter.issuer_id:
+        raise ValidationError({"institution": [_("不能共享给本单位。")]})
+    access.share(letter, institution)
+    audit(actor=by, action="letter.share", target=letter, after={"institution": str(institution)})
+
+
+@transaction.atomic
+def letter_unshare(*, letter: Letter, institution: Institution, by: User) -> None:
+    access.require(by, "letter.share", letter)
+    access.unshare(letter, institution)
+    audit(actor=by, action="letter.unshare", target=letter, before={"institution": str(institution)})
+
+
+# ----------------------------------------------------------------------------- uploads
+
+# Sniffed from the content, never trusted from the name.
+ALLOWED_UPLOADS = {
+    "application/pdf": (b"%PDF-",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    # .docx / .xlsx are ZIP containers
+    "application/zip": (b"PK\x03\x04",),
+}
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    for ctype, magics in ALLOWED_UPLOADS.items():
+        if any(head.startswith(m) for m in magics):
+            return ctype
+    return None
+
+
+def sanitize_filename(name: str) -> str:
+    name = unicodedata.normalize("NFC", name or "")
+    # Drop bidi overrides and other format characters that disguise extensions.
+    name = "".join(ch for ch in name if unicodedata.category(ch) != "Cf")
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = _UNSAFE_NAME.sub("_", name).strip(" .")
+    if not name:
+        name = "附件"
+    if len(name) > 120:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[: 120 - len(ext) - 1] + "." + ext) if dot and len(ext) <= 10 else name[:120]
+    return name
+
+
+@transaction.atomic
+def attachment_add(*, letter: Letter, by: User, upload) -> Attachment:
+    letter = Letter.objects.select_for_update().get(pk=letter.pk)
+    access.require(by, "letter.edit", letter)
+    if letter.status != Letter.Status.DRAFT:
+        raise Conflict(_("只有草稿可以添加附件。"))
+    if upload.size > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError({"file": [_("文件过大，最大 %(m)d MB。") % {"m": settings.UPLOAD_MAX_BYTES // 1048576}]})
+    head = upload.read(16)
+    upload.seek(0)
+    ctype = sniff_content_type(head)
+    if ctype is None:
+        raise ValidationError({"file": [_("只接受 PDF、PNG、JPEG、Word/Excel（docx/xlsx）文件。")]})
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    att = Attachment(
+        letter=letter, name=sanitize_filename(upload.name), content_type=ctype, size=upload.size, sha256=digest.hexdigest()
+    )
+    att.file.save("upload", upload, save=False)
+    try:
+        att.save()
+        audit(actor=by, action="attachment.add", target=letter, after={"name": att.name, "sha256": att.sha256})
+    except Exception:
+        att.file.delete(save=False)
+        raise
+    return att
+
+
+# ----------------------------------------------------------------------------- ledger
+
+
+def _source_fields(source) -> dict:
+    if source is None:
+        return {"source_type": None, "source_id": None}
+    return {"source_type": ContentType.objects.get_for_model(source), "source_id": source.pk}
+
+
+@transaction.atomic
+def ledger_open(
+    *,
+    owner: Institution,
+    title: str,
+    start_date: dt.date,
+    period: int,
+    unit: str = LedgerEntry.Unit.DAYS,
+    source=None,
+    start_label: str = "起算",
+    by=None,
+) -> LedgerEntry:
+    """Open (or return the existing) ledger entry for a source record and owner."""
+    if source is not None:
+        existing = LedgerEntry.objects.filter(owner=owner, **_source_fields(source)).exclude(status=LedgerEntry.Status.WAIVED).first()
+        if existing:
+            return existing
+    deadline = compute_deadline(start_date, period, unit, start_label)
+    entry = LedgerEntry.objects.create(
+        owner=owner,
+        title=_clean_text(title, "title", max_length=200),
+        start_date=start_date,
+        period=period,
+        unit=unit,
+        due_date=deadline.due,
+        due_explained=deadline.explain(),
+        **_source_fields(source),
+    )
+    audit(actor=by, action="ledger.open", target=entry, after={"owner": str(owner), "due_date": entry.due_date})
+    return entry
+
+
+def _close(entry: LedgerEntry, *, by, status: str, action: str, evidence: str, done_on: dt.date) -> LedgerEntry:
+    locked = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
+    if locked.is_closed:
+        raise Conflict(_("该事项已%(s)s。") % {"s": locked.get_status_display()})
+    previous = locked.status
+    locked.status = status
+    locked.evidence = evidence
+    locked.done_on = done_on
+    locked.save(update_fields=["status", "evidence", "done_on"])
+    audit(actor=by, action=action, target=locked, before={"status": previous}, after={"status": status, "done_on": done_on})
+    return locked
+
+
+@transaction.atomic
+def ledger_complete(*, entry: LedgerEntry, by: User, evidence: str, done_on: dt.date | None = None) -> LedgerEntry:
+    access.require(by, "ledger.complete", entry)
+    evidence = _clean_text(evidence, "evidence", max_length=5000)
+    today = timezone.localdate()
+    done_on = done_on or today
+    if done_on > today:
+        raise ValidationError({"done_on": [_("办结日期不能晚于今天。")]})
+    if done_on < entry.start_date:
+        raise ValidationError({"done_on": [_("办结日期不能早于起算日。")]})
+    return _close(entry, by=by, status=LedgerEntry.Status.DONE, action="ledger.complete", evidence=evidence, done_on=done_on)
+
+
+@transaction.atomic
+def ledger_close_for_source(*, source, owner: Institution, evidence: str, done_on: dt.date, by=None) -> int:
+    """Close the open entry of a source record (e.g. the reply arrived). Returns how many closed."""
+    closed = 0
+    for entry in LedgerEntry.objects.filter(owner=owner, **_source_fields(source)).exclude(
+        status__in=[LedgerEntry.Status.DONE, LedgerEntry.Status.WAIVED]
+    ):
+        _close(entry, by=by, status=LedgerEntry.Status.DONE, action="ledger.complete", evidence=evidence, done_on=done_on)
+        closed += 1
+    return closed
+
+
+@transaction.atomic
+def ledger_waive(*, entry: LedgerEntry, by: User, reason: str) -> LedgerEntry:
+    access.require(by, "ledger.waive", entry)
+    reason = _clean_text(reason, "reason", max_length=2000)
+    return _close(
+        entry, by=by, status=LedgerEntry.Status.WAIVED, action="ledger.waive", evidence=reason, done_on=timezone.localdate()
+    )
+
+
+def ledger_sweep(*, today: dt.date | None = None) -> dict:
+    """Daily: remind owners before the due date, mark overdue and escalate once each.
+
+    Each entry is claimed with a conditional UPDATE, so two sweeps running at once (or
+    the same sweep twice) remind and escalate exactly once.
+    """
+    today = today or timezone.localdate()
+    now = timezone.now()
+    remind_until = today + dt.timedelta(days=settings.LEDGER_REMIND_DAYS)
+    reminded = escalated = 0
+    due_soon = LedgerEntry.objects.filter(
+        status=LedgerEntry.Status.OPEN, reminded_at__isnull=True, due_date__gte=today, due_date__lte=remind_until
+    ).values_list("pk", flat=True)
+    for pk in list(due_soon):
+        with transaction.atomic():
+            if not LedgerEntry.objects.filter(pk=pk, reminded_at__isnull=True).update(reminded_at=now):
+                continue
+            entry = LedgerEntry.objects.select_related("owner").get(pk=pk)
+            audit(actor=None, action="ledger.remind", target=entry, after={"due_date": entry.due_date})
+            notify_institution(
+                institution=entry.owner,
+                roles=list(access.ACTING_ROLES),
+                kind="ledger.reminder",
+                title=_("即将到期：%(t)s（%(d)s）") % {"t": entry.title, "d": entry.due_date.isoformat()},
+                body=entry.due_explained,
+                key=f"ledger.reminder:{entry.uuid}",
+                url=f"/ledger/{entry.uuid}/",
+            )
+            reminded += 1
+    overdue = LedgerEntry.objects.filter(
+        status__in=[LedgerEntry.Status.OPEN, LedgerEntry.Status.OVERDUE], escalated_at__isnull=True, due_date__lt=today
+    ).values_list("pk", flat=True)
+    for pk in list(overdue):
+        with transaction.atomic():
+            if not LedgerEntry.objects.filter(pk=pk, escalated_at__isnull=True).exclude(
+                status__in=[LedgerEntry.Status.DONE, LedgerEntry.Status.WAIVED]
+            ).update(escalated_at=now, status=LedgerEntry.Status.OVERDUE):
+                continue
+            entry = LedgerEntry.objects.select_related("owner__parent", "owner__region").get(pk=pk)
+            audit(actor=None, action="ledger.overdue", target=entry, before={"status": "open"}, after={"status": "overdue"})
+            days = (today - entry.due_date).days
+            common = {
+                "kind": "ledger.overdue",
+                "title": _("已逾期 %(n)d 天：%(o)s %(t)s") % {"n": days, "o": entry.owner.short_name, "t": entry.title},
+                "body": entry.due_explained,
+                "key": f"ledger.overdue:{entry.uuid}",
+                "url": f"/ledger/{entry.uuid}/",
+            }
+            recipients = list(access.institution_users(entry.owner, roles=list(access.ACTING_ROLES)))
+            if entry.owner.parent_id:
+                recipients += list(access.institution_users(entry.owner.parent, roles=[User.Role.HEAD, User.Role.LEGAL, User.Role.STAFF]))
+            recipients += list(access.office_users_for(entry.owner))
+            notify(users={u.pk: u for u in recipients}.values(), **common)
+            escalated += 1
+    return {"reminded": reminded, "escalated": escalated}
+
+
+def ledger_recompute_open(*, years: Iterable[int] | None = None, by=None) -> int:
+    """Recompute due dates of open entries after the holiday calendar changed."""
+    qs = LedgerEntry.objects.filter(status__in=[LedgerEntry.Status.OPEN, LedgerEntry.Status.OVERDUE])
+    if years is not None:
+        years = list(years)
+        q = Q()
+        for year in years:
+            # An entry's nominal date can be rolled forward into the next year.
+            q |= Q(due_date__year=year) | Q(due_date__year=year + 1)
+        qs = qs.filter(q)
+    changed = 0
+    today = timezone.localdate()
+    for entry in qs:
+        label = entry.due_explained.split(" ", 1)[0] if entry.due_explained else "起算"
+        deadline = compute_deadline(entry.start_date, entry.period, entry.unit, label)
+        if deadline.due != entry.due_date or deadline.explain() != entry.due_explained:
+            with transaction.atomic():
+                before = entry.due_date
+                entry.due_date = deadline.due
+                entry.due_explained = deadline.explain()
+                fields = ["due_date", "due_explained"]
+                if entry.status == LedgerEntry.Status.OVERDUE and entry.due_date >= today:
+                    entry.status = LedgerEntry.Status.OPEN
+                    entry.escalated_at = None
+                    fields += ["status", "escalated_at"]
+                entry.save(update_fields=fields)
+                audit(actor=by, action="ledger.recompute", target=entry, before={"due_date": before}, after={"due_date": entry.due_date})
+            changed += 1
+    return changed
+
+
+@transaction.atomic
+def holiday_set(*, by, date: dt.date, kind: str, name: str) -> HolidayOverride:
+    if kind not in HolidayOverride.Kind.values:
+        raise ValidationError({"kind": [_("无效的类别。")]})
+    name = _clean_text(name, "name", max_length=40)
+    row, created = HolidayOverride.objects.update_or_create(date=date, defaults={"kind": kind, "name": name})
+    audit(actor=by, action="holiday.set", target=row, after={"date": date, "kind": kind, "name": name})
+    transaction.on_commit(lambda: ledger_recompute_open(years=[date.year], by=by))
+    return row
+
+
+@transaction.atomic
+def holiday_delete(*, by, holiday: HolidayOverride) -> None:
+    year = holiday.date.year
+    audit(actor=by, action="holiday.delete", target=holiday, before={"date": holiday.date, "name": holiday.name})
+    holiday.delete()
+    transaction.on_commit(lambda: ledger_recompute_open(years=[year], by=by))
+
+
+# ----------------------------------------------------------------------------- inspections
+
+
+@transaction.atomic
+def inspection_create(*, by: User, title: str, findings: str = "", entries=None) -> Inspection:
+    """Freeze the ledger entries the inspector can see (or the given subset) with the findings."""
+    access.require(by, "inspection.create")
+    visible = LedgerEntry.objects.visible_to(by)
+    if entries is not None:
+        visible = visible.filter(pk__in=[e.pk for e in entries])
+    snapshot = [
+        {
+            "uuid": str(e.uuid),
+            "owner": e.owner.name,
+            "title": e.title,
+            "start_date": e.start_date.isoformat(),
+            "due_date": e.due_date.isoformat(),
+            "due_explained": e.due_explained,
+            "status": e.status,
+            "status_display": str(e.get_status_display()),
+            "done_on": e.done_on.isoformat() if e.done_on else None,
+            "evidence": e.evidence,
+        }
+        for e in visible.select_related("owner").order_by("due_date", "id")
+    ]
+    inspection = Inspection.objects.create(
+        title=_clean_text(title, "title", max_length=200),
+        findings=_clean_text(findings, "findings", max_length=20000, required=False),
+        institution=by.institution,
+        created_by=by,
+        snapshot=snapshot,
+    )
+    audit(actor=by, action="inspection.create", target=inspection, after={"entries": len(snapshot)})
+    return inspection

@@ -1,0 +1,67 @@
+"""Personas: one demo user per institution kind and role, built from the Liuzhou demo data."""
+
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from liaison.demo import ensure_demo_users
+from liaison.models import Institution, User
+
+PASSWORD = settings.DEMO_PASSWORD
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        ensure_demo_users(PASSWORD)
+
+
+@pytest.fixture
+def world(db):
+    """The demo institutions and users (re-created after a transactional test flushed them)."""
+    if not User.objects.filter(username="office").exists():
+        ensure_demo_users(PASSWORD)
+    return {u.username: u for u in User.objects.select_related("institution__region")}
+
+
+def _persona(username):
+    @pytest.fixture
+    def fixture(world):
+        return world[username]
+
+    return fixture
+
+
+office = _persona("office")
+auditor = _persona("auditor")
+court_clerk = _persona("court_clerk")
+court_head = _persona("court_head")
+proc_staff = _persona("proc_staff")
+proc_head = _persona("proc_head")
+gov_legal = _persona("gov_legal")
+gov_head = _persona("gov_head")
+agency_staff = _persona("agency_staff")
+agency_head = _persona("agency_head")
+outsider_agency = _persona("env_staff")
+county_clerk = _persona("county_clerk")
+county_gov_legal = _persona("county_gov_legal")
+admin_user = _persona("admin")
+
+
+@pytest.fixture
+def inst(world):
+    """Institutions by name."""
+    return {i.name: i for i in Institution.objects.all()}
+
+
+@pytest.fixture
+def api():
+    """An API client factory: api(user) → APIClient logged in as that user."""
+
+    def make(user=None):
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return make
