@@ -49,13 +49,19 @@ def is_office(user) -> bool:
     return bool(inst and user.role == Role.OFFICE and inst.kind == Institution.Kind.OFFICE)
 
 
+def oversees_region(user) -> bool:
+    """Office staff, and the office's auditors (read-only), see their region's linkage records."""
+    inst = institution_of(user)
+    return bool(inst and inst.kind == Institution.Kind.OFFICE and user.role in (Role.OFFICE, Role.AUDITOR))
+
+
 def office_region_ids(user) -> list[int]:
     """Regions whose linkage records this office user oversees (city office: all of them)."""
     cached = getattr(user, "_office_region_ids", None)
     if cached is not None:
         return cached
     ids: list[int] = []
-    if is_office(user):
+    if oversees_region(user):
         inst = user.institution
         if inst.level == Institution.Level.CITY:
             ids = list(Region.objects.filter(Q(pk=inst.region_id) | Q(parent_id=inst.region_id)).values_list("pk", flat=True))
