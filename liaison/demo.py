@@ -58,6 +58,7 @@ DEMO_USERS = [
     ("agency_head", "柳州市城市管理行政执法局", User.Role.HEAD, "罗永强", "局长"),
     ("env_staff", "柳州市生态环境局", User.Role.STAFF, "廖静", "法规科科员"),
     ("county_clerk", "柳州市城中区人民法院", User.Role.STAFF, "吴小军", "行政庭书记员"),
+    ("county_head", "柳州市城中区人民法院", User.Role.HEAD, "韦国平", "副院长"),
     ("county_gov_legal", "柳州市城中区人民政府", User.Role.LEGAL, "潘丽", "司法局法制股股长"),
 ]
 
