@@ -1,0 +1,77 @@
+"""The expected answers of the cross-tenant matrix, written for the test from the SPEC,
+not derived from the application's access code.
+
+VISIBLE[record]      personas whose institution may see the record
+ALLOWED[verb][record] personas who may perform the verb on a record they can see
+"""
+
+PERSONAS = [
+    "court_clerk",
+    "court_head",
+    "proc_staff",
+    "proc_head",
+    "gov_legal",
+    "gov_head",
+    "justice_legal",
+    "agency_staff",
+    "agency_head",
+    "env_staff",
+    "county_clerk",
+    "county_head",
+    "county_gov_legal",
+    "office",
+    "auditor",
+    "admin",
+]
+
+ACTING = {p for p in PERSONAS if p not in ("auditor", "admin")}
+
+COURT = {"court_clerk", "court_head"}
+AGENCY = {"agency_staff", "agency_head"}
+GOV = {"gov_legal", "gov_head"}
+OFFICE = {"office", "auditor"}  # the city office and its auditor oversee the whole city
+
+VISIBLE = {
+    # 市中院 → 市城管局, cc 市政府
+    "letter_issued": COURT | AGENCY | GOV | OFFICE,
+    "letter_signed": COURT | AGENCY | OFFICE,
+    # 市检察院 → 市生态环境局
+    "letter_proc": {"proc_staff", "proc_head", "env_staff"} | OFFICE,
+    # 城中区法院 → 城中区政府
+    "letter_county": {"county_clerk", "county_head", "county_gov_legal"} | OFFICE,
+    # drafts and letters awaiting sign-off stay inside the issuer
+    "letter_draft": COURT,
+    "letter_pending": COURT,
+    # ledger: the owner, its superior (the city government), the office
+    "entry_agency": AGENCY | GOV | OFFICE,
+    "entry_env": {"env_staff"} | GOV | OFFICE,
+    "inspection_office": OFFICE,
+    "notification_agency": {"agency_staff"},
+}
+
+ALLOWED = {
+    "letter.create": {"*": ACTING},
+    "letter.edit": {"letter_draft": COURT},
+    "letter.submit": {"letter_draft": COURT},
+    "letter.share": {"letter_issued": COURT, "letter_signed": COURT, "letter_draft": COURT, "letter_pending": COURT},
+    "letter.issue": {"letter_pending": {"court_head"}},
+    "letter.return": {"letter_pending": {"court_head"}},
+    # each recipient signs for its own copy (主送 and 抄送)
+    "delivery.sign": {"letter_issued": AGENCY | GOV, "letter_signed": AGENCY, "letter_proc": {"env_staff"}},
+    "delivery.read": {"letter_issued": AGENCY | GOV, "letter_signed": AGENCY, "letter_proc": {"env_staff"}},
+    "ledger.complete": {"entry_agency": AGENCY, "entry_env": {"env_staff"}},
+    "ledger.waive": {"entry_agency": {"office"}, "entry_env": {"office"}},
+    "inspection.create": {"*": {"office", "auditor"}},
+    "notification.read": {"notification_agency": {"agency_staff"}},
+}
+
+
+def visible(persona: str, record: str | None) -> bool:
+    return record is None or persona in VISIBLE[record]
+
+
+def allowed(persona: str, verb: str | None, record: str | None) -> bool:
+    if verb is None:
+        return True
+    table = ALLOWED[verb]
+    return persona in table.get(record, table.get("*", set()))

@@ -1,0 +1,119 @@
+"""A small world with one record of each kind per party, every text seeded with a canary.
+
+A canary is `CANARY-<institution code>-<uuid>`; the matrix asserts that no response a
+persona receives contains the canary of a record that persona may not see.
+"""
+
+import io
+import uuid
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from liaison import services
+from liaison.models import Institution, LedgerEntry, Notification
+
+MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def canary(inst: Institution) -> str:
+    return f"CANARY-{inst.code}-{uuid.uuid4().hex[:12]}"
+
+
+def _issued_letter(world, author, head, to, cc=(), *, sign_by=None, attach=False):
+    mark = canary(world[author].institution)
+    letter = services.letter_create(
+        by=world[author],
+        title=f"关于{mark}的函",
+        body=f"正文 {mark}",
+        addressees=[world[u].institution for u in to],
+        cc=[world[u].institution for u in cc],
+        signatory=f"署名{mark}",
+    )
+    if attach:
+        services.attachment_add(
+            letter=letter, by=world[author], upload=SimpleUploadedFile(f"附件{mark}.pdf", MINIMAL_PDF, "application/pdf")
+        )
+    services.letter_submit(letter=letter, by=world[author])
+    services.letter_issue(letter=letter, by=world[head])
+    # Render synchronously: the matrix reads PDFs too.
+    from liaison.pdf import render_letter
+
+    services.store_letter_pdf(letter_id=letter.pk, pdf_bytes=render_letter(letter))
+    letter.refresh_from_db()
+    if sign_by:
+        delivery = letter.deliveries.get(recipient=world[sign_by].institution)
+        services.delivery_sign(delivery=delivery, by=world[sign_by])
+    return letter, mark
+
+
+def build(world) -> dict:
+    """Named records and their canaries: {name: (object, canary)}."""
+    objs = {}
+    objs["letter_issued"] = _issued_letter(
+        world, "court_clerk", "court_head", to=["agency_staff"], cc=["gov_legal"], attach=True
+    )
+    objs["letter_signed"] = _issued_letter(world, "court_clerk", "court_head", to=["agency_staff"], sign_by="agency_staff")
+    objs["letter_proc"] = _issued_letter(world, "proc_staff", "proc_head", to=["env_staff"])
+    objs["letter_county"] = _issued_letter(world, "county_clerk", "county_head", to=["county_gov_legal"])
+
+    mark = canary(world["court_clerk"].institution)
+    draft = services.letter_create(
+        by=world["court_clerk"], title=f"草稿{mark}", body=f"草稿正文{mark}", addressees=[world["agency_staff"].institution]
+    )
+    objs["letter_draft"] = (draft, mark)
+    mark = canary(world["court_clerk"].institution)
+    pending = services.letter_create(
+        by=world["court_clerk"], title=f"待签{mark}", body=f"待签正文{mark}", addressees=[world["agency_staff"].institution]
+    )
+    services.letter_submit(letter=pending, by=world["court_clerk"])
+    objs["letter_pending"] = (pending, mark)
+
+    today = timezone.localdate()
+    for name, owner in (("entry_agency", "agency_staff"), ("entry_env", "env_staff")):
+        mark = canary(world[owner].institution)
+        entry = services.ledger_open(
+            owner=world[owner].institution, title=f"事项{mark}", start_date=today, period=10, unit=LedgerEntry.Unit.DAYS
+        )
+        objs[name] = (entry, mark)
+
+    mark = canary(world["office"].institution)
+    inspection = services.inspection_create(by=world["office"], title=f"检查{mark}", findings=f"发现{mark}")
+    objs["inspection_office"] = (inspection, mark)
+
+    mark = canary(world["agency_staff"].institution)
+    services.notify(users=[world["agency_staff"]], kind="test", title=f"通知{mark}", key=f"matrix:{mark}")
+    objs["notification_agency"] = (Notification.objects.get(key=f"matrix:{mark}"), mark)
+    return objs
+
+
+def text_of(response) -> str:
+    """Everything a response tells: headers and body; PDFs and workbooks opened up."""
+    parts = [f"{k}: {v}" for k, v in response.items()]
+    content = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
+    ctype = response.get("Content-Type", "")
+    if ctype.startswith("application/pdf"):
+        parts.append(_pdf_text(content))
+    elif "spreadsheetml" in ctype:
+        parts.append(_xlsx_text(content))
+    else:
+        parts.append(content.decode("utf-8", "replace"))
+    return "\n".join(parts)
+
+
+def _pdf_text(content: bytes) -> str:
+    import subprocess
+
+    out = subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=False)
+    return out.stdout.decode("utf-8", "replace")
+
+
+def _xlsx_text(content: bytes) -> str:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+    cells = []
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(values_only=True):
+            cells.extend(str(c) for c in row if c is not None)
+    return "\n".join(cells)

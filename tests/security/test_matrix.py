@@ -1,0 +1,228 @@
+"""Cross-tenant matrix (QUALITY.md item 1).
+
+Every URL route (from the resolver) and every API operation (from the OpenAPI schema)
+must have a row in ROUTES below; an unclassified route fails the build. Each row is
+probed as every persona (and anonymously) against every record it targets, and the
+answer is compared with the policy table in policy.py:
+
+- a record the persona may not see answers 404, exactly like a missing id;
+- a visible record whose verb the persona may not perform answers 403;
+- an allowed request answers neither (and never 5xx);
+- no response carries the canary of a record the persona may not see (bodies, headers,
+  PDFs, workbooks);
+- a denied write changes nothing (no audit entry is written).
+
+Other apps add their rows to ROUTES (and their records to scenario.py / policy.py).
+"""
+
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from liaison.models import AuditEntry
+
+from . import policy, scenario
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass
+class Row:
+    """How to probe one route.
+
+    targets: scenario records the route's URL points at (None: a route without a record).
+    verb: policy verb for unsafe methods (None: read-only route).
+    kwargs: builds the URL kwargs (and API path params) from a target record.
+    data: body for unsafe methods.
+    anon: what an anonymous user gets ("login": redirect/401/403, "open": allowed).
+    skip: why the route is classified but not probed (e.g. Django admin, language switch).
+    """
+
+    methods: tuple = ("GET",)
+    targets: tuple = (None,)
+    verb: str | None = None
+    get_verb: str | None = None
+    kwargs: object = None
+    data: dict = field(default_factory=dict)
+    anon: str = "login"
+    skip: str = ""
+
+
+def uuid_of(record):
+    return {"uuid": record.uuid}
+
+
+def letter_attachment(record):
+    return {"uuid": record.uuid, "att": record.attachments.first().uuid}
+
+
+ALL_LETTERS = ("letter_issued", "letter_signed", "letter_proc", "letter_county", "letter_draft", "letter_pending")
+ISSUED_LETTERS = ("letter_issued", "letter_signed", "letter_proc", "letter_county")
+ENTRIES = ("entry_agency", "entry_env")
+
+# ---- the classification of every route: web routes by URL name, API by (METHOD, path)
+WEB_ROUTES: dict[str, Row] = {
+    "set_language": Row(skip="Django's language switch: sets a cookie, reads no record"),
+}
+API_ROUTES: dict[tuple[str, str], Row] = {}
+# Route prefixes classified as a whole.
+PREFIXES = {
+    "admin/": "Django admin: staff accounts only (is_staff), outside tenant pages",
+}
+
+
+def iter_patterns(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            yield from iter_patterns(p, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern), p.name
+
+
+def api_operations():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    for path, ops in schema["paths"].items():
+        for method in ops:
+            if method in ("get", "post", "put", "patch", "delete"):
+                yield method.upper(), path
+
+
+def classify_web():
+    unclassified, rows = [], []
+    for pattern, name in iter_patterns():
+        if pattern.startswith("api/v1/"):
+            continue  # probed through the OpenAPI operations
+        if any(pattern.startswith(p) for p in PREFIXES):
+            continue
+        if name in WEB_ROUTES:
+            rows.append((pattern, name, WEB_ROUTES[name]))
+        else:
+            unclassified.append(f"{pattern} ({name})")
+    return rows, unclassified
+
+
+class Tally:
+    def __init__(self):
+        self.probes = 0
+        self.leaks: list[str] = []
+        self.unexpected: list[str] = []
+        self.errors: list[str] = []
+
+
+def expected(persona, row, target, method):
+    if persona == "anonymous":
+        return "login"
+    if not policy.visible(persona, target):
+        return 404
+    verb = row.verb if method != "GET" else row.get_verb
+    if not policy.allowed(persona, verb, target):
+        return 403
+    return "ok"
+
+
+def check(tally, label, persona, exp, response, objs, audit_before, method):
+    tally.probes += 1
+    status = response.status_code
+    if status >= 500:
+        tally.errors.append(f"{label} as {persona}: {status}")
+    if exp == "login":
+        if status not in (302, 401, 403):
+            tally.unexpected.append(f"{label} anonymous: {status}")
+    elif exp == 404:
+        if status != 404:
+            tally.unexpected.append(f"{label} as {persona}: {status}, expected 404")
+    elif exp == 403:
+        if status != 403:
+            tally.unexpected.append(f"{label} as {persona}: {status}, expected 403")
+    elif status in (403, 404):
+        tally.unexpected.append(f"{label} as {persona}: {status}, expected to be allowed")
+    if exp in (403, 404, "login") and method != "GET" and AuditEntry.objects.count() != audit_before:
+        tally.unexpected.append(f"{label} as {persona}: denied write changed something")
+    text = scenario.text_of(response)
+    for record, (_obj, mark) in objs.items():
+        if persona != "anonymous" and policy.visible(persona, record):
+            continue
+        if mark in text:
+            tally.leaks.append(f"{label} as {persona}: canary of {record}")
+
+
+def probe(client, method, url, data, api):
+    if method == "GET":
+        return client.get(url, data or None)
+    with transaction.atomic():
+        if api:
+            response = client.generic(method, url, data=__import__("json").dumps(data), content_type="application/json")
+        else:
+            response = client.generic(method, url, data=_form(data), content_type="application/x-www-form-urlencoded")
+        # Keep the scenario intact for the next probe.
+        transaction.set_rollback(True)
+    return response
+
+
+def _form(data):
+    from urllib.parse import urlencode
+
+    return urlencode(data, doseq=True)
+
+
+def _fill(pattern: str, kwargs: dict) -> str:
+    url = pattern
+    for key, value in kwargs.items():
+        url = re.sub(r"<(?:\w+:)?%s>" % key, str(value), url)
+        url = url.replace("{%s}" % key, str(value))
+    return "/" + url.lstrip("/")
+
+
+def run_rows(tally, world, objs, items, api):
+    clients = {}
+    for persona in ["anonymous"] + policy.PERSONAS:
+        client = Client()
+        if persona != "anonymous":
+            client.force_login(world[persona])
+        clients[persona] = client
+    for pattern, label, row in items:
+        for method in row.methods:
+            for target in row.targets:
+                kwargs = row.kwargs(objs[target][0]) if (row.kwargs and target) else {}
+                url = _fill(pattern, kwargs)
+                for persona, client in clients.items():
+                    exp = expected(persona, row, target, method)
+                    if persona == "anonymous" and row.anon == "open":
+                        exp = "ok"
+                    audit_before = AuditEntry.objects.count()
+                    response = probe(client, method, url, row.data, api)
+                    check(tally, f"{method} {url} [{target}]", persona, exp, response, objs, audit_before, method)
+
+
+def test_cross_tenant_matrix(world):
+    objs = scenario.build(world)
+    tally = Tally()
+    web_rows, unclassified = classify_web()
+    api_items = []
+    for method, path in api_operations():
+        row = API_ROUTES.get((method, path))
+        if row is None:
+            unclassified.append(f"{method} {path}")
+            continue
+        if row.skip:
+            continue
+        api_items.append((path, f"{method} {path}", Row(**{**row.__dict__, "methods": (method,)})))
+    run_rows(tally, world, objs, [(p, n, r) for p, n, r in web_rows if not r.skip], api=False)
+    run_rows(tally, world, objs, api_items, api=True)
+    print(
+        f"\ncross-tenant matrix: {tally.probes} probes, {len(tally.leaks)} leaks, "
+        f"{len(tally.unexpected)} unexpected allows/denials, {len(tally.errors)} server errors, "
+        f"{len(unclassified)} unclassified routes"
+    )
+    assert not unclassified, "routes without a matrix row:\n" + "\n".join(unclassified)
+    assert not tally.errors, "\n".join(tally.errors[:50])
+    assert not tally.leaks, "\n".join(tally.leaks[:50])
+    assert not tally.unexpected, "\n".join(tally.unexpected[:80])
+    assert tally.probes > 0
