@@ -453,9 +453,13 @@ def ledger_open(
     start_label: str = "起算",
     by=None,
 ) -> LedgerEntry:
-    """Open (or return the existing) ledger entry for a source record and owner."""
+    """Open a ledger entry, or return the one still open for this source record and owner."""
     if source is not None:
-        existing = LedgerEntry.objects.filter(owner=owner, **_source_fields(source)).exclude(status=LedgerEntry.Status.WAIVED).first()
+        existing = (
+            LedgerEntry.objects.filter(owner=owner, **_source_fields(source))
+            .exclude(status__in=[LedgerEntry.Status.WAIVED, LedgerEntry.Status.DONE])
+            .first()
+        )
         if existing:
             return existing
     deadline = compute_deadline(start_date, period, unit, start_label)
