@@ -176,6 +176,11 @@ def _letter_issue(user, letter: Letter) -> bool:
     return user.role == Role.HEAD and letter.issuer_id == user.institution_id
 
 
+def _letter_track(user, letter: Letter) -> bool:
+    # Who may follow every recipient's receipt (送达、签收、阅读): the issuer and the office overseeing it.
+    return letter.issuer_id == user.institution_id or letter.issuer.region_id in office_region_ids(user)
+
+
 def _delivery_sign(user, delivery: Delivery) -> bool:
     return _acting(user) and delivery.recipient_id == user.institution_id
 
@@ -203,6 +208,7 @@ ACTIONS: dict[str, Callable] = {
     "letter.share": _letter_author,
     "letter.issue": _letter_issue,
     "letter.return": _letter_issue,
+    "letter.track": _letter_track,
     "delivery.sign": _delivery_sign,
     "delivery.read": _delivery_sign,
     "ledger.complete": _ledger_complete,
@@ -235,6 +241,15 @@ def unshare(obj, institution: Institution) -> None:
     from guardian.shortcuts import remove_perm
 
     remove_perm(f"view_{obj._meta.model_name}", institution_group(institution), obj)
+
+
+def shared_institutions(obj) -> QuerySet:
+    """Institutions an object has been explicitly shared with (see `share`)."""
+    from guardian.shortcuts import get_groups_with_perms
+
+    groups = get_groups_with_perms(obj, only_with_perms_in=[f"view_{obj._meta.model_name}"])
+    uuids = [g.name.removeprefix("institution:") for g in groups if g.name.startswith("institution:")]
+    return Institution.objects.filter(uuid__in=uuids)
 
 
 def institution_users(institution: Institution, roles=None):
