@@ -164,8 +164,12 @@ def get_visible_or_404(model_or_qs, user, **lookup):
 # ----------------------------------------------------------------------------- actions
 
 
-def _acting(user) -> bool:
+def is_acting(user) -> bool:
+    """May act for their institution (auditors and administrators only read)."""
     return user.is_authenticated and user.institution_id is not None and user.role in ACTING_ROLES
+
+
+_acting = is_acting
 
 
 def _letter_author(user, letter: Letter) -> bool:

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "guardian",
     "django_celery_beat",
     "liaison",
+    "suggestions",
 ]
 
 MIDDLEWARE = [
@@ -114,7 +115,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # number allocation serialises instead of failing with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update({"transaction_mode": "IMMEDIATE", "timeout": 20})
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
+    # Tests use an in-memory database unless a file is asked for (a test that
+    # starts a separate worker process needs one it can open too).
+    if env_str("SQLITE_TEST_NAME"):
+        DATABASES["default"]["TEST"] = {"NAME": env_str("SQLITE_TEST_NAME")}
 
 AUTH_USER_MODEL = "liaison.User"
 AUTHENTICATION_BACKENDS = [
@@ -233,6 +237,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
+# SAMEORIGIN on purpose (letter PDFs may be previewed in a same-origin frame; CSP
+# frame-ancestors 'self' says the same), so check --deploy's advice to use DENY is silenced.
+SILENCED_SYSTEM_CHECKS = ["security.W019"]
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

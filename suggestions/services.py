@@ -1,0 +1,567 @@
+"""Writes for suggestions: explicit transitions, each checked for state and actor, atomic and audited."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from liaison import access
+from liaison import services as hub
+from liaison.calendar import compute_deadline
+from liaison.errors import Conflict
+from liaison.models import Institution, LedgerEntry, Letter, User
+
+from .models import Extension, Filing, ReplyPeriodRule, Reply, Suggestion
+
+S = Suggestion.Status
+UNIT_LABEL = {"days": "日", "months": "个月"}
+RECIPIENT_KINDS = (Institution.Kind.AGENCY, Institution.Kind.GOVERNMENT)
+
+
+# ----------------------------------------------------------------------------- periods
+
+
+def default_period(*, kind: str, subkind: str = "", urgent: bool = False) -> tuple[int, str]:
+    """The configurable default reply period for a kind of suggestion (RULES.md)."""
+    for key in ((kind, subkind, urgent), (kind, "", urgent), (kind, subkind, False), (kind, "", False)):
+        rule = ReplyPeriodRule.objects.filter(kind=key[0], subkind=key[1], urgent=key[2]).first()
+        if rule:
+            return rule.period, rule.unit
+    return 2, "months"
+
+
+def _period_days(period: int, unit: str, reference: dt.date) -> int:
+    return (compute_deadline(reference, period, unit).nominal - reference).days
+
+
+def _resolve_period(kind, subkind, urgent, period, unit) -> tuple[int, str]:
+    default = default_period(kind=kind, subkind=subkind, urgent=urgent)
+    if period in (None, ""):
+        return default
+    unit = unit or "days"
+    if unit not in UNIT_LABEL:
+        raise ValidationError({"reply_unit": [_("期限单位只能是日或月。")]})
+    try:
+        period = int(period)
+    except (TypeError, ValueError):
+        raise ValidationError({"reply_period": [_("回复期限必须是正整数。")]}) from None
+    if period < 1:
+        raise ValidationError({"reply_period": [_("回复期限必须是正整数。")]})
+    today = timezone.localdate()
+    if _period_days(period, unit, today) > _period_days(*default, today):
+        raise ValidationError(
+            {"reply_period": [_("回复期限不能长于规定期限（%(p)d%(u)s）。") % {"p": default[0], "u": UNIT_LABEL[default[1]]}]}
+        )
+    return period, unit
+
+
+def _same_level_procuratorate(court: Institution) -> Institution | None:
+    return Institution.objects.filter(kind=Institution.Kind.PROCURATORATE, region=court.region, is_active=True).first()
+
+
+def _locked(suggestion: Suggestion) -> Suggestion:
+    return Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+
+
+def _expect(suggestion: Suggestion, *states) -> None:
+    if suggestion.status not in states:
+        raise Conflict(_("建议当前状态为“%(s)s”，不能执行此操作。") % {"s": suggestion.get_status_display()})
+
+
+def _url(s: Suggestion) -> str:
+    return f"/suggestions/{s.uuid}/"
+
+
+# ----------------------------------------------------------------------------- drafting
+
+
+def _validate_parties(issuer: Institution, recipient: Institution | None, cc) -> None:
+    if recipient is None:
+        raise ValidationError({"recipient": [_("请选择被建议单位。")]})
+    if recipient.kind not in RECIPIENT_KINDS:
+        raise ValidationError({"recipient": [_("被建议单位应为行政机关（政府或政府部门）。")]})
+    if any(i.pk in (issuer.pk, recipient.pk) for i in cc):
+        raise ValidationError({"cc": [_("抄送单位不能是发出机关或被建议单位。")]})
+
+
+@transaction.atomic
+def suggestion_create(
+    *,
+    by: User,
+    recipient: Institution | None,
+    title: str,
+    problem: str,
+    recommendations: str,
+    cc=(),
+    subkind: str = "",
+    category: str = Suggestion.Category.ENFORCEMENT,
+    touches_procuratorial: bool = False,
+    case_number: str = "",
+    urgent: bool = False,
+    reply_period=None,
+    reply_unit=None,
+    linked_from: Suggestion | None = None,
+) -> Suggestion:
+    access.require(by, "suggestion.create")
+    issuer = by.institution
+    kind = Suggestion.Kind.JUDICIAL if issuer.kind == Institution.Kind.COURT else Suggestion.Kind.PROCURATORIAL
+    cc = list(cc)
+    _validate_parties(issuer, recipient, cc)
+    if kind == Suggestion.Kind.JUDICIAL:
+        subkind = ""
+    elif subkind not in (Suggestion.Subkind.GENERAL, Suggestion.Subkind.PUBLIC_INTEREST):
+        raise ValidationError({"subkind": [_("请选择检察建议的类型。")]})
+    if category not in Suggestion.Category.values:
+        raise ValidationError({"category": [_("无效的问题类别。")]})
+    if linked_from is not None:
+        access.require(by, "suggestion.link", linked_from)
+    period, unit = _resolve_period(kind, subkind, urgent, reply_period, reply_unit)
+    s = Suggestion.objects.create(
+        kind=kind,
+        subkind=subkind,
+        issuer=issuer,
+        recipient=recipient,
+        touches_procuratorial=bool(touches_procuratorial) and kind == Suggestion.Kind.JUDICIAL,
+        case_number=hub._clean_text(case_number, "case_number", max_length=60, required=False),
+        category=category,
+        title=hub._clean_text(title, "title", max_length=200),
+        problem=hub._clean_text(problem, "problem", max_length=20000),
+        recommendations=hub._clean_text(recommendations, "recommendations", max_length=20000),
+        urgent=bool(urgent),
+        reply_period=period,
+        reply_unit=unit,
+        linked_from=linked_from,
+        created_by=by,
+    )
+    _set_cc(s, cc)
+    hub.audit(actor=by, action="suggestion.create", target=s, after={"kind": kind, "recipient": str(recipient)})
+    return s
+
+
+def _set_cc(s: Suggestion, cc) -> None:
+    cc = list(cc)
+    if s.touches_procuratorial:
+        proc = _same_level_procuratorate(s.issuer)
+        if proc and proc not in cc:
+            cc.append(proc)
+    s.cc.set(cc)
+
+
+@transaction.atomic
+def suggestion_update(*, suggestion: Suggestion, by: User, **fields) -> Suggestion:
+    s = _locked(suggestion)
+    access.require(by, "suggestion.edit", s)
+    _expect(s, S.DRAFT)
+    cc = fields.pop("cc", None)
+    for name in ("title", "problem", "recommendations"):
+        if name in fields:
+            setattr(s, name, hub._clean_text(fields[name], name, max_length=200 if name == "title" else 20000))
+    for name in ("category", "case_number", "urgent", "touches_procuratorial", "recipient", "subkind"):
+        if name in fields:
+            setattr(s, name, fields[name])
+    if s.category not in Suggestion.Category.values:
+        raise ValidationError({"category": [_("无效的问题类别。")]})
+    s.touches_procuratorial = bool(s.touches_procuratorial) and s.kind == Suggestion.Kind.JUDICIAL
+    current_cc = list(cc) if cc is not None else [i for i in s.cc.all() if not (s.touches_procuratorial and i.kind == Institution.Kind.PROCURATORATE)]
+    _validate_parties(s.issuer, s.recipient, current_cc)
+    if "reply_period" in fields or "urgent" in fields or "reply_unit" in fields:
+        s.reply_period, s.reply_unit = _resolve_period(
+            s.kind, s.subkind, s.urgent, fields.get("reply_period"), fields.get("reply_unit")
+        )
+    s.save()
+    _set_cc(s, current_cc)
+    hub.audit(actor=by, action="suggestion.update", target=s, after={"title": s.title})
+    return s
+
+
+def _move(s: Suggestion, by: User, action: str, target: str, **extra) -> Suggestion:
+    before = s.status
+    s.status = target
+    for key, value in extra.items():
+        setattr(s, key, value)
+    s.save()
+    hub.audit(actor=by, action=action, target=s, before={"status": before}, after={"status": target})
+    return s
+
+
+@transaction.atomic
+def suggestion_submit(*, suggestion: Suggestion, by: User) -> Suggestion:
+    s = _locked(suggestion)
+    access.require(by, "suggestion.submit", s)
+    _expect(s, S.DRAFT)
+    s = _move(s, by, "suggestion.submit", S.SUBMITTED)
+    hub.notify(
+        users=access.institution_users(s.issuer, roles=[User.Role.HEAD]),
+        kind="suggestion.submitted",
+        title=_("待审批：%(t)s") % {"t": s.title},
+        key=f"suggestion.submitted:{s.uuid}:{timezone.now().timestamp():.0f}",
+        url=_url(s),
+    )
+    return s
+
+
+@transaction.atomic
+def suggestion_approve(*, suggestion: Suggestion, by: User) -> Suggestion:
+    s = _locked(suggestion)
+    access.require(by, "suggestion.approve", s)
+    _expect(s, S.SUBMITTED)
+    return _move(s, by, "suggestion.approve", S.APPROVED, approved_by=by)
+
+
+@transaction.atomic
+def suggestion_return(*, suggestion: Suggestion, by: User, reason: str) -> Suggestion:
+    s = _locked(suggestion)
+    access.require(by, "suggestion.approve", s)
+    _expect(s, S.SUBMITTED, S.APPROVED)
+    reason = hub._clean_text(reason, "reason", max_length=2000)
+    s = _move(s, by, "suggestion.return", S.DRAFT)
+    hub.notify(
+        users=[s.created_by],
+        kind="suggestion.returned",
+        title=_("退回修改：%(t)s") % {"t": s.title},
+        body=reason,
+        key=f"suggestion.returned:{s.uuid}:{timezone.now().timestamp():.0f}",
+        url=_url(s),
+    )
+    return s
+
+
+def letter_body(s: Suggestion) -> str:
+    period = f"{s.reply_period}{UNIT_LABEL[s.reply_unit]}"
+    lines = []
+    if s.case_number:
+        lines.append(_("本院在办理%(c)s案件中，发现你单位在工作中存在以下问题：") % {"c": s.case_number})
+    else:
+        lines.append(_("本院在履行职责中，发现你单位在工作中存在以下问题："))
+    lines.append(_("一、发现的问题"))
+    lines.extend(p for p in s.problem.splitlines() if p.strip())
+    lines.append(_("二、建议"))
+    lines.extend(p for p in s.recommendations.splitlines() if p.strip())
+    lines.append(
+        _("请你单位自收到本建议书之日起%(p)s内，将采纳建议及整改落实情况书面回复本院。") % {"p": period}
+    )
+    return "\n".join(lines)
+
+
+@transaction.atomic
+def suggestion_issue(*, suggestion: Suggestion, by: User, issued_on: dt.date | None = None) -> Suggestion:
+    """Head issues the approved suggestion as a numbered 建议书 letter to the recipient and cc's.
+
+    `issued_on` (the 成文日期) may be a past date when a paper suggestion is entered late.
+    """
+    s = _locked(suggestion)
+    access.require(by, "suggestion.issue", s)
+    _expect(s, S.APPROVED)
+    kind_label = s.get_kind_display()
+    letter = hub.letter_create(
+        by=by,
+        title=f"{kind_label}书：{s.title}" if not s.title.endswith("建议书") else s.title,
+        body=letter_body(s),
+        addressees=[s.recipient],
+        cc=list(s.cc.all()),
+        series=Letter.Series.JIAN,
+        urgency="特急" if s.urgent else "",
+        source=s,
+    )
+    hub.letter_submit(letter=letter, by=by)
+    letter = hub.letter_issue(letter=letter, by=by, issued_on=issued_on)
+    return _move(s, by, "suggestion.issue", S.ISSUED, letter=letter, issued_on=letter.issued_on)
+
+
+# ----------------------------------------------------------------------------- receipt, reply
+
+
+def _deadline_text(s: Suggestion, start: dt.date, label: str):
+    return compute_deadline(start, s.reply_period, s.reply_unit, label)
+
+
+@transaction.atomic
+def suggestion_receive(*, suggestion: Suggestion, by: User, received_on: dt.date | None = None) -> Suggestion:
+    """签收: the reply period runs from the day of receipt (paper delivery may give a past date)."""
+    s = _locked(suggestion)
+    access.require(by, "suggestion.receive", s)
+    _expect(s, S.ISSUED)
+    delivery = s.letter.deliveries.get(recipient=s.recipient)
+    delivery = hub.delivery_sign(delivery=delivery, by=by, signed_on=received_on)
+    deadline = _deadline_text(s, delivery.signed_on, "签收")
+    s = _move(
+        s,
+        by,
+        "suggestion.receive",
+        S.RECEIVED,
+        received_on=delivery.signed_on,
+        reply_due=deadline.due,
+        reply_due_explained=deadline.explain(),
+    )
+    hub.ledger_open(
+        owner=s.recipient,
+        title=_("回复%(k)s %(n)s") % {"k": s.get_kind_display(), "n": s.letter.doc_number},
+        start_date=delivery.signed_on,
+        period=s.reply_period,
+        unit=s.reply_unit,
+        source=s,
+        start_label="签收",
+        by=by,
+    )
+    return s
+
+
+@transaction.atomic
+def suggestion_reply(*, suggestion: Suggestion, by: User, measures: str) -> Reply:
+    """The agency's written reply for the current round; a head's reply is signed off at once."""
+    s = _locked(suggestion)  # concurrent replies queue here; the loser sees the reply and gets 409
+    access.require(by, "suggestion.reply", s)
+    _expect(s, S.RECEIVED, S.RECTIFYING)
+    measures = hub._clean_text(measures, "measures", max_length=20000)
+    if Reply.objects.filter(suggestion=s, round=s.round).exists():
+        raise Conflict(_("本轮已有书面回复，不能重复回复。"))
+    try:
+        with transaction.atomic():
+            reply = Reply.objects.create(suggestion=s, round=s.round, measures=measures, created_by=by)
+    except IntegrityError:
+        raise Conflict(_("本轮已有书面回复，不能重复回复。")) from None
+    hub.audit(actor=by, action="suggestion.reply", target=s, after={"round": s.round})
+    if by.role == User.Role.HEAD:
+        _send_reply(s, reply, head=by)
+    else:
+        hub.notify(
+            users=access.institution_users(s.recipient, roles=[User.Role.HEAD]),
+            kind="suggestion.reply_pending",
+            title=_("待签发回复：%(t)s") % {"t": s.title},
+            key=f"suggestion.reply_pending:{reply.uuid}",
+            url=_url(s),
+        )
+    return reply
+
+
+@transaction.atomic
+def reply_approve(*, reply: Reply, by: User) -> Reply:
+    s = _locked(reply.suggestion)
+    access.require(by, "suggestion.approve_reply", s)
+    reply = Reply.objects.select_for_update().get(pk=reply.pk)
+    if reply.status != Reply.Status.PENDING:
+        raise Conflict(_("该回复已签发。"))
+    _send_reply(s, reply, head=by)
+    return reply
+
+
+def _send_reply(s: Suggestion, reply: Reply, *, head: User) -> None:
+    author = reply.created_by
+    letter = hub.letter_create(
+        by=author,
+        title=_("关于%(n)s办理情况的回复") % {"n": s.letter.doc_number},
+        body=reply.measures,
+        addressees=[s.issuer],
+        cc=list(s.cc.all()),
+        series=Letter.Series.FU,
+        source=s,
+    )
+    hub.letter_submit(letter=letter, by=author)
+    letter = hub.letter_issue(letter=letter, by=head)
+    today = timezone.localdate()
+    reply.letter = letter
+    reply.status = Reply.Status.SENT
+    reply.sent_on = today
+    reply.save(update_fields=["letter", "status", "sent_on"])
+    _move(s, head, "suggestion.reply_sent", S.REPLIED, replied_on=today)
+    hub.ledger_close_for_source(source=s, owner=s.recipient, evidence=letter.doc_number, done_on=today, by=head)
+
+
+@transaction.atomic
+def suggestion_evaluate(
+    *, suggestion: Suggestion, by: User, evaluation: str, reasons: str = "", rectify: bool = False, rectify_days=None
+) -> Suggestion:
+    """The issuer's evaluation; "partly" or "not adopted" may open a rectification round."""
+    s = _locked(suggestion)
+    access.require(by, "suggestion.evaluate", s)
+    _expect(s, S.REPLIED)
+    if evaluation not in Suggestion.Evaluation.values:
+        raise ValidationError({"evaluation": [_("请选择评价结果。")]})
+    reasons = (reasons or "").strip()
+    if evaluation != Suggestion.Evaluation.ADOPTED and not reasons:
+        raise ValidationError({"reasons": [_("部分采纳或未采纳时必须说明理由。")]})
+    if rectify and evaluation == Suggestion.Evaluation.ADOPTED:
+        raise ValidationError({"rectify": [_("已采纳的建议无需再整改。")]})
+    today = timezone.localdate()
+    s = _move(
+        s, by, "suggestion.evaluate", S.EVALUATED, evaluation=evaluation, evaluation_reasons=reasons, evaluated_on=today
+    )
+    if rectify:
+        try:
+            days = int(rectify_days)
+        except (TypeError, ValueError):
+            raise ValidationError({"rectify_days": [_("请填写整改回复期限（天数）。")]}) from None
+        if not 1 <= days <= 365:
+            raise ValidationError({"rectify_days": [_("整改期限应在 1 至 365 日之间。")]})
+        deadline = compute_deadline(today, days, "days", "评价")
+        s = _move(
+            s,
+            by,
+            "suggestion.rectify",
+            S.RECTIFYING,
+            round=s.round + 1,
+            reply_due=deadline.due,
+            reply_due_explained=deadline.explain(),
+        )
+        hub.ledger_open(
+            owner=s.recipient,
+            title=_("整改回复（第%(r)d轮）%(n)s") % {"r": s.round, "n": s.letter.doc_number},
+            start_date=today,
+            period=days,
+            unit=LedgerEntry.Unit.DAYS,
+            source=s,
+            start_label="评价",
+            by=by,
+        )
+    hub.notify_institution(
+        institution=s.recipient,
+        roles=list(access.ACTING_ROLES),
+        kind="suggestion.evaluated",
+        title=_("建议办理评价：%(e)s %(n)s") % {"e": s.get_evaluation_display(), "n": s.letter.doc_number},
+        body=reasons,
+        key=f"suggestion.evaluated:{s.uuid}:{s.round}",
+        url=_url(s),
+    )
+    return s
+
+
+@transaction.atomic
+def suggestion_withdraw(*, suggestion: Suggestion, by: User, reason: str) -> Suggestion:
+    s = _locked(suggestion)
+    access.require(by, "suggestion.withdraw", s)
+    _expect(s, S.DRAFT, S.SUBMITTED, S.APPROVED, S.ISSUED)
+    reason = hub._clean_text(reason, "reason", max_length=2000)
+    s = _move(s, by, "suggestion.withdraw", S.WITHDRAWN, withdrawn_reason=reason)
+    if s.letter_id:
+        hub.notify_institution(
+            institution=s.recipient,
+            roles=list(access.ACTING_ROLES),
+            kind="suggestion.withdrawn",
+            title=_("建议已撤回：%(n)s") % {"n": s.letter.doc_number},
+            body=reason,
+            key=f"suggestion.withdrawn:{s.uuid}",
+            url=_url(s),
+        )
+    return s
+
+
+# ----------------------------------------------------------------------------- extensions
+
+
+@transaction.atomic
+def extension_request(*, suggestion: Suggestion, by: User, days, reasons: str) -> Extension:
+    s = _locked(suggestion)
+    access.require(by, "suggestion.request_extension", s)
+    _expect(s, S.RECEIVED, S.RECTIFYING)
+    try:
+        days = int(days)
+    except (TypeError, ValueError):
+        raise ValidationError({"days": [_("请填写延长天数。")]}) from None
+    if not 1 <= days <= 180:
+        raise ValidationError({"days": [_("延长天数应在 1 至 180 日之间。")]})
+    reasons = hub._clean_text(reasons, "reasons", max_length=5000)
+    if s.extensions.filter(status=Extension.Status.PENDING).exists():
+        raise Conflict(_("已有待审批的延期申请。"))
+    ext = Extension.objects.create(suggestion=s, days=days, reasons=reasons, requested_by=by)
+    hub.audit(actor=by, action="suggestion.request_extension", target=s, after={"days": days})
+    hub.notify_institution(
+        institution=s.issuer,
+        roles=[User.Role.HEAD],
+        kind="suggestion.extension",
+        title=_("延期申请：%(n)s 申请延长 %(d)d 日") % {"n": s.letter.doc_number, "d": days},
+        body=reasons,
+        key=f"suggestion.extension:{ext.uuid}",
+        url=_url(s),
+    )
+    return ext
+
+
+@transaction.atomic
+def extension_decide(*, extension: Extension, by: User, approve: bool, reason: str = "") -> Extension:
+    s = _locked(extension.suggestion)
+    access.require(by, "suggestion.decide_extension", s)
+    ext = Extension.objects.select_for_update().get(pk=extension.pk)
+    if ext.status != Extension.Status.PENDING:
+        raise Conflict(_("该延期申请已处理。"))
+    if not approve and not (reason or "").strip():
+        raise ValidationError({"reason": [_("不同意延期时请说明理由。")]})
+    ext.status = Extension.Status.APPROVED if approve else Extension.Status.REFUSED
+    ext.decided_by = by
+    ext.decided_at = timezone.now()
+    ext.decision_reason = (reason or "").strip()
+    ext.save()
+    if approve and s.status in (S.RECEIVED, S.RECTIFYING):
+        old_due = s.reply_due
+        deadline = compute_deadline(old_due, ext.days, "days", "原届满日")
+        s.reply_due = deadline.due
+        s.reply_due_explained = f"{s.reply_due_explained}；经批准延期 {ext.days} 日：{deadline.explain()}"
+        s.save(update_fields=["reply_due", "reply_due_explained"])
+        for entry in LedgerEntry.objects.filter(
+            owner=s.recipient, source_id=s.pk, status__in=[LedgerEntry.Status.OPEN, LedgerEntry.Status.OVERDUE]
+        ).filter(source_type__model="suggestion"):
+            entry.start_date, entry.period, entry.unit = old_due, ext.days, LedgerEntry.Unit.DAYS
+            entry.due_date, entry.due_explained = deadline.due, s.reply_due_explained
+            entry.status, entry.escalated_at = LedgerEntry.Status.OPEN, None
+            entry.save()
+    hub.audit(
+        actor=by,
+        action="suggestion.decide_extension",
+        target=s,
+        after={"approved": approve, "days": ext.days, "reply_due": s.reply_due},
+    )
+    hub.notify_institution(
+        institution=s.recipient,
+        roles=list(access.ACTING_ROLES),
+        kind="suggestion.extension_decided",
+        title=(_("延期申请已同意，新的回复期限 %(d)s") % {"d": s.reply_due}) if approve else _("延期申请未获同意"),
+        body=ext.decision_reason,
+        key=f"suggestion.extension_decided:{ext.uuid}",
+        url=_url(s),
+    )
+    return ext
+
+
+# ----------------------------------------------------------------------------- filing (备案)
+
+
+def _office_for(inst: Institution) -> Institution | None:
+    offices = Institution.objects.filter(kind=Institution.Kind.OFFICE, is_active=True)
+    return offices.filter(region=inst.region).first() or offices.filter(level=Institution.Level.CITY).first()
+
+
+@transaction.atomic
+def filing_create(*, by: User, kind: str, title: str, summary: str, filed_on=None, suggestion=None) -> Filing:
+    access.require(by, "filing.create")
+    if kind not in Filing.Kind.values:
+        raise ValidationError({"kind": [_("无效的备案类别。")]})
+    if kind == Filing.Kind.SUGGESTION:
+        if suggestion is None or suggestion.issuer_id != by.institution_id:
+            raise ValidationError({"suggestion": [_("请选择本院发出的检察建议。")]})
+    filed_on = filed_on or timezone.localdate()
+    if filed_on > timezone.localdate():
+        raise ValidationError({"filed_on": [_("备案日期不能晚于今天。")]})
+    office = _office_for(by.institution)
+    if office is None:
+        raise ValidationError({"non_field_errors": [_("未找到领导小组办公室。")]})
+    filing = Filing.objects.create(
+        procuratorate=by.institution,
+        office=office,
+        kind=kind,
+        suggestion=suggestion if kind == Filing.Kind.SUGGESTION else None,
+        title=hub._clean_text(title, "title", max_length=200),
+        summary=hub._clean_text(summary, "summary", max_length=20000),
+        filed_on=filed_on,
+        created_by=by,
+    )
+    hub.audit(actor=by, action="filing.create", target=filing, after={"kind": kind, "office": str(office)})
+    hub.notify_institution(
+        institution=office,
+        roles=[User.Role.OFFICE],
+        kind="filing.created",
+        title=_("备案：%(t)s") % {"t": filing.title},
+        key=f"filing.created:{filing.uuid}",
+        url="/suggestions/filings/",
+    )
+    return filing
