@@ -215,6 +215,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets that share a field name ("kind", "status") get their own enum names;
+    # other apps add theirs here (drf-spectacular warns on a collision, and CI fails on warnings).
+    "ENUM_NAME_OVERRIDES": {
+        "InstitutionKindEnum": "liaison.models.Institution.Kind",
+        "DeliveryKindEnum": "liaison.models.Delivery.Kind",
+        "LetterStatusEnum": "liaison.models.Letter.Status",
+        "LedgerEntryStatusEnum": "liaison.models.LedgerEntry.Status",
+    },
 }
 
 # Content-Security-Policy: every asset is served by the portal itself.
