@@ -201,3 +201,18 @@ class Filing(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class PeriodicReport(models.Model):
+    """The periodic letter (函告) on issuance and replies, one per issuer and period."""
+
+    issuer = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    start = models.DateField(_("起始日期"))
+    end = models.DateField(_("截止日期"))
+    letter = models.ForeignKey(Letter, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("建议情况函告")
+        verbose_name_plural = _("建议情况函告")
+        constraints = [models.UniqueConstraint(fields=["issuer", "start", "end"], name="one_report_per_period")]

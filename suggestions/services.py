@@ -565,3 +565,89 @@ def filing_create(*, by: User, kind: str, title: str, summary: str, filed_on=Non
         url="/suggestions/filings/",
     )
     return filing
+
+
+# ----------------------------------------------------------------------------- periodic letter (函告)
+
+
+def quarter_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
+    """The quarter before the one containing `day`."""
+    first_month = ((day.month - 1) // 3) * 3 + 1
+    this_start = dt.date(day.year, first_month, 1)
+    end = this_start - dt.timedelta(days=1)
+    start = dt.date(end.year, ((end.month - 1) // 3) * 3 + 1, 1)
+    return start, end
+
+
+def _report_body(issuer: Institution, start: dt.date, end: dt.date, rows) -> str:
+    from .selectors import Rate
+
+    period = f"{start.year}年{start.month}月{start.day}日至{end.year}年{end.month}月{end.day}日"
+    lines = [
+        _("根据《柳州市“一府两院”法治共建联动机制工作方案》关于定期函告建议发布和回复情况的要求，现将%(p)s本院发出建议及回复情况函告如下：")
+        % {"p": period},
+        _("一、总体情况"),
+    ]
+    totals = {k: sum(r[k] for r in rows) for k in ("issued", "received", "replied", "on_time", "due", "overdue", "adopted")}
+    lines.append(
+        _("本期发出建议%(issued)d件，被建议单位签收%(received)d件，书面回复%(replied)d件（按期回复%(on_time)d件），"
+          "回复率%(rate)s（%(replied)d/%(due)d），按期回复率%(otr)s（%(on_time)d/%(due)d），逾期未回复%(overdue)d件，采纳%(adopted)d件。")
+        % {**totals, "rate": Rate(totals["replied"], totals["due"]), "otr": Rate(totals["on_time"], totals["due"])}
+    )
+    lines.append(_("二、各被建议单位情况"))
+    for r in rows:
+        lines.append(
+            _("%(g)s：发出%(issued)d件，回复%(replied)d件，按期%(on_time)d件，逾期%(overdue)d件，回复率%(rate)s。")
+            % {**r, "g": r["group"], "rate": r["reply_rate"]}
+        )
+    if not rows:
+        lines.append(_("本期无发出或到期的建议。"))
+    lines.append(_("三、工作建议"))
+    lines.append(_("请督促逾期未回复的单位及时书面回复，并抓好建议的整改落实。"))
+    return "\n".join(lines)
+
+
+@transaction.atomic
+def periodic_report_draft(*, issuer: Institution, start: dt.date, end: dt.date):
+    """Draft the 函告 for one issuer and period, submitted for its head's sign-off. Idempotent."""
+    from .models import PeriodicReport
+    from .selectors import statistics
+
+    existing = PeriodicReport.objects.filter(issuer=issuer, start=start, end=end).first()
+    if existing:
+        return existing
+    head = access.institution_users(issuer, roles=[User.Role.HEAD]).order_by("id").first()
+    government = Institution.objects.filter(
+        kind=Institution.Kind.GOVERNMENT, region=issuer.region, is_active=True
+    ).first()
+    if head is None or government is None:
+        return None
+    rows = statistics(user=head, start=start, end=end, group_by="recipient")
+    cc = []
+    if issuer.kind == Institution.Kind.COURT:
+        proc = _same_level_procuratorate(issuer)
+        cc = [proc] if proc else []
+    kind_label = "司法建议" if issuer.kind == Institution.Kind.COURT else "检察建议"
+    letter = hub.letter_create(
+        by=head,
+        title=_("关于%(y)d年%(a)d月至%(b)d月%(k)s发布和回复情况的函") % {"y": start.year, "a": start.month, "b": end.month, "k": kind_label},
+        body=_report_body(issuer, start, end, rows),
+        addressees=[government],
+        cc=cc,
+        series=Letter.Series.HAN,
+    )
+    hub.letter_submit(letter=letter, by=head)
+    return PeriodicReport.objects.create(issuer=issuer, start=start, end=end, letter=letter)
+
+
+def periodic_reports_draft_all(*, today: dt.date | None = None) -> int:
+    """For every court and procuratorate that issued suggestions, draft last quarter's 函告."""
+    start, end = quarter_bounds(today or timezone.localdate())
+    issuers = Institution.objects.filter(
+        pk__in=Suggestion.objects.filter(letter__isnull=False).values("issuer_id"), is_active=True
+    )
+    made = 0
+    for issuer in issuers:
+        if periodic_report_draft(issuer=issuer, start=start, end=end):
+            made += 1
+    return made

@@ -38,3 +38,20 @@ def test_statistics_count_replies_against_deadlines_with_numerators(
 def test_rate_with_zero_denominator_shows_a_dash():
     assert str(selectors.Rate(0, 0)) == "—"
     assert str(selectors.Rate(686, 4311)) == "15.91%"
+
+
+def test_quarterly_letter_is_drafted_once_for_the_head(make_suggestion, court_clerk, court_head, agency_head):
+    from liaison.models import Letter
+    from suggestions.models import PeriodicReport
+
+    make_suggestion(court_clerk, court_head, issued_on=D("2026-08-03"), received_on=D("2026-08-04"), receiver=agency_head)
+    assert services.quarter_bounds(D("2026-10-09")) == (D("2026-07-01"), D("2026-09-30"))
+    assert services.periodic_reports_draft_all(today=D("2026-10-09")) == 1
+    assert services.periodic_reports_draft_all(today=D("2026-10-09")) == 1  # returns the existing one
+    assert PeriodicReport.objects.count() == 1
+    report = PeriodicReport.objects.get()
+    letter = report.letter
+    assert letter.status == Letter.Status.PENDING and letter.issuer == court_head.institution
+    assert [i.name for i in letter.addressees()] == ["柳州市人民政府"]
+    assert [i.name for i in letter.cc()] == ["柳州市人民检察院"]
+    assert "本期发出建议1件" in letter.body and "柳州市城市管理行政执法局" in letter.body
