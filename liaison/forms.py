@@ -1,0 +1,210 @@
+"""Page forms of the hub. They only parse input: rules live in services, rows come from selectors."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from . import selectors
+from .models import Letter
+
+DATE_WIDGET = {"type": "date"}
+
+
+def date_field(label, *, required=False, help_text=""):
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"],
+    )
+
+
+def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's ValidationError beside the fields it names, the rest on top of the form."""
+    if hasattr(exc, "error_dict"):
+        for field, messages in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class PortalForm(forms.Form):
+    """A form whose widgets carry the Bootstrap classes; errors are marked by Django's aria-invalid."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):  # SelectMultiple too
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class InstitutionChoices(forms.ModelMultipleChoiceField):
+    """Institutions by UUID (public ids), labelled with their full names."""
+
+    def __init__(self, queryset, **kwargs):
+        kwargs.setdefault("to_field_name", "uuid")
+        kwargs.setdefault("widget", forms.SelectMultiple(attrs={"size": 10, "data-filterable": "1"}))
+        super().__init__(queryset, **kwargs)
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+# ----------------------------------------------------------------------------- auth
+
+
+class LoginForm(PortalForm):
+    username = forms.CharField(label=_("用户名"), max_length=150, widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
+    password = forms.CharField(label=_("密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+
+# ----------------------------------------------------------------------------- letters
+
+
+class LetterForm(PortalForm):
+    series = forms.ChoiceField(label=_("文种"), choices=Letter.Series.choices, initial=Letter.Series.HAN)
+    title = forms.CharField(label=_("标题"), max_length=200, help_text=_("如“关于规范城市管理行政执法程序的函”。"))
+    addressees = InstitutionChoices(
+        None,
+        label=_("主送机关"),
+        error_messages={"required": _("请至少选择一个主送机关。")},
+        help_text=_("按住 Ctrl 可多选；可在上方输入框中按名称筛选。"),
+    )
+    cc = InstitutionChoices(None, label=_("抄送机关"), required=False)
+    body = forms.CharField(label=_("正文"), max_length=50000, widget=forms.Textarea(attrs={"rows": 12}), help_text=_("段落之间空一行。"))
+    urgency = forms.ChoiceField(label=_("紧急程度"), required=False, choices=[("", _("普通")), ("加急", _("加急")), ("特急", _("特急"))])
+    signatory = forms.CharField(label=_("署名"), max_length=100, required=False, help_text=_("留空则使用发文机关全称。"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        institutions = selectors.addressable_institutions(user)
+        self.fields["addressees"].queryset = institutions
+        self.fields["cc"].queryset = institutions
+
+    def clean(self):
+        data = super().clean()
+        overlap = {i.pk for i in data.get("addressees") or []} & {i.pk for i in data.get("cc") or []}
+        if overlap:
+            self.add_error("cc", _("同一机关不能既是主送又是抄送。"))
+        return data
+
+    @classmethod
+    def initial_for(cls, letter: Letter) -> dict:
+        deliveries = list(letter.deliveries.all())
+        return {
+            "series": letter.series,
+            "title": letter.title,
+            "body": letter.body,
+            "urgency": letter.urgency,
+            "signatory": letter.signatory,
+            "addressees": [d.recipient for d in deliveries if d.kind == "to"],
+            "cc": [d.recipient for d in deliveries if d.kind == "cc"],
+        }
+
+
+class ReturnForm(PortalForm):
+    reason = forms.CharField(label=_("退回理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 4}), help_text=_("承办人将收到该理由。"))
+
+
+class IssueForm(PortalForm):
+    issued_on = date_field(_("成文日期"), help_text=_("留空为今天；不能晚于今天。"))
+
+
+class SignForm(PortalForm):
+    signed_on = date_field(_("签收日期"), help_text=_("纸质送达时填写实际签收日期；留空为今天。答复期限自签收次日起算。"))
+
+
+class AttachmentForm(PortalForm):
+    file = forms.FileField(label=_("附件"), help_text=_("PDF、PNG、JPEG、Word/Excel（docx/xlsx）。"))
+
+
+class ShareForm(PortalForm):
+    institution = forms.ModelChoiceField(None, label=_("共享给"), to_field_name="uuid", empty_label=_("请选择单位"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = selectors.addressable_institutions(user)
+        self.fields["institution"].label_from_instance = lambda obj: obj.name
+
+
+# ----------------------------------------------------------------------------- filters
+
+
+class FilterForm(PortalForm):
+    """GET filters: a bad value is reported and ignored, never a 500."""
+
+    def values(self) -> dict:
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+class OutboxFilter(FilterForm):
+    status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部状态")), *Letter.Status.choices])
+    series = forms.ChoiceField(label=_("文种"), required=False, choices=[("", _("全部文种")), *Letter.Series.choices])
+    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
+    q = forms.CharField(label=_("关键词"), required=False, max_length=100)
+
+
+class InboxFilter(FilterForm):
+    signed = forms.ChoiceField(
+        label=_("签收"), required=False, choices=[("", _("全部")), ("no", _("未签收")), ("yes", _("已签收"))]
+    )
+    q = forms.CharField(label=_("关键词"), required=False, max_length=100)
+
+
+class LedgerFilter(FilterForm):
+    status = forms.ChoiceField(
+        label=_("状态"),
+        required=False,
+        choices=[
+            ("", _("全部状态")),
+            ("overdue", _("已逾期")),
+            ("soon", _("7日内到期")),
+            ("open", _("办理中")),
+            ("done", _("已办结")),
+            ("waived", _("已免除")),
+        ],
+    )
+    owner = forms.ModelChoiceField(None, label=_("责任单位"), required=False, to_field_name="uuid", empty_label=_("全部单位"))
+    due_from = date_field(_("截止日期自"))
+    due_to = date_field(_("截止日期至"))
+    q = forms.CharField(label=_("关键词"), required=False, max_length=100)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = selectors.ledger_owner_choices(user)
+        self.fields["owner"].label_from_instance = lambda obj: obj.name
+
+    def clean(self):
+        data = super().clean()
+        if data.get("due_from") and data.get("due_to") and data["due_from"] > data["due_to"]:
+            self.add_error("due_to", _("结束日期不能早于开始日期。"))
+        return data
+
+
+# ----------------------------------------------------------------------------- ledger, inspections
+
+
+class LedgerCompleteForm(PortalForm):
+    evidence = forms.CharField(
+        label=_("办结情况"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}), help_text=_("写明办理结果及依据，如复函文号。")
+    )
+    done_on = date_field(_("办结日期"), help_text=_("留空为今天；不能晚于今天，也不能早于起算日。"))
+
+
+class LedgerWaiveForm(PortalForm):
+    reason = forms.CharField(label=_("免除理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class InspectionForm(PortalForm):
+    title = forms.CharField(label=_("检查名称"), max_length=200, help_text=_("如“2026年第一季度工作台账专项检查”。"))
+    findings = forms.CharField(label=_("检查发现"), max_length=20000, required=False, widget=forms.Textarea(attrs={"rows": 8}))

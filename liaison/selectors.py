@@ -1,0 +1,306 @@
+"""Reads for the hub's pages. Every query starts from `visible_to(user)`.
+
+Lists return querysets with their related rows joined, so a page runs the same number
+of queries whatever the number of rows.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from . import access
+from .calendar import WorkCalendar
+from .models import (
+    AuditEntry,
+    Delivery,
+    Inspection,
+    Institution,
+    LedgerEntry,
+    Letter,
+    Notification,
+    User,
+)
+
+DUE_SOON_DAYS = 7
+
+# ----------------------------------------------------------------------------- deadlines
+
+
+@dataclass(frozen=True)
+class DeadlineState:
+    """How a ledger entry's deadline reads today: the colour convention and its words."""
+
+    kind: str  # done, waived, overdue, soon, open
+    label: str
+    days: int | None = None
+
+    @property
+    def css(self) -> str:
+        return {
+            "done": "text-bg-success",
+            "waived": "text-bg-secondary",
+            "overdue": "text-bg-danger",
+            "soon": "text-bg-warning",
+            "open": "text-bg-primary",
+        }[self.kind]
+
+
+def deadline_state(entry: LedgerEntry, *, today: dt.date, calendar: WorkCalendar) -> DeadlineState:
+    if entry.status == LedgerEntry.Status.DONE:
+        return DeadlineState("done", _("已办结"))
+    if entry.status == LedgerEntry.Status.WAIVED:
+        return DeadlineState("waived", _("已免除"))
+    if entry.due_date < today:
+        days = (today - entry.due_date).days
+        return DeadlineState("overdue", _("已逾期 %(n)d 天") % {"n": days}, days)
+    if entry.due_date <= today + dt.timedelta(days=DUE_SOON_DAYS):
+        days = calendar.working_days_between(today, entry.due_date)
+        if entry.due_date == today:
+            return DeadlineState("soon", _("今天到期"), 0)
+        return DeadlineState("soon", _("剩余 %(n)d 个工作日") % {"n": days}, days)
+    return DeadlineState("open", _("办理中"))
+
+
+def with_deadlines(entries, *, today: dt.date | None = None) -> list[LedgerEntry]:
+    """Evaluate `entries` and set `entry.deadline` on each (one calendar for the whole list)."""
+    today = today or timezone.localdate()
+    calendar = WorkCalendar()
+    rows = list(entries)
+    for entry in rows:
+        entry.deadline = deadline_state(entry, today=today, calendar=calendar)
+    return rows
+
+
+# ----------------------------------------------------------------------------- sorting
+
+
+def apply_sort(qs: QuerySet, requested: str | None, allowed: dict[str, tuple[str, ...]], default: str) -> tuple[QuerySet, str]:
+    """Order by a whitelisted column key (`due_date` or `-due_date`); anything else falls back to `default`."""
+    key = (requested or "").strip()
+    name = key.lstrip("-")
+    if name not in allowed:
+        key, name = default, default.lstrip("-")
+    descending = key.startswith("-")
+    fields = [("-" if descending else "") + field for field in allowed[name]]
+    return qs.order_by(*fields, ("-pk" if descending else "pk")), key
+
+
+# ----------------------------------------------------------------------------- letters
+
+
+def outbox(user, *, status="", series="", keyword="", year=None) -> QuerySet:
+    """Letters my institution wrote, every status, with delivery and signature counts."""
+    qs = Letter.objects.visible_to(user).filter(issuer_id=user.institution_id)
+    if status:
+        qs = qs.filter(status=status)
+    if series:
+        qs = qs.filter(series=series)
+    if keyword:
+        qs = qs.filter(Q(title__icontains=keyword) | Q(doc_number__icontains=keyword))
+    if year:
+        qs = qs.filter(Q(year=year) | Q(year__isnull=True, created_at__year=year))
+    return qs.select_related("created_by").annotate(
+        n_recipients=Count("deliveries", distinct=True),
+        n_signed=Count("deliveries", filter=Q(deliveries__signed_on__isnull=False), distinct=True),
+    )
+
+
+def inbox(user, *, signed="", keyword="") -> QuerySet:
+    """Deliveries of visible (issued) letters to my institution."""
+    if user.institution_id is None:
+        return Delivery.objects.none()
+    qs = Delivery.objects.filter(
+        recipient_id=user.institution_id, letter__in=Letter.objects.visible_to(user)
+    ).select_related("letter__issuer")
+    if signed == "yes":
+        qs = qs.filter(signed_on__isnull=False)
+    elif signed == "no":
+        qs = qs.filter(signed_on__isnull=True)
+    if keyword:
+        qs = qs.filter(
+            Q(letter__title__icontains=keyword)
+            | Q(letter__doc_number__icontains=keyword)
+            | Q(letter__issuer__name__icontains=keyword)
+        )
+    return qs
+
+
+def letter_for_page(user, uuid) -> Letter:
+    qs = Letter.objects.select_related("issuer", "created_by", "signed_off_by")
+    return access.get_visible_or_404(qs, user, uuid=uuid)
+
+
+def is_letter_insider(user, letter: Letter) -> bool:
+    """The issuer's staff and the overseeing office see the whole record; recipients see their part."""
+    return access.can(user, "letter.track", letter)
+
+
+def letter_deliveries(user, letter: Letter) -> list[Delivery]:
+    deliveries = list(letter.deliveries.select_related("recipient", "signed_by", "read_by"))
+    if is_letter_insider(user, letter):
+        return deliveries
+    return [d for d in deliveries if d.recipient_id == user.institution_id]
+
+
+def my_delivery(user, letter: Letter) -> Delivery | None:
+    if user.institution_id is None:
+        return None
+    return letter.deliveries.select_related("recipient").filter(recipient_id=user.institution_id).first()
+
+
+# What a recipient may see of the issuer's record: the issue and the PDF, not the drafting.
+PUBLIC_LETTER_ACTIONS = ("letter.issue", "letter.pdf")
+
+ACTION_LABELS = {
+    "letter.create": _l("起草"),
+    "letter.update": _l("修改"),
+    "letter.submit": _l("提交签发"),
+    "letter.return": _l("退回修改"),
+    "letter.issue": _l("签发"),
+    "letter.pdf": _l("生成 PDF"),
+    "letter.share": _l("共享"),
+    "letter.unshare": _l("取消共享"),
+    "attachment.add": _l("添加附件"),
+    "delivery.sign": _l("签收"),
+    "delivery.read": _l("阅读"),
+    "ledger.open": _l("登记"),
+    "ledger.complete": _l("办结"),
+    "ledger.waive": _l("免除"),
+    "ledger.remind": _l("到期提醒"),
+    "ledger.overdue": _l("逾期督办"),
+    "ledger.recompute": _l("重新计算期限"),
+}
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
+
+def timeline(target, *, user=None, public_only_for_outsiders: bool = False) -> list[AuditEntry]:
+    """Audit entries of one record, oldest first, with who and which institution."""
+    qs = AuditEntry.objects.filter(
+        target_type=ContentType.objects.get_for_model(type(target)), target_id=target.pk
+    ).select_related("actor", "institution")
+    if public_only_for_outsiders and user is not None:
+        qs = qs.filter(Q(action__in=PUBLIC_LETTER_ACTIONS) | Q(institution_id=user.institution_id, institution_id__isnull=False))
+    rows = list(qs.order_by("at", "id"))
+    for row in rows:
+        row.label = action_label(row.action)
+    return rows
+
+
+def letter_timeline(user, letter: Letter) -> list[AuditEntry]:
+    return timeline(letter, user=user, public_only_for_outsiders=not is_letter_insider(user, letter))
+
+
+def letter_shares(letter: Letter) -> list[Institution]:
+    """Institutions the letter is explicitly shared with."""
+    return list(access.shared_institutions(letter).order_by("name"))
+
+
+def addressable_institutions(user) -> QuerySet:
+    """Institutions a user may address, cc or share with: the directory, less their own."""
+    return (
+        Institution.objects.visible_to(user)
+        .filter(is_active=True)
+        .exclude(pk=user.institution_id)
+        .select_related("region")
+        .order_by("region__level", "region_id", "kind", "id")
+    )
+
+
+# ----------------------------------------------------------------------------- ledger
+
+
+def ledger_entries(user, *, status="", owner=None, due_from=None, due_to=None, keyword="", today=None) -> QuerySet:
+    today = today or timezone.localdate()
+    qs = LedgerEntry.objects.visible_to(user).select_related("owner")
+    open_states = [LedgerEntry.Status.OPEN, LedgerEntry.Status.OVERDUE]
+    if status == "overdue":
+        qs = qs.filter(status__in=open_states, due_date__lt=today)
+    elif status == "soon":
+        qs = qs.filter(status__in=open_states, due_date__gte=today, due_date__lte=today + dt.timedelta(days=DUE_SOON_DAYS))
+    elif status == "open":
+        qs = qs.filter(status__in=open_states, due_date__gte=today)
+    elif status in (LedgerEntry.Status.DONE, LedgerEntry.Status.WAIVED):
+        qs = qs.filter(status=status)
+    if owner is not None:
+        qs = qs.filter(owner=owner)
+    if due_from:
+        qs = qs.filter(due_date__gte=due_from)
+    if due_to:
+        qs = qs.filter(due_date__lte=due_to)
+    if keyword:
+        qs = qs.filter(Q(title__icontains=keyword) | Q(evidence__icontains=keyword) | Q(owner__name__icontains=keyword))
+    return qs
+
+
+def ledger_owner_choices(user) -> QuerySet:
+    """Institutions owning at least one entry the user can see (for the filter bar)."""
+    return Institution.objects.filter(
+        pk__in=LedgerEntry.objects.visible_to(user).values("owner_id")
+    ).order_by("region_id", "kind", "id")
+
+
+def ledger_entry_for_page(user, uuid) -> LedgerEntry:
+    return access.get_visible_or_404(LedgerEntry.objects.select_related("owner__region"), user, uuid=uuid)
+
+
+def inspections(user) -> QuerySet:
+    return Inspection.objects.visible_to(user).select_related("institution", "created_by")
+
+
+# ----------------------------------------------------------------------------- dashboard
+
+
+def dashboard(user, *, today: dt.date | None = None, limit: int = 20) -> dict:
+    """What the user must do today, most urgent first."""
+    today = today or timezone.localdate()
+    data: dict = {"today": today}
+    inst_id = user.institution_id
+    if inst_id is None:
+        data.update(to_sign=[], to_sign_count=0, to_issue=[], overdue=[], due_soon=[], supervised_overdue=[])
+    else:
+        unsigned = inbox(user, signed="no").order_by("letter__issued_at", "id")
+        data["to_sign_count"] = unsigned.count()
+        data["to_sign"] = list(unsigned[:limit])
+        for delivery in data["to_sign"]:
+            delivery.waiting_days = (today - timezone.localdate(delivery.delivered_at)).days if delivery.delivered_at else 0
+        data["to_issue"] = []
+        if user.role == User.Role.HEAD:
+            data["to_issue"] = list(
+                Letter.objects.visible_to(user)
+                .filter(issuer_id=inst_id, status=Letter.Status.PENDING)
+                .select_related("created_by")
+                .order_by("submitted_at", "id")[:limit]
+            )
+        mine = LedgerEntry.objects.visible_to(user).filter(
+            owner_id=inst_id, status__in=[LedgerEntry.Status.OPEN, LedgerEntry.Status.OVERDUE]
+        )
+        data["overdue"] = with_deadlines(mine.filter(due_date__lt=today).select_related("owner").order_by("due_date", "id")[:limit], today=today)
+        data["due_soon"] = with_deadlines(
+            mine.filter(due_date__gte=today, due_date__lte=today + dt.timedelta(days=DUE_SOON_DAYS))
+            .select_related("owner")
+            .order_by("due_date", "id")[:limit],
+            today=today,
+        )
+        # Office staff and superior institutions chase the overdue work of those they oversee.
+        data["supervised_overdue"] = with_deadlines(
+            LedgerEntry.objects.visible_to(user)
+            .exclude(owner_id=inst_id)
+            .filter(status__in=[LedgerEntry.Status.OPEN, LedgerEntry.Status.OVERDUE], due_date__lt=today)
+            .select_related("owner")
+            .order_by("due_date", "id")[:limit],
+            today=today,
+        )
+    data["notifications"] = list(Notification.objects.visible_to(user).order_by("-created_at", "-id")[:5])
+    return data
+
+
+def notifications(user) -> QuerySet:
+    return Notification.objects.visible_to(user).order_by("-created_at", "-id")

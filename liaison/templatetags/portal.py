@@ -1,0 +1,117 @@
+"""Template helpers shared by every app's pages: dates, status badges, sortable headers."""
+
+import datetime as dt
+
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+# The colour convention: grey draft, blue in progress, amber due ≤7 days, red overdue, green done.
+BADGE = {
+    "grey": "text-bg-secondary",
+    "blue": "text-bg-primary",
+    "amber": "text-bg-warning",
+    "red": "text-bg-danger",
+    "green": "text-bg-success",
+}
+LETTER_COLOURS = {"draft": "grey", "pending": "blue", "issued": "green"}
+
+
+def _local(value):
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+@register.filter
+def ymd(value):
+    """2026-03-05, as in tables."""
+    if not value:
+        return ""
+    return _local(value).strftime("%Y-%m-%d")
+
+
+@register.filter
+def ymd_hm(value):
+    if not value:
+        return ""
+    return _local(value).strftime("%Y-%m-%d %H:%M")
+
+
+@register.filter
+def cn_date(value):
+    """2026年3月5日, as in documents."""
+    if not value:
+        return ""
+    value = _local(value)
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+@register.simple_tag
+def badge(colour, text):
+    return format_html('<span class="badge {}">{}</span>', BADGE.get(colour, BADGE["grey"]), text)
+
+
+@register.simple_tag
+def letter_badge(letter):
+    return badge(LETTER_COLOURS.get(letter.status, "grey"), letter.get_status_display())
+
+
+@register.simple_tag
+def delivery_badge(delivery):
+    if delivery.read_at:
+        return badge("green", _("已签收、已阅"))
+    if delivery.signed_on:
+        return badge("green", _("已签收"))
+    if delivery.delivered_at:
+        return badge("blue", _("待签收"))
+    return badge("grey", _("未送达"))
+
+
+@register.simple_tag
+def deadline_badge(entry):
+    """A ledger entry's state; needs `entry.deadline` (selectors.with_deadlines)."""
+    state = entry.deadline
+    return format_html('<span class="badge {}">{}</span>', state.css, state.label)
+
+
+@register.simple_tag(takes_context=True)
+def sort_th(context, key, label):
+    """A sortable column header: a link that toggles the order and keeps the other filters."""
+    request = context["request"]
+    current = context.get("sort", "")
+    params = request.GET.copy()
+    params.pop("page", None)
+    if current == key:
+        params["sort"] = "-" + key
+        aria, arrow = "ascending", "▲"
+    elif current == "-" + key:
+        params["sort"] = key
+        aria, arrow = "descending", "▼"
+    else:
+        params["sort"] = key
+        aria, arrow = "none", ""
+    return format_html(
+        '<th scope="col" aria-sort="{}"><a class="sort-link" href="?{}">{}<span class="sort-arrow" aria-hidden="true">{}</span></a></th>',
+        aria,
+        params.urlencode(),
+        label,
+        arrow,
+    )
+
+
+@register.filter
+def safe_local_url(url):
+    """A notification's link, only if it stays on this site."""
+    if url and url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None):
+        return url
+    return ""
+
+
+@register.filter
+def html_lang(language_code):
+    return {"zh-hans": "zh-CN", "zh-hant": "zh-TW"}.get((language_code or "").lower(), language_code or "zh-CN")

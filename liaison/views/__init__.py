@@ -1,0 +1,1 @@
+"""Server-rendered pages of the hub, one module per area (auth, dashboard, letters, ledger, notifications)."""

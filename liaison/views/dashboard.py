@@ -1,0 +1,24 @@
+"""工作台: what the user must do today."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from .. import selectors
+from ..calendar import years_needing_attention
+from ..models import User
+
+
+def _is_admin(user) -> bool:
+    return user.is_superuser or user.role == User.Role.ADMIN
+
+
+@login_required
+def dashboard(request):
+    user = request.user
+    context = selectors.dashboard(user)
+    context["is_admin"] = _is_admin(user)
+    if context["is_admin"]:
+        year = timezone.localdate().year
+        context["calendar_years"] = years_needing_attention([year, year + 1])
+    return render(request, "liaison/dashboard.html", context)

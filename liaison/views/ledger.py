@@ -1,0 +1,212 @@
+"""工作台账 and 专项检查: the ledger list with its Excel export, entry detail, inspections."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_POST
+
+from .. import access, selectors, services
+from ..errors import Conflict
+from ..excel import xlsx_response
+from ..forms import InspectionForm, LedgerCompleteForm, LedgerFilter, LedgerWaiveForm, apply_service_errors
+from ..models import Inspection
+from .common import conflict_redirect, paginate
+
+LEDGER_SORTS = {
+    "due_date": ("due_date",),
+    "start_date": ("start_date",),
+    "owner": ("owner__name",),
+    "title": ("title",),
+    "status": ("status", "due_date"),
+}
+
+
+def _filtered_entries(request):
+    filters = LedgerFilter(request.GET or None, user=request.user)
+    values = filters.values()
+    qs = selectors.ledger_entries(
+        request.user,
+        status=values.get("status", ""),
+        owner=values.get("owner"),
+        due_from=values.get("due_from"),
+        due_to=values.get("due_to"),
+        keyword=values.get("q", ""),
+    )
+    qs, sort = selectors.apply_sort(qs, request.GET.get("sort"), LEDGER_SORTS, "due_date")
+    return filters, values, qs, sort
+
+
+@login_required
+def ledger_list(request):
+    filters, values, qs, sort = _filtered_entries(request)
+    page = paginate(request, qs)
+    page.object_list = selectors.with_deadlines(page.object_list)
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "filters": filters,
+        "page": page,
+        "sort": sort,
+        "filtered": bool(values),
+        "export_query": params.urlencode(),
+    }
+    return render(request, "liaison/ledger/list.html", context)
+
+
+LEDGER_HEADERS = [_l("责任单位"), _l("事项"), _l("起算日"), _l("截止日期"), _l("期限计算"), _l("状态"), _l("办结日期"), _l("办结情况")]
+
+
+@login_required
+def ledger_export(request):
+    """Exactly the rows the list shows with the same filters (every page)."""
+    _filters, _values, qs, _sort = _filtered_entries(request)
+    rows = (
+        [
+            e.owner.name,
+            e.title,
+            e.start_date,
+            e.due_date,
+            e.due_explained,
+            e.deadline.label,
+            e.done_on,
+            e.evidence,
+        ]
+        for e in selectors.with_deadlines(qs)
+    )
+    filename = _("工作台账_%(d)s.xlsx") % {"d": timezone.localdate().isoformat()}
+    return xlsx_response(filename, [str(h) for h in LEDGER_HEADERS], rows, sheet_title=_("工作台账"))
+
+
+def _render_entry(request, entry, *, complete_form=None, waive_form=None):
+    user = request.user
+    can_complete = not entry.is_closed and access.can(user, "ledger.complete", entry)
+    can_waive = not entry.is_closed and access.can(user, "ledger.waive", entry)
+    entry.deadline = selectors.with_deadlines([entry])[0].deadline
+    context = {
+        "entry": entry,
+        "timeline": selectors.timeline(entry),
+        "complete_form": (complete_form or LedgerCompleteForm()) if can_complete else None,
+        "waive_form": (waive_form or LedgerWaiveForm()) if can_waive else None,
+    }
+    return render(request, "liaison/ledger/detail.html", context)
+
+
+@login_required
+def ledger_detail(request, uuid):
+    entry = selectors.ledger_entry_for_page(request.user, uuid)
+    return _render_entry(request, entry)
+
+
+def _entry_url(entry) -> str:
+    return reverse("ledger_detail", kwargs={"uuid": entry.uuid})
+
+
+@login_required
+@require_POST
+def ledger_complete(request, uuid):
+    entry = selectors.ledger_entry_for_page(request.user, uuid)
+    access.require(request.user, "ledger.complete", entry)
+    form = LedgerCompleteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.ledger_complete(
+                entry=entry, by=request.user, evidence=form.cleaned_data["evidence"], done_on=form.cleaned_data["done_on"]
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        except Conflict as exc:
+            return conflict_redirect(request, exc, _entry_url(entry))
+        else:
+            messages.success(request, _("已办结。"))
+            return redirect(_entry_url(entry))
+    return _render_entry(request, entry, complete_form=form)
+
+
+@login_required
+@require_POST
+def ledger_waive(request, uuid):
+    entry = selectors.ledger_entry_for_page(request.user, uuid)
+    access.require(request.user, "ledger.waive", entry)
+    form = LedgerWaiveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.ledger_waive(entry=entry, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        except Conflict as exc:
+            return conflict_redirect(request, exc, _entry_url(entry))
+        else:
+            messages.success(request, _("已免除该事项。"))
+            return redirect(_entry_url(entry))
+    return _render_entry(request, entry, waive_form=form)
+
+
+# ----------------------------------------------------------------------------- inspections
+
+
+@login_required
+def inspection_list(request):
+    page = paginate(request, selectors.inspections(request.user).order_by("-created_at", "-id"))
+    context = {"page": page, "can_create": access.can(request.user, "inspection.create")}
+    return render(request, "liaison/inspections/list.html", context)
+
+
+@login_required
+def inspection_create(request):
+    access.require(request.user, "inspection.create")
+    form = InspectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            inspection = services.inspection_create(
+                by=request.user, title=form.cleaned_data["title"], findings=form.cleaned_data["findings"]
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("已建立专项检查，冻结台账事项 %(n)d 项。") % {"n": len(inspection.snapshot)})
+            return redirect("inspection_detail", uuid=inspection.uuid)
+    visible_count = selectors.ledger_entries(request.user).count()
+    return render(request, "liaison/inspections/form.html", {"form": form, "visible_count": visible_count})
+
+
+@login_required
+def inspection_detail(request, uuid):
+    inspection = access.get_visible_or_404(selectors.inspections(request.user), request.user, uuid=uuid)
+    return render(request, "liaison/inspections/detail.html", {"inspection": inspection})
+
+
+SNAPSHOT_HEADERS = [_l("责任单位"), _l("事项"), _l("起算日"), _l("截止日期"), _l("期限计算"), _l("状态"), _l("办结日期"), _l("办结情况")]
+
+
+def _iso_date(value):
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return value
+
+
+@login_required
+def inspection_export(request, uuid):
+    inspection = access.get_visible_or_404(Inspection, request.user, uuid=uuid)
+    rows = (
+        [
+            row.get("owner", ""),
+            row.get("title", ""),
+            _iso_date(row.get("start_date")),
+            _iso_date(row.get("due_date")),
+            row.get("due_explained", ""),
+            row.get("status_display", ""),
+            _iso_date(row.get("done_on")),
+            row.get("evidence", ""),
+        ]
+        for row in inspection.snapshot
+    )
+    filename = _("专项检查_%(t)s.xlsx") % {"t": inspection.title}
+    return xlsx_response(filename, [str(h) for h in SNAPSHOT_HEADERS], rows, sheet_title=_("专项检查"))

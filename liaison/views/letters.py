@@ -1,0 +1,373 @@
+"""收文/发文: inbox, outbox, letter detail, drafting and the letter's transitions.
+
+Every view first finds the letter among those the user may see (another institution's
+letter answers 404), then asks `access` whether this user may act (403 otherwise), then
+calls the service. Service ValidationErrors go beside the fields; Conflicts become a
+message and a redirect.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import access, selectors, services
+from ..errors import Conflict
+from ..excel import attachment_disposition
+from ..forms import (
+    AttachmentForm,
+    InboxFilter,
+    IssueForm,
+    LetterForm,
+    OutboxFilter,
+    ReturnForm,
+    ShareForm,
+    SignForm,
+    apply_service_errors,
+)
+from ..models import Attachment, Letter
+from .common import conflict_redirect, paginate
+
+OUTBOX_SORTS = {
+    "created": ("created_at",),
+    "issued": ("issued_on",),
+    "doc_number": ("doc_number",),
+    "title": ("title",),
+    "status": ("status",),
+}
+INBOX_SORTS = {
+    "delivered": ("delivered_at",),
+    "doc_number": ("letter__doc_number",),
+    "issuer": ("letter__issuer__name",),
+    "signed": ("signed_on",),
+}
+
+
+def _detail_url(letter) -> str:
+    return reverse("letter_detail", kwargs={"uuid": letter.uuid})
+
+
+def _detail(letter):
+    return redirect(_detail_url(letter))
+
+
+# ----------------------------------------------------------------------------- lists
+
+
+@login_required
+def outbox(request):
+    filters = OutboxFilter(request.GET or None)
+    values = filters.values()
+    qs = selectors.outbox(
+        request.user,
+        status=values.get("status", ""),
+        series=values.get("series", ""),
+        keyword=values.get("q", ""),
+        year=values.get("year"),
+    )
+    qs, sort = selectors.apply_sort(qs, request.GET.get("sort"), OUTBOX_SORTS, "-created")
+    context = {
+        "filters": filters,
+        "page": paginate(request, qs),
+        "sort": sort,
+        "can_create": access.can(request.user, "letter.create"),
+        "filtered": bool(values),
+    }
+    return render(request, "liaison/letters/outbox.html", context)
+
+
+@login_required
+def inbox(request):
+    filters = InboxFilter(request.GET or None)
+    values = filters.values()
+    qs = selectors.inbox(request.user, signed=values.get("signed", ""), keyword=values.get("q", ""))
+    qs, sort = selectors.apply_sort(qs, request.GET.get("sort"), INBOX_SORTS, "-delivered")
+    context = {"filters": filters, "page": paginate(request, qs), "sort": sort, "filtered": bool(values)}
+    return render(request, "liaison/letters/inbox.html", context)
+
+
+# ----------------------------------------------------------------------------- detail
+
+
+def render_detail(request, letter, *, attachment_form=None, share_form=None, status=200):
+    user = request.user
+    delivery = selectors.my_delivery(user, letter)
+    can = {
+        "edit": letter.status == Letter.Status.DRAFT and access.can(user, "letter.edit", letter),
+        "submit": letter.status == Letter.Status.DRAFT and access.can(user, "letter.submit", letter),
+        "issue": letter.status == Letter.Status.PENDING and access.can(user, "letter.issue", letter),
+        "return": letter.status == Letter.Status.PENDING and access.can(user, "letter.return", letter),
+        "share": letter.is_issued and access.can(user, "letter.share", letter),
+        "sign": bool(delivery and delivery.delivered_at and not delivery.signed_on and access.can(user, "delivery.sign", delivery)),
+        "read": bool(delivery and delivery.signed_on and not delivery.read_at and access.can(user, "delivery.read", delivery)),
+    }
+    insider = selectors.is_letter_insider(user, letter)
+    context = {
+        "letter": letter,
+        "insider": insider,
+        "deliveries": selectors.letter_deliveries(user, letter),
+        "addressees": [d.recipient for d in letter.deliveries.select_related("recipient") if d.kind == "to"],
+        "cc_list": [d.recipient for d in letter.deliveries.select_related("recipient") if d.kind == "cc"],
+        "my_delivery": delivery,
+        "attachments": list(letter.attachments.all()),
+        "timeline": selectors.letter_timeline(user, letter),
+        "can": can,
+        "attachment_form": attachment_form or (AttachmentForm() if can["edit"] else None),
+        "share_form": share_form or (ShareForm(user=user) if can["share"] else None),
+        "shares": selectors.letter_shares(letter) if can["share"] else [],
+        "return_form": ReturnForm() if can["return"] else None,
+    }
+    return render(request, "liaison/letters/detail.html", context, status=status)
+
+
+@login_required
+def letter_detail(request, uuid):
+    letter = selectors.letter_for_page(request.user, uuid)
+    return render_detail(request, letter)
+
+
+# ----------------------------------------------------------------------------- drafting
+
+
+@login_required
+def letter_create(request):
+    access.require(request.user, "letter.create")
+    form = LetterForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            letter = services.letter_create(
+                by=request.user,
+                title=data["title"],
+                body=data["body"],
+                addressees=list(data["addressees"]),
+                cc=list(data["cc"]),
+                series=data["series"],
+                signatory=data["signatory"],
+                urgency=data["urgency"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("草稿已保存。可以添加附件，然后提交签发。"))
+            return _detail(letter)
+    return render(request, "liaison/letters/form.html", {"form": form, "letter": None})
+
+
+@login_required
+def letter_edit(request, uuid):
+    letter = selectors.letter_for_page(request.user, uuid)
+    access.require(request.user, "letter.edit", letter)
+    if letter.status != Letter.Status.DRAFT:
+        messages.error(request, _("只有草稿可以修改。"))
+        return _detail(letter)
+    form = LetterForm(request.POST or None, user=request.user, initial=LetterForm.initial_for(letter))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.letter_update(
+                letter=letter,
+                by=request.user,
+                title=data["title"],
+                body=data["body"],
+                addressees=list(data["addressees"]),
+                cc=list(data["cc"]),
+                series=data["series"],
+                signatory=data["signatory"],
+                urgency=data["urgency"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        except Conflict as exc:
+            return conflict_redirect(request, exc, _detail_url(letter))
+        else:
+            messages.success(request, _("草稿已保存。"))
+            return _detail(letter)
+    return render(request, "liaison/letters/form.html", {"form": form, "letter": letter})
+
+
+@login_required
+@require_POST
+def attachment_add(request, uuid):
+    letter = selectors.letter_for_page(request.user, uuid)
+    access.require(request.user, "letter.edit", letter)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachment = services.attachment_add(letter=letter, by=request.user, upload=form.cleaned_data["file"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        except Conflict as exc:
+            return conflict_redirect(request, exc, _detail_url(letter))
+        else:
+            messages.success(request, _("已添加附件“%(n)s”。") % {"n": attachment.name})
+            return _detail(letter)
+    return render_detail(request, letter, attachment_form=form)
+
+
+# ----------------------------------------------------------------------------- transitions
+
+
+@login_required
+@require_POST
+def letter_submit(request, uuid):
+    letter = selectors.letter_for_page(request.user, uuid)
+    access.require(request.user, "letter.submit", letter)
+    try:
+        services.letter_submit(letter=letter, by=request.user)
+    except Conflict as exc:
+        return conflict_redirect(request, exc, _detail_url(letter))
+    messages.success(request, _("已提交负责人签发。"))
+    return _detail(letter)
+
+
+@login_required
+def letter_return(request, uuid):
+    letter = selectors.letter_for_page(request.user, uuid)
+    access.require(request.user, "letter.return", letter)
+    form = ReturnForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.letter_return(letter=letter, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        except Conflict as exc:
+            return conflict_redirect(request, exc, _detail_url(letter))
+        else:
+            messages.success(request, _("已退回承办人修改。"))
+            return _detail(letter)
+    return render(request, "liaison/letters/return.html", {"letter": letter, "form": form})
+
+
+@login_required
+def letter_issue(request, uuid):
+    """签发: a confirmation page (GET) and the irreversible step (POST)."""
+    letter = selectors.letter_for_page(request.user, uuid)
+    access.require(request.user, "letter.issue", letter)
+    if letter.status != Letter.Status.PENDING:
+        messages.error(request, _("公文当前状态为“%(s)s”，不能签发。") % {"s": letter.get_status_display()})
+        return _detail(letter)
+    form = IssueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            letter = services.letter_issue(letter=letter, by=request.user, issued_on=form.cleaned_data["issued_on"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        except Conflict as exc:
+            return conflict_redirect(request, exc, _detail_url(letter))
+        else:
+            messages.success(request, _("已签发，发文字号 %(n)s。") % {"n": letter.doc_number})
+            return _detail(letter)
+    deliveries = list(letter.deliveries.select_related("recipient"))
+    return render(request, "liaison/letters/issue.html", {"letter": letter, "form": form, "deliveries": deliveries})
+
+
+@login_required
+def delivery_sign(request, uuid):
+    """签收: a confirmation page with an optional paper-delivery date, then the POST."""
+    letter = selectors.letter_for_page(request.user, uuid)
+    delivery = selectors.my_delivery(request.user, letter)
+    if delivery is None:
+        raise PermissionDenied("delivery.sign")
+    access.require(request.user, "delivery.sign", delivery)
+    if delivery.signed_on:
+        messages.info(request, _("该公文已于 %(d)s 签收。") % {"d": delivery.signed_on.isoformat()})
+        return _detail(letter)
+    form = SignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.delivery_sign(delivery=delivery, by=request.user, signed_on=form.cleaned_data["signed_on"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        except Conflict as exc:
+            return conflict_redirect(request, exc, _detail_url(letter))
+        else:
+            messages.success(request, _("已签收。"))
+            return _detail(letter)
+    return render(request, "liaison/letters/sign.html", {"letter": letter, "delivery": delivery, "form": form})
+
+
+@login_required
+@require_POST
+def delivery_read(request, uuid):
+    letter = selectors.letter_for_page(request.user, uuid)
+    delivery = selectors.my_delivery(request.user, letter)
+    if delivery is None:
+        raise PermissionDenied("delivery.read")
+    access.require(request.user, "delivery.read", delivery)
+    if not delivery.signed_on:
+        messages.error(request, _("请先签收，再标为已阅。"))
+        return _detail(letter)
+    services.delivery_mark_read(delivery=delivery, by=request.user)
+    messages.success(request, _("已标为已阅。"))
+    return _detail(letter)
+
+
+@login_required
+@require_POST
+def letter_share(request, uuid):
+    letter = selectors.letter_for_page(request.user, uuid)
+    access.require(request.user, "letter.share", letter)
+    form = ShareForm(request.POST, user=request.user)
+    if form.is_valid():
+        institution = form.cleaned_data["institution"]
+        try:
+            services.letter_share(letter=letter, institution=institution, by=request.user)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("已共享给%(i)s。") % {"i": institution.name})
+            return _detail(letter)
+    return render_detail(request, letter, share_form=form)
+
+
+@login_required
+@require_POST
+def letter_unshare(request, uuid):
+    letter = selectors.letter_for_page(request.user, uuid)
+    access.require(request.user, "letter.share", letter)
+    form = ShareForm(request.POST, user=request.user)
+    if not form.is_valid():
+        messages.error(request, _("请选择要取消共享的单位。"))
+        return _detail(letter)
+    institution = form.cleaned_data["institution"]
+    services.letter_unshare(letter=letter, institution=institution, by=request.user)
+    messages.success(request, _("已取消对%(i)s的共享。") % {"i": institution.name})
+    return _detail(letter)
+
+
+# ----------------------------------------------------------------------------- files
+
+
+def _download(fieldfile, filename: str, content_type: str):
+    try:
+        handle = fieldfile.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    response = FileResponse(handle, content_type=content_type)
+    response["Content-Disposition"] = attachment_disposition(filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def letter_pdf(request, uuid):
+    letter = selectors.letter_for_page(request.user, uuid)
+    if not (letter.is_issued and letter.pdf):
+        messages.info(request, _("PDF 生成中，请稍后刷新。"))
+        return _detail(letter)
+    return _download(letter.pdf, f"{letter.doc_number or letter.title}.pdf", "application/pdf")
+
+
+@login_required
+def attachment_download(request, uuid, attachment_uuid):
+    letter = selectors.letter_for_page(request.user, uuid)
+    try:
+        attachment = letter.attachments.get(uuid=attachment_uuid)
+    except Attachment.DoesNotExist:
+        raise Http404 from None
+    return _download(attachment.file, attachment.name, attachment.content_type)
