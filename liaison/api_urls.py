@@ -1,3 +1,33 @@
-"""/api/v1/ routes."""
+"""/api/v1/ routes (namespace "api").
 
-urlpatterns = []
+Other apps register their viewsets on `router` (or add paths below) from here, so the
+schema and the docs page cover every endpoint.
+"""
+
+from csp.constants import NONCE
+from csp.decorators import csp_update
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.routers import SimpleRouter
+
+from .api import views
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("institutions", views.InstitutionViewSet, basename="institution")
+router.register("letters", views.LetterViewSet, basename="letter")
+router.register("ledger", views.LedgerEntryViewSet, basename="ledger")
+router.register("inspections", views.InspectionViewSet, basename="inspection")
+router.register("notifications", views.NotificationViewSet, basename="notification")
+
+urlpatterns = [
+    path("auth/token/", views.TokenObtainView.as_view(), name="token"),
+    path("auth/logout/", views.LogoutView.as_view(), name="logout"),
+    path("calendar/deadline/", views.DeadlineView.as_view(), name="calendar-deadline"),
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="schema"),
+    # The page's one inline <style> carries the nonce; scripts are all files.
+    path("docs/", csp_update({"style-src": [NONCE]})(views.DocsView.as_view(url_name="api:schema")), name="docs"),
+    *router.urls,
+]

@@ -1,0 +1,460 @@
+"""Serializers of the hub's API.
+
+Read serializers describe records; write serializers only check the shape of the input
+(types, lengths, choices) and resolve ids through tenant-scoped querysets. Business rules
+(who may, which state, which dates) stay in `liaison.services` and `liaison.access`.
+Fields a client must not set — issuer, owner, institution, status, document number —
+simply do not exist on the write serializers, so posting them changes nothing.
+"""
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from .. import access
+from ..models import Attachment, Delivery, Inspection, Institution, LedgerEntry, Letter, Notification
+
+# ----------------------------------------------------------------------------- fields
+
+
+class ScopedSlugRelatedField(serializers.SlugRelatedField):
+    """A related id (a uuid by default) resolved only among the rows the user may see.
+
+    A foreign or made-up id gets the same field error as a missing one, so the answer
+    never tells whether the row exists elsewhere.
+    """
+
+    default_error_messages = {
+        "does_not_exist": _("不存在或无权访问。"),
+        "invalid": _("无效的标识。"),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "uuid")
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None:
+            return self.queryset.none()
+        return self.queryset.visible_to(user)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        try:
+            return self.get_queryset().get(**{self.slug_field: data})
+        except (ObjectDoesNotExist, DjangoValidationError, TypeError, ValueError):
+            self.fail("does_not_exist")
+
+
+def institution_list_field(**kwargs):
+    kwargs.setdefault("max_length", 100)
+    return serializers.ListField(
+        child=ScopedSlugRelatedField(queryset=Institution.objects.filter(is_active=True)), **kwargs
+    )
+
+
+def _no_duplicates(institutions):
+    if len({i.pk for i in institutions}) != len(institutions):
+        raise serializers.ValidationError(_("同一机关不能重复选择。"))
+    return institutions
+
+
+# ----------------------------------------------------------------------------- institutions
+
+
+class InstitutionRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Institution
+        fields = ["uuid", "name", "short_name", "kind"]
+        read_only_fields = fields
+
+
+class InstitutionSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    level_display = serializers.CharField(source="get_level_display", read_only=True)
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+
+    class Meta:
+        model = Institution
+        fields = [
+            "uuid",
+            "name",
+            "short_name",
+            "code",
+            "kind",
+            "kind_display",
+            "level",
+            "level_display",
+            "region",
+            "region_name",
+            "parent",
+            "is_active",
+        ]
+        read_only_fields = fields
+
+
+# ----------------------------------------------------------------------------- letters
+
+
+class DeliverySerializer(serializers.ModelSerializer):
+    """One recipient's copy. Receipt details of other recipients are shown only to those
+    who follow receipts (the issuer and the office, `letter.track`)."""
+
+    RECEIPT_FIELDS = ("delivered_at", "signed_on", "signed_at", "read_at", "state")
+
+    recipient = InstitutionRefSerializer(read_only=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    state = serializers.ChoiceField(choices=["pending", "delivered", "signed", "read"], read_only=True, allow_null=True)
+
+    class Meta:
+        model = Delivery
+        fields = [
+            "uuid",
+            "recipient",
+            "kind",
+            "kind_display",
+            "delivered_at",
+            "signed_on",
+            "signed_at",
+            "read_at",
+            "state",
+        ]
+        read_only_fields = fields
+
+    def to_representation(self, delivery):
+        data = super().to_representation(delivery)
+        own = delivery.recipient_id == self.context.get("institution_id")
+        if not own and not self.context.get("track_receipts"):
+            for name in self.RECEIPT_FIELDS:
+                data[name] = None
+        return data
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Attachment
+        fields = ["uuid", "name", "content_type", "size", "sha256", "uploaded_at"]
+        read_only_fields = fields
+
+
+def _deliveries(letter, kind):
+    return [d for d in letter.deliveries.all() if d.kind == kind]
+
+
+class LetterListSerializer(serializers.ModelSerializer):
+    issuer = InstitutionRefSerializer(read_only=True)
+    series_display = serializers.CharField(source="get_series_display", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    addressees = serializers.SerializerMethodField()
+    cc = serializers.SerializerMethodField()
+    my_delivery = serializers.SerializerMethodField()
+    has_pdf = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Letter
+        fields = [
+            "uuid",
+            "doc_number",
+            "title",
+            "series",
+            "series_display",
+            "status",
+            "status_display",
+            "urgency",
+            "issuer",
+            "addressees",
+            "cc",
+            "created_at",
+            "submitted_at",
+            "issued_on",
+            "issued_at",
+            "has_pdf",
+            "my_delivery",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(InstitutionRefSerializer(many=True))
+    def get_addressees(self, letter):
+        return InstitutionRefSerializer([d.recipient for d in _deliveries(letter, Delivery.Kind.TO)], many=True).data
+
+    @extend_schema_field(InstitutionRefSerializer(many=True))
+    def get_cc(self, letter):
+        return InstitutionRefSerializer([d.recipient for d in _deliveries(letter, Delivery.Kind.CC)], many=True).data
+
+    @extend_schema_field(DeliverySerializer(allow_null=True))
+    def get_my_delivery(self, letter):
+        """The copy addressed to the user's own institution, if the letter reached it."""
+        institution_id = self.context.get("institution_id")
+        if not letter.is_issued or institution_id is None:
+            return None
+        for delivery in letter.deliveries.all():
+            if delivery.recipient_id == institution_id:
+                return DeliverySerializer(delivery, context=self.context).data
+        return None
+
+    def get_has_pdf(self, letter) -> bool:
+        return bool(letter.pdf_sha256)
+
+
+class LetterDetailSerializer(LetterListSerializer):
+    deliveries = serializers.SerializerMethodField()
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    pdf_url = serializers.SerializerMethodField()
+    shared_with = serializers.SerializerMethodField()
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta(LetterListSerializer.Meta):
+        fields = LetterListSerializer.Meta.fields + [
+            "body",
+            "signatory",
+            "pdf_sha256",
+            "pdf_url",
+            "deliveries",
+            "attachments",
+            "shared_with",
+            "allowed_actions",
+        ]
+        read_only_fields = fields
+
+    def _user(self):
+        return self.context["request"].user
+
+    @extend_schema_field(DeliverySerializer(many=True))
+    def get_deliveries(self, letter):
+        context = {**self.context, "track_receipts": access.can(self._user(), "letter.track", letter)}
+        return DeliverySerializer(letter.deliveries.all(), many=True, context=context).data
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_pdf_url(self, letter):
+        if not letter.pdf_sha256:
+            return None
+        from django.urls import reverse
+
+        return reverse("api:letter-pdf", kwargs={"uuid": letter.uuid})
+
+    @extend_schema_field(InstitutionRefSerializer(many=True))
+    def get_shared_with(self, letter):
+        """Only the issuer sees whom its letter was shared with."""
+        if not access.can(self._user(), "letter.share", letter):
+            return []
+        return InstitutionRefSerializer(access.shared_institutions(letter), many=True).data
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_allowed_actions(self, letter):
+        """What the user may do now (a hint for clients; every action is checked again)."""
+        user = self._user()
+        status = letter.status
+        actions = []
+        if status == Letter.Status.DRAFT and access.can(user, "letter.edit", letter):
+            actions += ["edit", "submit"]
+        if status == Letter.Status.PENDING and access.can(user, "letter.issue", letter):
+            actions += ["issue", "return"]
+        if access.can(user, "letter.share", letter):
+            actions += ["share", "unshare"]
+        own = next((d for d in letter.deliveries.all() if d.recipient_id == self.context.get("institution_id")), None)
+        if status == Letter.Status.ISSUED and own is not None and access.can(user, "delivery.sign", own):
+            if own.signed_on is None:
+                actions.append("sign")
+            elif own.read_at is None:
+                actions.append("read")
+        return actions
+
+
+class LetterWriteSerializer(serializers.Serializer):
+    """A draft's content. Addressees and cc are institution uuids from the directory."""
+
+    URGENCY_CHOICES = [("", "—"), ("加急", "加急"), ("特急", "特急")]
+
+    title = serializers.CharField(max_length=200)
+    body = serializers.CharField(max_length=50000)
+    series = serializers.ChoiceField(choices=Letter.Series.choices, default=Letter.Series.HAN)
+    signatory = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    urgency = serializers.ChoiceField(choices=URGENCY_CHOICES, required=False, allow_blank=True, default="")
+    addressees = institution_list_field(allow_empty=False, help_text=_("主送机关的 uuid 列表。"))
+    cc = institution_list_field(required=False, default=list, help_text=_("抄送机关的 uuid 列表。"))
+
+    def validate_addressees(self, value):
+        return _no_duplicates(value)
+
+    def validate_cc(self, value):
+        return _no_duplicates(value)
+
+
+class LetterReturnSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, help_text=_("退回修改的理由。"))
+
+
+class LetterIssueSerializer(serializers.Serializer):
+    issued_on = serializers.DateField(required=False, help_text=_("成文日期，默认为今天。"))
+
+
+class DeliverySignSerializer(serializers.Serializer):
+    signed_on = serializers.DateField(required=False, help_text=_("签收日期（纸质送达时可补录），默认为今天。"))
+
+
+class LetterShareSerializer(serializers.Serializer):
+    institution = ScopedSlugRelatedField(queryset=Institution.objects.all(), help_text=_("机关的 uuid。"))
+
+
+# ----------------------------------------------------------------------------- ledger
+
+
+class LedgerEntrySerializer(serializers.ModelSerializer):
+    owner = InstitutionRefSerializer(read_only=True)
+    unit_display = serializers.CharField(source="get_unit_display", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    source_kind = serializers.SerializerMethodField()
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = LedgerEntry
+        fields = [
+            "uuid",
+            "owner",
+            "title",
+            "start_date",
+            "period",
+            "unit",
+            "unit_display",
+            "due_date",
+            "due_explained",
+            "status",
+            "status_display",
+            "evidence",
+            "done_on",
+            "created_at",
+            "source_kind",
+            "allowed_actions",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_source_kind(self, entry):
+        """The kind of record the obligation comes from (e.g. "suggestions.suggestion")."""
+        return f"{entry.source_type.app_label}.{entry.source_type.model}" if entry.source_type_id else None
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_allowed_actions(self, entry):
+        user = self.context["request"].user
+        if entry.is_closed:
+            return []
+        return [
+            name
+            for name, verb in (("complete", "ledger.complete"), ("waive", "ledger.waive"))
+            if access.can(user, verb, entry)
+        ]
+
+
+class LedgerCompleteSerializer(serializers.Serializer):
+    evidence = serializers.CharField(max_length=5000, help_text=_("办结情况。"))
+    done_on = serializers.DateField(required=False, help_text=_("办结日期，默认为今天。"))
+
+
+class LedgerWaiveSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text=_("免除的理由。"))
+
+
+# ----------------------------------------------------------------------------- inspections
+
+
+class SnapshotEntrySerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    owner = serializers.CharField()
+    title = serializers.CharField()
+    start_date = serializers.DateField()
+    due_date = serializers.DateField()
+    due_explained = serializers.CharField()
+    status = serializers.CharField()
+    status_display = serializers.CharField()
+    done_on = serializers.DateField(allow_null=True)
+    evidence = serializers.CharField()
+
+
+class InspectionListSerializer(serializers.ModelSerializer):
+    institution = InstitutionRefSerializer(read_only=True)
+    created_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = Inspection
+        fields = ["uuid", "title", "institution", "created_by", "created_at", "findings"]
+        read_only_fields = fields
+
+
+class InspectionDetailSerializer(InspectionListSerializer):
+    snapshot = SnapshotEntrySerializer(many=True, read_only=True)
+
+    class Meta(InspectionListSerializer.Meta):
+        fields = InspectionListSerializer.Meta.fields + ["snapshot"]
+        read_only_fields = fields
+
+
+class InspectionCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    findings = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
+    entries = serializers.ListField(
+        child=ScopedSlugRelatedField(queryset=LedgerEntry.objects.all()),
+        required=False,
+        allow_empty=False,
+        max_length=5000,
+        help_text=_("要检查的台账事项 uuid；省略则为本单位可见的全部事项。"),
+    )
+
+
+# ----------------------------------------------------------------------------- notifications, calendar, auth
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["uuid", "kind", "title", "body", "url", "created_at", "read_at"]
+        read_only_fields = fields
+
+
+class MarkedSerializer(serializers.Serializer):
+    marked = serializers.IntegerField()
+
+
+class DeadlineQuerySerializer(serializers.Serializer):
+    start = serializers.DateField(help_text=_("起算日（不计入期限）。"))
+    period = serializers.IntegerField(min_value=0, max_value=3660)
+    unit = serializers.ChoiceField(choices=LedgerEntry.Unit.choices, default=LedgerEntry.Unit.DAYS)
+
+    def validate_start(self, value):
+        # Keeps the arithmetic away from date overflow; real deadlines are nowhere near.
+        if not (1949 <= value.year <= 2199):
+            raise serializers.ValidationError(_("起算日超出范围。"))
+        return value
+
+
+class DeadlineSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    period = serializers.IntegerField()
+    unit = serializers.CharField()
+    nominal = serializers.DateField(help_text=_("按期限计算的日期。"))
+    due = serializers.DateField(help_text=_("顺延节假日后的截止日期。"))
+    reason = serializers.CharField(help_text=_("顺延的原因（未顺延时为空）。"))
+    explained = serializers.CharField()
+    warnings = serializers.ListField(child=serializers.CharField())
+
+
+class TokenObtainSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(
+        max_length=4096, trim_whitespace=False, write_only=True, style={"input_type": "password"}
+    )
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()

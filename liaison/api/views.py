@@ -1,0 +1,560 @@
+"""Viewsets of the hub's API (/api/v1/).
+
+Every queryset starts from `Model.objects.visible_to(request.user)`, so another
+institution's record answers 404 like a missing one; every action asks `access.require`
+(403) before it reads the body; every write is a call into `liaison.services`.
+"""
+
+import json
+
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import Prefetch
+from django.http import FileResponse
+from django.urls import NoReverseMatch
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.views import SpectacularSwaggerSplitView
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action
+from rest_framework.filters import SearchFilter
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import access, services
+from ..calendar import compute_deadline
+from ..errors import Conflict
+from ..filters import InstitutionFilter, LedgerEntryFilter, LetterFilter, NotificationFilter
+from ..lockout import LockedOut, authenticate_with_lockout
+from ..models import Delivery, Inspection, Institution, LedgerEntry, Letter, Notification
+from . import serializers as s
+
+# ----------------------------------------------------------------------------- shared pieces
+
+
+class Pagination(PageNumberPagination):
+    """DRF's standard page format; `?page_size=` up to 200."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class ApiMixin:
+    """What every hub viewset shares: JSON only (the docs page is the browsable view)."""
+
+    renderer_classes = [JSONRenderer]
+    pagination_class = Pagination
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["institution_id"] = getattr(self.request.user, "institution_id", None)
+        return context
+
+
+ERRORS = {
+    400: OpenApiResponse(description=_("输入有误（字段错误）")),
+    403: OpenApiResponse(s.ErrorSerializer, description=_("无权执行此操作")),
+    404: OpenApiResponse(s.ErrorSerializer, description=_("不存在或无权访问")),
+    409: OpenApiResponse(s.ErrorSerializer, description=_("当前状态不允许此操作")),
+}
+
+
+def errors(*codes):
+    return {code: ERRORS[code] for code in codes}
+
+
+def _validated(serializer_class, request, **kwargs):
+    serializer = serializer_class(data=request.data, context={"request": request}, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+# ----------------------------------------------------------------------------- auth
+
+
+class TokenObtainView(APIView):
+    """Exchange a username and password for an API token (same lockout as the login page)."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    renderer_classes = [JSONRenderer]
+
+    @extend_schema(
+        tags=["auth"],
+        summary=_("用用户名和密码换取 API 令牌"),
+        request=s.TokenObtainSerializer,
+        responses={
+            200: s.TokenSerializer,
+            400: ERRORS[400],
+            429: OpenApiResponse(s.ErrorSerializer, description=_("暂时锁定")),
+        },
+        auth=[],
+    )
+    def post(self, request):
+        data = _validated(s.TokenObtainSerializer, request)
+        try:
+            user = authenticate_with_lockout(request._request, data["username"], data["password"])
+        except LockedOut:
+            from django.conf import settings
+
+            raise exceptions.Throttled(
+                detail=_("登录失败次数过多，请 %(m)d 分钟后再试。") % {"m": settings.LOGIN_LOCKOUT_MINUTES}
+            ) from None
+        if user is None:
+            # The same answer whether or not the username exists.
+            raise exceptions.ValidationError({"non_field_errors": [_("用户名或密码不正确。")]})
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class LogoutView(APIView):
+    """Delete the caller's API token (and end the session when called from one)."""
+
+    renderer_classes = [JSONRenderer]
+
+    @extend_schema(tags=["auth"], summary=_("注销：删除本人的 API 令牌"), request=None, responses={204: None})
+    def post(self, request):
+        Token.objects.filter(user=request.user).delete()
+        if request.auth is None:
+            logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# ----------------------------------------------------------------------------- institutions
+
+
+@extend_schema_view(
+    list=extend_schema(tags=["institutions"], summary=_("机关单位名录")),
+    retrieve=extend_schema(
+        tags=["institutions"], summary=_("机关单位详情"), responses={200: s.InstitutionSerializer, **errors(404)}
+    ),
+)
+class InstitutionViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+    """The directory of institutions (addressees are chosen from it)."""
+
+    serializer_class = s.InstitutionSerializer
+    lookup_field = "uuid"
+    filter_backends = [DjangoFilterBackend, SearchFilter]
+    filterset_class = InstitutionFilter
+    search_fields = ["name", "short_name", "code"]
+
+    def get_queryset(self):
+        return Institution.objects.visible_to(self.request.user).select_related("region", "parent")
+
+
+# ----------------------------------------------------------------------------- letters
+
+
+class PDFRenderer(BaseRenderer):
+    """Lets a client ask for `Accept: application/pdf`; an error still answers in JSON."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, bytes):
+            return data
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Type"] = "application/json"
+        return json.dumps(data, ensure_ascii=False).encode()
+
+
+LETTER_DETAIL = {200: s.LetterDetailSerializer}
+
+
+@extend_schema_view(
+    list=extend_schema(tags=["letters"], summary=_("公文列表（收文、发文）")),
+    retrieve=extend_schema(tags=["letters"], summary=_("公文详情"), responses={**LETTER_DETAIL, **errors(404)}),
+    create=extend_schema(
+        tags=["letters"],
+        summary=_("起草公文"),
+        request=s.LetterWriteSerializer,
+        responses={201: s.LetterDetailSerializer, **errors(400, 403)},
+    ),
+    partial_update=extend_schema(
+        tags=["letters"],
+        summary=_("修改草稿"),
+        request=s.LetterWriteSerializer,
+        responses={**LETTER_DETAIL, **errors(400, 403, 404, 409)},
+    ),
+)
+class LetterViewSet(ApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Official letters: outgoing drafts, sign-off, issue, and the inbox (签收/阅读)."""
+
+    lookup_field = "uuid"
+    filter_backends = [DjangoFilterBackend, SearchFilter]
+    filterset_class = LetterFilter
+    search_fields = ["title", "doc_number"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        deliveries = Delivery.objects.select_related("recipient")
+        qs = (
+            Letter.objects.visible_to(self.request.user)
+            .select_related("issuer")
+            .prefetch_related(Prefetch("deliveries", queryset=deliveries))
+        )
+        if self.action != "list":
+            qs = qs.prefetch_related("attachments")
+        return qs
+
+    def get_serializer_class(self):
+        return s.LetterListSerializer if self.action == "list" else s.LetterDetailSerializer
+
+    def _detail(self, letter, code=status.HTTP_200_OK):
+        fresh = self.get_queryset().get(pk=letter.pk)
+        return Response(self.get_serializer(fresh).data, status=code)
+
+    def create(self, request, *args, **kwargs):
+        access.require(request.user, "letter.create")
+        data = _validated(s.LetterWriteSerializer, request)
+        letter = services.letter_create(by=request.user, **data)
+        return self._detail(letter, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        letter = self.get_object()
+        access.require(request.user, "letter.edit", letter)
+        data = _validated(s.LetterWriteSerializer, request, partial=True)
+        if not data:
+            raise exceptions.ValidationError({"non_field_errors": [_("没有要修改的内容。")]})
+        letter = services.letter_update(letter=letter, by=request.user, **data)
+        return self._detail(letter)
+
+    @extend_schema(
+        tags=["letters"], summary=_("送审"), request=None, responses={**LETTER_DETAIL, **errors(403, 404, 409)}
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request, uuid=None):
+        """Send a draft to the institution head for sign-off (送审)."""
+        letter = self.get_object()
+        access.require(request.user, "letter.submit", letter)
+        return self._detail(services.letter_submit(letter=letter, by=request.user))
+
+    @extend_schema(
+        tags=["letters"],
+        summary=_("退回修改"),
+        request=s.LetterReturnSerializer,
+        responses={**LETTER_DETAIL, **errors(400, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request, uuid=None):
+        """The head sends a letter back to its drafter with a reason (退回修改)."""
+        letter = self.get_object()
+        access.require(request.user, "letter.return", letter)
+        data = _validated(s.LetterReturnSerializer, request)
+        return self._detail(services.letter_return(letter=letter, by=request.user, reason=data["reason"]))
+
+    @extend_schema(
+        tags=["letters"],
+        summary=_("签发"),
+        request=s.LetterIssueSerializer,
+        responses={**LETTER_DETAIL, **errors(400, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def issue(self, request, uuid=None):
+        """The head signs off: the letter gets its number, is delivered, and its PDF is rendered (签发)."""
+        letter = self.get_object()
+        access.require(request.user, "letter.issue", letter)
+        data = _validated(s.LetterIssueSerializer, request)
+        return self._detail(services.letter_issue(letter=letter, by=request.user, issued_on=data.get("issued_on")))
+
+    def _own_delivery(self, letter) -> Delivery:
+        institution_id = self.request.user.institution_id
+        delivery = next((d for d in letter.deliveries.all() if d.recipient_id == institution_id), None)
+        if delivery is None or institution_id is None or not letter.is_issued:
+            raise exceptions.PermissionDenied(_("本单位不是该公文的收文机关。"))
+        return delivery
+
+    @extend_schema(
+        tags=["letters"],
+        summary=_("签收"),
+        request=s.DeliverySignSerializer,
+        responses={**LETTER_DETAIL, **errors(400, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def sign(self, request, uuid=None):
+        """Sign for the copy delivered to the user's institution (签收; 主送 or 抄送)."""
+        letter = self.get_object()
+        delivery = self._own_delivery(letter)
+        access.require(request.user, "delivery.sign", delivery)
+        data = _validated(s.DeliverySignSerializer, request)
+        services.delivery_sign(delivery=delivery, by=request.user, signed_on=data.get("signed_on"))
+        return self._detail(letter)
+
+    @extend_schema(
+        tags=["letters"], summary=_("阅知"), request=None, responses={**LETTER_DETAIL, **errors(403, 404, 409)}
+    )
+    @action(detail=True, methods=["post"])
+    def read(self, request, uuid=None):
+        """Mark the institution's signed copy as read (阅知)."""
+        letter = self.get_object()
+        delivery = self._own_delivery(letter)
+        access.require(request.user, "delivery.read", delivery)
+        services.delivery_mark_read(delivery=delivery, by=request.user)
+        return self._detail(letter)
+
+    @extend_schema(
+        tags=["letters"],
+        summary=_("下载公文 PDF"),
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description=_("公文 PDF")),
+            **errors(404, 409),
+        },
+    )
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, PDFRenderer])
+    def pdf(self, request, uuid=None):
+        """The issued letter as PDF (GB/T 9704), once rendered."""
+        letter = self.get_object()
+        if not letter.is_issued:
+            raise Conflict(_("公文尚未签发，没有 PDF。"))
+        if not letter.pdf_sha256 or not letter.pdf:
+            raise exceptions.NotFound(_("公文 PDF 正在生成，请稍后再试。"))
+        try:
+            handle = letter.pdf.open("rb")
+        except FileNotFoundError:
+            raise exceptions.NotFound(_("公文 PDF 文件缺失，请联系管理员。")) from None
+        filename = f"{letter.doc_number or letter.uuid}.pdf"
+        response = FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")
+        response["ETag"] = f'"{letter.pdf_sha256}"'
+        return response
+
+    @extend_schema(
+        tags=["letters"],
+        summary=_("共享给其他机关"),
+        request=s.LetterShareSerializer,
+        responses={**LETTER_DETAIL, **errors(400, 403, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def share(self, request, uuid=None):
+        """Share an issued letter with another institution (it then sees the letter)."""
+        letter = self.get_object()
+        access.require(request.user, "letter.share", letter)
+        data = _validated(s.LetterShareSerializer, request)
+        services.letter_share(letter=letter, institution=data["institution"], by=request.user)
+        return self._detail(letter)
+
+    @extend_schema(
+        tags=["letters"],
+        summary=_("取消共享"),
+        request=s.LetterShareSerializer,
+        responses={**LETTER_DETAIL, **errors(400, 403, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def unshare(self, request, uuid=None):
+        """Withdraw a share; the institution stops seeing the letter on its next request."""
+        letter = self.get_object()
+        access.require(request.user, "letter.share", letter)
+        data = _validated(s.LetterShareSerializer, request)
+        services.letter_unshare(letter=letter, institution=data["institution"], by=request.user)
+        return self._detail(letter)
+
+
+# ----------------------------------------------------------------------------- ledger
+
+
+@extend_schema_view(
+    list=extend_schema(tags=["ledger"], summary=_("工作台账")),
+    retrieve=extend_schema(
+        tags=["ledger"], summary=_("台账事项详情"), responses={200: s.LedgerEntrySerializer, **errors(404)}
+    ),
+)
+class LedgerEntryViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+    """The task ledger (工作台账): every obligation with a deadline."""
+
+    serializer_class = s.LedgerEntrySerializer
+    lookup_field = "uuid"
+    filter_backends = [DjangoFilterBackend, SearchFilter]
+    filterset_class = LedgerEntryFilter
+    search_fields = ["title"]
+
+    def get_queryset(self):
+        return LedgerEntry.objects.visible_to(self.request.user).select_related("owner", "source_type")
+
+    def _detail(self, entry):
+        return Response(self.get_serializer(self.get_queryset().get(pk=entry.pk)).data)
+
+    @extend_schema(
+        tags=["ledger"],
+        summary=_("办结"),
+        request=s.LedgerCompleteSerializer,
+        responses={200: s.LedgerEntrySerializer, **errors(400, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def complete(self, request, uuid=None):
+        """The owner reports the obligation done, with evidence (办结)."""
+        entry = self.get_object()
+        access.require(request.user, "ledger.complete", entry)
+        data = _validated(s.LedgerCompleteSerializer, request)
+        services.ledger_complete(entry=entry, by=request.user, evidence=data["evidence"], done_on=data.get("done_on"))
+        return self._detail(entry)
+
+    @extend_schema(
+        tags=["ledger"],
+        summary=_("免除"),
+        request=s.LedgerWaiveSerializer,
+        responses={200: s.LedgerEntrySerializer, **errors(400, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def waive(self, request, uuid=None):
+        """The office waives an obligation, with a reason (免除)."""
+        entry = self.get_object()
+        access.require(request.user, "ledger.waive", entry)
+        data = _validated(s.LedgerWaiveSerializer, request)
+        services.ledger_waive(entry=entry, by=request.user, reason=data["reason"])
+        return self._detail(entry)
+
+
+# ----------------------------------------------------------------------------- inspections
+
+
+@extend_schema_view(
+    list=extend_schema(tags=["inspections"], summary=_("专项检查列表")),
+    retrieve=extend_schema(
+        tags=["inspections"],
+        summary=_("专项检查详情（含台账快照）"),
+        responses={200: s.InspectionDetailSerializer, **errors(404)},
+    ),
+    create=extend_schema(
+        tags=["inspections"],
+        summary=_("新建专项检查"),
+        request=s.InspectionCreateSerializer,
+        responses={201: s.InspectionDetailSerializer, **errors(400, 403)},
+    ),
+)
+class InspectionViewSet(
+    ApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Inspections (专项检查): frozen snapshots of the ledger with findings."""
+
+    lookup_field = "uuid"
+
+    def get_queryset(self):
+        qs = Inspection.objects.visible_to(self.request.user).select_related("institution", "created_by")
+        return qs.defer("snapshot") if self.action == "list" else qs
+
+    def get_serializer_class(self):
+        return s.InspectionListSerializer if self.action == "list" else s.InspectionDetailSerializer
+
+    def create(self, request, *args, **kwargs):
+        access.require(request.user, "inspection.create")
+        data = _validated(s.InspectionCreateSerializer, request)
+        inspection = services.inspection_create(
+            by=request.user, title=data["title"], findings=data.get("findings", ""), entries=data.get("entries")
+        )
+        fresh = self.get_queryset().get(pk=inspection.pk)
+        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+
+
+# ----------------------------------------------------------------------------- notifications
+
+
+@extend_schema_view(
+    list=extend_schema(tags=["notifications"], summary=_("我的通知")),
+    retrieve=extend_schema(
+        tags=["notifications"], summary=_("通知详情"), responses={200: s.NotificationSerializer, **errors(404)}
+    ),
+)
+class NotificationViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+    """The user's own notifications (in-app inbox)."""
+
+    serializer_class = s.NotificationSerializer
+    lookup_field = "uuid"
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = NotificationFilter
+
+    def get_queryset(self):
+        return Notification.objects.visible_to(self.request.user)
+
+    @extend_schema(
+        tags=["notifications"],
+        summary=_("标记为已读"),
+        request=None,
+        responses={200: s.NotificationSerializer, **errors(404)},
+    )
+    @action(detail=True, methods=["post"])
+    def read(self, request, uuid=None):
+        notification = self.get_object()
+        services.notification_mark_read(notification=notification, by=request.user)
+        notification.refresh_from_db()
+        return Response(self.get_serializer(notification).data)
+
+    @extend_schema(
+        tags=["notifications"], summary=_("全部标记为已读"), request=None, responses={200: s.MarkedSerializer}
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="read-all",
+        url_name="read-all",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def read_all(self, request):
+        unread = list(self.get_queryset().unread())
+        for notification in unread:
+            services.notification_mark_read(notification=notification, by=request.user)
+        return Response({"marked": len(unread)})
+
+
+# ----------------------------------------------------------------------------- calendar
+
+
+class DeadlineView(APIView):
+    """Deadline arithmetic on the working-day calendar (for forms that show a due date)."""
+
+    renderer_classes = [JSONRenderer]
+
+    @extend_schema(
+        tags=["calendar"],
+        summary=_("计算期限（工作日历）"),
+        parameters=[s.DeadlineQuerySerializer],
+        responses={200: s.DeadlineSerializer, **errors(400)},
+    )
+    def get(self, request):
+        query = s.DeadlineQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        deadline = compute_deadline(
+            query.validated_data["start"], query.validated_data["period"], query.validated_data["unit"]
+        )
+        return Response(
+            s.DeadlineSerializer(
+                {
+                    "start": deadline.start,
+                    "period": deadline.period,
+                    "unit": deadline.unit,
+                    "nominal": deadline.nominal,
+                    "due": deadline.due,
+                    "reason": deadline.reason,
+                    "explained": deadline.explain(),
+                    "warnings": list(deadline.warnings),
+                }
+            ).data
+        )
+
+
+# ----------------------------------------------------------------------------- docs
+
+
+class DocsView(SpectacularSwaggerSplitView):
+    """Swagger UI from local static files; its init script is a separate file, so the
+    page runs under the portal's CSP (no inline script). Sign-in required."""
+
+    template_name = "api/swagger_ui.html"
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            try:
+                return redirect_to_login(request.get_full_path())
+            except NoReverseMatch:
+                raise exceptions.NotAuthenticated() from None
+        return super().get(request, *args, **kwargs)

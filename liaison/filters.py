@@ -1,0 +1,66 @@
+"""Filters for the hub's API lists (django-filter).
+
+They only narrow querysets that are already scoped with `visible_to(user)`: a foreign
+id in a filter matches nothing, it never widens what a user sees. Numeric and date
+inputs are bounded so that a silly value is a 400, not a database overflow.
+"""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import Delivery, Institution, LedgerEntry, Letter, Notification
+
+
+class InstitutionFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=Institution.Kind.choices, label=_("类别"))
+    level = django_filters.ChoiceFilter(choices=Institution.Level.choices, label=_("层级"))
+    region = django_filters.CharFilter(field_name="region__code", max_length=40, label=_("行政区域代码"))
+
+    class Meta:
+        model = Institution
+        fields = ["kind", "level", "region"]
+
+
+class LetterFilter(django_filters.FilterSet):
+    BOX_CHOICES = [("inbox", _("收文")), ("outbox", _("发文"))]
+
+    status = django_filters.ChoiceFilter(choices=Letter.Status.choices, label=_("状态"))
+    series = django_filters.ChoiceFilter(choices=Letter.Series.choices, label=_("文种"))
+    year = django_filters.NumberFilter(field_name="year", min_value=1949, max_value=2999, label=_("年度"))
+    box = django_filters.ChoiceFilter(choices=BOX_CHOICES, method="filter_box", label=_("收发文"))
+
+    class Meta:
+        model = Letter
+        fields = ["status", "series", "year", "box"]
+
+    def filter_box(self, queryset, name, value):
+        institution_id = getattr(self.request.user, "institution_id", None)
+        if institution_id is None:
+            return queryset.none()
+        if value == "inbox":
+            delivered = Delivery.objects.filter(recipient_id=institution_id).values("letter_id")
+            return queryset.filter(status=Letter.Status.ISSUED, pk__in=delivered)
+        return queryset.filter(issuer_id=institution_id)
+
+
+class LedgerEntryFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=LedgerEntry.Status.choices, label=_("状态"))
+    owner = django_filters.UUIDFilter(field_name="owner__uuid", label=_("责任单位"))
+    due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label=_("截止日期不晚于"))
+    due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", label=_("截止日期不早于"))
+
+    class Meta:
+        model = LedgerEntry
+        fields = ["status", "owner", "due_before", "due_after"]
+
+
+class NotificationFilter(django_filters.FilterSet):
+    unread = django_filters.BooleanFilter(method="filter_unread", label=_("仅未读"))
+
+    class Meta:
+        model = Notification
+        fields = ["unread", "kind"]
+
+    def filter_unread(self, queryset, name, value):
+        return queryset.filter(Q(read_at__isnull=True) if value else Q(read_at__isnull=False))
