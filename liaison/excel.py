@@ -23,9 +23,14 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def attachment_disposition(filename: str) -> str:
     """`attachment` with an ASCII fallback and the real (Chinese) name as RFC 5987 UTF-8."""
-    ascii_name = filename.encode("ascii", "ignore").decode().replace('"', "").replace("\\", "").strip() or "download"
-    if "." in filename and "." not in ascii_name:
-        ascii_name = "download." + filename.rsplit(".", 1)[-1].encode("ascii", "ignore").decode()
+    stem, dot, ext = filename.rpartition(".")
+    if not dot:
+        stem, ext = filename, ""
+
+    def ascii_only(text: str) -> str:
+        return "".join(ch for ch in text if 32 <= ord(ch) < 127 and ch not in '"\\;').strip(" .")
+
+    ascii_name = (ascii_only(stem) or "download") + (f".{ascii_only(ext)}" if ascii_only(ext) else "")
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
@@ -68,7 +73,9 @@ def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], *, sheet_title:
     return buffer.getvalue()
 
 
-def xlsx_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence], *, sheet_title: str = "Sheet1") -> HttpResponse:
+def xlsx_response(
+    filename: str, headers: Sequence[str], rows: Iterable[Sequence], *, sheet_title: str = "Sheet1"
+) -> HttpResponse:
     """An .xlsx download; `filename` may be Chinese and should end with .xlsx."""
     response = HttpResponse(xlsx_bytes(headers, rows, sheet_title=sheet_title), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = attachment_disposition(filename)

@@ -61,8 +61,12 @@ class InstitutionChoices(forms.ModelMultipleChoiceField):
 
 
 class LoginForm(PortalForm):
-    username = forms.CharField(label=_("用户名"), max_length=150, widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
-    password = forms.CharField(label=_("密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    username = forms.CharField(
+        label=_("用户名"), max_length=150, widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"})
+    )
+    password = forms.CharField(
+        label=_("密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
 
 # ----------------------------------------------------------------------------- letters
@@ -78,9 +82,15 @@ class LetterForm(PortalForm):
         help_text=_("按住 Ctrl 可多选；可在上方输入框中按名称筛选。"),
     )
     cc = InstitutionChoices(None, label=_("抄送机关"), required=False)
-    body = forms.CharField(label=_("正文"), max_length=50000, widget=forms.Textarea(attrs={"rows": 12}), help_text=_("段落之间空一行。"))
-    urgency = forms.ChoiceField(label=_("紧急程度"), required=False, choices=[("", _("普通")), ("加急", _("加急")), ("特急", _("特急"))])
-    signatory = forms.CharField(label=_("署名"), max_length=100, required=False, help_text=_("留空则使用发文机关全称。"))
+    body = forms.CharField(
+        label=_("正文"), max_length=50000, widget=forms.Textarea(attrs={"rows": 12}), help_text=_("段落之间空一行。")
+    )
+    urgency = forms.ChoiceField(
+        label=_("紧急程度"), required=False, choices=[("", _("普通")), ("加急", _("加急")), ("特急", _("特急"))]
+    )
+    signatory = forms.CharField(
+        label=_("署名"), max_length=100, required=False, help_text=_("留空则使用发文机关全称。")
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -110,7 +120,12 @@ class LetterForm(PortalForm):
 
 
 class ReturnForm(PortalForm):
-    reason = forms.CharField(label=_("退回理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 4}), help_text=_("承办人将收到该理由。"))
+    reason = forms.CharField(
+        label=_("退回理由"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("承办人将收到该理由。"),
+    )
 
 
 class IssueForm(PortalForm):
@@ -118,7 +133,9 @@ class IssueForm(PortalForm):
 
 
 class SignForm(PortalForm):
-    signed_on = date_field(_("签收日期"), help_text=_("纸质送达时填写实际签收日期；留空为今天。答复期限自签收次日起算。"))
+    signed_on = date_field(
+        _("签收日期"), help_text=_("纸质送达时填写实际签收日期；留空为今天。答复期限自签收次日起算。")
+    )
 
 
 class AttachmentForm(PortalForm):
@@ -174,7 +191,9 @@ class LedgerFilter(FilterForm):
             ("waived", _("已免除")),
         ],
     )
-    owner = forms.ModelChoiceField(None, label=_("责任单位"), required=False, to_field_name="uuid", empty_label=_("全部单位"))
+    owner = forms.ModelChoiceField(
+        None, label=_("责任单位"), required=False, to_field_name="uuid", empty_label=_("全部单位")
+    )
     due_from = date_field(_("截止日期自"))
     due_to = date_field(_("截止日期至"))
     q = forms.CharField(label=_("关键词"), required=False, max_length=100)
@@ -196,7 +215,10 @@ class LedgerFilter(FilterForm):
 
 class LedgerCompleteForm(PortalForm):
     evidence = forms.CharField(
-        label=_("办结情况"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}), help_text=_("写明办理结果及依据，如复函文号。")
+        label=_("办结情况"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("写明办理结果及依据，如复函文号。"),
     )
     done_on = date_field(_("办结日期"), help_text=_("留空为今天；不能晚于今天，也不能早于起算日。"))
 
@@ -207,4 +229,6 @@ class LedgerWaiveForm(PortalForm):
 
 class InspectionForm(PortalForm):
     title = forms.CharField(label=_("检查名称"), max_length=200, help_text=_("如“2026年第一季度工作台账专项检查”。"))
-    findings = forms.CharField(label=_("检查发现"), max_length=20000, required=False, widget=forms.Textarea(attrs={"rows": 8}))
+    findings = forms.CharField(
+        label=_("检查发现"), max_length=20000, required=False, widget=forms.Textarea(attrs={"rows": 8})
+    )

@@ -79,7 +79,9 @@ def with_deadlines(entries, *, today: dt.date | None = None) -> list[LedgerEntry
 # ----------------------------------------------------------------------------- sorting
 
 
-def apply_sort(qs: QuerySet, requested: str | None, allowed: dict[str, tuple[str, ...]], default: str) -> tuple[QuerySet, str]:
+def apply_sort(
+    qs: QuerySet, requested: str | None, allowed: dict[str, tuple[str, ...]], default: str
+) -> tuple[QuerySet, str]:
     """Order by a whitelisted column key (`due_date` or `-due_date`); anything else falls back to `default`."""
     key = (requested or "").strip()
     name = key.lstrip("-")
@@ -187,7 +189,9 @@ def timeline(target, *, user=None, public_only_for_outsiders: bool = False) -> l
         target_type=ContentType.objects.get_for_model(type(target)), target_id=target.pk
     ).select_related("actor", "institution")
     if public_only_for_outsiders and user is not None:
-        qs = qs.filter(Q(action__in=PUBLIC_LETTER_ACTIONS) | Q(institution_id=user.institution_id, institution_id__isnull=False))
+        qs = qs.filter(
+            Q(action__in=PUBLIC_LETTER_ACTIONS) | Q(institution_id=user.institution_id, institution_id__isnull=False)
+        )
     rows = list(qs.order_by("at", "id"))
     for row in rows:
         row.label = action_label(row.action)
@@ -224,7 +228,9 @@ def ledger_entries(user, *, status="", owner=None, due_from=None, due_to=None, k
     if status == "overdue":
         qs = qs.filter(status__in=open_states, due_date__lt=today)
     elif status == "soon":
-        qs = qs.filter(status__in=open_states, due_date__gte=today, due_date__lte=today + dt.timedelta(days=DUE_SOON_DAYS))
+        qs = qs.filter(
+            status__in=open_states, due_date__gte=today, due_date__lte=today + dt.timedelta(days=DUE_SOON_DAYS)
+        )
     elif status == "open":
         qs = qs.filter(status__in=open_states, due_date__gte=today)
     elif status in (LedgerEntry.Status.DONE, LedgerEntry.Status.WAIVED):
@@ -242,9 +248,9 @@ def ledger_entries(user, *, status="", owner=None, due_from=None, due_to=None, k
 
 def ledger_owner_choices(user) -> QuerySet:
     """Institutions owning at least one entry the user can see (for the filter bar)."""
-    return Institution.objects.filter(
-        pk__in=LedgerEntry.objects.visible_to(user).values("owner_id")
-    ).order_by("region_id", "kind", "id")
+    return Institution.objects.filter(pk__in=LedgerEntry.objects.visible_to(user).values("owner_id")).order_by(
+        "region_id", "kind", "id"
+    )
 
 
 def ledger_entry_for_page(user, uuid) -> LedgerEntry:
@@ -264,13 +270,24 @@ def dashboard(user, *, today: dt.date | None = None, limit: int = 20) -> dict:
     data: dict = {"today": today}
     inst_id = user.institution_id
     if inst_id is None:
-        data.update(to_sign=[], to_sign_count=0, to_issue=[], overdue=[], due_soon=[], supervised_overdue=[])
+        data.update(
+            to_sign=[],
+            to_sign_count=0,
+            to_issue=[],
+            overdue=[],
+            overdue_count=0,
+            due_soon=[],
+            due_soon_count=0,
+            supervised_overdue=[],
+        )
     else:
         unsigned = inbox(user, signed="no").order_by("letter__issued_at", "id")
         data["to_sign_count"] = unsigned.count()
         data["to_sign"] = list(unsigned[:limit])
         for delivery in data["to_sign"]:
-            delivery.waiting_days = (today - timezone.localdate(delivery.delivered_at)).days if delivery.delivered_at else 0
+            delivery.waiting_days = (
+                (today - timezone.localdate(delivery.delivered_at)).days if delivery.delivered_at else 0
+            )
         data["to_issue"] = []
         if user.role == User.Role.HEAD:
             data["to_issue"] = list(
@@ -282,12 +299,15 @@ def dashboard(user, *, today: dt.date | None = None, limit: int = 20) -> dict:
         mine = LedgerEntry.objects.visible_to(user).filter(
             owner_id=inst_id, status__in=[LedgerEntry.Status.OPEN, LedgerEntry.Status.OVERDUE]
         )
-        data["overdue"] = with_deadlines(mine.filter(due_date__lt=today).select_related("owner").order_by("due_date", "id")[:limit], today=today)
+        overdue = mine.filter(due_date__lt=today)
+        due_soon = mine.filter(due_date__gte=today, due_date__lte=today + dt.timedelta(days=DUE_SOON_DAYS))
+        data["overdue_count"] = overdue.count()
+        data["overdue"] = with_deadlines(
+            overdue.select_related("owner").order_by("due_date", "id")[:limit], today=today
+        )
+        data["due_soon_count"] = due_soon.count()
         data["due_soon"] = with_deadlines(
-            mine.filter(due_date__gte=today, due_date__lte=today + dt.timedelta(days=DUE_SOON_DAYS))
-            .select_related("owner")
-            .order_by("due_date", "id")[:limit],
-            today=today,
+            due_soon.select_related("owner").order_by("due_date", "id")[:limit], today=today
         )
         # Office staff and superior institutions chase the overdue work of those they oversee.
         data["supervised_overdue"] = with_deadlines(

@@ -14,7 +14,9 @@ urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     # 收文/发文
     path("letters/inbox/", letters.inbox, name="letter_inbox"),
+    path("letters/inbox/export/", letters.inbox_export, name="letter_inbox_export"),
     path("letters/outbox/", letters.outbox, name="letter_outbox"),
+    path("letters/outbox/export/", letters.outbox_export, name="letter_outbox_export"),
     path("letters/new/", letters.letter_create, name="letter_create"),
     path("letters/<uuid:uuid>/", letters.letter_detail, name="letter_detail"),
     path("letters/<uuid:uuid>/edit/", letters.letter_edit, name="letter_edit"),

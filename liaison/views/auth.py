@@ -27,7 +27,7 @@ def _next_url(request) -> str:
 def login_view(request):
     if request.method == "GET" and request.user.is_authenticated:
         return redirect(_next_url(request))
-    form = LoginForm(request.POST or None)
+    form = LoginForm(request.POST if request.method == "POST" else None)
     error = ""
     if request.method == "POST" and form.is_valid():
         try:
@@ -46,7 +46,9 @@ def login_view(request):
         "error": error,
         "next": request.POST.get("next") or request.GET.get("next") or "",
         # Only a development machine lists the demo accounts.
-        "demo_users": [(u[0], u[3], u[1]) for u in DEMO_USERS] + [("admin", _("系统管理员"), "")] if settings.DEBUG else [],
+        "demo_users": [(u[0], u[3], u[1]) for u in DEMO_USERS] + [("admin", _("系统管理员"), "")]
+        if settings.DEBUG
+        else [],
         "demo_password": settings.DEMO_PASSWORD if settings.DEBUG else "",
     }
     return render(request, "registration/login.html", context)

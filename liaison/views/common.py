@@ -17,4 +17,3 @@ def conflict_redirect(request, exc: Conflict, to):
     """A wrong-state action: say why, go back; never a 500."""
     messages.error(request, exc.message)
     return redirect(to)
-

@@ -21,4 +21,5 @@ def dashboard(request):
     if context["is_admin"]:
         year = timezone.localdate().year
         context["calendar_years"] = years_needing_attention([year, year + 1])
+        context["calendar_years_text"] = "、".join(str(y) for y in context["calendar_years"])
     return render(request, "liaison/dashboard.html", context)

@@ -60,7 +60,16 @@ def ledger_list(request):
     return render(request, "liaison/ledger/list.html", context)
 
 
-LEDGER_HEADERS = [_l("责任单位"), _l("事项"), _l("起算日"), _l("截止日期"), _l("期限计算"), _l("状态"), _l("办结日期"), _l("办结情况")]
+LEDGER_HEADERS = [
+    _l("责任单位"),
+    _l("事项"),
+    _l("起算日"),
+    _l("截止日期"),
+    _l("期限计算"),
+    _l("状态"),
+    _l("办结日期"),
+    _l("办结情况"),
+]
 
 
 @login_required
@@ -117,7 +126,10 @@ def ledger_complete(request, uuid):
     if form.is_valid():
         try:
             services.ledger_complete(
-                entry=entry, by=request.user, evidence=form.cleaned_data["evidence"], done_on=form.cleaned_data["done_on"]
+                entry=entry,
+                by=request.user,
+                evidence=form.cleaned_data["evidence"],
+                done_on=form.cleaned_data["done_on"],
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -161,7 +173,7 @@ def inspection_list(request):
 @login_required
 def inspection_create(request):
     access.require(request.user, "inspection.create")
-    form = InspectionForm(request.POST or None)
+    form = InspectionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             inspection = services.inspection_create(
@@ -182,7 +194,16 @@ def inspection_detail(request, uuid):
     return render(request, "liaison/inspections/detail.html", {"inspection": inspection})
 
 
-SNAPSHOT_HEADERS = [_l("责任单位"), _l("事项"), _l("起算日"), _l("截止日期"), _l("期限计算"), _l("状态"), _l("办结日期"), _l("办结情况")]
+SNAPSHOT_HEADERS = [
+    _l("责任单位"),
+    _l("事项"),
+    _l("起算日"),
+    _l("截止日期"),
+    _l("期限计算"),
+    _l("状态"),
+    _l("办结日期"),
+    _l("办结情况"),
+]
 
 
 def _iso_date(value):

@@ -12,12 +12,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from .. import access, selectors, services
 from ..errors import Conflict
-from ..excel import attachment_disposition
+from ..excel import attachment_disposition, xlsx_response
 from ..forms import (
     AttachmentForm,
     InboxFilter,
@@ -58,8 +60,7 @@ def _detail(letter):
 # ----------------------------------------------------------------------------- lists
 
 
-@login_required
-def outbox(request):
+def _outbox_rows(request):
     filters = OutboxFilter(request.GET or None)
     values = filters.values()
     qs = selectors.outbox(
@@ -70,7 +71,28 @@ def outbox(request):
         year=values.get("year"),
     )
     qs, sort = selectors.apply_sort(qs, request.GET.get("sort"), OUTBOX_SORTS, "-created")
+    return filters, values, qs, sort
+
+
+def _inbox_rows(request):
+    filters = InboxFilter(request.GET or None)
+    values = filters.values()
+    qs = selectors.inbox(request.user, signed=values.get("signed", ""), keyword=values.get("q", ""))
+    qs, sort = selectors.apply_sort(qs, request.GET.get("sort"), INBOX_SORTS, "-delivered")
+    return filters, values, qs, sort
+
+
+def _export_query(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@login_required
+def outbox(request):
+    filters, values, qs, sort = _outbox_rows(request)
     context = {
+        "export_query": _export_query(request),
         "filters": filters,
         "page": paginate(request, qs),
         "sort": sort,
@@ -82,12 +104,68 @@ def outbox(request):
 
 @login_required
 def inbox(request):
-    filters = InboxFilter(request.GET or None)
-    values = filters.values()
-    qs = selectors.inbox(request.user, signed=values.get("signed", ""), keyword=values.get("q", ""))
-    qs, sort = selectors.apply_sort(qs, request.GET.get("sort"), INBOX_SORTS, "-delivered")
-    context = {"filters": filters, "page": paginate(request, qs), "sort": sort, "filtered": bool(values)}
+    filters, values, qs, sort = _inbox_rows(request)
+    context = {
+        "filters": filters,
+        "page": paginate(request, qs),
+        "sort": sort,
+        "filtered": bool(values),
+        "export_query": _export_query(request),
+    }
     return render(request, "liaison/letters/inbox.html", context)
+
+
+OUTBOX_HEADERS = [
+    _l("发文字号"),
+    _l("标题"),
+    _l("文种"),
+    _l("状态"),
+    _l("起草日期"),
+    _l("成文日期"),
+    _l("收文机关数"),
+    _l("已签收"),
+]
+INBOX_HEADERS = [_l("发文字号"), _l("标题"), _l("发文机关"), _l("类别"), _l("送达时间"), _l("签收日期"), _l("阅读时间")]
+
+
+@login_required
+def outbox_export(request):
+    """The outbox rows with the same filters (every page)."""
+    _filters, _values, qs, _sort = _outbox_rows(request)
+    rows = (
+        [
+            letter.doc_number or "",
+            letter.title,
+            letter.get_series_display(),
+            letter.get_status_display(),
+            letter.created_at,
+            letter.issued_on,
+            letter.n_recipients,
+            letter.n_signed,
+        ]
+        for letter in qs
+    )
+    filename = _("发文_%(d)s.xlsx") % {"d": timezone.localdate().isoformat()}
+    return xlsx_response(filename, [str(h) for h in OUTBOX_HEADERS], rows, sheet_title=_("发文"))
+
+
+@login_required
+def inbox_export(request):
+    _filters, _values, qs, _sort = _inbox_rows(request)
+    rows = (
+        [
+            d.letter.doc_number or "",
+            d.letter.title,
+            d.letter.issuer.name,
+            d.get_kind_display(),
+            d.delivered_at,
+            d.signed_on,
+            d.read_at,
+        ]
+        for d in qs
+    )
+    filename = _("收文_%(d)s.xlsx") % {"d": timezone.localdate().isoformat()}
+    return xlsx_response(filename, [str(h) for h in INBOX_HEADERS], rows, sheet_title=_("收文"))
 
 
 # ----------------------------------------------------------------------------- detail
@@ -102,8 +180,15 @@ def render_detail(request, letter, *, attachment_form=None, share_form=None, sta
         "issue": letter.status == Letter.Status.PENDING and access.can(user, "letter.issue", letter),
         "return": letter.status == Letter.Status.PENDING and access.can(user, "letter.return", letter),
         "share": letter.is_issued and access.can(user, "letter.share", letter),
-        "sign": bool(delivery and delivery.delivered_at and not delivery.signed_on and access.can(user, "delivery.sign", delivery)),
-        "read": bool(delivery and delivery.signed_on and not delivery.read_at and access.can(user, "delivery.read", delivery)),
+        "sign": bool(
+            delivery
+            and delivery.delivered_at
+            and not delivery.signed_on
+            and access.can(user, "delivery.sign", delivery)
+        ),
+        "read": bool(
+            delivery and delivery.signed_on and not delivery.read_at and access.can(user, "delivery.read", delivery)
+        ),
     }
     insider = selectors.is_letter_insider(user, letter)
     context = {
@@ -136,7 +221,7 @@ def letter_detail(request, uuid):
 @login_required
 def letter_create(request):
     access.require(request.user, "letter.create")
-    form = LetterForm(request.POST or None, user=request.user)
+    form = LetterForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -165,7 +250,9 @@ def letter_edit(request, uuid):
     if letter.status != Letter.Status.DRAFT:
         messages.error(request, _("只有草稿可以修改。"))
         return _detail(letter)
-    form = LetterForm(request.POST or None, user=request.user, initial=LetterForm.initial_for(letter))
+    form = LetterForm(
+        request.POST if request.method == "POST" else None, user=request.user, initial=LetterForm.initial_for(letter)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -229,7 +316,7 @@ def letter_submit(request, uuid):
 def letter_return(request, uuid):
     letter = selectors.letter_for_page(request.user, uuid)
     access.require(request.user, "letter.return", letter)
-    form = ReturnForm(request.POST or None)
+    form = ReturnForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.letter_return(letter=letter, by=request.user, reason=form.cleaned_data["reason"])
@@ -251,7 +338,7 @@ def letter_issue(request, uuid):
     if letter.status != Letter.Status.PENDING:
         messages.error(request, _("公文当前状态为“%(s)s”，不能签发。") % {"s": letter.get_status_display()})
         return _detail(letter)
-    form = IssueForm(request.POST or None)
+    form = IssueForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             letter = services.letter_issue(letter=letter, by=request.user, issued_on=form.cleaned_data["issued_on"])
@@ -277,7 +364,7 @@ def delivery_sign(request, uuid):
     if delivery.signed_on:
         messages.info(request, _("该公文已于 %(d)s 签收。") % {"d": delivery.signed_on.isoformat()})
         return _detail(letter)
-    form = SignForm(request.POST or None)
+    form = SignForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.delivery_sign(delivery=delivery, by=request.user, signed_on=form.cleaned_data["signed_on"])

@@ -18,7 +18,9 @@ def notification_list(request):
     if request.GET.get("unread") == "1":
         qs = qs.filter(read_at__isnull=True)
     page = paginate(request, qs)
-    return render(request, "liaison/notifications.html", {"page": page, "unread_only": request.GET.get("unread") == "1"})
+    return render(
+        request, "liaison/notifications.html", {"page": page, "unread_only": request.GET.get("unread") == "1"}
+    )
 
 
 @login_required

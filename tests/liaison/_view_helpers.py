@@ -50,7 +50,10 @@ def bulk_letters(issuer, author, recipient, n, *, status=Letter.Status.ISSUED, p
     )
     letters = list(Letter.objects.filter(title__startswith=prefix, issuer=issuer))
     Delivery.objects.bulk_create(
-        [Delivery(letter=letter, recipient=recipient, delivered_at=now if status == Letter.Status.ISSUED else None) for letter in letters]
+        [
+            Delivery(letter=letter, recipient=recipient, delivered_at=now if status == Letter.Status.ISSUED else None)
+            for letter in letters
+        ]
     )
     return letters
 

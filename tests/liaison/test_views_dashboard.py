@@ -1,0 +1,82 @@
+"""工作台: what must I do today."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from liaison import services
+from liaison.calendar import WorkCalendar
+from liaison.models import HolidayOverride
+
+from ._view_helpers import bulk_entries, bulk_letters, client_for, draft_letter, entry, issued_letter
+
+
+def test_dashboard_lists_overdue_first_then_letters_then_due_soon(agency_staff, court_clerk, court_head):
+    today = timezone.localdate()
+    entry(agency_staff.institution, title="逾期三天的事项", due_in=-3, start_ago=40)
+    soon = entry(agency_staff.institution, title="五天后到期的事项", due_in=5)
+    entry(agency_staff.institution, title="一个月后到期的事项", due_in=30)
+    letter = issued_letter(court_clerk, court_head, [agency_staff.institution], title="待签收的司法建议函")
+    body = client_for(agency_staff).get("/").content.decode()
+    assert "已逾期 3 天" in body
+    left = WorkCalendar().working_days_between(today, soon.due_date)
+    assert f"剩余 {left} 个工作日" in body
+    assert "一个月后到期的事项" not in body
+    assert letter.title in body
+    assert body.index("逾期三天的事项") < body.index(letter.title) < body.index("五天后到期的事项")
+
+
+def test_dashboard_shows_head_the_letters_awaiting_sign_off(court_clerk, court_head, agency_staff):
+    letter = draft_letter(court_clerk, [agency_staff.institution], title="请领导签发的函")
+    services.letter_submit(letter=letter, by=court_clerk)
+    assert "请领导签发的函" in client_for(court_head).get("/").content.decode()
+    assert "待我签发的发文" not in client_for(court_clerk).get("/").content.decode()
+
+
+def test_dashboard_does_not_show_other_institutions_work(agency_staff, outsider_agency, court_clerk, court_head):
+    entry(agency_staff.institution, title="城管局逾期事项", due_in=-1, start_ago=30)
+    issued_letter(court_clerk, court_head, [agency_staff.institution], title="只给城管局的函")
+    body = client_for(outsider_agency).get("/").content.decode()
+    assert "城管局逾期事项" not in body and "只给城管局的函" not in body
+
+
+def test_office_sees_overdue_work_of_the_region_to_chase(office, agency_staff):
+    entry(agency_staff.institution, title="城管局逾期事项", due_in=-1, start_ago=30)
+    body = client_for(office).get("/").content.decode()
+    assert "督办" in body and "城管局逾期事项" in body
+
+
+def test_dashboard_lists_recent_notifications(agency_staff):
+    services.notify(users=[agency_staff], kind="t", title="收文：请签收", key="k1", url="/letters/inbox/")
+    body = client_for(agency_staff).get("/").content.decode()
+    assert "收文：请签收" in body and 'href="/letters/inbox/"' in body
+
+
+def test_administrator_is_warned_about_uncovered_calendar_years(admin_user, monkeypatch):
+    monkeypatch.setattr("liaison.views.dashboard.years_needing_attention", lambda years: [2099])
+    body = client_for(admin_user).get("/").content.decode()
+    assert "节假日数据缺失" in body and "2099" in body
+
+
+def test_warning_disappears_once_holidays_are_entered(admin_user):
+    year = timezone.localdate().year
+    for missing in (year, year + 1):
+        HolidayOverride.objects.create(date=dt.date(missing, 10, 1), kind="holiday", name="国庆节")
+    body = client_for(admin_user).get("/").content.decode()
+    assert "节假日数据缺失" not in body
+
+
+def test_non_administrators_never_see_the_calendar_warning(agency_staff, monkeypatch):
+    monkeypatch.setattr("liaison.views.dashboard.years_needing_attention", lambda years: [2099])
+    assert "节假日数据缺失" not in client_for(agency_staff).get("/").content.decode()
+
+
+@pytest.mark.parametrize("rows", [10, 200])
+def test_dashboard_query_count_is_constant(agency_staff, court_clerk, rows, django_assert_max_num_queries):
+    bulk_entries(agency_staff.institution, rows, due_date=timezone.localdate() - dt.timedelta(days=2))
+    bulk_entries(agency_staff.institution, rows, due_date=timezone.localdate() + dt.timedelta(days=2), prefix="soon")
+    bulk_letters(court_clerk.institution, court_clerk, agency_staff.institution, rows)
+    client = client_for(agency_staff)
+    with django_assert_max_num_queries(15):
+        assert client.get("/").status_code == 200
