@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from . import access
 from .calendar import WorkCalendar
@@ -159,23 +159,23 @@ def my_delivery(user, letter: Letter) -> Delivery | None:
 PUBLIC_LETTER_ACTIONS = ("letter.issue", "letter.pdf")
 
 ACTION_LABELS = {
-    "letter.create": _l("起草"),
-    "letter.update": _l("修改"),
-    "letter.submit": _l("提交签发"),
-    "letter.return": _l("退回修改"),
-    "letter.issue": _l("签发"),
-    "letter.pdf": _l("生成 PDF"),
-    "letter.share": _l("共享"),
-    "letter.unshare": _l("取消共享"),
-    "attachment.add": _l("添加附件"),
-    "delivery.sign": _l("签收"),
-    "delivery.read": _l("阅读"),
-    "ledger.open": _l("登记"),
-    "ledger.complete": _l("办结"),
-    "ledger.waive": _l("免除"),
-    "ledger.remind": _l("到期提醒"),
-    "ledger.overdue": _l("逾期督办"),
-    "ledger.recompute": _l("重新计算期限"),
+    "letter.create": gettext_lazy("起草"),
+    "letter.update": gettext_lazy("修改"),
+    "letter.submit": gettext_lazy("提交签发"),
+    "letter.return": gettext_lazy("退回修改"),
+    "letter.issue": gettext_lazy("签发"),
+    "letter.pdf": gettext_lazy("生成 PDF"),
+    "letter.share": gettext_lazy("共享"),
+    "letter.unshare": gettext_lazy("取消共享"),
+    "attachment.add": gettext_lazy("添加附件"),
+    "delivery.sign": gettext_lazy("签收"),
+    "delivery.read": gettext_lazy("阅读"),
+    "ledger.open": gettext_lazy("登记"),
+    "ledger.complete": gettext_lazy("办结"),
+    "ledger.waive": gettext_lazy("免除"),
+    "ledger.remind": gettext_lazy("到期提醒"),
+    "ledger.overdue": gettext_lazy("逾期督办"),
+    "ledger.recompute": gettext_lazy("重新计算期限"),
 }
 
 

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .. import access, selectors, services
@@ -61,14 +61,14 @@ def ledger_list(request):
 
 
 LEDGER_HEADERS = [
-    _l("责任单位"),
-    _l("事项"),
-    _l("起算日"),
-    _l("截止日期"),
-    _l("期限计算"),
-    _l("状态"),
-    _l("办结日期"),
-    _l("办结情况"),
+    gettext_lazy("责任单位"),
+    gettext_lazy("事项"),
+    gettext_lazy("起算日"),
+    gettext_lazy("截止日期"),
+    gettext_lazy("期限计算"),
+    gettext_lazy("状态"),
+    gettext_lazy("办结日期"),
+    gettext_lazy("办结情况"),
 ]
 
 
@@ -195,14 +195,14 @@ def inspection_detail(request, uuid):
 
 
 SNAPSHOT_HEADERS = [
-    _l("责任单位"),
-    _l("事项"),
-    _l("起算日"),
-    _l("截止日期"),
-    _l("期限计算"),
-    _l("状态"),
-    _l("办结日期"),
-    _l("办结情况"),
+    gettext_lazy("责任单位"),
+    gettext_lazy("事项"),
+    gettext_lazy("起算日"),
+    gettext_lazy("截止日期"),
+    gettext_lazy("期限计算"),
+    gettext_lazy("状态"),
+    gettext_lazy("办结日期"),
+    gettext_lazy("办结情况"),
 ]
 
 

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .. import access, selectors, services
@@ -116,16 +116,24 @@ def inbox(request):
 
 
 OUTBOX_HEADERS = [
-    _l("发文字号"),
-    _l("标题"),
-    _l("文种"),
-    _l("状态"),
-    _l("起草日期"),
-    _l("成文日期"),
-    _l("收文机关数"),
-    _l("已签收"),
+    gettext_lazy("发文字号"),
+    gettext_lazy("标题"),
+    gettext_lazy("文种"),
+    gettext_lazy("状态"),
+    gettext_lazy("起草日期"),
+    gettext_lazy("成文日期"),
+    gettext_lazy("收文机关数"),
+    gettext_lazy("已签收"),
 ]
-INBOX_HEADERS = [_l("发文字号"), _l("标题"), _l("发文机关"), _l("类别"), _l("送达时间"), _l("签收日期"), _l("阅读时间")]
+INBOX_HEADERS = [
+    gettext_lazy("发文字号"),
+    gettext_lazy("标题"),
+    gettext_lazy("发文机关"),
+    gettext_lazy("类别"),
+    gettext_lazy("送达时间"),
+    gettext_lazy("签收日期"),
+    gettext_lazy("阅读时间"),
+]
 
 
 @login_required
