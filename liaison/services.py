@@ -480,7 +480,7 @@ def ledger_open(
 def _close(entry: LedgerEntry, *, by, status: str, action: str, evidence: str, done_on: dt.date) -> LedgerEntry:
     locked = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
     if locked.is_closed:
-        raise Conflict(_("该事项已%(s)s。") % {"s": locked.get_status_display()})
+        raise Conflict(_("该事项已经是“%(s)s”状态。") % {"s": locked.get_status_display()})
     previous = locked.status
     locked.status = status
     locked.evidence = evidence
