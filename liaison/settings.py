@@ -178,6 +178,10 @@ CELERY_TASK_TIME_LIMIT = 180
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = 400_000  # KiB; WeasyPrint grows in long loops
 CELERY_TASK_ROUTES = {"liaison.tasks.render_letter_pdf": {"queue": "pdf"}}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Redis puts back a message that was taken but never acknowledged (say its worker was
+# killed while the broker was unreachable, so the reject failed) after this many seconds
+# (Redis's default is an hour); it must exceed the longest task (CELERY_TASK_TIME_LIMIT).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 600)}
 CELERY_TIMEZONE = TIME_ZONE
 
 # E-mail: console in development; SMTP when EMAIL_HOST is set.

@@ -1,0 +1,130 @@
+# 府院联动 portal. The two commands: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.requirements-installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+REDIS_URL_DEFAULT := redis://127.0.0.1:6379/0
+# Worker tests purge their queues: by default they use a Redis database of their own.
+REDIS_URL_TEST := redis://127.0.0.1:6379/15
+# Tests that start other processes (a worker, threads) need a test database they can open:
+# PostgreSQL (DATABASE_URL), or SQLite in this file instead of the default in-memory one.
+SQLITE_TEST_FILE := $(CURDIR)/var/test-processes.sqlite3
+
+# What WeasyPrint (letter PDFs) and the tests need from Debian (see STACK.md).
+SYSTEM_PACKAGES := fontconfig fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils gettext
+
+.PHONY: help run test test-browser test-celery test-reliability test-all lint format \
+        sysdeps venv migrate demo schedules worker beat clean
+
+help:
+	@echo "make run               安装依赖、迁移数据库、载入演示数据，在 http://$(HOST):$(PORT)/ 启动门户"
+	@echo "make test              运行默认测试集（SQLite；设置 DATABASE_URL 可改用 PostgreSQL）"
+	@echo "make test-browser      Playwright 浏览器测试（Debian 的 Chromium）"
+	@echo "make test-celery       真实 Celery worker + Redis 的测试（REDIS_URL，默认 $(REDIS_URL_TEST)）"
+	@echo "make test-reliability  可靠性测试（较慢）"
+	@echo "make lint              ruff check + ruff format --check"
+	@echo "make worker / beat     在本机启动 Celery worker / beat（需要 REDIS_URL）"
+
+# ----------------------------------------------------------------------------- bootstrap
+
+# System packages: installed with apt-get when missing and running as root; otherwise
+# the command to run is printed and the build stops.
+sysdeps:
+	@command -v dpkg-query >/dev/null 2>&1 || { echo "（非 Debian 系统：请自行安装 Pango、HarfBuzz subset、Noto CJK 字体）"; exit 0; }; \
+	missing=""; \
+	for p in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if ! command -v python3.11 >/dev/null 2>&1 && ! command -v python3 >/dev/null 2>&1; then missing="$$missing python3"; fi; \
+	if [ ! -x "$(PY)" ]; then \
+	  py=$$(command -v python3.11 || command -v python3 || true); \
+	  if [ -z "$$py" ] || ! "$$py" -c "import ensurepip, venv" >/dev/null 2>&1; then missing="$$missing python3-venv"; fi; \
+	fi; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+	  echo ">>> apt-get install -y$$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends$$missing >/dev/null; \
+	else \
+	  echo "缺少系统软件包：$$missing"; \
+	  echo "请先执行：sudo apt-get update && sudo apt-get install -y$$missing"; \
+	  exit 1; \
+	fi
+
+$(PY):
+	@py=$$(command -v python3.11 || command -v python3); \
+	"$$py" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || echo "注意：$$py 不是 Python 3.11，依赖版本是在 3.11 上验证的。"; \
+	echo ">>> $$py -m venv $(VENV)"; \
+	"$$py" -m venv $(VENV)
+
+# Reinstall only when requirements.txt changed since the last install.
+$(STAMP): requirements.txt | $(PY)
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
+	@touch $(STAMP)
+
+venv: sysdeps $(STAMP)
+	@mkdir -p var
+
+# ----------------------------------------------------------------------------- the two commands
+
+run: venv
+	$(PY) manage.py migrate --noinput -v0
+	@if [ -n "$$(ls locale/*/LC_MESSAGES/*.po 2>/dev/null)" ]; then $(PY) manage.py compilemessages -v0; fi
+	@case "$${DEBUG:-1}" in 0|false|False|no|off) $(PY) manage.py collectstatic --noinput -v0;; esac
+	$(PY) manage.py setup_schedules
+	@LOG_LEVEL=WARNING $(PY) manage.py load_demo
+	@echo "门户：http://$(HOST):$(PORT)/   接口文档：http://$(HOST):$(PORT)/api/v1/docs/   后台：http://$(HOST):$(PORT)/admin/"
+	exec $(PY) manage.py runserver $(HOST):$(PORT) $(RUNSERVER_ARGS)
+
+# pytest exits 5 when it collects no tests, which fails the build.
+test: venv
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# ----------------------------------------------------------------------------- other suites
+
+test-browser: venv
+	@if [ ! -d tests/browser ]; then echo "tests/browser 不存在：没有浏览器测试。"; exit 0; fi; \
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m browser tests/browser $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "没有收集到浏览器测试。"; exit 0; fi; exit $$rc
+
+test-celery: venv
+	REDIS_URL="$${REDIS_URL:-$(REDIS_URL_TEST)}" SQLITE_TEST_NAME="$(SQLITE_TEST_FILE)" \
+	  $(PY) -m pytest -m celery_worker $(PYTEST_ARGS)
+
+test-reliability: venv
+	REDIS_URL="$${REDIS_URL:-$(REDIS_URL_TEST)}" SQLITE_TEST_NAME="$(SQLITE_TEST_FILE)" \
+	  $(PY) -m pytest -m slow $(PYTEST_ARGS)
+
+test-all: test test-celery test-reliability test-browser
+
+lint: venv
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: venv
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+# ----------------------------------------------------------------------------- by hand
+
+migrate: venv
+	$(PY) manage.py migrate --noinput
+
+demo: venv
+	$(PY) manage.py load_demo
+
+schedules: venv
+	$(PY) manage.py setup_schedules
+
+worker: venv
+	REDIS_URL="$${REDIS_URL:-$(REDIS_URL_DEFAULT)}" $(VENV)/bin/celery -A liaison worker -Q celery,pdf -l INFO
+
+beat: venv
+	REDIS_URL="$${REDIS_URL:-$(REDIS_URL_DEFAULT)}" $(VENV)/bin/celery -A liaison beat -l INFO
+
+clean:
+	rm -rf staticfiles .pytest_cache .ruff_cache var/test-processes.sqlite3 var/test-media test-artifacts

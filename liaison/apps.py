@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LiaisonConfig(AppConfig):
+    name = "liaison"
+    verbose_name = _("府院联动")
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)

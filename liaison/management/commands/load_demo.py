@@ -1,0 +1,315 @@
+"""Load the Liuzhou demo: institutions, one user per role, and a small set of letters and ledger entries.
+
+Idempotent: a demo letter is identified by its issuer and title, a ledger entry by its
+source letter and owner, so a second run adds nothing. Everything goes through
+`liaison.services`, so letters are numbered, delivered, rendered to PDF and audited like
+real ones. Refused with DEBUG off (the demo password is public) unless --force.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from liaison import services
+from liaison.calendar import compute_deadline
+from liaison.demo import DEMO_USERS, ensure_demo_users
+from liaison.models import Institution, LedgerEntry, Letter, User
+
+# key, author, head (issues it; None = stays pending or draft), series, title, body, to, cc,
+# days ago issued, days after issue the first addressee signs for it (None = not yet)
+LETTERS = [
+    (
+        "court-jian-cgj",
+        "court_clerk",
+        "court_head",
+        "jian",
+        "关于规范城市管理领域行政强制拆除程序的司法建议",
+        "柳州市城市管理行政执法局：\n"
+        "本院在审理原告韦某诉你局强制拆除一案中发现，你局在作出强制拆除决定前未依法催告当事人履行义务，"
+        "亦未听取当事人的陈述和申辩，程序违法。\n"
+        "为规范行政执法行为，建议你局：一、严格执行《中华人民共和国行政强制法》关于催告、陈述申辩的规定；"
+        "二、开展一次执法案卷自查；三、将整改情况书面回复本院。",
+        ["柳州市城市管理行政执法局"],
+        ["柳州市人民政府"],
+        75,
+        2,
+    ),
+    (
+        "proc-jian-env",
+        "proc_staff",
+        "proc_head",
+        "jian",
+        "关于督促依法履行柳江河段污染治理监管职责的检察建议",
+        "柳州市生态环境局：\n"
+        "本院在履行职责中发现，柳江某河段存在企业超标排放水污染物的情形，你局未依法全面履行监管职责。\n"
+        "根据《人民检察院检察建议工作规定》，建议你局依法查处违法排污行为，并在收到本建议书之日起两个月内"
+        "将办理情况书面回复本院。",
+        ["柳州市生态环境局"],
+        ["柳州市人民政府"],
+        40,
+        2,
+    ),
+    (
+        "proc-jian-cgj-urgent",
+        "proc_staff",
+        "proc_head",
+        "jian",
+        "关于及时清理占道经营危及通行安全问题的检察建议",
+        "柳州市城市管理行政执法局：\n"
+        "本院发现，某路段占道经营摊点持续扩大，已影响救护车辆通行，公共利益受侵害的状态仍在扩大。\n"
+        "建议你局立即依法处置，并于收到本建议书之日起十五日内书面回复本院。",
+        ["柳州市城市管理行政执法局"],
+        [],
+        None,  # chosen so that the 15-day reply falls due within the reminder window
+        1,
+    ),
+    (
+        "court-jian-cgj-done",
+        "court_clerk",
+        "court_head",
+        "jian",
+        "关于完善行政处罚听证告知文书的司法建议",
+        "柳州市城市管理行政执法局：\n"
+        "本院在审理行政处罚案件中发现，你局部分行政处罚告知书未载明当事人申请听证的期限。"
+        "建议你局修订文书格式，并书面回复本院。",
+        ["柳州市城市管理行政执法局"],
+        [],
+        55,
+        1,
+    ),
+    (
+        "cgj-fu-court",
+        "agency_staff",
+        "agency_head",
+        "fu",
+        "关于落实司法建议完善行政处罚听证告知文书的复函",
+        "柳州市中级人民法院：\n"
+        "你院司法建议收悉。我局已修订行政处罚告知书格式，明确告知当事人申请听证的期限，"
+        "并组织全局执法人员开展专题培训。现将落实情况函复如下……",
+        ["柳州市中级人民法院"],
+        ["柳州市司法局"],
+        20,
+        1,
+    ),
+    (
+        "court-tongbao-gov",
+        "court_clerk",
+        "court_head",
+        "tongbao",
+        "关于2025年度全市行政诉讼案件情况的通报",
+        "柳州市人民政府：\n2025年，全市法院共审结一审行政案件若干件，行政机关败诉率、负责人出庭应诉率等指标情况如下……",
+        ["柳州市人民政府"],
+        ["柳州市司法局", "柳州市人民检察院"],
+        30,
+        3,
+    ),
+    (
+        "gov-tongzhi-agencies",
+        "gov_legal",
+        "gov_head",
+        "tongzhi",
+        "关于做好行政机关负责人出庭应诉工作的通知",
+        "各有关部门：\n"
+        "为贯彻落实《柳州市“一府两院”法治共建联动工作方案》，现就做好行政机关负责人出庭应诉工作通知如下……",
+        ["柳州市城市管理行政执法局", "柳州市生态环境局", "柳州市司法局"],
+        ["柳州市中级人民法院"],
+        25,
+        1,
+    ),
+    (
+        "court-jiyao-sanzhang",
+        "court_clerk",
+        "court_head",
+        "jiyao",
+        "“三长”联席会议纪要",
+        "会议由市长、市中级人民法院院长、市人民检察院检察长共同出席，研究了行政争议实质性化解、"
+        "司法建议办理等事项，议定如下……",
+        ["柳州市人民政府", "柳州市人民检察院"],
+        [],
+        60,
+        2,
+    ),
+    (
+        "proc-han-court",
+        "proc_staff",
+        "proc_head",
+        "han",
+        "关于调阅行政非诉执行案件卷宗的函",
+        "柳州市中级人民法院：\n因办理行政非诉执行监督案件需要，请你院协助提供相关案件卷宗材料。",
+        ["柳州市中级人民法院"],
+        [],
+        8,
+        None,
+    ),
+    (
+        "cgj-han-justice",
+        "agency_staff",
+        "agency_head",
+        "han",
+        "关于商请对行政执法案卷评查标准进行解释的函",
+        "柳州市司法局：\n我局在开展执法案卷自查中，对评查标准中的部分条款理解不一，特商请你局予以解释。",
+        ["柳州市司法局"],
+        [],
+        3,
+        None,
+    ),
+    (
+        "court-han-pending",
+        "court_clerk",
+        None,
+        "han",
+        "关于邀请参加行政案件庭审观摩活动的函",
+        "柳州市人民政府：\n为提升行政执法人员依法行政能力，本院定于近期组织行政案件庭审观摩活动，诚邀派员参加。",
+        ["柳州市人民政府"],
+        ["柳州市司法局"],
+        None,
+        None,
+    ),
+]
+
+# Ledger entries: the reply owed on a demo letter (source) by its first addressee.
+# letter key, title, period, unit, completed (evidence, days after start) or None
+LEDGER = [
+    ("court-jian-cgj", "书面回复司法建议：规范强制拆除程序", 2, "months", None),
+    ("proc-jian-env", "书面回复检察建议：柳江河段污染治理", 2, "months", None),
+    ("proc-jian-cgj-urgent", "书面回复检察建议：清理占道经营（紧急）", 15, "days", None),
+    ("court-jian-cgj-done", "书面回复司法建议：完善听证告知文书", 2, "months", ("已修订文书格式并函复市中院。", 34)),
+    ("court-tongbao-gov", "研究落实行政诉讼情况通报", 30, "days", None),
+]
+
+# Before the demo letters, a 15-day urgent period ends this many days from today (due soon).
+URGENT_DUE_WITHIN = settings.LEDGER_REMIND_DAYS
+
+
+class Command(BaseCommand):
+    help = "载入柳州演示数据（机关、演示账户、公文、台账）；可重复执行。"
+    # The demo-password check (liaison.E001) would stop --force before it starts.
+    requires_system_checks = []
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="DEBUG 关闭时也载入（演示密码是公开的）。")
+        parser.add_argument("--users-only", action="store_true", help="只创建机关和演示账户。")
+        parser.add_argument("--quiet", action="store_true", help="不打印演示账户表。")
+
+    def handle(self, *args, force=False, users_only=False, quiet=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError("生产环境（DEBUG 关闭）拒绝创建使用公开演示密码的账户；确需载入请加 --force。")
+        users = {u.username: u for u in ensure_demo_users(settings.DEMO_PASSWORD)}
+        created_letters = created_entries = 0
+        if not users_only:
+            letters = {}
+            for spec in LETTERS:
+                letter, created = self.ensure_letter(users, spec)
+                letters[spec[0]] = letter
+                created_letters += created
+            for spec in LEDGER:
+                created_entries += self.ensure_ledger_entry(users, letters, spec)
+            services.ledger_sweep()
+        self.stdout.write(f"演示数据：新增公文 {created_letters} 件，新增台账事项 {created_entries} 项。")
+        if not quiet:
+            self.print_logins(users)
+
+    # ------------------------------------------------------------------------- letters
+
+    def ensure_letter(self, users, spec) -> tuple[Letter, bool]:
+        key, author_name, head_name, series, title, body, to, cc, days_ago, sign_after = spec
+        author = users[author_name]
+        existing = Letter.objects.filter(issuer=author.institution, title=title).first()
+        if existing is not None:
+            return existing, False
+        by_name = {i.name: i for i in Institution.objects.filter(name__in=to + cc)}
+        today = timezone.localdate()
+        if key == "proc-jian-cgj-urgent":
+            days_ago = self.days_ago_for_due_soon(today, sign_after)
+        with transaction.atomic():
+            letter = services.letter_create(
+                by=author,
+                title=title,
+                body=body,
+                series=series,
+                addressees=[by_name[n] for n in to],
+                cc=[by_name[n] for n in cc],
+                urgency="加急" if key.endswith("urgent") else "",
+            )
+            if days_ago is None and head_name is None:
+                services.letter_submit(letter=letter, by=author)
+                return letter, True
+            services.letter_submit(letter=letter, by=author)
+            issued_on = today - dt.timedelta(days=days_ago)
+            letter = services.letter_issue(letter=letter, by=users[head_name], issued_on=issued_on)
+            if sign_after is not None:
+                signed_on = min(issued_on + dt.timedelta(days=sign_after), today)
+                for delivery in letter.deliveries.select_related("recipient"):
+                    signer = self.user_of(users, delivery.recipient_id)
+                    if signer is not None:
+                        services.delivery_sign(delivery=delivery, by=signer, signed_on=signed_on)
+        return letter, True
+
+    @staticmethod
+    def days_ago_for_due_soon(today: dt.date, sign_after: int) -> int:
+        """Issue date such that a 15-day period from receipt falls due within the reminder window."""
+        for days_ago in range(15, 40):
+            received = today - dt.timedelta(days=days_ago - sign_after)
+            due = compute_deadline(received, 15, "days").due
+            if today <= due <= today + dt.timedelta(days=URGENT_DUE_WITHIN):
+                return days_ago
+        return 15
+
+    @staticmethod
+    def user_of(users, institution_id) -> User | None:
+        """A demo user who acts for the institution (signs for its mail, completes its entries)."""
+        acting = [User.Role.STAFF, User.Role.LEGAL, User.Role.OFFICE]
+        for user in users.values():
+            if user.institution_id == institution_id and user.role in acting:
+                return user
+        return None
+
+    # ------------------------------------------------------------------------- ledger
+
+    def ensure_ledger_entry(self, users, letters, spec) -> int:
+        key, title, period, unit, completion = spec
+        letter = letters[key]
+        delivery = letter.deliveries.filter(kind="to").select_related("recipient").first()
+        if delivery is None or delivery.signed_on is None:
+            return 0
+        owner = delivery.recipient
+        source_type = ContentType.objects.get_for_model(Letter)
+        if LedgerEntry.objects.filter(owner=owner, source_type=source_type, source_id=letter.pk).exists():
+            return 0  # already loaded (ledger_open would open a new round once an entry is done)
+        entry = services.ledger_open(
+            owner=owner,
+            title=title,
+            start_date=delivery.signed_on,
+            period=period,
+            unit=unit,
+            source=letter,
+            start_label="签收",
+        )
+        if completion is not None:
+            evidence, after_days = completion
+            done_on = min(entry.start_date + dt.timedelta(days=after_days), timezone.localdate())
+            services.ledger_complete(entry=entry, by=self.user_of(users, owner.pk), evidence=evidence, done_on=done_on)
+        return 1
+
+    # ------------------------------------------------------------------------- output
+
+    def print_logins(self, users):
+        roles = dict(User.Role.choices)
+        rows = [("用户名", "角色", "单位")]
+        for username, *_ in DEMO_USERS:
+            user = users[username]
+            rows.append((username, str(roles[user.role]), user.institution.name if user.institution else ""))
+        rows.append(("admin", str(roles[User.Role.ADMIN]), "—（/admin/）"))
+        width = max(len(r[0]) for r in rows) + 2
+        role_width = max(len(r[1]) for r in rows) + 2
+        self.stdout.write("")
+        self.stdout.write(f"演示账户（密码均为 {settings.DEMO_PASSWORD}）：")
+        for username, role, institution in rows:
+            # CJK characters take two columns in a terminal.
+            pad = role_width * 2 - len(role) * 2
+            self.stdout.write(f"  {username:<{width}}{role}{' ' * pad}{institution}")
+        self.stdout.write("")
