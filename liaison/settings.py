@@ -158,7 +158,9 @@ STORAGES = {
 # Uploaded and generated files live outside the web root and are served only by
 # access-checked views.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
-MEDIA_URL = None
+# Media is never served by URL (downloads go through access-checked views); a host that
+# does not exist keeps Django's test servers from serving MEDIA_ROOT either.
+MEDIA_URL = "http://media.invalid/"
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
 

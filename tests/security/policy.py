@@ -49,20 +49,40 @@ VISIBLE = {
     "notification_agency": {"agency_staff"},
 }
 
+PROC = {"proc_staff", "proc_head"}
+COUNTY_COURT = {"county_clerk", "county_head"}
+# Whose letters they are: the issuing institution's acting users.
+AUTHORS = {
+    "letter_issued": COURT,
+    "letter_signed": COURT,
+    "letter_draft": COURT,
+    "letter_pending": COURT,
+    "letter_proc": PROC,
+    "letter_county": COUNTY_COURT,
+}
+HEADS = {name: {p for p in people if p.endswith("_head")} for name, people in AUTHORS.items()}
+# Each recipient signs for its own copy (主送 and 抄送).
+RECIPIENTS = {
+    "letter_issued": AGENCY | GOV,
+    "letter_signed": AGENCY,
+    "letter_proc": {"env_staff"},
+    "letter_county": {"county_gov_legal"},
+}
+
+# Verbs are about who may act, whatever the record's state: a state that forbids the
+# action answers a message or 409, not 403.
 ALLOWED = {
     "letter.create": {"*": ACTING},
-    "letter.edit": {"letter_draft": COURT},
-    "letter.submit": {"letter_draft": COURT},
-    "letter.share": {"letter_issued": COURT, "letter_signed": COURT, "letter_draft": COURT, "letter_pending": COURT},
-    "letter.issue": {"letter_pending": {"court_head"}},
-    "letter.return": {"letter_pending": {"court_head"}},
-    # each recipient signs for its own copy (主送 and 抄送)
-    "delivery.sign": {"letter_issued": AGENCY | GOV, "letter_signed": AGENCY, "letter_proc": {"env_staff"}},
-    "delivery.read": {"letter_issued": AGENCY | GOV, "letter_signed": AGENCY, "letter_proc": {"env_staff"}},
+    "letter.edit": AUTHORS,
+    "letter.submit": AUTHORS,
+    "letter.share": AUTHORS,
+    "letter.issue": HEADS,
+    "letter.return": HEADS,
+    "delivery.sign": RECIPIENTS,
+    "delivery.read": RECIPIENTS,
     "ledger.complete": {"entry_agency": AGENCY, "entry_env": {"env_staff"}},
     "ledger.waive": {"entry_agency": {"office"}, "entry_env": {"office"}},
     "inspection.create": {"*": {"office", "auditor"}},
-    "notification.read": {"notification_agency": {"agency_staff"}},
 }
 
 
