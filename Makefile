@@ -73,7 +73,7 @@ venv: sysdeps $(STAMP)
 
 run: venv
 	$(PY) manage.py migrate --noinput -v0
-	@if [ -n "$$(ls locale/*/LC_MESSAGES/*.po 2>/dev/null)" ]; then $(PY) manage.py compilemessages -v0; fi
+	@if [ -n "$$(ls locale/*/LC_MESSAGES/*.po 2>/dev/null)" ]; then $(PY) manage.py compilemessages -v0 -i .venv -i var -i staticfiles; fi
 	@case "$${DEBUG:-1}" in 0|false|False|no|off) $(PY) manage.py collectstatic --noinput -v0;; esac
 	$(PY) manage.py setup_schedules
 	@LOG_LEVEL=WARNING $(PY) manage.py load_demo

@@ -130,7 +130,15 @@ def test_setup_schedules_is_idempotent():
     task = PeriodicTask.objects.get(task="liaison.tasks.sweep_deadlines")
     assert PeriodicTask.objects.filter(task="liaison.tasks.sweep_deadlines").count() == 1
     assert (task.crontab.hour, task.crontab.minute, str(task.crontab.timezone)) == ("6", "0", "Asia/Shanghai")
-    assert task.enabled and CrontabSchedule.objects.count() == 1
+    assert task.enabled
+    quarterly = PeriodicTask.objects.get(task="suggestions.tasks.draft_periodic_reports")
+    assert (quarterly.crontab.day_of_month, quarterly.crontab.month_of_year) == ("1", "1,4,7,10")
+    assert CrontabSchedule.objects.count() == PeriodicTask.objects.count() == 2
+    # Every scheduled task exists in the Celery app (a renamed task would fail silently at 06:00).
+    from liaison.celery import app
+
+    app.loader.import_default_modules()
+    assert set(PeriodicTask.objects.values_list("task", flat=True)) <= set(app.tasks)
 
 
 # ----------------------------------------------------------------------------- no CDN
