@@ -10,7 +10,6 @@ simply do not exist on the write serializers, so posting them changes nothing.
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -80,7 +79,7 @@ class InstitutionSerializer(serializers.ModelSerializer):
     level_display = serializers.CharField(source="get_level_display", read_only=True)
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="uuid", read_only=True, allow_null=True)
 
     class Meta:
         model = Institution
@@ -232,7 +231,7 @@ class LetterDetailSerializer(LetterListSerializer):
         context = {**self.context, "track_receipts": access.can(self._user(), "letter.track", letter)}
         return DeliverySerializer(letter.deliveries.all(), many=True, context=context).data
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_pdf_url(self, letter):
         if not letter.pdf_sha256:
             return None
@@ -336,7 +335,7 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_source_kind(self, entry):
         """The kind of record the obligation comes from (e.g. "suggestions.suggestion")."""
         return f"{entry.source_type.app_label}.{entry.source_type.model}" if entry.source_type_id else None

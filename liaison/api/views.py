@@ -5,8 +5,6 @@ institution's record answers 404 like a missing one; every action asks `access.r
 (403) before it reads the body; every write is a call into `liaison.services`.
 """
 
-import json
-
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Prefetch
@@ -130,7 +128,11 @@ class LogoutView(APIView):
 
 
 @extend_schema_view(
-    list=extend_schema(tags=["institutions"], summary=_("机关单位名录")),
+    list=extend_schema(
+        tags=["institutions"],
+        summary=_("机关单位名录"),
+        responses={200: s.InstitutionSerializer(many=True), **errors(400, 404)},
+    ),
     retrieve=extend_schema(
         tags=["institutions"], summary=_("机关单位详情"), responses={200: s.InstitutionSerializer, **errors(404)}
     ),
@@ -165,14 +167,18 @@ class PDFRenderer(BaseRenderer):
         response = (renderer_context or {}).get("response")
         if response is not None:
             response["Content-Type"] = "application/json"
-        return json.dumps(data, ensure_ascii=False).encode()
+        return JSONRenderer().render(data)
 
 
 LETTER_DETAIL = {200: s.LetterDetailSerializer}
 
 
 @extend_schema_view(
-    list=extend_schema(tags=["letters"], summary=_("公文列表（收文、发文）")),
+    list=extend_schema(
+        tags=["letters"],
+        summary=_("公文列表（收文、发文）"),
+        responses={200: s.LetterListSerializer(many=True), **errors(400, 404)},
+    ),
     retrieve=extend_schema(tags=["letters"], summary=_("公文详情"), responses={**LETTER_DETAIL, **errors(404)}),
     create=extend_schema(
         tags=["letters"],
@@ -362,7 +368,9 @@ class LetterViewSet(ApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, 
 
 
 @extend_schema_view(
-    list=extend_schema(tags=["ledger"], summary=_("工作台账")),
+    list=extend_schema(
+        tags=["ledger"], summary=_("工作台账"), responses={200: s.LedgerEntrySerializer(many=True), **errors(400, 404)}
+    ),
     retrieve=extend_schema(
         tags=["ledger"], summary=_("台账事项详情"), responses={200: s.LedgerEntrySerializer, **errors(404)}
     ),
@@ -417,7 +425,11 @@ class LedgerEntryViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(tags=["inspections"], summary=_("专项检查列表")),
+    list=extend_schema(
+        tags=["inspections"],
+        summary=_("专项检查列表"),
+        responses={200: s.InspectionListSerializer(many=True), **errors(400, 404)},
+    ),
     retrieve=extend_schema(
         tags=["inspections"],
         summary=_("专项检查详情（含台账快照）"),
@@ -458,7 +470,11 @@ class InspectionViewSet(
 
 
 @extend_schema_view(
-    list=extend_schema(tags=["notifications"], summary=_("我的通知")),
+    list=extend_schema(
+        tags=["notifications"],
+        summary=_("我的通知"),
+        responses={200: s.NotificationSerializer(many=True), **errors(400, 404)},
+    ),
     retrieve=extend_schema(
         tags=["notifications"], summary=_("通知详情"), responses={200: s.NotificationSerializer, **errors(404)}
     ),

@@ -305,6 +305,8 @@ def test_pdf_download_once_rendered(
     api, draft, court_clerk, court_head, agency_staff, django_capture_on_commit_callbacks
 ):
     assert api(court_clerk).get(detail(draft, "pdf")).status_code == 409  # a draft has no PDF
+    asked_for_pdf = api(court_clerk).get(detail(draft, "pdf"), {"format": "pdf"})
+    assert asked_for_pdf.status_code == 409 and asked_for_pdf.json()["detail"]
     services.letter_submit(letter=draft, by=court_clerk)
     with django_capture_on_commit_callbacks(execute=True):
         api(court_head).post(detail(draft, "issue"))
