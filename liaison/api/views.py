@@ -5,6 +5,7 @@ institution's record answers 404 like a missing one; every action asks `access.r
 (403) before it reads the body; every write is a call into `liaison.services`.
 """
 
+from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Prefetch
@@ -99,8 +100,6 @@ class TokenObtainView(APIView):
         try:
             user = authenticate_with_lockout(request._request, data["username"], data["password"])
         except LockedOut:
-            from django.conf import settings
-
             raise exceptions.Throttled(
                 detail=_("登录失败次数过多，请 %(m)d 分钟后再试。") % {"m": settings.LOGIN_LOCKOUT_MINUTES}
             ) from None
