@@ -343,7 +343,9 @@ def delivery_sign(*, delivery: Delivery, by: User, signed_on: dt.date | None = N
 @transaction.atomic
 def delivery_mark_read(*, delivery: Delivery, by: User) -> Delivery:
     access.require(by, "delivery.read", delivery)
-    updated = Delivery.objects.filter(pk=delivery.pk, read_at__isnull=True, signed_on__isnull=False).update(
+    if not Delivery.objects.filter(pk=delivery.pk, signed_on__isnull=False).exists():
+        raise Conflict(_("请先签收，再标为已阅。"))
+    updated = Delivery.objects.filter(pk=delivery.pk, read_at__isnull=True).update(
         read_at=timezone.now(), read_by=by
     )
     if updated:

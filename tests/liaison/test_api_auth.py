@@ -93,3 +93,17 @@ def test_anonymous_requests_are_refused(world):
     ):
         assert client.get(url).status_code in (401, 403), url
     assert client.post("/api/v1/letters/", {}, format="json").status_code in (401, 403)
+
+
+def test_password_change_revokes_api_tokens(agency_staff):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    token = Token.objects.create(user=agency_staff)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert client.get("/api/v1/letters/").status_code == 200
+    agency_staff.set_password("A-new-password-2026")
+    agency_staff.save()
+    assert not Token.objects.filter(user=agency_staff).exists()
+    assert client.get("/api/v1/letters/").status_code == 401

@@ -438,3 +438,9 @@ def test_list_is_paginated_in_drf_format(api, court_clerk, court_head, agency_st
     assert len(client.get(URL, {"page_size": 7}).json()["results"]) == 7
     assert client.get(URL, {"page": 99}).status_code == 404
     assert client.get(URL, {"page": "x"}).status_code == 404
+
+
+def test_reading_before_signing_is_a_conflict(api, issued, agency_staff):
+    response = api(agency_staff).post(detail(issued, "read"))
+    assert response.status_code == 409
+    assert Delivery.objects.get(letter=issued, recipient=agency_staff.institution).read_at is None
