@@ -4,7 +4,7 @@ Public ids in URLs are UUIDs; a malformed one simply does not match (404).
 """
 
 from django.contrib.auth.views import LogoutView
-from django.urls import path
+from django.urls import include, path
 
 from .views import auth, dashboard, ledger, letters, notifications
 
@@ -49,4 +49,5 @@ urlpatterns = [
     path("notifications/read-all/", notifications.notification_read_all, name="notifications_read_all"),
     path("notifications/<uuid:uuid>/read/", notifications.notification_read, name="notification_read"),
     path("notifications/<uuid:uuid>/open/", notifications.notification_open, name="notification_open"),
+    path("suggestions/", include(("suggestions.urls", "suggestions"))),
 ]

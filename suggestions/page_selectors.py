@@ -1,0 +1,370 @@
+"""Reads the suggestion pages need beyond `selectors`: boxes, row decoration, the detail's parts.
+
+Every query starts from `Suggestion.objects.visible_to(user)` (through `selectors.suggestion_list`
+or `access.get_visible_or_404`), so nothing here widens what a user sees.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from liaison import access
+from liaison import selectors as hub_selectors
+from liaison.models import Institution
+
+from . import selectors
+from .models import Extension, Filing, Reply, Suggestion
+
+S = Suggestion.Status
+DUE_SOON_DAYS = 7
+OPEN_STATES = (S.RECEIVED, S.RECTIFYING)
+
+# The portal's colour convention (grey draft, blue in progress, green done); red and amber are
+# kept for the reply deadline, which has its own column.
+STATUS_COLOURS = {
+    S.DRAFT: "grey",
+    S.SUBMITTED: "blue",
+    S.APPROVED: "blue",
+    S.ISSUED: "blue",
+    S.RECEIVED: "blue",
+    S.RECTIFYING: "blue",
+    S.REPLIED: "green",
+    S.EVALUATED: "green",
+    S.WITHDRAWN: "grey",
+}
+
+BOXES = {
+    "todo": gettext_lazy("待办"),
+    "issued": gettext_lazy("本院发出"),
+    "received": gettext_lazy("收到的建议"),
+    "cc": gettext_lazy("抄送"),
+    "all": gettext_lazy("全部"),
+}
+
+SORTS = {
+    "created": ("created_at",),
+    "doc_number": ("letter__doc_number",),
+    "title": ("title",),
+    "kind": ("kind",),
+    "issuer": ("issuer__name",),
+    "recipient": ("recipient__name",),
+    "status": ("status",),
+    "issued": ("issued_on",),
+    "reply_due": ("reply_due",),
+}
+
+
+# ----------------------------------------------------------------------------- boxes
+
+
+def boxes_for(user) -> list[str]:
+    """The tabs that make sense for the user's institution, the default first."""
+    inst = user.institution
+    if inst is None:
+        return ["all"]
+    if inst.kind == Institution.Kind.OFFICE:
+        return ["all"]
+    if inst.kind in (Institution.Kind.COURT, Institution.Kind.PROCURATORATE):
+        return ["todo", "issued", "cc", "all"]
+    return ["todo", "received", "cc", "all"]
+
+
+def _todo_q(user) -> Q:
+    """What the user's institution must act on now: sign for, reply, approve, issue, evaluate, decide."""
+    inst = user.institution_id
+    pending_extension = Extension.objects.filter(suggestion=OuterRef("pk"), status=Extension.Status.PENDING)
+    as_recipient = Q(recipient_id=inst, status__in=[S.ISSUED, *OPEN_STATES])
+    as_issuer = Q(issuer_id=inst) & (Q(status__in=[S.SUBMITTED, S.APPROVED, S.REPLIED]) | Q(Exists(pending_extension)))
+    return as_recipient | as_issuer
+
+
+def box_filter(qs: QuerySet, user, box: str) -> QuerySet:
+    inst = user.institution_id
+    if box == "todo":
+        return qs.filter(_todo_q(user))
+    if box == "issued":
+        return qs.filter(issuer_id=inst)
+    if box == "received":
+        return qs.filter(recipient_id=inst)
+    if box == "cc":
+        return qs.filter(pk__in=Suggestion.cc.through.objects.filter(institution_id=inst).values("suggestion_id"))
+    return qs
+
+
+def box_counts(user, boxes: list[str]) -> dict[str, int]:
+    """Rows per tab, in one query."""
+    if user.institution_id is None:
+        return {box: 0 for box in boxes}
+    inst = user.institution_id
+    cc_ids = Suggestion.cc.through.objects.filter(institution_id=inst).values("suggestion_id")
+    filters = {
+        "todo": _todo_q(user),
+        "issued": Q(issuer_id=inst),
+        "received": Q(recipient_id=inst),
+        "cc": Q(pk__in=cc_ids),
+        "all": Q(pk__isnull=False),
+    }
+    counts = Suggestion.objects.visible_to(user).aggregate(**{box: Count("pk", filter=filters[box]) for box in boxes})
+    return counts
+
+
+def rows(user, *, box: str, values: dict) -> QuerySet:
+    """The list's rows for a tab and the filter bar's values (already cleaned by the form)."""
+    qs = selectors.suggestion_list(
+        user=user,
+        status=values.get("status") or None,
+        kind=values.get("kind") or None,
+        q=values.get("q") or None,
+        overdue=values.get("overdue") == "yes",
+    )
+    qs = box_filter(qs, user, box)
+    if values.get("overdue") == "no":
+        qs = qs.exclude(status__in=OPEN_STATES, reply_due__lt=timezone.localdate())
+    if values.get("issued_from"):
+        qs = qs.filter(issued_on__gte=values["issued_from"])
+    if values.get("issued_to"):
+        qs = qs.filter(issued_on__lte=values["issued_to"])
+    return qs
+
+
+# ----------------------------------------------------------------------------- deadlines
+
+
+@dataclass(frozen=True)
+class DueState:
+    """How a suggestion's reply deadline reads today: colour and words (never colour alone)."""
+
+    kind: str  # overdue, soon, open, waiting, replied, none
+    label: str
+    colour: str
+    days: int | None = None
+
+
+def due_state(s: Suggestion, *, today: dt.date) -> DueState:
+    if s.status in OPEN_STATES and s.reply_due:
+        days = (s.reply_due - today).days
+        if days < 0:
+            return DueState("overdue", _("已逾期 %(n)d 天") % {"n": -days}, "red", -days)
+        if days == 0:
+            return DueState("soon", _("今天到期"), "amber", 0)
+        if days <= DUE_SOON_DAYS:
+            return DueState("soon", _("剩余 %(n)d 天") % {"n": days}, "amber", days)
+        return DueState("open", _("剩余 %(n)d 天") % {"n": days}, "blue", days)
+    if s.status == S.ISSUED:
+        return DueState("waiting", _("签收后起算"), "grey")
+    if s.status in (S.REPLIED, S.EVALUATED) and s.replied_on:
+        late = s.reply_due and s.replied_on > s.reply_due
+        return DueState("replied", _("逾期回复") if late else _("按期回复"), "green")
+    return DueState("none", "", "grey")
+
+
+def decorate(rows, *, today: dt.date | None = None) -> list[Suggestion]:
+    """Evaluate `rows` and set `status_colour` and `due` on each."""
+    today = today or timezone.localdate()
+    out = list(rows)
+    for s in out:
+        s.status_colour = STATUS_COLOURS.get(s.status, "grey")
+        s.due = due_state(s, today=today)
+    return out
+
+
+# ----------------------------------------------------------------------------- detail
+
+
+def suggestion_for_page(user, uuid) -> Suggestion:
+    qs = Suggestion.objects.select_related(
+        "issuer", "recipient", "letter", "created_by", "approved_by", "linked_from__letter"
+    )
+    return access.get_visible_or_404(qs, user, uuid=uuid)
+
+
+def is_insider(user, s: Suggestion) -> bool:
+    """The issuer and the office overseeing the record see the drafting and the internal steps."""
+    if s.issuer_id == user.institution_id:
+        return True
+    regions = access.office_region_ids(user)
+    return bool(regions) and (s.issuer.region_id in regions or s.recipient.region_id in regions)
+
+
+def replies_for(user, s: Suggestion) -> list[Reply]:
+    """Sent replies for everyone; a reply awaiting its head's sign-off only inside the recipient."""
+    qs = s.replies.select_related("letter", "created_by")
+    if s.recipient_id != user.institution_id:
+        qs = qs.filter(status=Reply.Status.SENT)
+    return list(qs.order_by("round"))
+
+
+def pending_reply(s: Suggestion) -> Reply | None:
+    return s.replies.filter(status=Reply.Status.PENDING).select_related("created_by").first()
+
+
+def current_round_replied(s: Suggestion) -> bool:
+    return s.replies.filter(round=s.round).exists()
+
+
+def extensions_for(s: Suggestion) -> list[Extension]:
+    return list(s.extensions.select_related("requested_by", "decided_by"))
+
+
+def pending_extension(s: Suggestion) -> Extension | None:
+    return s.extensions.filter(status=Extension.Status.PENDING).select_related("requested_by").first()
+
+
+def linked_for(user, s: Suggestion) -> dict:
+    """Linked suggestions both ways, only those the user may see."""
+    visible = Suggestion.objects.visible_to(user).select_related("issuer", "letter")
+    linked_from = None
+    if s.linked_from_id:
+        linked_from = visible.filter(pk=s.linked_from_id).first()
+    return {"linked_from": linked_from, "linked": list(visible.filter(linked_from=s).order_by("created_at"))}
+
+
+ACTION_LABELS = {
+    "suggestion.create": gettext_lazy("起草"),
+    "suggestion.update": gettext_lazy("修改"),
+    "suggestion.submit": gettext_lazy("提交审批"),
+    "suggestion.approve": gettext_lazy("审批同意"),
+    "suggestion.return": gettext_lazy("退回修改"),
+    "suggestion.issue": gettext_lazy("签发建议书"),
+    "suggestion.withdraw": gettext_lazy("撤回"),
+    "suggestion.receive": gettext_lazy("签收"),
+    "suggestion.reply": gettext_lazy("起草书面回复"),
+    "suggestion.reply_sent": gettext_lazy("签发书面回复"),
+    "suggestion.evaluate": gettext_lazy("评价办理情况"),
+    "suggestion.rectify": gettext_lazy("要求继续整改"),
+    "suggestion.request_extension": gettext_lazy("申请延期"),
+    "suggestion.decide_extension": gettext_lazy("审批延期申请"),
+}
+# Steps every party sees; the others stay inside the institution that took them.
+PUBLIC_ACTIONS = (
+    "suggestion.issue",
+    "suggestion.withdraw",
+    "suggestion.receive",
+    "suggestion.reply_sent",
+    "suggestion.evaluate",
+    "suggestion.rectify",
+    "suggestion.request_extension",
+    "suggestion.decide_extension",
+)
+
+
+def timeline(user, s: Suggestion) -> list:
+    """Every step for the office overseeing the record; for a party, the public steps and its own."""
+    entries = hub_selectors.timeline(s)
+    regions = access.office_region_ids(user)
+    overseen = bool(regions) and (s.issuer.region_id in regions or s.recipient.region_id in regions)
+    if not overseen:
+        entries = [e for e in entries if e.action in PUBLIC_ACTIONS or e.institution_id == user.institution_id]
+    for entry in entries:
+        if entry.action in ACTION_LABELS:
+            entry.label = str(ACTION_LABELS[entry.action])
+        # The shared timeline prints `after.recipient`/`after.reason`; a status move says nothing more.
+        entry.after = {}
+    return entries
+
+
+# ----------------------------------------------------------------------------- forms' choices
+
+
+def recipient_choices(user) -> QuerySet:
+    """Agencies and governments (the administrative organs a suggestion is addressed to)."""
+    return (
+        Institution.objects.visible_to(user)
+        .filter(kind__in=[Institution.Kind.AGENCY, Institution.Kind.GOVERNMENT], is_active=True)
+        .select_related("region")
+        .order_by("region__level", "region_id", "kind", "id")
+    )
+
+
+def filing_suggestion_choices(user) -> QuerySet:
+    """My institution's issued suggestions, for a 备案 of kind “检察建议”."""
+    return (
+        Suggestion.objects.visible_to(user)
+        .filter(issuer_id=user.institution_id, letter__isnull=False)
+        .select_related("letter")
+        .order_by("-issued_on", "-id")
+    )
+
+
+# ----------------------------------------------------------------------------- filings
+
+
+FILING_SORTS = {
+    "filed_on": ("filed_on",),
+    "title": ("title",),
+    "kind": ("kind",),
+    "procuratorate": ("procuratorate__name",),
+}
+
+
+def filings(user, *, kind="", keyword="", filed_from=None, filed_to=None) -> QuerySet:
+    qs = Filing.objects.visible_to(user).select_related("procuratorate", "office", "suggestion__letter", "created_by")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if keyword:
+        qs = qs.filter(
+            Q(title__icontains=keyword)
+            | Q(summary__icontains=keyword)
+            | Q(suggestion__letter__doc_number__icontains=keyword)
+            | Q(procuratorate__name__icontains=keyword)
+        )
+    if filed_from:
+        qs = qs.filter(filed_on__gte=filed_from)
+    if filed_to:
+        qs = qs.filter(filed_on__lte=filed_to)
+    return qs
+
+
+# ----------------------------------------------------------------------------- statistics
+
+
+def quarter_of(day: dt.date) -> tuple[dt.date, dt.date]:
+    first_month = ((day.month - 1) // 3) * 3 + 1
+    start = dt.date(day.year, first_month, 1)
+    next_start = dt.date(day.year + (first_month == 10), (first_month + 2) % 12 + 1, 1)
+    return start, next_start - dt.timedelta(days=1)
+
+
+def quarter_key(day: dt.date) -> str:
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+def parse_quarter(key: str) -> tuple[dt.date, dt.date] | None:
+    try:
+        year, q = key.upper().split("Q")
+        year, q = int(year), int(q)
+    except ValueError:
+        return None
+    if not (2000 <= year <= 2100 and 1 <= q <= 4):
+        return None
+    return quarter_of(dt.date(year, 3 * q - 2, 1))
+
+
+def recent_quarters(today: dt.date, n: int = 12) -> list[tuple[str, str]]:
+    """(key, label) for the current quarter and the n-1 before it, newest first."""
+    out = []
+    start, _end = quarter_of(today)
+    for _i in range(n):
+        out.append((quarter_key(start), _("%(y)d年第%(q)d季度") % {"y": start.year, "q": (start.month - 1) // 3 + 1}))
+        start = quarter_of(start - dt.timedelta(days=1))[0]
+    return out
+
+
+def statistics_totals(rows: list[dict]) -> dict:
+    """The 合计 row: each suggestion belongs to exactly one group, so the sums are exact."""
+    keys = ("issued", "received", "due", "replied", "on_time", "overdue", "adopted")
+    totals = {k: sum(r[k] for r in rows) for k in keys}
+    totals["reply_rate"] = selectors.Rate(totals["replied"], totals["due"])
+    totals["on_time_rate"] = selectors.Rate(totals["on_time"], totals["due"])
+    return totals
+
+
+def rate_text(rate: selectors.Rate) -> str:
+    """“15.91%（686/4311）”, or “—” when nothing was due (never 0 % or 100 %)."""
+    if rate.value is None:
+        return "—"
+    return f"{rate}（{rate.numerator}/{rate.denominator}）"
