@@ -64,7 +64,9 @@ def office_region_ids(user) -> list[int]:
     if oversees_region(user):
         inst = user.institution
         if inst.level == Institution.Level.CITY:
-            ids = list(Region.objects.filter(Q(pk=inst.region_id) | Q(parent_id=inst.region_id)).values_list("pk", flat=True))
+            ids = list(
+                Region.objects.filter(Q(pk=inst.region_id) | Q(parent_id=inst.region_id)).values_list("pk", flat=True)
+            )
         else:
             ids = [inst.region_id]
     user._office_region_ids = ids

@@ -11,6 +11,8 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import SimpleRouter
 
+from suggestions.api import FilingViewSet, SuggestionStatisticsView, SuggestionViewSet
+
 from .api import views
 
 app_name = "api"
@@ -21,11 +23,15 @@ router.register("letters", views.LetterViewSet, basename="letter")
 router.register("ledger", views.LedgerEntryViewSet, basename="ledger")
 router.register("inspections", views.InspectionViewSet, basename="inspection")
 router.register("notifications", views.NotificationViewSet, basename="notification")
+router.register("suggestions", SuggestionViewSet, basename="suggestion")
+router.register("filings", FilingViewSet, basename="filing")
 
 urlpatterns = [
     path("auth/token/", views.TokenObtainView.as_view(), name="token"),
     path("auth/logout/", views.LogoutView.as_view(), name="logout"),
     path("calendar/deadline/", views.DeadlineView.as_view(), name="calendar-deadline"),
+    # Before the router, so "statistics" is not taken for a suggestion's uuid.
+    path("suggestions/statistics/", SuggestionStatisticsView.as_view(), name="suggestion-statistics"),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="schema"),
     # The page's one inline <style> carries the nonce; scripts are all files.
     path("docs/", csp_update({"style-src": [NONCE]})(views.DocsView.as_view(url_name="api:schema")), name="docs"),

@@ -92,7 +92,15 @@ def ensure_institutions() -> dict[str, Institution]:
         county_gov = _inst(gov_name, f"{prefix}政府", f"{prefix}政", K.GOVERNMENT, COUNTY, region, gov)
         _inst(court_name, f"{prefix}法院", f"{prefix}法", K.COURT, COUNTY, region, court)
         _inst(proc_name, f"{prefix}检察院", f"{prefix}检", K.PROCURATORATE, COUNTY, region, proc)
-        _inst(f"{gov_name.removesuffix('人民政府')}司法局", f"{prefix}司法局", f"{prefix}司", K.AGENCY, COUNTY, region, county_gov)
+        _inst(
+            f"{gov_name.removesuffix('人民政府')}司法局",
+            f"{prefix}司法局",
+            f"{prefix}司",
+            K.AGENCY,
+            COUNTY,
+            region,
+            county_gov,
+        )
     return {i.name: i for i in Institution.objects.all()}
 
 

@@ -56,12 +56,12 @@ class Institution(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("名称"), max_length=100, unique=True)
     short_name = models.CharField(_("简称"), max_length=40)
-    code = models.CharField(
-        _("机关代字"), max_length=20, unique=True, help_text=_("用于发文字号，如“柳中法”。")
-    )
+    code = models.CharField(_("机关代字"), max_length=20, unique=True, help_text=_("用于发文字号，如“柳中法”。"))
     kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
     level = models.CharField(_("层级"), max_length=10, choices=Level.choices)
-    region = models.ForeignKey(Region, verbose_name=_("行政区域"), on_delete=models.PROTECT, related_name="institutions")
+    region = models.ForeignKey(
+        Region, verbose_name=_("行政区域"), on_delete=models.PROTECT, related_name="institutions"
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("上级机关"),
@@ -172,7 +172,9 @@ class Letter(models.Model):
     SERIES_MARK = {"han": "函", "jian": "建", "fu": "复", "tongbao": "通", "tongzhi": "通知", "jiyao": "纪"}
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    issuer = models.ForeignKey(Institution, verbose_name=_("发文机关"), on_delete=models.PROTECT, related_name="letters")
+    issuer = models.ForeignKey(
+        Institution, verbose_name=_("发文机关"), on_delete=models.PROTECT, related_name="letters"
+    )
     series = models.CharField(_("文种"), max_length=10, choices=Series.choices, default=Series.HAN)
     year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)
     number = models.PositiveIntegerField(_("序号"), null=True, blank=True)
@@ -181,7 +183,9 @@ class Letter(models.Model):
     body = models.TextField(_("正文"))
     signatory = models.CharField(_("署名"), max_length=100, blank=True, help_text=_("默认为发文机关名称。"))
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-    urgency = models.CharField(_("紧急程度"), max_length=10, blank=True, choices=[("", "—"), ("加急", "加急"), ("特急", "特急")])
+    urgency = models.CharField(
+        _("紧急程度"), max_length=10, blank=True, choices=[("", "—"), ("加急", "加急"), ("特急", "特急")]
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="letters_created")
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -257,7 +261,9 @@ class Delivery(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="deliveries")
-    recipient = models.ForeignKey(Institution, verbose_name=_("收文机关"), on_delete=models.PROTECT, related_name="deliveries")
+    recipient = models.ForeignKey(
+        Institution, verbose_name=_("收文机关"), on_delete=models.PROTECT, related_name="deliveries"
+    )
     kind = models.CharField(_("类别"), max_length=2, choices=Kind.choices, default=Kind.TO)
     position = models.PositiveSmallIntegerField(default=0)
     delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
@@ -267,7 +273,9 @@ class Delivery(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
-    read_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("送达")
@@ -327,7 +335,9 @@ class LedgerEntry(models.Model):
         WORKING_DAYS = "working_days", _("个工作日")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    owner = models.ForeignKey(Institution, verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="ledger_entries")
+    owner = models.ForeignKey(
+        Institution, verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="ledger_entries"
+    )
     title = models.CharField(_("事项"), max_length=200)
     # The period the due date was computed from, kept so holidays edits can recompute it.
     start_date = models.DateField(_("起算日"))
@@ -415,7 +425,9 @@ class AuditEntry(models.Model):
     """Append-only: on PostgreSQL a trigger refuses UPDATE and DELETE (migration 0002)."""
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, db_constraint=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, db_constraint=False
+    )
     actor_name = models.CharField(max_length=150, blank=True)
     institution = models.ForeignKey(Institution, null=True, blank=True, on_delete=models.SET_NULL, db_constraint=False)
     action = models.CharField(max_length=60)

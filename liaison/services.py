@@ -109,7 +109,9 @@ def _require_addressees(addressees: list[Institution], cc: list[Institution]) ->
 
 def _set_deliveries(letter: Letter, addressees: list[Institution], cc: list[Institution]) -> None:
     letter.deliveries.all().delete()
-    rows = [Delivery(letter=letter, recipient=inst, kind=Delivery.Kind.TO, position=i) for i, inst in enumerate(addressees)]
+    rows = [
+        Delivery(letter=letter, recipient=inst, kind=Delivery.Kind.TO, position=i) for i, inst in enumerate(addressees)
+    ]
     rows += [
         Delivery(letter=letter, recipient=inst, kind=Delivery.Kind.CC, position=len(addressees) + i)
         for i, inst in enumerate(cc)
@@ -162,7 +164,16 @@ def letter_create(
 
 @transaction.atomic
 def letter_update(
-    *, letter: Letter, by: User, title=None, body=None, addressees=None, cc=None, signatory=None, urgency=None, series=None
+    *,
+    letter: Letter,
+    by: User,
+    title=None,
+    body=None,
+    addressees=None,
+    cc=None,
+    signatory=None,
+    urgency=None,
+    series=None,
 ) -> Letter:
     letter = Letter.objects.select_for_update().get(pk=letter.pk)
     access.require(by, "letter.edit", letter)
@@ -224,7 +235,13 @@ def letter_return(*, letter: Letter, by: User, reason: str) -> Letter:
     reason = _clean_text(reason, "reason", max_length=500)
     letter, previous = _transition(letter, expected={Letter.Status.PENDING}, target=Letter.Status.DRAFT)
     letter.save(update_fields=["status"])
-    audit(actor=by, action="letter.return", target=letter, before={"status": previous}, after={"status": letter.status, "reason": reason})
+    audit(
+        actor=by,
+        action="letter.return",
+        target=letter,
+        before={"status": previous},
+        after={"status": letter.status, "reason": reason},
+    )
     notify(
         users=[letter.created_by],
         kind="letter.returned",
@@ -240,7 +257,9 @@ def allocate_number(*, issuer: Institution, series: str, year: int) -> int:
     """Next number for issuer/series/year. Must run inside the issuing transaction so a rollback frees it."""
     try:
         with transaction.atomic():
-            counter, _ = DocumentCounter.objects.select_for_update().get_or_create(issuer=issuer, series=series, year=year)
+            counter, _ = DocumentCounter.objects.select_for_update().get_or_create(
+                issuer=issuer, series=series, year=year
+            )
     except IntegrityError:
         # Another transaction created the row first; now it exists, so lock it.
         counter = DocumentCounter.objects.select_for_update().get(issuer=issuer, series=series, year=year)
@@ -328,7 +347,12 @@ def delivery_sign(*, delivery: Delivery, by: User, signed_on: dt.date | None = N
     delivery.signed_at = timezone.now()
     delivery.signed_by = by
     delivery.save(update_fields=["signed_on", "signed_at", "signed_by"])
-    audit(actor=by, action="delivery.sign", target=delivery.letter, after={"recipient": str(delivery.recipient), "signed_on": signed_on})
+    audit(
+        actor=by,
+        action="delivery.sign",
+        target=delivery.letter,
+        after={"recipient": str(delivery.recipient), "signed_on": signed_on},
+    )
     notify_institution(
         institution=delivery.letter.issuer,
         roles=list(access.ACTING_ROLES),
@@ -345,9 +369,7 @@ def delivery_mark_read(*, delivery: Delivery, by: User) -> Delivery:
     access.require(by, "delivery.read", delivery)
     if not Delivery.objects.filter(pk=delivery.pk, signed_on__isnull=False).exists():
         raise Conflict(_("请先签收，再标为已阅。"))
-    updated = Delivery.objects.filter(pk=delivery.pk, read_at__isnull=True).update(
-        read_at=timezone.now(), read_by=by
-    )
+    updated = Delivery.objects.filter(pk=delivery.pk, read_at__isnull=True).update(read_at=timezone.now(), read_by=by)
     if updated:
         audit(actor=by, action="delivery.read", target=delivery.letter, after={"recipient": str(delivery.recipient)})
     delivery.refresh_from_db()
@@ -422,7 +444,11 @@ def attachment_add(*, letter: Letter, by: User, upload) -> Attachment:
         digest.update(chunk)
     upload.seek(0)
     att = Attachment(
-        letter=letter, name=sanitize_filename(upload.name), content_type=ctype, size=upload.size, sha256=digest.hexdigest()
+        letter=letter,
+        name=sanitize_filename(upload.name),
+        content_type=ctype,
+        size=upload.size,
+        sha256=digest.hexdigest(),
     )
     att.file.save("upload", upload, save=False)
     try:
@@ -488,7 +514,13 @@ def _close(entry: LedgerEntry, *, by, status: str, action: str, evidence: str, d
     locked.evidence = evidence
     locked.done_on = done_on
     locked.save(update_fields=["status", "evidence", "done_on"])
-    audit(actor=by, action=action, target=locked, before={"status": previous}, after={"status": status, "done_on": done_on})
+    audit(
+        actor=by,
+        action=action,
+        target=locked,
+        before={"status": previous},
+        after={"status": status, "done_on": done_on},
+    )
     return locked
 
 
@@ -502,7 +534,9 @@ def ledger_complete(*, entry: LedgerEntry, by: User, evidence: str, done_on: dt.
         raise ValidationError({"done_on": [_("办结日期不能晚于今天。")]})
     if done_on < entry.start_date:
         raise ValidationError({"done_on": [_("办结日期不能早于起算日。")]})
-    return _close(entry, by=by, status=LedgerEntry.Status.DONE, action="ledger.complete", evidence=evidence, done_on=done_on)
+    return _close(
+        entry, by=by, status=LedgerEntry.Status.DONE, action="ledger.complete", evidence=evidence, done_on=done_on
+    )
 
 
 @transaction.atomic
@@ -512,7 +546,9 @@ def ledger_close_for_source(*, source, owner: Institution, evidence: str, done_o
     for entry in LedgerEntry.objects.filter(owner=owner, **_source_fields(source)).exclude(
         status__in=[LedgerEntry.Status.DONE, LedgerEntry.Status.WAIVED]
     ):
-        _close(entry, by=by, status=LedgerEntry.Status.DONE, action="ledger.complete", evidence=evidence, done_on=done_on)
+        _close(
+            entry, by=by, status=LedgerEntry.Status.DONE, action="ledger.complete", evidence=evidence, done_on=done_on
+        )
         closed += 1
     return closed
 
@@ -522,7 +558,12 @@ def ledger_waive(*, entry: LedgerEntry, by: User, reason: str) -> LedgerEntry:
     access.require(by, "ledger.waive", entry)
     reason = _clean_text(reason, "reason", max_length=2000)
     return _close(
-        entry, by=by, status=LedgerEntry.Status.WAIVED, action="ledger.waive", evidence=reason, done_on=timezone.localdate()
+        entry,
+        by=by,
+        status=LedgerEntry.Status.WAIVED,
+        action="ledger.waive",
+        evidence=reason,
+        done_on=timezone.localdate(),
     )
 
 
@@ -560,12 +601,20 @@ def ledger_sweep(*, today: dt.date | None = None) -> dict:
     ).values_list("pk", flat=True)
     for pk in list(overdue):
         with transaction.atomic():
-            if not LedgerEntry.objects.filter(pk=pk, escalated_at__isnull=True).exclude(
-                status__in=[LedgerEntry.Status.DONE, LedgerEntry.Status.WAIVED]
-            ).update(escalated_at=now, status=LedgerEntry.Status.OVERDUE):
+            if (
+                not LedgerEntry.objects.filter(pk=pk, escalated_at__isnull=True)
+                .exclude(status__in=[LedgerEntry.Status.DONE, LedgerEntry.Status.WAIVED])
+                .update(escalated_at=now, status=LedgerEntry.Status.OVERDUE)
+            ):
                 continue
             entry = LedgerEntry.objects.select_related("owner__parent", "owner__region").get(pk=pk)
-            audit(actor=None, action="ledger.overdue", target=entry, before={"status": "open"}, after={"status": "overdue"})
+            audit(
+                actor=None,
+                action="ledger.overdue",
+                target=entry,
+                before={"status": "open"},
+                after={"status": "overdue"},
+            )
             days = (today - entry.due_date).days
             common = {
                 "kind": "ledger.overdue",
@@ -576,7 +625,11 @@ def ledger_sweep(*, today: dt.date | None = None) -> dict:
             }
             recipients = list(access.institution_users(entry.owner, roles=list(access.ACTING_ROLES)))
             if entry.owner.parent_id:
-                recipients += list(access.institution_users(entry.owner.parent, roles=[User.Role.HEAD, User.Role.LEGAL, User.Role.STAFF]))
+                recipients += list(
+                    access.institution_users(
+                        entry.owner.parent, roles=[User.Role.HEAD, User.Role.LEGAL, User.Role.STAFF]
+                    )
+                )
             recipients += list(access.office_users_for(entry.owner))
             notify(users={u.pk: u for u in recipients}.values(), **common)
             escalated += 1
@@ -609,7 +662,13 @@ def ledger_recompute_open(*, years: Iterable[int] | None = None, by=None) -> int
                     entry.escalated_at = None
                     fields += ["status", "escalated_at"]
                 entry.save(update_fields=fields)
-                audit(actor=by, action="ledger.recompute", target=entry, before={"due_date": before}, after={"due_date": entry.due_date})
+                audit(
+                    actor=by,
+                    action="ledger.recompute",
+                    target=entry,
+                    before={"due_date": before},
+                    after={"due_date": entry.due_date},
+                )
             changed += 1
     return changed
 

@@ -195,9 +195,7 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "fylink@localhost")
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
 )
 
 REST_FRAMEWORK = {
@@ -231,6 +229,11 @@ SPECTACULAR_SETTINGS = {
         "DeliveryKindEnum": "liaison.models.Delivery.Kind",
         "LetterStatusEnum": "liaison.models.Letter.Status",
         "LedgerEntryStatusEnum": "liaison.models.LedgerEntry.Status",
+        "SuggestionKindEnum": "suggestions.models.Suggestion.Kind",
+        "SuggestionStatusEnum": "suggestions.models.Suggestion.Status",
+        "ReplyStatusEnum": "suggestions.models.Reply.Status",
+        "ExtensionStatusEnum": "suggestions.models.Extension.Status",
+        "FilingKindEnum": "suggestions.models.Filing.Kind",
     },
 }
 

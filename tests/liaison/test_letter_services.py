@@ -25,7 +25,9 @@ def issue(letter, clerk, head):
     return services.letter_issue(letter=letter, by=head)
 
 
-def test_issue_numbers_letter_and_delivers_to_addressees_and_cc(draft, court_clerk, court_head, agency_staff, gov_legal, django_capture_on_commit_callbacks):
+def test_issue_numbers_letter_and_delivers_to_addressees_and_cc(
+    draft, court_clerk, court_head, agency_staff, gov_legal, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         letter = issue(draft, court_clerk, court_head)
     year = timezone.localdate().year
@@ -46,7 +48,9 @@ def test_numbers_run_on_per_issuer_series_and_year(draft, court_clerk, court_hea
     second = services.letter_create(by=court_clerk, title="第二件", body="正文", addressees=[agency_staff.institution])
     second = issue(second, court_clerk, court_head)
     assert second.number == 2
-    jian = services.letter_create(by=court_clerk, title="建议", body="正文", addressees=[agency_staff.institution], series="jian")
+    jian = services.letter_create(
+        by=court_clerk, title="建议", body="正文", addressees=[agency_staff.institution], series="jian"
+    )
     assert issue(jian, court_clerk, court_head).number == 1
 
 
@@ -73,7 +77,9 @@ def test_sign_for_accepts_past_paper_date_but_not_future_or_before_issue(draft, 
     letter = issue(draft, court_clerk, court_head)
     delivery = letter.deliveries.get(recipient=agency_staff.institution)
     with pytest.raises(ValidationError) as err:
-        services.delivery_sign(delivery=delivery, by=agency_staff, signed_on=timezone.localdate() + dt.timedelta(days=1))
+        services.delivery_sign(
+            delivery=delivery, by=agency_staff, signed_on=timezone.localdate() + dt.timedelta(days=1)
+        )
     assert "signed_on" in err.value.message_dict
     with pytest.raises(ValidationError):
         services.delivery_sign(delivery=delivery, by=agency_staff, signed_on=letter.issued_on - dt.timedelta(days=1))

@@ -32,7 +32,9 @@ def _issued_letter(world, author, head, to, cc=(), *, sign_by=None, attach=False
     )
     if attach:
         services.attachment_add(
-            letter=letter, by=world[author], upload=SimpleUploadedFile(f"附件{mark}.pdf", MINIMAL_PDF, "application/pdf")
+            letter=letter,
+            by=world[author],
+            upload=SimpleUploadedFile(f"附件{mark}.pdf", MINIMAL_PDF, "application/pdf"),
         )
     services.letter_submit(letter=letter, by=world[author])
     services.letter_issue(letter=letter, by=world[head])
@@ -53,18 +55,26 @@ def build(world) -> dict:
     objs["letter_issued"] = _issued_letter(
         world, "court_clerk", "court_head", to=["agency_staff"], cc=["gov_legal"], attach=True
     )
-    objs["letter_signed"] = _issued_letter(world, "court_clerk", "court_head", to=["agency_staff"], sign_by="agency_staff")
+    objs["letter_signed"] = _issued_letter(
+        world, "court_clerk", "court_head", to=["agency_staff"], sign_by="agency_staff"
+    )
     objs["letter_proc"] = _issued_letter(world, "proc_staff", "proc_head", to=["env_staff"])
     objs["letter_county"] = _issued_letter(world, "county_clerk", "county_head", to=["county_gov_legal"])
 
     mark = canary(world["court_clerk"].institution)
     draft = services.letter_create(
-        by=world["court_clerk"], title=f"草稿{mark}", body=f"草稿正文{mark}", addressees=[world["agency_staff"].institution]
+        by=world["court_clerk"],
+        title=f"草稿{mark}",
+        body=f"草稿正文{mark}",
+        addressees=[world["agency_staff"].institution],
     )
     objs["letter_draft"] = (draft, mark)
     mark = canary(world["court_clerk"].institution)
     pending = services.letter_create(
-        by=world["court_clerk"], title=f"待签{mark}", body=f"待签正文{mark}", addressees=[world["agency_staff"].institution]
+        by=world["court_clerk"],
+        title=f"待签{mark}",
+        body=f"待签正文{mark}",
+        addressees=[world["agency_staff"].institution],
     )
     services.letter_submit(letter=pending, by=world["court_clerk"])
     objs["letter_pending"] = (pending, mark)

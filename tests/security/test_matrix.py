@@ -278,7 +278,7 @@ def run_rows(tally, world, objs, items, api):
         if persona != "anonymous":
             client.force_login(world[persona])
         clients[persona] = client
-    for pattern, label, row in items:
+    for pattern, _label, row in items:
         for method in row.methods:
             for target in row.targets:
                 kwargs = row.kwargs(objs[target][0]) if (row.kwargs and target) else {}
