@@ -353,6 +353,9 @@ def delivery_sign(*, delivery: Delivery, by: User, signed_on: dt.date | None = N
         target=delivery.letter,
         after={"recipient": str(delivery.recipient), "signed_on": signed_on},
     )
+    from .signals import delivery_signed
+
+    delivery_signed.send(sender=Delivery, delivery=delivery, by=by)
     notify_institution(
         institution=delivery.letter.issuer,
         roles=list(access.ACTING_ROLES),

@@ -1,9 +1,14 @@
 """Security invariants that must hold however a password is changed (page, admin, shell)."""
 
 from django.db.models.signals import pre_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from .models import User
+
+# Sent inside the signing transaction (kwargs: delivery, by). Apps whose records are
+# delivered as letters (a suggestion's 建议书) start their clocks from it, whichever
+# page the recipient signed on.
+delivery_signed = Signal()
 
 
 @receiver(pre_save, sender=User)

@@ -17,6 +17,8 @@ def _suggestions(qs, user, inst):
     q = Q(issuer=inst)
     q |= sent & Q(recipient=inst)
     q |= sent & Q(pk__in=Suggestion.cc.through.objects.filter(institution=inst).values("suggestion_id"))
+    # A linked procuratorial suggestion is visible to the court whose suggestion it follows.
+    q |= sent & Q(linked_from__issuer=inst)
     regions = access.office_region_ids(user)
     if regions:
         q |= sent & (Q(issuer__region_id__in=regions) | Q(recipient__region_id__in=regions))

@@ -52,7 +52,11 @@ def _resolve_period(kind, subkind, urgent, period, unit) -> tuple[int, str]:
     today = timezone.localdate()
     if _period_days(period, unit, today) > _period_days(*default, today):
         raise ValidationError(
-            {"reply_period": [_("回复期限不能长于规定期限（%(p)d%(u)s）。") % {"p": default[0], "u": UNIT_LABEL[default[1]]}]}
+            {
+                "reply_period": [
+                    _("回复期限不能长于规定期限（%(p)d%(u)s）。") % {"p": default[0], "u": UNIT_LABEL[default[1]]}
+                ]
+            }
         )
     return period, unit
 
@@ -163,10 +167,19 @@ def suggestion_update(*, suggestion: Suggestion, by: User, **fields) -> Suggesti
             setattr(s, name, fields[name])
     if s.category not in Suggestion.Category.values:
         raise ValidationError({"category": [_("无效的问题类别。")]})
+    if s.kind == Suggestion.Kind.JUDICIAL:
+        s.subkind = ""
+    elif s.subkind not in (Suggestion.Subkind.GENERAL, Suggestion.Subkind.PUBLIC_INTEREST):
+        raise ValidationError({"subkind": [_("请选择检察建议的类型。")]})
     s.touches_procuratorial = bool(s.touches_procuratorial) and s.kind == Suggestion.Kind.JUDICIAL
-    current_cc = list(cc) if cc is not None else [i for i in s.cc.all() if not (s.touches_procuratorial and i.kind == Institution.Kind.PROCURATORATE)]
+    current_cc = (
+        list(cc)
+        if cc is not None
+        else [i for i in s.cc.all() if not (s.touches_procuratorial and i.kind == Institution.Kind.PROCURATORATE)]
+    )
     _validate_parties(s.issuer, s.recipient, current_cc)
-    if "reply_period" in fields or "urgent" in fields or "reply_unit" in fields:
+    # A new subkind or urgency changes the default period, which a kept period must not exceed.
+    if any(name in fields for name in ("reply_period", "reply_unit", "urgent", "subkind")):
         s.reply_period, s.reply_unit = _resolve_period(
             s.kind, s.subkind, s.urgent, fields.get("reply_period"), fields.get("reply_unit")
         )
@@ -239,9 +252,7 @@ def letter_body(s: Suggestion) -> str:
     lines.extend(p for p in s.problem.splitlines() if p.strip())
     lines.append(_("二、建议"))
     lines.extend(p for p in s.recommendations.splitlines() if p.strip())
-    lines.append(
-        _("请你单位自收到本建议书之日起%(p)s内，将采纳建议及整改落实情况书面回复本院。") % {"p": period}
-    )
+    lines.append(_("请你单位自收到本建议书之日起%(p)s内，将采纳建议及整改落实情况书面回复本院。") % {"p": period})
     return "\n".join(lines)
 
 
@@ -284,7 +295,17 @@ def suggestion_receive(*, suggestion: Suggestion, by: User, received_on: dt.date
     access.require(by, "suggestion.receive", s)
     _expect(s, S.ISSUED)
     delivery = s.letter.deliveries.get(recipient=s.recipient)
-    delivery = hub.delivery_sign(delivery=delivery, by=by, signed_on=received_on)
+    # The receipt itself is recorded by on_letter_signed, as when the letter page is used.
+    hub.delivery_sign(delivery=delivery, by=by, signed_on=received_on)
+    s.refresh_from_db()
+    return s
+
+
+def on_letter_signed(*, delivery, by) -> None:
+    """The recipient signed for a suggestion's 建议书 (here or on the letter page): start the reply period."""
+    s = Suggestion.objects.select_for_update().filter(letter_id=delivery.letter_id, status=S.ISSUED).first()
+    if s is None or delivery.recipient_id != s.recipient_id:
+        return  # not a suggestion letter, or a cc's copy
     deadline = _deadline_text(s, delivery.signed_on, "签收")
     s = _move(
         s,
@@ -305,7 +326,6 @@ def suggestion_receive(*, suggestion: Suggestion, by: User, received_on: dt.date
         start_label="签收",
         by=by,
     )
-    return s
 
 
 @transaction.atomic
@@ -584,14 +604,20 @@ def _report_body(issuer: Institution, start: dt.date, end: dt.date, rows) -> str
 
     period = f"{start.year}年{start.month}月{start.day}日至{end.year}年{end.month}月{end.day}日"
     lines = [
-        _("根据《柳州市“一府两院”法治共建联动机制工作方案》关于定期函告建议发布和回复情况的要求，现将%(p)s本院发出建议及回复情况函告如下：")
+        _(
+            "根据《柳州市“一府两院”法治共建联动机制工作方案》关于定期函告建议发布和回复情况的要求，现将%(p)s本院发出建议及回复情况函告如下："
+        )
         % {"p": period},
         _("一、总体情况"),
     ]
-    totals = {k: sum(r[k] for r in rows) for k in ("issued", "received", "replied", "on_time", "due", "overdue", "adopted")}
+    totals = {
+        k: sum(r[k] for r in rows) for k in ("issued", "received", "replied", "on_time", "due", "overdue", "adopted")
+    }
     lines.append(
-        _("本期发出建议%(issued)d件，被建议单位签收%(received)d件，书面回复%(replied)d件（按期回复%(on_time)d件），"
-          "回复率%(rate)s（%(replied)d/%(due)d），按期回复率%(otr)s（%(on_time)d/%(due)d），逾期未回复%(overdue)d件，采纳%(adopted)d件。")
+        _(
+            "本期发出建议%(issued)d件，被建议单位签收%(received)d件，书面回复%(replied)d件（按期回复%(on_time)d件），"
+            "回复率%(rate)s（%(replied)d/%(due)d），按期回复率%(otr)s（%(on_time)d/%(due)d），逾期未回复%(overdue)d件，采纳%(adopted)d件。"
+        )
         % {**totals, "rate": Rate(totals["replied"], totals["due"]), "otr": Rate(totals["on_time"], totals["due"])}
     )
     lines.append(_("二、各被建议单位情况"))
@@ -630,7 +656,8 @@ def periodic_report_draft(*, issuer: Institution, start: dt.date, end: dt.date):
     kind_label = "司法建议" if issuer.kind == Institution.Kind.COURT else "检察建议"
     letter = hub.letter_create(
         by=head,
-        title=_("关于%(y)d年%(a)d月至%(b)d月%(k)s发布和回复情况的函") % {"y": start.year, "a": start.month, "b": end.month, "k": kind_label},
+        title=_("关于%(y)d年%(a)d月至%(b)d月%(k)s发布和回复情况的函")
+        % {"y": start.year, "a": start.month, "b": end.month, "k": kind_label},
         body=_report_body(issuer, start, end, rows),
         addressees=[government],
         cc=cc,

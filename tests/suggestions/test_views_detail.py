@@ -122,8 +122,8 @@ def test_linked_suggestions_show_both_ways_once_visible(
     assert "关联检察建议" in client_for(office).get(url(source)).content.decode()
     assert "源司法建议" in client_for(proc_staff).get(url(linked)).content.decode()
     assert "源司法建议" in client_for(office).get(url(linked)).content.decode()
-    # The court is no party to the procuratorial suggestion, so it is not listed there.
-    assert "关联检察建议" not in client_for(court_clerk).get(url(source)).content.decode()
+    # The court whose suggestion it follows sees the linked procuratorial suggestion too.
+    assert "关联检察建议" in client_for(court_clerk).get(url(source)).content.decode()
 
 
 def test_recipient_timeline_hides_the_issuers_internal_steps(issued, agency_staff, court_clerk):
