@@ -1,0 +1,780 @@
+"""/api/v1/suggestions/ and /api/v1/filings/: serializers and viewsets.
+
+The same pattern as the hub's API (`liaison.api`): every queryset starts from
+`visible_to(request.user)` (another institution's suggestion answers 404), every action
+asks `access.require` (403) before it reads the body, and every write is a call into
+`suggestions.services`, whose field errors answer 400 and whose state conflicts answer 409.
+"""
+
+import datetime as dt
+import re
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from liaison import access
+from liaison.api.serializers import (
+    InstitutionRefSerializer,
+    ScopedSlugRelatedField,
+    _no_duplicates,
+    institution_list_field,
+)
+from liaison.api.views import ApiMixin, errors
+from liaison.models import Institution, Region
+
+from . import selectors, services
+from .filters import FilingFilter, SuggestionFilter
+from .models import Extension, Filing, Reply, Suggestion
+
+S = Suggestion.Status
+UNIT_CHOICES = [("days", _("日")), ("months", _("个月"))]
+
+# ============================================================================= serializers
+
+
+class SuggestionRefSerializer(serializers.ModelSerializer):
+    """A linked suggestion, shown only when the user may see it."""
+
+    doc_number = serializers.CharField(source="letter.doc_number", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Suggestion
+        fields = ["uuid", "kind", "doc_number", "title", "status"]
+        read_only_fields = fields
+
+
+class ReplySerializer(serializers.ModelSerializer):
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    letter = serializers.SlugRelatedField(slug_field="uuid", read_only=True, allow_null=True)
+    doc_number = serializers.CharField(source="letter.doc_number", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Reply
+        fields = [
+            "uuid",
+            "round",
+            "status",
+            "status_display",
+            "measures",
+            "created_at",
+            "sent_on",
+            "letter",
+            "doc_number",
+        ]
+        read_only_fields = fields
+
+
+class ExtensionSerializer(serializers.ModelSerializer):
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Extension
+        fields = [
+            "uuid",
+            "days",
+            "reasons",
+            "status",
+            "status_display",
+            "requested_at",
+            "decided_at",
+            "decision_reason",
+        ]
+        read_only_fields = fields
+
+
+class SuggestionListSerializer(serializers.ModelSerializer):
+    doc_number = serializers.CharField(source="letter.doc_number", read_only=True, allow_null=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    issuer = InstitutionRefSerializer(read_only=True)
+    recipient = InstitutionRefSerializer(read_only=True)
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Suggestion
+        fields = [
+            "uuid",
+            "doc_number",
+            "title",
+            "kind",
+            "kind_display",
+            "subkind",
+            "status",
+            "status_display",
+            "urgent",
+            "issuer",
+            "recipient",
+            "round",
+            "created_at",
+            "issued_on",
+            "received_on",
+            "reply_due",
+            "replied_on",
+            "evaluation",
+            "overdue",
+        ]
+        read_only_fields = fields
+
+    def get_overdue(self, s) -> bool:
+        """Received (or rectifying) and past its reply deadline without a reply."""
+        return s.status in selectors.OPEN_STATES and s.reply_due is not None and s.reply_due < timezone.localdate()
+
+
+class SuggestionDetailSerializer(SuggestionListSerializer):
+    subkind_display = serializers.CharField(source="get_subkind_display", read_only=True)
+    category_display = serializers.CharField(source="get_category_display", read_only=True)
+    evaluation_display = serializers.CharField(source="get_evaluation_display", read_only=True)
+    letter = serializers.SlugRelatedField(slug_field="uuid", read_only=True, allow_null=True)
+    cc = InstitutionRefSerializer(many=True, read_only=True)
+    replies = serializers.SerializerMethodField()
+    extensions = ExtensionSerializer(many=True, read_only=True)
+    linked_from = serializers.SerializerMethodField()
+    linked = serializers.SerializerMethodField()
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta(SuggestionListSerializer.Meta):
+        fields = SuggestionListSerializer.Meta.fields + [
+            "subkind_display",
+            "category",
+            "category_display",
+            "case_number",
+            "problem",
+            "recommendations",
+            "touches_procuratorial",
+            "reply_period",
+            "reply_unit",
+            "reply_due_explained",
+            "letter",
+            "cc",
+            "replies",
+            "extensions",
+            "evaluation_display",
+            "evaluation_reasons",
+            "evaluated_on",
+            "withdrawn_reason",
+            "linked_from",
+            "linked",
+            "allowed_actions",
+        ]
+        read_only_fields = fields
+
+    def _user(self):
+        return self.context["request"].user
+
+    @extend_schema_field(ReplySerializer(many=True))
+    def get_replies(self, s):
+        """Sent replies for everyone; a reply awaiting its head's sign-off only inside the recipient."""
+        own = s.recipient_id == self._user().institution_id
+        return ReplySerializer([r for r in s.replies.all() if own or r.status == Reply.Status.SENT], many=True).data
+
+    def _visible(self):
+        return Suggestion.objects.visible_to(self._user()).select_related("letter")
+
+    @extend_schema_field(SuggestionRefSerializer(allow_null=True))
+    def get_linked_from(self, s):
+        """The judicial suggestion this one follows up (关联), if the user may see it."""
+        if s.linked_from_id is None:
+            return None
+        source = self._visible().filter(pk=s.linked_from_id).first()
+        return SuggestionRefSerializer(source).data if source else None
+
+    @extend_schema_field(SuggestionRefSerializer(many=True))
+    def get_linked(self, s):
+        """Suggestions issued as a follow-up to this one, those the user may see."""
+        return SuggestionRefSerializer(self._visible().filter(linked_from=s), many=True).data
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_allowed_actions(self, s):
+        """What the user may do now (a hint for clients; every action is checked again)."""
+        return allowed_actions(self._user(), s)
+
+
+def allowed_actions(user, s: Suggestion) -> list[str]:
+    def can(verb):
+        return access.can(user, verb, s)
+
+    replies = list(s.replies.all())
+    extensions = list(s.extensions.all())
+    actions = []
+    if s.status == S.DRAFT and can("suggestion.edit"):
+        actions += ["edit", "submit"]
+    if s.status == S.SUBMITTED and can("suggestion.approve"):
+        actions += ["approve", "return"]
+    if s.status == S.APPROVED and can("suggestion.approve"):
+        actions.append("return")
+    if s.status == S.APPROVED and can("suggestion.issue"):
+        actions.append("issue")
+    if s.status in (S.DRAFT, S.SUBMITTED, S.APPROVED, S.ISSUED) and can("suggestion.withdraw"):
+        actions.append("withdraw")
+    if s.status == S.ISSUED and can("suggestion.receive"):
+        actions.append("receive")
+    if s.status in selectors.OPEN_STATES:
+        if not any(r.round == s.round for r in replies) and can("suggestion.reply"):
+            actions.append("reply")
+        if not any(e.status == Extension.Status.PENDING for e in extensions) and can("suggestion.request_extension"):
+            actions.append("request-extension")
+    if any(r.status == Reply.Status.PENDING for r in replies) and can("suggestion.approve_reply"):
+        actions.append("approve-reply")
+    if any(e.status == Extension.Status.PENDING for e in extensions) and can("suggestion.decide_extension"):
+        actions.append("decide-extension")
+    if s.status == S.REPLIED and can("suggestion.evaluate"):
+        actions.append("evaluate")
+    if s.letter_id and s.status != S.WITHDRAWN and can("suggestion.link"):
+        actions.append("link")
+    return actions
+
+
+class SuggestionUpdateSerializer(serializers.Serializer):
+    """A draft's content. Issuer, kind, status and numbers are not fields: posting them changes nothing."""
+
+    recipient = ScopedSlugRelatedField(
+        queryset=Institution.objects.filter(is_active=True), help_text=_("被建议单位（行政机关）的 uuid。")
+    )
+    cc = institution_list_field(required=False, default=list, help_text=_("抄送机关的 uuid 列表。"))
+    title = serializers.CharField(max_length=200)
+    problem = serializers.CharField(max_length=20000)
+    recommendations = serializers.CharField(max_length=20000)
+    subkind = serializers.ChoiceField(
+        choices=Suggestion.Subkind.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("检察建议必填：general（社会治理类）或 public_interest（诉前公益诉讼）；司法建议不填。"),
+    )
+    category = serializers.ChoiceField(choices=Suggestion.Category.choices, default=Suggestion.Category.ENFORCEMENT)
+    case_number = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    touches_procuratorial = serializers.BooleanField(
+        default=False, help_text=_("司法建议涉及检察监督职责时为真，自动抄送同级人民检察院。")
+    )
+    urgent = serializers.BooleanField(default=False)
+    reply_period = serializers.IntegerField(
+        min_value=1,
+        max_value=999,
+        required=False,
+        allow_null=True,
+        help_text=_("回复期限；省略则为规定期限，只能缩短。"),
+    )
+    reply_unit = serializers.ChoiceField(choices=UNIT_CHOICES, required=False)
+
+    def validate_cc(self, value):
+        return _no_duplicates(value)
+
+
+class SuggestionCreateSerializer(SuggestionUpdateSerializer):
+    linked_from = ScopedSlugRelatedField(
+        queryset=Suggestion.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("关联的司法建议 uuid（检察院就抄送本院的司法建议发出关联检察建议）。"),
+    )
+
+    def validate_linked_from(self, value):
+        if value is not None and not access.can(self.context["request"].user, "suggestion.link", value):
+            raise serializers.ValidationError(_("只能关联抄送本院的司法建议。"))
+        return value
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text=_("理由。"))
+
+
+class SuggestionIssueSerializer(serializers.Serializer):
+    issued_on = serializers.DateField(
+        required=False, help_text=_("成文日期（补录纸质建议书时可为过去日期），默认为今天。")
+    )
+
+
+class SuggestionReceiveSerializer(serializers.Serializer):
+    received_on = serializers.DateField(
+        required=False, help_text=_("签收日期（纸质送达时可补录），默认为今天；回复期限自此起算。")
+    )
+
+
+class SuggestionReplySerializer(serializers.Serializer):
+    measures = serializers.CharField(max_length=20000, help_text=_("采纳建议及整改落实情况。"))
+
+
+class ReplyApproveSerializer(serializers.Serializer):
+    reply = serializers.UUIDField(help_text=_("待签发回复的 uuid。"))
+
+    def validate_reply(self, value):
+        reply = next((r for r in self.context["suggestion"].replies.all() if r.uuid == value), None)
+        if reply is None:
+            raise serializers.ValidationError(_("不存在或无权访问。"))
+        return reply
+
+
+class SuggestionEvaluateSerializer(serializers.Serializer):
+    evaluation = serializers.ChoiceField(choices=Suggestion.Evaluation.choices)
+    reasons = serializers.CharField(
+        max_length=5000, required=False, allow_blank=True, default="", help_text=_("部分采纳或未采纳时必填。")
+    )
+    rectify = serializers.BooleanField(default=False, help_text=_("要求继续整改（开启下一轮回复）。"))
+    rectify_days = serializers.IntegerField(
+        min_value=1, max_value=365, required=False, allow_null=True, help_text=_("整改回复期限（日）。")
+    )
+
+
+class ExtensionRequestSerializer(serializers.Serializer):
+    days = serializers.IntegerField(min_value=1, max_value=180, help_text=_("延长天数。"))
+    reasons = serializers.CharField(max_length=5000, help_text=_("延期理由。"))
+
+
+class ExtensionDecideSerializer(serializers.Serializer):
+    extension = serializers.UUIDField(help_text=_("延期申请的 uuid。"))
+    approve = serializers.BooleanField(help_text=_("同意为真，不同意为假。"))
+    reason = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, default="", help_text=_("不同意时必填。")
+    )
+
+    def validate_extension(self, value):
+        extension = next((e for e in self.context["suggestion"].extensions.all() if e.uuid == value), None)
+        if extension is None:
+            raise serializers.ValidationError(_("不存在或无权访问。"))
+        return extension
+
+
+# ----------------------------------------------------------------------------- statistics
+
+QUARTER = re.compile(r"^(\d{4})[Qq]([1-4])$")
+
+
+def quarter_range(year: int, quarter: int) -> tuple[dt.date, dt.date]:
+    start = dt.date(year, 3 * quarter - 2, 1)
+    following = dt.date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1)
+    return start, following - dt.timedelta(days=1)
+
+
+class StatisticsQuerySerializer(serializers.Serializer):
+    GROUP_CHOICES = [
+        ("issuer", _("发出机关")),
+        ("recipient", _("被建议单位")),
+        ("region", _("行政区域")),
+        ("kind", _("建议类别")),
+    ]
+
+    quarter = serializers.CharField(
+        required=False, max_length=6, help_text=_("季度，如 2026Q3；与 start/end 二选一，都省略则为本季度。")
+    )
+    start = serializers.DateField(required=False, help_text=_("起始日期（含）。"))
+    end = serializers.DateField(required=False, help_text=_("截止日期（含）。"))
+    group_by = serializers.ChoiceField(choices=GROUP_CHOICES, default="issuer")
+
+    def validate_quarter(self, value):
+        match = QUARTER.match(value.strip())
+        if not match or not 1949 <= int(match.group(1)) <= 2199:
+            raise serializers.ValidationError(_("季度格式应为 2026Q3。"))
+        return quarter_range(int(match.group(1)), int(match.group(2)))
+
+    def _in_range(self, value):
+        if not 1949 <= value.year <= 2199:
+            raise serializers.ValidationError(_("日期超出范围。"))
+        return value
+
+    validate_start = _in_range
+    validate_end = _in_range
+
+    def validate(self, data):
+        quarter, start, end = data.pop("quarter", None), data.get("start"), data.get("end")
+        if quarter is not None:
+            if start or end:
+                raise serializers.ValidationError({"quarter": [_("季度不能与起止日期同时使用。")]})
+            data["start"], data["end"] = quarter
+        elif start is None and end is None:
+            today = timezone.localdate()
+            data["start"], data["end"] = quarter_range(today.year, (today.month - 1) // 3 + 1)
+        elif start is None:
+            raise serializers.ValidationError({"start": [_("请同时填写起始日期。")]})
+        elif end is None:
+            raise serializers.ValidationError({"end": [_("请同时填写截止日期。")]})
+        elif end < start:
+            raise serializers.ValidationError({"end": [_("截止日期不能早于起始日期。")]})
+        return data
+
+
+class RateSerializer(serializers.Serializer):
+    numerator = serializers.IntegerField()
+    denominator = serializers.IntegerField()
+    rate = serializers.FloatField(allow_null=True, help_text=_("比率（0 至 1）；分母为 0 时为空。"))
+    display = serializers.CharField(help_text=_("百分比，两位小数；分母为 0 时为“—”。"))
+
+
+class StatisticsRowSerializer(serializers.Serializer):
+    group = serializers.CharField(help_text=_("分组名称。"))
+    key = serializers.CharField(
+        allow_null=True, help_text=_("分组标识：机关 uuid、行政区域代码或建议类别；合计行为空。")
+    )
+    issued = serializers.IntegerField(help_text=_("本期发出。"))
+    received = serializers.IntegerField(help_text=_("本期签收。"))
+    due = serializers.IntegerField(help_text=_("应回复（本期届满或本期已回复）。"))
+    replied = serializers.IntegerField(help_text=_("本期书面回复。"))
+    on_time = serializers.IntegerField(help_text=_("本期按期回复。"))
+    overdue = serializers.IntegerField(help_text=_("逾期未回复。"))
+    adopted = serializers.IntegerField(help_text=_("本期评价为采纳。"))
+    reply_rate = RateSerializer(help_text=_("回复率：已回复 / 应回复。"))
+    on_time_rate = RateSerializer(help_text=_("按期回复率：按期回复 / 应回复。"))
+
+
+class StatisticsSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    group_by = serializers.CharField()
+    rows = StatisticsRowSerializer(many=True)
+    totals = StatisticsRowSerializer()
+
+
+COUNTS = ("issued", "received", "due", "replied", "on_time", "overdue", "adopted")
+
+
+def _rate(rate: selectors.Rate) -> dict:
+    value = rate.value
+    return {
+        "numerator": rate.numerator,
+        "denominator": rate.denominator,
+        "rate": None if value is None else round(value, 4),
+        "display": str(rate),
+    }
+
+
+def _stat_row(group, key, counts) -> dict:
+    return {
+        "group": group,
+        "key": key,
+        **{name: counts[name] for name in COUNTS},
+        "reply_rate": _rate(selectors.Rate(counts["replied"], counts["due"])),
+        "on_time_rate": _rate(selectors.Rate(counts["on_time"], counts["due"])),
+    }
+
+
+def statistics_payload(*, user, start, end, group_by) -> dict:
+    rows = selectors.statistics(user=user, start=start, end=end, group_by=group_by)
+    ids = [row["group_id"] for row in rows]
+    # Public keys instead of primary keys: institution uuids and region codes.
+    if group_by in ("issuer", "recipient"):
+        keys = {pk: str(uuid) for pk, uuid in Institution.objects.filter(pk__in=ids).values_list("pk", "uuid")}
+    elif group_by == "region":
+        keys = dict(Region.objects.filter(pk__in=ids).values_list("pk", "code"))
+    else:
+        keys = {kind: kind for kind in ids}
+    totals = {name: sum(row[name] for row in rows) for name in COUNTS}
+    return {
+        "start": start,
+        "end": end,
+        "group_by": group_by,
+        "rows": [_stat_row(row["group"], keys.get(row["group_id"]), row) for row in rows],
+        "totals": _stat_row(str(_("合计")), None, totals),
+    }
+
+
+# ----------------------------------------------------------------------------- filings
+
+
+class FilingSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    procuratorate = InstitutionRefSerializer(read_only=True)
+    office = InstitutionRefSerializer(read_only=True)
+    suggestion = serializers.SlugRelatedField(slug_field="uuid", read_only=True, allow_null=True)
+    suggestion_doc_number = serializers.CharField(
+        source="suggestion.letter.doc_number", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Filing
+        fields = [
+            "uuid",
+            "kind",
+            "kind_display",
+            "title",
+            "summary",
+            "filed_on",
+            "procuratorate",
+            "office",
+            "suggestion",
+            "suggestion_doc_number",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class FilingCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Filing.Kind.choices)
+    title = serializers.CharField(max_length=200)
+    summary = serializers.CharField(max_length=20000)
+    filed_on = serializers.DateField(required=False, help_text=_("备案日期，默认为今天。"))
+    suggestion = ScopedSlugRelatedField(
+        queryset=Suggestion.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("备案的检察建议 uuid（备案类别为检察建议时必填，须为本院发出）。"),
+    )
+
+
+# ============================================================================= views
+
+DETAIL = {200: SuggestionDetailSerializer}
+
+
+def _validated(serializer_class, request, **context):
+    serializer = serializer_class(data=request.data, context={"request": request, **context})
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def action_post(name):
+    """A POST action on one suggestion, routed at its dashed name (`approve-reply`)."""
+    return action(detail=True, methods=["post"], url_path=name, url_name=name)
+
+
+def _action_schema(summary, request=None, code=200, *extra):
+    return extend_schema(
+        tags=["suggestions"],
+        summary=summary,
+        request=request,
+        responses={code: SuggestionDetailSerializer, **errors(*sorted({403, 404, 409, *extra}))},
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        tags=["suggestions"],
+        summary=_("司法建议与检察建议列表"),
+        responses={200: SuggestionListSerializer(many=True), **errors(400, 404)},
+    ),
+    retrieve=extend_schema(tags=["suggestions"], summary=_("建议详情"), responses={**DETAIL, **errors(404)}),
+    create=extend_schema(
+        tags=["suggestions"],
+        summary=_("起草建议"),
+        request=SuggestionCreateSerializer,
+        responses={201: SuggestionDetailSerializer, **errors(400, 403)},
+    ),
+    partial_update=extend_schema(
+        tags=["suggestions"],
+        summary=_("修改草稿"),
+        request=SuggestionUpdateSerializer,
+        responses={**DETAIL, **errors(400, 403, 404, 409)},
+    ),
+)
+class SuggestionViewSet(ApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Judicial suggestions (司法建议) and procuratorial suggestions (检察建议): drafting,
+    sign-off, issue, receipt, reply, extension and evaluation."""
+
+    lookup_field = "uuid"
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = SuggestionFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        qs = Suggestion.objects.visible_to(self.request.user).select_related("issuer", "recipient", "letter")
+        if self.action != "list":
+            qs = qs.prefetch_related(
+                "cc",
+                Prefetch("replies", queryset=Reply.objects.select_related("letter")),
+                Prefetch("extensions", queryset=Extension.objects.all()),
+            )
+        return qs
+
+    def get_serializer_class(self):
+        return SuggestionListSerializer if self.action == "list" else SuggestionDetailSerializer
+
+    def _detail(self, s, code=status.HTTP_200_OK):
+        fresh = self.get_queryset().get(pk=s.pk)
+        return Response(self.get_serializer(fresh).data, status=code)
+
+    def _object_for(self, verb):
+        """Visibility first (404), then the verb (403): the body is read only after both."""
+        s = self.get_object()
+        access.require(self.request.user, verb, s)
+        return s
+
+    def create(self, request, *args, **kwargs):
+        access.require(request.user, "suggestion.create")
+        data = _validated(SuggestionCreateSerializer, request)
+        s = services.suggestion_create(by=request.user, **data)
+        return self._detail(s, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        s = self._object_for("suggestion.edit")
+        serializer = SuggestionUpdateSerializer(data=request.data, partial=True, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if not data:
+            raise exceptions.ValidationError({"non_field_errors": [_("没有要修改的内容。")]})
+        # A period without its unit (or the reverse) keeps the draft's other half.
+        if "reply_period" in data and data["reply_period"] is not None:
+            data.setdefault("reply_unit", s.reply_unit)
+        elif "reply_unit" in data and "reply_period" not in data:
+            data["reply_period"] = s.reply_period
+        s = services.suggestion_update(suggestion=s, by=request.user, **data)
+        return self._detail(s)
+
+    @_action_schema(_("送审"))
+    @action_post("submit")
+    def submit(self, request, uuid=None):
+        """The drafter sends the draft to the head for sign-off (送审)."""
+        s = self._object_for("suggestion.submit")
+        return self._detail(services.suggestion_submit(suggestion=s, by=request.user))
+
+    @_action_schema(_("审批同意"))
+    @action_post("approve")
+    def approve(self, request, uuid=None):
+        """The issuer's head approves the submitted draft (审批)."""
+        s = self._object_for("suggestion.approve")
+        return self._detail(services.suggestion_approve(suggestion=s, by=request.user))
+
+    @_action_schema(_("退回修改"), ReasonSerializer, 200, 400)
+    @action_post("return")
+    def return_(self, request, uuid=None):
+        """The head sends a submitted or approved draft back to its drafter, with a reason."""
+        s = self._object_for("suggestion.approve")
+        data = _validated(ReasonSerializer, request)
+        return self._detail(services.suggestion_return(suggestion=s, by=request.user, reason=data["reason"]))
+
+    @_action_schema(_("发出"), SuggestionIssueSerializer, 200, 400)
+    @action_post("issue")
+    def issue(self, request, uuid=None):
+        """The head issues the approved suggestion as a numbered 建议书 to the recipient and cc's."""
+        s = self._object_for("suggestion.issue")
+        data = _validated(SuggestionIssueSerializer, request)
+        return self._detail(services.suggestion_issue(suggestion=s, by=request.user, issued_on=data.get("issued_on")))
+
+    @_action_schema(_("签收"), SuggestionReceiveSerializer, 200, 400)
+    @action_post("receive")
+    def receive(self, request, uuid=None):
+        """The recipient signs for the suggestion; the reply period runs from that day (签收)."""
+        s = self._object_for("suggestion.receive")
+        data = _validated(SuggestionReceiveSerializer, request)
+        try:
+            s = services.suggestion_receive(suggestion=s, by=request.user, received_on=data.get("received_on"))
+        except DjangoValidationError as exc:
+            # The letter service names the date `signed_on`; here the field is `received_on`.
+            if hasattr(exc, "error_dict") and "signed_on" in exc.error_dict:
+                errors_ = dict(exc.error_dict)
+                errors_["received_on"] = errors_.pop("signed_on")
+                raise DjangoValidationError(errors_) from None
+            raise
+        return self._detail(s)
+
+    @_action_schema(_("书面回复"), SuggestionReplySerializer, 201, 400)
+    @action_post("reply")
+    def reply(self, request, uuid=None):
+        """The recipient's written reply for the current round; a head's reply is sent at once,
+        a staff member's waits for the head (approve-reply). One reply per round: a second is 409."""
+        s = self._object_for("suggestion.reply")
+        data = _validated(SuggestionReplySerializer, request)
+        services.suggestion_reply(suggestion=s, by=request.user, measures=data["measures"])
+        return self._detail(s, status.HTTP_201_CREATED)
+
+    @_action_schema(_("签发回复"), ReplyApproveSerializer, 200, 400)
+    @action_post("approve-reply")
+    def approve_reply(self, request, uuid=None):
+        """The recipient's head signs off a pending reply; it goes out as a numbered letter."""
+        s = self._object_for("suggestion.approve_reply")
+        data = _validated(ReplyApproveSerializer, request, suggestion=s)
+        services.reply_approve(reply=data["reply"], by=request.user)
+        return self._detail(s)
+
+    @_action_schema(_("评价"), SuggestionEvaluateSerializer, 200, 400)
+    @action_post("evaluate")
+    def evaluate(self, request, uuid=None):
+        """The issuer evaluates the reply; partly or not adopted may open a rectification round."""
+        s = self._object_for("suggestion.evaluate")
+        data = _validated(SuggestionEvaluateSerializer, request)
+        s = services.suggestion_evaluate(
+            suggestion=s,
+            by=request.user,
+            evaluation=data["evaluation"],
+            reasons=data["reasons"],
+            rectify=data["rectify"],
+            rectify_days=data.get("rectify_days"),
+        )
+        return self._detail(s)
+
+    @_action_schema(_("撤回"), ReasonSerializer, 200, 400)
+    @action_post("withdraw")
+    def withdraw(self, request, uuid=None):
+        """The issuer's head withdraws a suggestion not yet received, with a reason."""
+        s = self._object_for("suggestion.withdraw")
+        data = _validated(ReasonSerializer, request)
+        return self._detail(services.suggestion_withdraw(suggestion=s, by=request.user, reason=data["reason"]))
+
+    @_action_schema(_("申请延期"), ExtensionRequestSerializer, 201, 400)
+    @action_post("request-extension")
+    def request_extension(self, request, uuid=None):
+        """The recipient asks the issuer for more days to reply."""
+        s = self._object_for("suggestion.request_extension")
+        data = _validated(ExtensionRequestSerializer, request)
+        services.extension_request(suggestion=s, by=request.user, days=data["days"], reasons=data["reasons"])
+        return self._detail(s, status.HTTP_201_CREATED)
+
+    @_action_schema(_("审批延期"), ExtensionDecideSerializer, 200, 400)
+    @action_post("decide-extension")
+    def decide_extension(self, request, uuid=None):
+        """The issuer's head approves (the deadline moves) or refuses (with a reason) an extension."""
+        s = self._object_for("suggestion.decide_extension")
+        data = _validated(ExtensionDecideSerializer, request, suggestion=s)
+        services.extension_decide(
+            extension=data["extension"], by=request.user, approve=data["approve"], reason=data["reason"]
+        )
+        return self._detail(s)
+
+
+class SuggestionStatisticsView(APIView):
+    """Reply and on-time rates per issuer, recipient, region or kind, with numerators and denominators."""
+
+    renderer_classes = [JSONRenderer]
+
+    @extend_schema(
+        tags=["suggestions"],
+        summary=_("建议回复情况统计"),
+        parameters=[StatisticsQuerySerializer],
+        responses={200: StatisticsSerializer, **errors(400)},
+    )
+    def get(self, request):
+        query = StatisticsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        payload = statistics_payload(user=request.user, **query.validated_data)
+        return Response(StatisticsSerializer(payload).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        tags=["filings"], summary=_("备案登记"), responses={200: FilingSerializer(many=True), **errors(400, 404)}
+    ),
+    retrieve=extend_schema(tags=["filings"], summary=_("备案详情"), responses={200: FilingSerializer, **errors(404)}),
+    create=extend_schema(
+        tags=["filings"],
+        summary=_("备案（检察院向领导小组办公室）"),
+        request=FilingCreateSerializer,
+        responses={201: FilingSerializer, **errors(400, 403)},
+    ),
+)
+class FilingViewSet(
+    ApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Filings (备案): the procuratorate files major supervision cases and its suggestions with the office."""
+
+    serializer_class = FilingSerializer
+    lookup_field = "uuid"
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = FilingFilter
+
+    def get_queryset(self):
+        return Filing.objects.visible_to(self.request.user).select_related(
+            "procuratorate", "office", "suggestion__letter"
+        )
+
+    def create(self, request, *args, **kwargs):
+        access.require(request.user, "filing.create")
+        data = _validated(FilingCreateSerializer, request)
+        filing = services.filing_create(by=request.user, **data)
+        fresh = self.get_queryset().get(pk=filing.pk)
+        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
