@@ -46,6 +46,12 @@ VISIBLE = {
     "entry_agency": AGENCY | GOV | OFFICE,
     "entry_env": {"env_staff"} | GOV | OFFICE,
     "inspection_office": OFFICE,
+    # suggestions: internal until issued; then the recipient, cc's and the office
+    "sugg_draft": COURT,
+    "sugg_issued": COURT | AGENCY | GOV | OFFICE,
+    "sugg_received": COURT | AGENCY | OFFICE,
+    "sugg_proc": {"proc_staff", "proc_head", "env_staff"} | OFFICE,
+    "filing_proc": {"proc_staff", "proc_head"} | OFFICE,
     "notification_agency": {"agency_staff"},
 }
 
@@ -69,6 +75,10 @@ RECIPIENTS = {
     "letter_county": {"county_gov_legal"},
 }
 
+SUGG_ISSUER = {"sugg_draft": COURT, "sugg_issued": COURT, "sugg_received": COURT, "sugg_proc": PROC}
+SUGG_HEAD = {name: {p for p in people if p.endswith("_head")} for name, people in SUGG_ISSUER.items()}
+SUGG_RECIPIENT = {"sugg_draft": AGENCY, "sugg_issued": AGENCY, "sugg_received": AGENCY, "sugg_proc": {"env_staff"}}
+
 # Verbs are about who may act, whatever the record's state: a state that forbids the
 # action answers a message or 409, not 403.
 ALLOWED = {
@@ -83,6 +93,23 @@ ALLOWED = {
     "ledger.complete": {"entry_agency": AGENCY, "entry_env": {"env_staff"}},
     "ledger.waive": {"entry_agency": {"office"}, "entry_env": {"office"}},
     "inspection.create": {"*": {"office", "auditor"}},
+    "suggestion.create": {"*": COURT | PROC | COUNTY_COURT},
+    "suggestion.edit": SUGG_ISSUER,
+    "suggestion.submit": SUGG_ISSUER,
+    "suggestion.evaluate": SUGG_ISSUER,
+    "suggestion.approve": SUGG_HEAD,
+    "suggestion.issue": SUGG_HEAD,
+    "suggestion.withdraw": SUGG_HEAD,
+    "suggestion.decide_extension": SUGG_HEAD,
+    "suggestion.receive": SUGG_RECIPIENT,
+    "suggestion.reply": SUGG_RECIPIENT,
+    "suggestion.request_extension": SUGG_RECIPIENT,
+    "suggestion.approve_reply": {
+        "sugg_issued": {"agency_head"},
+        "sugg_received": {"agency_head"},
+        "sugg_draft": {"agency_head"},
+    },
+    "filing.create": {"*": PROC},
 }
 
 

@@ -91,6 +91,8 @@ def build(world) -> dict:
     inspection = services.inspection_create(by=world["office"], title=f"检查{mark}", findings=f"发现{mark}")
     objs["inspection_office"] = (inspection, mark)
 
+    objs.update(_suggestions(world))
+
     mark = canary(world["agency_staff"].institution)
     services.notify(users=[world["agency_staff"]], kind="test", title=f"通知{mark}", key=f"matrix:{mark}")
     objs["notification_agency"] = (Notification.objects.get(key=f"matrix:{mark}"), mark)
@@ -127,3 +129,45 @@ def _xlsx_text(content: bytes) -> str:
         for row in ws.iter_rows(values_only=True):
             cells.extend(str(c) for c in row if c is not None)
     return "\n".join(cells)
+
+
+def _suggestions(world) -> dict:
+    from suggestions import services as sg
+
+    inst = {u: world[u].institution for u in ("agency_staff", "env_staff", "gov_legal")}
+
+    def draft(author, recipient, **extra):
+        mark = canary(world[author].institution)
+        s = sg.suggestion_create(
+            by=world[author],
+            recipient=inst[recipient],
+            title=f"建议{mark}",
+            problem=f"问题{mark}",
+            recommendations=f"建议内容{mark}",
+            **extra,
+        )
+        return s, mark
+
+    def issue(author, head, recipient, **extra):
+        s, mark = draft(author, recipient, **extra)
+        sg.suggestion_submit(suggestion=s, by=world[author])
+        sg.suggestion_approve(suggestion=s, by=world[head])
+        return sg.suggestion_issue(suggestion=s, by=world[head]), mark
+
+    objs = {
+        "sugg_draft": draft("court_clerk", "agency_staff"),
+        "sugg_issued": issue("court_clerk", "court_head", "agency_staff", cc=[inst["gov_legal"]]),
+        "sugg_proc": issue("proc_staff", "proc_head", "env_staff", subkind="general"),
+    }
+    received, mark = issue("court_clerk", "court_head", "agency_staff")
+    received = sg.suggestion_receive(suggestion=received, by=world["agency_staff"])
+    sg.suggestion_reply(suggestion=received, by=world["agency_staff"], measures=f"措施{mark}")
+    sg.extension_request(suggestion=received, by=world["agency_staff"], days=10, reasons=f"理由{mark}")
+    objs["sugg_received"] = (received, mark)
+
+    mark = canary(world["proc_staff"].institution)
+    filing = sg.filing_create(
+        by=world["proc_staff"], kind="supervision_case", title=f"备案{mark}", summary=f"概况{mark}"
+    )
+    objs["filing_proc"] = (filing, mark)
+    return objs

@@ -60,6 +60,21 @@ def letter_attachment(record):
     return {"uuid": record.uuid, "attachment_uuid": record.attachments.first().uuid}
 
 
+def suggestion_reply(record):
+    return {"uuid": record.uuid, "reply_uuid": record.replies.first().uuid}
+
+
+def suggestion_extension(record):
+    return {"uuid": record.uuid, "extension_uuid": record.extensions.first().uuid}
+
+
+SUGGESTIONS = ("sugg_draft", "sugg_issued", "sugg_received", "sugg_proc")
+
+
+def sugg(verb, methods=("GET", "POST"), targets=SUGGESTIONS, kwargs=uuid_of):
+    return Row(methods=methods, targets=targets, kwargs=kwargs, verb=verb, get_verb=verb if "GET" in methods else None)
+
+
 ALL_LETTERS = ("letter_issued", "letter_signed", "letter_proc", "letter_county", "letter_draft", "letter_pending")
 ISSUED_LETTERS = ("letter_issued", "letter_signed", "letter_proc", "letter_county")
 ENTRIES = ("entry_agency", "entry_env")
@@ -112,6 +127,30 @@ WEB_ROUTES: dict[str, Row] = {
     "notifications_read_all": Row(methods=("POST",)),
     "notification_read": Row(methods=("POST",), targets=("notification_agency",), kwargs=uuid_of),
     "notification_open": Row(methods=("POST",), targets=("notification_agency",), kwargs=uuid_of),
+    # suggestions/
+    "suggestions:index": LIST,
+    "suggestions:export": EXPORT,
+    "suggestions:statistics": LIST,
+    "suggestions:statistics_export": EXPORT,
+    "suggestions:filings": LIST,
+    "suggestions:filing_export": EXPORT,
+    "suggestions:create": Row(methods=("GET", "POST"), verb="suggestion.create", get_verb="suggestion.create"),
+    "suggestions:filing_create": Row(methods=("GET", "POST"), verb="filing.create", get_verb="filing.create"),
+    "suggestions:detail": Row(targets=SUGGESTIONS, kwargs=uuid_of),
+    "suggestions:edit": sugg("suggestion.edit"),
+    "suggestions:submit": sugg("suggestion.submit", methods=("POST",)),
+    "suggestions:approve": sugg("suggestion.approve", methods=("POST",)),
+    "suggestions:return": sugg("suggestion.approve"),
+    "suggestions:issue": sugg("suggestion.issue"),
+    "suggestions:withdraw": sugg("suggestion.withdraw"),
+    "suggestions:receive": sugg("suggestion.receive"),
+    "suggestions:reply": sugg("suggestion.reply"),
+    "suggestions:reply_approve": sugg("suggestion.approve_reply", targets=("sugg_received",), kwargs=suggestion_reply),
+    "suggestions:extension_request": sugg("suggestion.request_extension"),
+    "suggestions:extension_decide": sugg(
+        "suggestion.decide_extension", targets=("sugg_received",), kwargs=suggestion_extension
+    ),
+    "suggestions:evaluate": sugg("suggestion.evaluate"),
 }
 
 API = "/api/v1/"
@@ -144,6 +183,25 @@ API_ROUTES: dict[tuple[str, str], Row] = {
     ("GET", API + "notifications/{uuid}/"): Row(targets=("notification_agency",), kwargs=uuid_of),
     ("POST", API + "notifications/{uuid}/read/"): Row(targets=("notification_agency",), kwargs=uuid_of),
     ("POST", API + "notifications/read-all/"): Row(),
+    ("GET", API + "suggestions/"): LIST,
+    ("POST", API + "suggestions/"): Row(verb="suggestion.create"),
+    ("GET", API + "suggestions/statistics/"): Row(data={"quarter": "2026Q4"}),
+    ("GET", API + "suggestions/{uuid}/"): Row(targets=SUGGESTIONS, kwargs=uuid_of),
+    ("PATCH", API + "suggestions/{uuid}/"): sugg("suggestion.edit", methods=("PATCH",)),
+    ("POST", API + "suggestions/{uuid}/submit/"): sugg("suggestion.submit", methods=("POST",)),
+    ("POST", API + "suggestions/{uuid}/approve/"): sugg("suggestion.approve", methods=("POST",)),
+    ("POST", API + "suggestions/{uuid}/return/"): sugg("suggestion.approve", methods=("POST",)),
+    ("POST", API + "suggestions/{uuid}/issue/"): sugg("suggestion.issue", methods=("POST",)),
+    ("POST", API + "suggestions/{uuid}/withdraw/"): sugg("suggestion.withdraw", methods=("POST",)),
+    ("POST", API + "suggestions/{uuid}/receive/"): sugg("suggestion.receive", methods=("POST",)),
+    ("POST", API + "suggestions/{uuid}/reply/"): sugg("suggestion.reply", methods=("POST",)),
+    ("POST", API + "suggestions/{uuid}/approve-reply/"): sugg("suggestion.approve_reply", methods=("POST",)),
+    ("POST", API + "suggestions/{uuid}/request-extension/"): sugg("suggestion.request_extension", methods=("POST",)),
+    ("POST", API + "suggestions/{uuid}/decide-extension/"): sugg("suggestion.decide_extension", methods=("POST",)),
+    ("POST", API + "suggestions/{uuid}/evaluate/"): sugg("suggestion.evaluate", methods=("POST",)),
+    ("GET", API + "filings/"): LIST,
+    ("POST", API + "filings/"): Row(verb="filing.create"),
+    ("GET", API + "filings/{uuid}/"): Row(targets=("filing_proc",), kwargs=uuid_of),
 }
 # Route prefixes classified as a whole.
 PREFIXES = {
