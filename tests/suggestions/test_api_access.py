@@ -6,7 +6,7 @@ import pytest
 from suggestions import services
 from suggestions.models import Suggestion
 
-from ._api_helpers import CITY_AGENCY, URL, detail, payload, post, snapshot
+from ._api_helpers import CITY_AGENCY, FILINGS_URL, URL, detail, payload, post, snapshot
 from .conftest import D
 
 GOV = "柳州市人民政府"
@@ -182,3 +182,11 @@ def test_unauthenticated_requests_are_refused(api, build):
 def test_malformed_uuid_in_path_is_404(api, court_clerk):
     assert api(court_clerk).get(f"{URL}not-a-uuid/").status_code == 404
     assert post(api(court_clerk), f"{URL}not-a-uuid/submit/").status_code == 404
+
+
+def test_put_and_delete_are_not_offered(api, build, court_clerk, proc_staff):
+    s = build("draft")
+    assert api(court_clerk).put(detail(s), {"title": "x"}, format="json").status_code == 405
+    assert api(court_clerk).delete(detail(s)).status_code == 405
+    assert api(proc_staff).delete(FILINGS_URL).status_code == 405
+    assert Suggestion.objects.filter(pk=s.pk).exists()
