@@ -306,6 +306,9 @@ def letter_issue(*, letter: Letter, by: User, issued_on: dt.date | None = None) 
             key=f"letter.received:{delivery.uuid}",
             url=f"/letters/{letter.uuid}/",
         )
+    from .signals import letter_issued
+
+    letter_issued.send(sender=Letter, letter=letter, by=by)
     from .tasks import render_letter_pdf
 
     transaction.on_commit(lambda: render_letter_pdf.delay(letter.pk))

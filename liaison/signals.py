@@ -9,6 +9,9 @@ from .models import User
 # delivered as letters (a suggestion's 建议书) start their clocks from it, whichever
 # page the recipient signed on.
 delivery_signed = Signal()
+# Sent inside the issuing transaction (kwargs: letter, by): a record whose written answer
+# is a letter (enforcement feedback, a reply) closes when that letter is issued.
+letter_issued = Signal()
 
 
 @receiver(pre_save, sender=User)

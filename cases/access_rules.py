@@ -1,0 +1,169 @@
+"""Who sees and does what with cases and the work around them; registered with liaison.access.
+
+A case is visible to its court, its defendant agencies and their superior government,
+a procuratorate that supervises it (coordination invitation, supervision record, trial
+observation invitation), and the office overseeing the court's or a defendant's region.
+"""
+
+from django.db.models import Q
+
+from liaison import access
+from liaison.models import Institution, User
+
+from .models import (
+    AdministrativeCase,
+    CaseSupervision,
+    ClueTransfer,
+    Coordination,
+    Dispute,
+    Enforcement,
+    Observation,
+    Review,
+    SupervisionApplication,
+)
+
+K = Institution.Kind
+Role = User.Role
+
+
+def _office(user, *fields) -> Q:
+    regions = access.office_region_ids(user)
+    q = Q(pk__in=[])
+    for f in fields if regions else ():
+        q |= Q(**{f"{f}__region_id__in": regions})
+    return q
+
+
+def _cases(qs, user, inst):
+    q = Q(court=inst)
+    q |= Q(pk__in=AdministrativeCase.defendants.through.objects.filter(
+        Q(institution=inst) | Q(institution__parent=inst)).values("administrativecase_id"))
+    q |= Q(pk__in=Coordination.objects.filter(Q(procuratorate=inst) | Q(government=inst)).values("case_id"))
+    q |= Q(pk__in=CaseSupervision.objects.filter(procuratorate=inst).values("case_id"))
+    q |= Q(pk__in=Observation.objects.filter(procuratorate=inst).values("case_id"))
+    regions = access.office_region_ids(user)
+    if regions:
+        q |= Q(court__region_id__in=regions)
+        q |= Q(pk__in=AdministrativeCase.defendants.through.objects.filter(
+            institution__region_id__in=regions).values("administrativecase_id"))
+    return qs.filter(q)
+
+
+def _disputes(qs, user, inst):
+    q = Q(agency=inst) | Q(government=inst) | Q(court=inst) | Q(procuratorate=inst)
+    return qs.filter(q | _office(user, "court", "agency"))
+
+
+def _coordinations(qs, user, inst):
+    q = Q(court=inst) | Q(government=inst) | Q(procuratorate=inst)
+    q |= Q(case__in=AdministrativeCase.defendants.through.objects.filter(institution=inst).values("administrativecase_id"))
+    return qs.filter(q | _office(user, "court"))
+
+
+def _enforcements(qs, user, inst):
+    q = Q(court=inst) | Q(applicant=inst) | Q(assignee=inst) | Q(assignee__parent=inst)
+    q |= Q(pk__in=SupervisionApplication.objects.filter(procuratorate=inst).values("enforcement_id"))
+    return qs.filter(q | _office(user, "court"))
+
+
+def _supervisions(qs, user, inst):
+    q = Q(procuratorate=inst) | Q(court=inst) | Q(enforcing_agency=inst)
+    return qs.filter(q | _office(user, "procuratorate"))
+
+
+def _clues(qs, user, inst):
+    return qs.filter(Q(sender=inst) | Q(recipient=inst) | _office(user, "sender", "recipient"))
+
+
+def _observations(qs, user, inst):
+    q = Q(court=inst) | Q(procuratorate=inst) | Q(attendances__institution=inst)
+    return qs.filter(q | _office(user, "court")).distinct()
+
+
+def _reviews(qs, user, inst):
+    q = Q(court=inst) | Q(pk__in=Review.participants.through.objects.filter(institution=inst).values("review_id"))
+    return qs.filter(q | _office(user, "court"))
+
+
+for model, rule in {
+    AdministrativeCase: _cases,
+    Dispute: _disputes,
+    Coordination: _coordinations,
+    Enforcement: _enforcements,
+    SupervisionApplication: _supervisions,
+    ClueTransfer: _clues,
+    Observation: _observations,
+    Review: _reviews,
+}.items():
+    access.register_visibility(model, rule)
+
+
+# ----------------------------------------------------------------------------- verbs
+
+
+def _kind(user, *kinds) -> bool:
+    return access.is_acting(user) and user.institution.kind in kinds
+
+
+def _court_of(user, obj) -> bool:
+    return access.is_acting(user) and obj.court_id == user.institution_id
+
+
+def _appearance(user, case) -> bool:
+    # The court records hearings; a defendant records its own appearance (负责人出庭).
+    return _court_of(user, case) or (
+        access.is_acting(user) and case.defendants.filter(pk=user.institution_id).exists()
+    )
+
+
+def _coordination_party(user, c) -> bool:
+    return access.is_acting(user) and user.institution_id in (c.court_id, c.government_id, c.procuratorate_id)
+
+
+def _dispute_party(user, d) -> bool:
+    return access.is_acting(user) and user.institution_id in (d.court_id, d.government_id, d.agency_id, d.procuratorate_id)
+
+
+def _dispute_host(user, d) -> bool:
+    return access.is_acting(user) and user.institution_id in (d.court_id, d.government_id)
+
+
+def _assignee(user, e) -> bool:
+    return access.is_acting(user) and e.assignee_id == user.institution_id
+
+
+def _procuratorate_of(user, s) -> bool:
+    return access.is_acting(user) and s.procuratorate_id == user.institution_id
+
+
+def _clue_recipient(user, c) -> bool:
+    return access.is_acting(user) and c.recipient_id == user.institution_id
+
+
+for verb, rule in {
+    "case.create": lambda user, obj=None: _kind(user, K.COURT),
+    "case.import": lambda user, obj=None: _kind(user, K.COURT),
+    "case.edit": _court_of,
+    "case.hearing": _court_of,
+    "case.appearance": _appearance,
+    "coordination.open": _court_of,  # on a case of the court's
+    "coordination.invite": _court_of,
+    "coordination.close": _court_of,
+    "coordination.communicate": _coordination_party,
+    "dispute.create": lambda user, obj=None: _kind(user, K.COURT, K.GOVERNMENT),
+    "dispute.session": _dispute_party,
+    "dispute.conclude": _dispute_host,
+    "enforcement.create": lambda user, obj=None: _kind(user, K.COURT),
+    "enforcement.rule": _court_of,
+    "enforcement.feedback": _assignee,
+    "supervision.create": lambda user, obj=None: _kind(user, K.PROCURATORATE),
+    "supervision.decide": _procuratorate_of,
+    "case_supervision.create": lambda user, obj=None: _kind(user, K.PROCURATORATE),
+    "clue.create": lambda user, obj=None: _kind(user, K.GOVERNMENT, K.COURT, K.PROCURATORATE),
+    "clue.receive": _clue_recipient,
+    "clue.handle": _clue_recipient,
+    "observation.create": _court_of,  # on a case of the court's
+    "observation.attendance": _court_of,
+    "review.create": _court_of,  # on a case of the court's
+}.items():
+    access.register_action(verb, rule)

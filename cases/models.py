@@ -1,0 +1,507 @@
+"""Administrative cases and what the three institutions do around them.
+
+The five indicators are computed from these rows, so each field the formulas need is
+stored plainly: the instance, the outcome (whose "lost" meaning is configurable data),
+the concluded and effective dates, each hearing's appearance per defendant, and
+whether an effective judgment imposed an obligation and was performed voluntarily.
+"""
+
+import re
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from liaison.models import Institution, Letter
+
+from .querysets import (
+    CaseQuerySet,
+    ClueTransferQuerySet,
+    CoordinationQuerySet,
+    DisputeQuerySet,
+    EnforcementQuerySet,
+    ObservationQuerySet,
+    ReviewQuerySet,
+    SupervisionQuerySet,
+)
+
+User = settings.AUTH_USER_MODEL
+
+# （2026）桂02行初12号: year in full-width or half-width brackets, court code, 行 + type, number.
+CASE_NUMBER_RE = re.compile(r"^[（(](?P<year>\d{4})[）)](?P<court>[\u4e00-\u9fff]\d{2,4})(?P<type>行[\u4e00-\u9fff]{1,3})(?P<n>[1-9]\d{0,5})号$")
+
+
+def normalise_case_number(value: str) -> str:
+    """Half-width brackets become full-width; spaces go. Raises ValidationError if malformed."""
+    value = (value or "").strip().replace(" ", "").replace("(", "（").replace(")", "）")
+    if not CASE_NUMBER_RE.match(value):
+        raise ValidationError(_("案号格式不正确，应如“（2026）桂02行初12号”。"), code="case_number")
+    return value
+
+
+class Cause(models.Model):
+    """案由, kept as data (second level from 法发〔2020〕44号; administrators may add third-level ones)."""
+
+    name = models.CharField(_("案由"), max_length=40, unique=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    is_information_disclosure = models.BooleanField(_("信息公开类"), default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("案由")
+        verbose_name_plural = _("案由")
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class Outcome(models.Model):
+    """How a case was concluded. `counts_as_lost` is the configurable 败诉 mapping (RULES.md)."""
+
+    class Kind(models.TextChoices):
+        JUDGMENT = "judgment", _("判决")
+        RULING = "ruling", _("裁定")
+        WITHDRAWAL = "withdrawal", _("撤诉")
+        MEDIATION = "mediation", _("调解")
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("结案方式"), max_length=40, unique=True)
+    kind = models.CharField(_("类别"), max_length=12, choices=Kind.choices)
+    counts_as_lost = models.BooleanField(_("计为行政机关败诉"), default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("结案方式")
+        verbose_name_plural = _("结案方式（败诉口径）")
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class AdministrativeCase(models.Model):
+    class Instance(models.TextChoices):
+        FIRST = "first", _("一审")
+        SECOND = "second", _("二审")
+        RETRIAL = "retrial", _("再审")
+        NON_LITIGATION = "non_litigation", _("非诉执行审查")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("审理中")
+        CONCLUDED = "concluded", _("已结案")
+        EFFECTIVE = "effective", _("已生效")
+
+    class MajorCategory(models.TextChoices):
+        NONE = "", _("—")
+        LAND = "land_expropriation", _("集体土地征收")
+        DEMOLITION = "demolition", _("房屋拆迁补偿")
+        ENVIRONMENT = "environment", _("生态环境保护")
+        GROUP = "group_interest", _("重大群体利益")
+        PROJECT = "major_project", _("重大项目实施")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    number = models.CharField(_("案号"), max_length=40, unique=True)
+    court = models.ForeignKey(Institution, verbose_name=_("审理法院"), on_delete=models.PROTECT, related_name="cases_heard")
+    instance = models.CharField(_("审级"), max_length=15, choices=Instance.choices, default=Instance.FIRST)
+    cause = models.ForeignKey(Cause, verbose_name=_("案由"), on_delete=models.PROTECT)
+    plaintiffs = models.TextField(_("原告"), help_text=_("多个原告每行一个。"))
+    defendants = models.ManyToManyField(Institution, verbose_name=_("被告行政机关"), related_name="cases_defended")
+    filed_on = models.DateField(_("立案日期"))
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True)
+    major_category = models.CharField(_("重大案件类别"), max_length=20, choices=MajorCategory.choices, blank=True)
+    outcome = models.ForeignKey(Outcome, verbose_name=_("结案方式"), null=True, blank=True, on_delete=models.PROTECT)
+    concluded_on = models.DateField(_("结案日期"), null=True, blank=True)
+    effective_on = models.DateField(_("生效日期"), null=True, blank=True, db_index=True)
+    imposes_obligation = models.BooleanField(_("生效裁判课以义务"), null=True, blank=True)
+    performed_voluntarily = models.BooleanField(_("未经申请执行即自动履行"), null=True, blank=True)
+    summary = models.TextField(_("案情摘要"), blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("行政案件")
+        verbose_name_plural = _("行政案件")
+        ordering = ["-filed_on", "-id"]
+        indexes = [models.Index(fields=["court", "filed_on"]), models.Index(fields=["instance", "effective_on"])]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_major(self) -> bool:
+        return bool(self.major_category)
+
+    @property
+    def agency_lost(self) -> bool | None:
+        """Derived from the configurable outcome mapping; None while the case is pending."""
+        return None if self.outcome_id is None else self.outcome.counts_as_lost
+
+
+class Hearing(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(AdministrativeCase, on_delete=models.CASCADE, related_name="hearings")
+    held_on = models.DateField(_("开庭日期"), db_index=True)
+    court_room = models.CharField(_("法庭"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("庭审")
+        verbose_name_plural = _("庭审")
+        ordering = ["held_on", "id"]
+
+
+class Appearance(models.Model):
+    """Who appeared for one defendant at one hearing (负责人出庭应诉)."""
+
+    class Kind(models.TextChoices):
+        HEAD = "head", _("负责人出庭")
+        DELEGATED = "delegated", _("委托工作人员出庭（附书面说明）")
+        NONE = "none", _("无人出庭")
+
+    class SummonBasis(models.TextChoices):
+        NONE = "", _("未通知")
+        MUST_PUBLIC_INTEREST = "must_public_interest", _("应当通知：涉及重大公共利益")
+        MUST_PUBLIC_CONCERN = "must_public_concern", _("应当通知：社会高度关注")
+        MUST_MASS_INCIDENT = "must_mass_incident", _("应当通知：可能引发群体性事件")
+        MAY_PUBLIC_INTEREST_LITIGATION = "may_public_interest_litigation", _("可以通知：行政公益诉讼")
+        MAY_OTHER = "may_other", _("可以通知：其他案件")
+
+    hearing = models.ForeignKey(Hearing, on_delete=models.CASCADE, related_name="appearances")
+    defendant = models.ForeignKey(Institution, verbose_name=_("被告"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("出庭情况"), max_length=10, choices=Kind.choices)
+    person_name = models.CharField(_("出庭人"), max_length=40, blank=True)
+    person_post = models.CharField(_("职务"), max_length=60, blank=True)
+    explanation = models.FileField(_("书面说明"), upload_to="appearances/%Y/", blank=True)
+    head_summoned = models.BooleanField(_("法院通知负责人出庭"), default=False)
+    summon_basis = models.CharField(_("通知依据"), max_length=40, choices=SummonBasis.choices, blank=True)
+    summon_reason = models.TextField(_("通知理由"), blank=True)
+
+    class Meta:
+        verbose_name = _("出庭应诉情况")
+        verbose_name_plural = _("出庭应诉情况")
+        constraints = [models.UniqueConstraint(fields=["hearing", "defendant"], name="one_appearance_per_defendant")]
+
+    def clean(self):
+        errors = {}
+        if self.kind in (self.Kind.HEAD, self.Kind.DELEGATED) and not self.person_name:
+            errors["person_name"] = _("请填写出庭人姓名。")
+        if self.kind == self.Kind.HEAD and not self.person_post:
+            errors["person_post"] = _("负责人出庭须填写职务。")
+        if self.kind == self.Kind.DELEGATED and not self.explanation:
+            errors["explanation"] = _("委托工作人员出庭须上传加盖公章的书面说明。")
+        if self.head_summoned and not self.summon_basis:
+            errors["summon_basis"] = _("请选择通知负责人出庭的依据。")
+        if errors:
+            raise ValidationError(errors)
+
+
+# ----------------------------------------------------------------------------- 诉前化解
+
+
+class Dispute(models.Model):
+    """行政争议诉前实质化解: joint mediation by government and court, procuratorate taking part."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("化解中")
+        RESOLVED = "resolved", _("诉前化解")
+        WITHDRAWN = "withdrawn", _("申请人撤回")
+        FILED = "filed", _("立案受理")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(_("争议事项"), max_length=200)
+    applicant = models.CharField(_("申请人"), max_length=200)
+    agency = models.ForeignKey(Institution, verbose_name=_("涉事行政机关"), on_delete=models.PROTECT, related_name="+")
+    government = models.ForeignKey(Institution, verbose_name=_("政府"), on_delete=models.PROTECT, related_name="+")
+    court = models.ForeignKey(Institution, verbose_name=_("法院"), on_delete=models.PROTECT, related_name="+")
+    procuratorate = models.ForeignKey(
+        Institution, verbose_name=_("参与的检察院"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    summary = models.TextField(_("争议概况"))
+    received_on = models.DateField(_("受理日期"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    outcome_on = models.DateField(_("化解日期"), null=True, blank=True)
+    outcome_notes = models.TextField(_("化解结果"), blank=True)
+    case = models.ForeignKey(AdministrativeCase, null=True, blank=True, on_delete=models.SET_NULL, related_name="disputes")
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DisputeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("行政争议诉前化解")
+        verbose_name_plural = _("行政争议诉前化解")
+        ordering = ["-received_on", "-id"]
+
+    def __str__(self):
+        return self.title
+
+
+class MediationSession(models.Model):
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="sessions")
+    held_on = models.DateField(_("调解日期"))
+    location = models.CharField(_("地点"), max_length=100, blank=True)
+    participants = models.TextField(_("参加人员"))
+    result = models.TextField(_("调解情况"))
+
+    class Meta:
+        verbose_name = _("联合调解")
+        verbose_name_plural = _("联合调解")
+        ordering = ["held_on", "id"]
+
+
+# ----------------------------------------------------------------------------- 重大案件协调
+
+
+class Coordination(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("协调中")
+        CLOSED = "closed", _("已结束")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(AdministrativeCase, on_delete=models.PROTECT, related_name="coordinations")
+    court = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    government = models.ForeignKey(Institution, verbose_name=_("协调政府"), on_delete=models.PROTECT, related_name="+")
+    procuratorate = models.ForeignKey(
+        Institution, verbose_name=_("邀请监督的检察院"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    invited_on = models.DateField(_("邀请监督日期"), null=True, blank=True)
+    subject = models.CharField(_("协调事项"), max_length=200)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    opened_on = models.DateField(_("启动日期"))
+    closed_on = models.DateField(_("结束日期"), null=True, blank=True)
+    outcome = models.TextField(_("协调结果"), blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    objects = CoordinationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("重大案件协调")
+        verbose_name_plural = _("重大案件协调")
+        ordering = ["-opened_on", "-id"]
+
+    def __str__(self):
+        return self.subject
+
+
+class Communication(models.Model):
+    coordination = models.ForeignKey(Coordination, on_delete=models.CASCADE, related_name="communications")
+    institution = models.ForeignKey(Institution, verbose_name=_("沟通单位"), on_delete=models.PROTECT, related_name="+")
+    occurred_on = models.DateField(_("日期"))
+    summary = models.TextField(_("沟通情况"))
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("沟通记录")
+        verbose_name_plural = _("沟通记录")
+        ordering = ["occurred_on", "id"]
+
+
+# ----------------------------------------------------------------------------- 裁执分离
+
+
+class Enforcement(models.Model):
+    """An application for enforcement and the court's ruling; non-money obligations go to the government."""
+
+    class Basis(models.TextChoices):
+        DECISION = "decision", _("行政决定（非诉执行）")
+        JUDGMENT = "judgment", _("生效行政裁判")
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("审查中")
+        REFUSED = "refused", _("裁定不准予执行")
+        COURT = "court", _("法院强制执行")
+        ASSIGNED = "assigned", _("已交由政府组织实施")
+        FEEDBACK = "feedback", _("已书面反馈")
+        CLOSED = "closed", _("已结案")
+
+    class Ruling(models.TextChoices):
+        NONE = "", _("—")
+        GRANTED = "granted", _("准予执行")
+        REFUSED = "refused", _("不准予执行")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    court = models.ForeignKey(Institution, verbose_name=_("审查法院"), on_delete=models.PROTECT, related_name="+")
+    applicant = models.ForeignKey(Institution, verbose_name=_("申请机关"), on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(AdministrativeCase, null=True, blank=True, on_delete=models.PROTECT, related_name="enforcements")
+    basis = models.CharField(_("执行依据类别"), max_length=10, choices=Basis.choices)
+    basis_reference = models.CharField(_("执行依据文号"), max_length=100)
+    respondent = models.CharField(_("被执行人"), max_length=200)
+    obligation = models.TextField(_("执行内容"))
+    money_obligation = models.BooleanField(_("金钱给付义务"), default=False)
+    applied_on = models.DateField(_("申请日期"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.APPLIED, db_index=True)
+    ruling = models.CharField(_("审查结果"), max_length=10, choices=Ruling.choices, blank=True)
+    ruling_reasons = models.TextField(_("裁定理由"), blank=True)
+    ruled_on = models.DateField(_("裁定日期"), null=True, blank=True)
+    assignee = models.ForeignKey(
+        Institution, verbose_name=_("组织实施机关"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    assignment_letter = models.ForeignKey(Letter, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    feedback_due = models.DateField(_("反馈期限"), null=True, blank=True)
+    feedback_due_explained = models.TextField(blank=True)
+    feedback_letter = models.ForeignKey(Letter, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    feedback_on = models.DateField(_("反馈日期"), null=True, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EnforcementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("裁执分离执行案件")
+        verbose_name_plural = _("裁执分离执行案件")
+        ordering = ["-applied_on", "-id"]
+
+    def __str__(self):
+        return f"{self.basis_reference} {self.respondent}"
+
+
+# ----------------------------------------------------------------------------- 协作配合（检察监督）
+
+
+class SupervisionApplication(models.Model):
+    """An enforced party's application to the procuratorate for enforcement supervision."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("审查中")
+        DECIDED = "decided", _("已决定")
+
+    class Decision(models.TextChoices):
+        NONE = "", _("—")
+        SUPPORT = "support", _("支持监督申请")
+        NOT_SUPPORT = "not_support", _("不支持监督申请")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    procuratorate = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    applicant = models.CharField(_("申请人（被执行人）"), max_length=200)
+    enforcement = models.ForeignKey(Enforcement, null=True, blank=True, on_delete=models.PROTECT, related_name="supervisions")
+    court = models.ForeignKey(Institution, verbose_name=_("作出裁定的法院"), on_delete=models.PROTECT, related_name="+")
+    enforcing_agency = models.ForeignKey(
+        Institution, verbose_name=_("实施强制执行的机关"), on_delete=models.PROTECT, related_name="+"
+    )
+    request = models.TextField(_("申请事项与理由"))
+    received_on = models.DateField(_("收到申请日期"))
+    decision_due = models.DateField(_("决定期限"))
+    decision_due_explained = models.TextField(blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.RECEIVED)
+    decision = models.CharField(_("决定"), max_length=12, choices=Decision.choices, blank=True)
+    decision_reasons = models.TextField(_("决定理由"), blank=True)
+    decided_on = models.DateField(_("决定日期"), null=True, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    objects = SupervisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("执行监督申请")
+        verbose_name_plural = _("执行监督申请")
+        ordering = ["-received_on", "-id"]
+
+
+class CaseSupervision(models.Model):
+    """个案监督: the procuratorate's supervision record on a case."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    procuratorate = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(AdministrativeCase, on_delete=models.PROTECT, related_name="supervisions")
+    opened_on = models.DateField(_("立案监督日期"))
+    notes = models.TextField(_("监督情况"))
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("个案监督")
+        verbose_name_plural = _("个案监督")
+        ordering = ["-opened_on", "-id"]
+
+
+class ClueTransfer(models.Model):
+    """违法线索移送 between government, court and procuratorate, with receipt and handling result."""
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("已移送")
+        RECEIVED = "received", _("已接收")
+        HANDLED = "handled", _("已办结")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sender = models.ForeignKey(Institution, verbose_name=_("移送单位"), on_delete=models.PROTECT, related_name="+")
+    recipient = models.ForeignKey(Institution, verbose_name=_("接收单位"), on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(AdministrativeCase, null=True, blank=True, on_delete=models.SET_NULL, related_name="clues")
+    summary = models.TextField(_("线索内容"))
+    sent_on = models.DateField(_("移送日期"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.SENT)
+    received_on = models.DateField(_("接收日期"), null=True, blank=True)
+    handling_result = models.TextField(_("处理结果"), blank=True)
+    handled_on = models.DateField(_("办结日期"), null=True, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    objects = ClueTransferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("违法线索移送")
+        verbose_name_plural = _("违法线索移送")
+        ordering = ["-sent_on", "-id"]
+
+
+# ----------------------------------------------------------------------------- 庭审旁听、判后评议
+
+
+class Observation(models.Model):
+    """庭审旁听/观摩: agency staff attend a hearing; the procuratorate may be invited to supervise."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(AdministrativeCase, on_delete=models.PROTECT, related_name="observations")
+    court = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    held_on = models.DateField(_("日期"))
+    title = models.CharField(_("名称"), max_length=200)
+    procuratorate = models.ForeignKey(
+        Institution, verbose_name=_("邀请的检察院"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    objects = ObservationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("庭审旁听观摩")
+        verbose_name_plural = _("庭审旁听观摩")
+        ordering = ["-held_on", "-id"]
+
+
+class ObservationAttendance(models.Model):
+    observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="attendances")
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    invited = models.PositiveSmallIntegerField(_("通知人数"), default=0)
+    attended = models.PositiveSmallIntegerField(_("实到人数"), default=0)
+    names = models.TextField(_("参加人员"), blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["observation", "institution"], name="one_attendance_row")]
+
+
+class Review(models.Model):
+    """判后评议 after an effective judgment, on the six topics of work plan 四(四)3."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(AdministrativeCase, on_delete=models.PROTECT, related_name="reviews")
+    court = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    held_on = models.DateField(_("评议日期"))
+    participants = models.ManyToManyField(Institution, verbose_name=_("参加单位"), related_name="+")
+    act_problems = models.TextField(_("涉案行政行为存在的问题"), blank=True)
+    litigation_work = models.TextField(_("行政机关的应诉工作"), blank=True)
+    risk_prevention = models.TextField(_("执法司法的风险防范"), blank=True)
+    trial_conduct = models.TextField(_("人民法院的庭审活动规范"), blank=True)
+    dispute_resolution = models.TextField(_("行政争议的实质化解"), blank=True)
+    social_impact = models.TextField(_("涉案纠纷的社会影响"), blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    objects = ReviewQuerySet.as_manager()
+
+    TOPICS = ["act_problems", "litigation_work", "risk_prevention", "trial_conduct", "dispute_resolution", "social_impact"]
+
+    class Meta:
+        verbose_name = _("判后评议")
+        verbose_name_plural = _("判后评议")
+        ordering = ["-held_on", "-id"]
