@@ -62,7 +62,7 @@ def year_is_covered_by_package(year: int) -> bool:
 
 
 def uncovered_year_warning(year: int) -> str:
-    return f"{year}年法定节假日未知（chinesecalendar 未覆盖且未录入），按周一至周五计算"
+    return f"{year}年法定节假日尚未录入，暂按周一至周五计算"
 
 
 class WorkCalendar:

@@ -7,7 +7,10 @@ real ones. Refused with DEBUG off (the demo password is public) unless --force.
 """
 
 import datetime as dt
+import importlib
+import importlib.util
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
@@ -208,10 +211,20 @@ class Command(BaseCommand):
                 created_letters += created
             for spec in LEDGER:
                 created_entries += self.ensure_ledger_entry(users, letters, spec)
+            self.load_app_demos(users)
             services.ledger_sweep()
         self.stdout.write(f"演示数据：新增公文 {created_letters} 件，新增台账事项 {created_entries} 项。")
         if not quiet:
             self.print_logins(users)
+
+    def load_app_demos(self, users):
+        """Each domain app may ship `<app>/demo.py` with `load(users, stdout)`; the hub imports none of them."""
+        for app_config in apps.get_app_configs():
+            if app_config.name == "liaison" or importlib.util.find_spec(f"{app_config.name}.demo") is None:
+                continue
+            module = importlib.import_module(f"{app_config.name}.demo")
+            if hasattr(module, "load"):
+                module.load(users, stdout=self.stdout)
 
     # ------------------------------------------------------------------------- letters
 
