@@ -274,6 +274,14 @@ if not DEBUG:
 # Days before a ledger due date when the owner is reminded.
 LEDGER_REMIND_DAYS = env_int("LEDGER_REMIND_DAYS", 3)
 
+# Cases (configurable: RULES.md fixes none of these periods).
+# Calendar days after a granted 裁执分离 ruling for the assignee's written feedback to the court.
+ENFORCEMENT_FEEDBACK_DAYS = env_int("ENFORCEMENT_FEEDBACK_DAYS", 30)
+# Months after receiving an enforcement-supervision application for the procuratorate's decision.
+SUPERVISION_DECISION_MONTHS = env_int("SUPERVISION_DECISION_MONTHS", 3)
+# Calendar days after a 违法线索移送 for the recipient to handle the clue.
+CLUE_HANDLING_DAYS = env_int("CLUE_HANDLING_DAYS", 30)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
