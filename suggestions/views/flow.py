@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from liaison import access
 from liaison.errors import Conflict
 from liaison.forms import apply_service_errors
+from liaison.models import User
 from liaison.views.common import conflict_redirect
 
 from .. import page_selectors, services
@@ -35,6 +36,7 @@ from ..forms import (
     SuggestionForm,
 )
 from ..models import Extension, Reply, Suggestion
+from .status_labels import label_rows, status_label
 
 S = Suggestion.Status
 OPEN_STATES = (S.RECEIVED, S.RECTIFYING)
@@ -107,6 +109,9 @@ def detail(request, uuid):
     pending_extension = page_selectors.pending_extension(s)
     replied_this_round = page_selectors.current_round_replied(s)
     page_selectors.decorate([s])
+    s.status_label = status_label(user, s, reply_pending=pending_reply is not None)
+    linked = page_selectors.linked_for(user, s)
+    label_rows(user, linked["linked"])
     context = {
         "s": s,
         "insider": page_selectors.is_insider(user, s),
@@ -123,7 +128,7 @@ def detail(request, uuid):
             replied_this_round=replied_this_round,
         ),
         "pending_extension": pending_extension,
-        **page_selectors.linked_for(user, s),
+        **linked,
     }
     return render(request, "suggestions/detail.html", context)
 
@@ -321,29 +326,52 @@ def receive(request, uuid):
     )
 
 
+def _reply_sent_message(r: Reply) -> str:
+    r.refresh_from_db()
+    return _("书面回复已签发，文号 %(n)s。") % {"n": r.letter.doc_number}
+
+
 @login_required
 def reply(request, uuid):
-    def run(s, data):
-        r = services.suggestion_reply(suggestion=s, by=request.user, measures=data["measures"])
-        if r.status == Reply.Status.SENT:
-            r.refresh_from_db()
-            return _("书面回复已签发，文号 %(n)s。") % {"n": r.letter.doc_number}
-        return _("书面回复已提交负责人签发。")
-
-    return _form_action(
-        request,
-        uuid,
-        verb="suggestion.reply",
-        states=OPEN_STATES,
-        form_class=ReplyForm,
-        template="suggestions/reply.html",
-        run=run,
-    )
+    """书面回复. A head's reply is signed off at once (numbered, turned into a letter and sent), so it
+    is written (step 1), then reviewed and confirmed (step 2), like an evaluation. A staff member's
+    reply only goes to the head (reply_approve), so it is one step."""
+    user = request.user
+    s = page_selectors.suggestion_for_page(user, uuid)
+    access.require(user, "suggestion.reply", s)
+    if s.status not in OPEN_STATES:
+        return _wrong_state(request, s)
+    signs_off = user.role == User.Role.HEAD  # the service's rule for sending a reply at once
+    form = ReplyForm(_post_or_none(request))
+    going_back = request.POST.get("back") == "1"
+    if request.method == "POST" and not going_back and form.is_valid():
+        if signs_off and request.POST.get("confirmed") != "1":
+            if page_selectors.current_round_replied(s):
+                return conflict_redirect(request, Conflict(_("本轮已有书面回复，不能重复回复。")), detail_url(s))
+            return render(
+                request,
+                "suggestions/reply_confirm.html",
+                {"s": s, "form": form, "measures": form.cleaned_data["measures"], "author": user},
+            )
+        try:
+            r = services.suggestion_reply(suggestion=s, by=user, measures=form.cleaned_data["measures"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        except Conflict as exc:
+            return conflict_redirect(request, exc, detail_url(s))
+        else:
+            if r.status == Reply.Status.SENT:
+                messages.success(request, _reply_sent_message(r))
+            else:
+                messages.success(request, _("书面回复已提交本单位负责人签发；负责人签发后送达发出机关。"))
+            return _detail(s)
+    return render(request, "suggestions/reply.html", {"s": s, "form": form, "signs_off": signs_off})
 
 
 @login_required
 def reply_approve(request, uuid, reply_uuid):
-    """The recipient head's sign-off of a reply: a confirmation page, then the reply letter goes out."""
+    """The recipient head's sign-off of a staff member's reply: the confirmation page (the reply as
+    it will be sent), then POST sends it."""
     user = request.user
     s = page_selectors.suggestion_for_page(user, uuid)
     access.require(user, "suggestion.approve_reply", s)
@@ -359,10 +387,13 @@ def reply_approve(request, uuid, reply_uuid):
             services.reply_approve(reply=pending, by=user)
         except Conflict as exc:
             return conflict_redirect(request, exc, detail_url(s))
-        pending.refresh_from_db()
-        messages.success(request, _("书面回复已签发，文号 %(n)s。") % {"n": pending.letter.doc_number})
+        messages.success(request, _reply_sent_message(pending))
         return _detail(s)
-    return render(request, "suggestions/reply_approve.html", {"s": s, "reply": pending})
+    return render(
+        request,
+        "suggestions/reply_confirm.html",
+        {"s": s, "reply": pending, "measures": pending.measures, "author": pending.created_by},
+    )
 
 
 @login_required

@@ -14,6 +14,7 @@ from liaison.views.common import paginate
 
 from .. import page_selectors
 from ..forms import SuggestionFilter
+from .status_labels import label_rows
 
 
 def export_query(request) -> str:
@@ -56,7 +57,7 @@ def box_label(user, box: str) -> str:
 def index(request):
     boxes, box, filters, values, qs, sort = _filtered(request)
     page = paginate(request, qs)
-    page.object_list = page_selectors.decorate(page.object_list)
+    page.object_list = label_rows(request.user, page_selectors.decorate(page.object_list))
     counts = page_selectors.box_counts(request.user, boxes)
     tabs = [{"key": key, "label": box_label(request.user, key), "count": counts[key]} for key in boxes]
     context = {
@@ -107,7 +108,7 @@ def export(request):
             s.recipient.name,
             s.case_number,
             s.get_category_display(),
-            s.get_status_display(),
+            s.status_label,
             s.issued_on,
             s.received_on,
             s.reply_due,
@@ -115,7 +116,7 @@ def export(request):
             s.replied_on,
             s.get_evaluation_display() if s.evaluation else "",
         ]
-        for s in page_selectors.decorate(qs)
+        for s in label_rows(request.user, page_selectors.decorate(qs))
     )
     filename = _("司法建议与检察建议_%(d)s.xlsx") % {"d": timezone.localdate().isoformat()}
     return xlsx_response(filename, [str(h) for h in EXPORT_HEADERS], rows, sheet_title=_("建议"))

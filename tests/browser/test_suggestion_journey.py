@@ -3,9 +3,10 @@
 court_clerk (柳州市中级人民法院) drafts a 司法建议 to 柳州市城市管理行政执法局 — first tripping
 over a missing title — and submits it; court_head approves and issues it on the confirmation
 page (doc number 柳中法建〔YYYY〕N号, a real PDF); agency_head finds it in 待办, signs for it
-(the reply deadline is shown with how it was computed) and sends the written reply, which a
-head's reply does at once; court_clerk evaluates it (部分采纳, with reasons) through the
-confirmation step. The agency's ledger entry for the reply ends 已办结. Every page along the
+(the reply deadline is shown with how it was computed) and sends the written reply — a head's
+reply is signed off at once, so it is written, reviewed on a confirmation page, then sent; the
+agency reads the statuses from its side (待签收, 待回复); court_clerk evaluates it (部分采纳,
+with reasons) through the confirmation step. The agency's ledger entry for the reply ends 已办结. Every page along the
 way is same-origin only, free of CSP violations and of 4xx/5xx answers.
 """
 
@@ -133,14 +134,16 @@ def test_judicial_suggestion_is_drafted_issued_received_replied_and_evaluated_ac
     assert pdf.headers["content-type"] == "application/pdf"
     assert pdf.body()[:5] == b"%PDF-"
 
-    # ---- 3. agency_head finds it in 待办, signs for it, replies (a head's reply goes out at once)
+    # ---- 3. agency_head finds it in 待办 (待签收, the recipient's word for 已发出), signs for it,
+    #         and replies through the confirmation step (a head's reply is sent when confirmed)
     agency, agency_rec = login_as("agency_head")
     _open_suggestions(agency)
     todo_tab = agency.get_by_role("link", name=re.compile("^待办"))
     expect(todo_tab).to_have_attribute("aria-current", "page")
     row = agency.get_by_role("row").filter(has_text=title)
     expect(row).to_contain_text(doc_number)
-    expect(row).to_contain_text("已发出")
+    expect(row).to_contain_text("待签收")
+    expect(row).not_to_contain_text("已发出")
     shot(agency, "10-agency-todo")
     row.get_by_role("link", name=title).click()
     expect(agency).to_have_url(suggestion_url)
@@ -160,8 +163,8 @@ def test_judicial_suggestion_is_drafted_issued_received_replied_and_evaluated_ac
     received = agency.get_by_role("status").filter(has_text="已签收。回复期限")
     expect(received).to_be_visible()
     header = agency.locator(".detail-header")
-    expect(header).to_contain_text("已签收")
-    explained = header.locator("code.due-explained")
+    expect(header).to_contain_text("待回复")
+    explained = header.locator(".due-explained")
     expect(explained).to_contain_text(re.compile(rf"^签收 {today} \+ 2个月 = \d{{4}}-\d{{2}}-\d{{2}}"))
     reply_due = Suggestion.objects.get(letter__doc_number=doc_number).reply_due.isoformat()
     expect(header).to_contain_text(f"回复期限 {reply_due}")
@@ -172,11 +175,25 @@ def test_judicial_suggestion_is_drafted_issued_received_replied_and_evaluated_ac
 
     agency.get_by_role("link", name="书面回复…").click()
     expect(agency.get_by_role("heading", name="书面回复")).to_be_visible()
-    expect(agency.get_by_text("负责人提交的回复将直接签发")).to_be_visible()
+    expect(agency.get_by_text("您的回复将直接签发")).to_be_visible()
     expect(agency.locator("dl")).to_contain_text(reply_due)
     agency.get_by_role("textbox", name="采纳建议及整改落实情况").fill(measures)
     shot(agency, "14-agency-reply-form")
-    agency.get_by_role("button", name="签发回复").click()
+    agency.get_by_role("button", name="下一步：确认签发").click()
+
+    # The confirmation: nothing is sent yet; the text as it will go out, where it goes, no way back.
+    expect(agency.get_by_role("heading", name="确认签发书面回复")).to_be_visible()
+    crumbs = agency.get_by_role("navigation", name="位置")
+    expect(crumbs.get_by_role("link", name=doc_number)).to_have_attribute(
+        "href", re.compile(r"/suggestions/[0-9a-f-]+/$")
+    )
+    expect(crumbs).to_contain_text("签发书面回复")
+    expect(agency.get_by_role("note")).to_contain_text("不能再修改或撤回")
+    expect(agency.get_by_role("note")).to_contain_text(COURT)
+    expect(agency.get_by_role("region", name=re.compile("第1轮回复"))).to_contain_text("已修订执法文书送达规范")
+    assert not Suggestion.objects.get(letter__doc_number=doc_number).replies.exists()
+    shot(agency, "14b-agency-reply-confirm")
+    agency.get_by_role("button", name="确认签发回复").click()
 
     expect(agency).to_have_url(suggestion_url)
     sent = agency.get_by_role("status").filter(has_text="书面回复已签发，文号")
