@@ -53,7 +53,7 @@ def test_payloads_in_text_fields_stay_text(world, monkeypatch):
     rows, _unclassified = classify_web()
     pages = findings = 0
     problems = []
-    for pattern, name, row in rows:
+    for pattern, _name, row in rows:
         if row.skip or "GET" not in row.methods:
             continue
         for target in row.targets:
