@@ -7,6 +7,7 @@ import zipfile
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.http import Http404
 from django.utils import timezone
@@ -315,8 +316,9 @@ def test_a_file_that_is_not_xlsx_is_rejected_clearly(court_clerk):
     fake = io.BytesIO("案号,案由\n（2025）桂02行初1号,行政处罚\n".encode())
     fake.name = "案件清单.xlsx"
     with pytest.raises(ValidationError) as exc:
-        importer.preview(user=court_clerk, file=fake)
+        importer.preview(user=court_clerk, file=fake, keep=True)
     assert exc.value.message_dict == {"file": [not_xlsx]}
+    assert list(importer.kept.kept_files()) == []  # a rejected upload is not kept
 
     other_zip = io.BytesIO()
     with zipfile.ZipFile(other_zip, "w") as z:
@@ -328,11 +330,10 @@ def test_a_file_that_is_not_xlsx_is_rejected_clearly(court_clerk):
     with pytest.raises(ValidationError) as exc:
         importer.preview(user=court_clerk, file=b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
     assert exc.value.messages == ["不支持旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 后上传。"]
-    assert not os.path.exists(importer._imports_dir() / "x") and list(importer._iter_kept_files()) == []
 
 
 def test_file_limits_and_missing_columns_are_file_errors(court_clerk, settings, monkeypatch):
-    monkeypatch.setattr(importer, "MAX_ROWS", 2)
+    monkeypatch.setattr(importer.layout, "MAX_ROWS", 2)
     with pytest.raises(ValidationError) as exc:
         importer.preview(user=court_clerk, file=xlsx([case_row(1), case_row(2), case_row(3)]))
     assert exc.value.messages == ["文件超过 2 行案件数据，请分成多个文件导入。"]
@@ -402,10 +403,11 @@ def test_template_round_trips(court_clerk):
 
 
 def test_kept_upload_is_reloaded_by_its_owner_only_and_removed_after_commit(court_clerk, court_head):
-    data = xlsx([case_row(1)])
-    preview = importer.preview(user=court_clerk, file=data, keep=True)
+    upload = SimpleUploadedFile("../柳州中院\u202e案件清单.xlsx", xlsx([case_row(1)]))
+    preview = importer.preview(user=court_clerk, file=upload, keep=True)
     assert len(preview.token) == 32
-    files = sorted(p.name for p in importer._iter_kept_files())
+    assert preview.filename == "柳州中院案件清单.xlsx"
+    files = sorted(p.name for p in importer.kept.kept_files())
     assert files == [f"{preview.token}.json", f"{preview.token}.xlsx"]
 
     for user, token in ((court_head, preview.token), (court_clerk, "../../etc/passwd"), (court_clerk, "x" * 32)):
@@ -415,7 +417,7 @@ def test_kept_upload_is_reloaded_by_its_owner_only_and_removed_after_commit(cour
     again = importer.load_preview(user=court_clerk, token=preview.token)
     assert again.sha256 == preview.sha256 and again.counts["create"] == 1
     importer.commit(user=court_clerk, preview=again)
-    assert list(importer._iter_kept_files()) == []
+    assert list(importer.kept.kept_files()) == []
     with pytest.raises(Http404):
         importer.load_preview(user=court_clerk, token=preview.token)
 
@@ -425,9 +427,9 @@ def test_stale_kept_uploads_are_purged(court_clerk):
     old = importer.preview(user=court_clerk, file=xlsx([case_row(2)]), keep=True).token
     two_days_ago = time.time() - 2 * 86400
     for suffix in (".xlsx", ".json"):
-        os.utime(importer._imports_dir() / f"{old}{suffix}", (two_days_ago, two_days_ago))
+        os.utime(importer.kept.imports_dir() / f"{old}{suffix}", (two_days_ago, two_days_ago))
     assert importer.purge_stale_previews() == 2
-    assert sorted(p.stem for p in importer._iter_kept_files()) == [fresh, fresh]
+    assert sorted(p.stem for p in importer.kept.kept_files()) == [fresh, fresh]
 
 
 def test_management_command_prints_row_errors_and_saves_nothing_unless_only_valid(court_clerk, tmp_path, capsys):
