@@ -1,0 +1,177 @@
+"""Reads for cases and the work around them, always from `visible_to(user)`.
+
+Each list joins or prefetches what its rows show, so the number of queries does not grow
+with the number of rows.
+"""
+
+import datetime as dt
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from liaison.models import Institution
+
+from .models import (
+    AdministrativeCase,
+    Appearance,
+    ClueTransfer,
+    Coordination,
+    Dispute,
+    Enforcement,
+    Observation,
+    Review,
+    SupervisionApplication,
+)
+
+Defendant = AdministrativeCase.defendants.through
+
+
+def _number_query(q: str) -> str:
+    # 案号 are stored with full-width brackets; people type half-width ones.
+    return q.replace(" ", "").replace("(", "（").replace(")", "）")
+
+
+def case_list(
+    *,
+    user,
+    q: str | None = None,
+    status: str | None = None,
+    cause=None,
+    instance: str | None = None,
+    court=None,
+    defendant=None,
+    major: bool | None = None,
+    filed_after: dt.date | None = None,
+    filed_before: dt.date | None = None,
+) -> QuerySet:
+    """Cases the user sees, searched by 案号, plaintiff or defendant name, and filtered."""
+    qs = (
+        AdministrativeCase.objects.visible_to(user)
+        .select_related("court", "cause", "outcome")
+        .prefetch_related(Prefetch("defendants", queryset=Institution.objects.order_by("id")))
+    )
+    q = (q or "").strip()
+    if q:
+        named = Defendant.objects.filter(Q(institution__name__icontains=q) | Q(institution__short_name__icontains=q))
+        qs = qs.filter(
+            Q(number__icontains=_number_query(q))
+            | Q(plaintiffs__icontains=q)
+            | Q(pk__in=named.values("administrativecase_id"))
+        )
+    if status:
+        qs = qs.filter(status=status)
+    if cause:
+        qs = qs.filter(cause=cause)
+    if instance:
+        qs = qs.filter(instance=instance)
+    if court:
+        qs = qs.filter(court=court)
+    if defendant:
+        qs = qs.filter(pk__in=Defendant.objects.filter(institution=defendant).values("administrativecase_id"))
+    if major is True:
+        qs = qs.exclude(major_category="")
+    elif major is False:
+        qs = qs.filter(major_category="")
+    if filed_after:
+        qs = qs.filter(filed_on__gte=filed_after)
+    if filed_before:
+        qs = qs.filter(filed_on__lte=filed_before)
+    return qs.order_by("-filed_on", "-id")
+
+
+def case_hearings(*, case: AdministrativeCase) -> QuerySet:
+    """A (visible) case's hearings with each defendant's appearance."""
+    return case.hearings.prefetch_related(
+        Prefetch("appearances", queryset=Appearance.objects.select_related("defendant").order_by("defendant_id"))
+    ).order_by("held_on", "id")
+
+
+def case_in_jurisdiction(*, procuratorate: Institution, number: str) -> AdministrativeCase | None:
+    """The case a procuratorate names by 案号 to open 个案监督 on, if a court it supervises heard it.
+
+    The procuratorate cannot see the case before it supervises it, so it is found by number
+    and jurisdiction, never by id.
+    """
+    number = _number_query((number or "").strip())
+    region_ids = [procuratorate.region_id]
+    if procuratorate.level == Institution.Level.CITY:
+        region_ids += list(
+            Institution.objects.filter(region__parent_id=procuratorate.region_id)
+            .values_list("region_id", flat=True)
+            .distinct()
+        )
+    return (
+        AdministrativeCase.objects.filter(number=number, court__region_id__in=region_ids)
+        .select_related("court")
+        .first()
+    )
+
+
+def dispute_list(*, user, status: str | None = None, q: str | None = None) -> QuerySet:
+    qs = Dispute.objects.visible_to(user).select_related("agency", "government", "court", "procuratorate", "case")
+    if status:
+        qs = qs.filter(status=status)
+    if q := (q or "").strip():
+        qs = qs.filter(Q(title__icontains=q) | Q(applicant__icontains=q) | Q(agency__name__icontains=q))
+    return qs.order_by("-received_on", "-id")
+
+
+def coordination_list(*, user, status: str | None = None, case=None) -> QuerySet:
+    qs = Coordination.objects.visible_to(user).select_related("case", "court", "government", "procuratorate")
+    if status:
+        qs = qs.filter(status=status)
+    if case:
+        qs = qs.filter(case=case)
+    return qs.order_by("-opened_on", "-id")
+
+
+def enforcement_list(*, user, status: str | None = None, q: str | None = None, overdue: bool = False) -> QuerySet:
+    qs = Enforcement.objects.visible_to(user).select_related(
+        "court", "applicant", "assignee", "case", "assignment_letter", "feedback_letter"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if q := (q or "").strip():
+        qs = qs.filter(Q(basis_reference__icontains=q) | Q(respondent__icontains=q) | Q(applicant__name__icontains=q))
+    if overdue:
+        qs = qs.filter(status=Enforcement.Status.ASSIGNED, feedback_due__lt=timezone.localdate())
+    return qs.order_by("-applied_on", "-id")
+
+
+def supervision_list(*, user, status: str | None = None) -> QuerySet:
+    qs = SupervisionApplication.objects.visible_to(user).select_related(
+        "procuratorate", "court", "enforcing_agency", "enforcement"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-received_on", "-id")
+
+
+def clue_list(*, user, box: str | None = None, status: str | None = None) -> QuerySet:
+    """`box`: "sent" (by the user's institution), "received" (by it), or all it sees."""
+    qs = ClueTransfer.objects.visible_to(user).select_related("sender", "recipient", "case")
+    if box == "sent":
+        qs = qs.filter(sender_id=user.institution_id)
+    elif box == "received":
+        qs = qs.filter(recipient_id=user.institution_id)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-sent_on", "-id")
+
+
+def observation_list(*, user, case=None) -> QuerySet:
+    qs = (
+        Observation.objects.visible_to(user)
+        .select_related("case", "court", "procuratorate")
+        .prefetch_related("attendances__institution")
+    )
+    if case:
+        qs = qs.filter(case=case)
+    return qs.order_by("-held_on", "-id")
+
+
+def review_list(*, user, case=None) -> QuerySet:
+    qs = Review.objects.visible_to(user).select_related("case", "court").prefetch_related("participants")
+    if case:
+        qs = qs.filter(case=case)
+    return qs.order_by("-held_on", "-id")

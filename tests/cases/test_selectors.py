@@ -1,0 +1,131 @@
+"""Case lists: search and filters, only visible rows, and a constant number of queries."""
+
+import pytest
+
+from cases import selectors, services
+from cases.models import AdministrativeCase, Cause
+
+from .conftest import CITY_AGENCY, D
+
+
+def numbers(qs) -> list[str]:
+    return [c.number for c in qs]
+
+
+@pytest.fixture
+def three_cases(make_case, cause):
+    a = make_case(number="（2026）桂02行初1号", plaintiffs="张三", filed_on=D("2026-01-10"))
+    b = make_case(
+        number="（2026）桂02行初2号",
+        plaintiffs="李四",
+        defendants=["柳州市人民政府"],
+        filed_on=D("2026-02-10"),
+        major_category="demolition",
+    )
+    c = make_case(
+        number="（2026）桂02行终3号",
+        plaintiffs="王五",
+        instance="second",
+        cause=Cause.objects.get(name="政府信息公开"),
+        filed_on=D("2026-03-10"),
+    )
+    return a, b, c
+
+
+def test_search_by_number_plaintiff_or_defendant(three_cases, court_clerk):
+    find = lambda q: numbers(selectors.case_list(user=court_clerk, q=q))  # noqa: E731
+    assert find("(2026)桂02行初1号") == ["（2026）桂02行初1号"]
+    assert find("行终") == ["（2026）桂02行终3号"]
+    assert find("李四") == ["（2026）桂02行初2号"]
+    assert find("城市管理") == ["（2026）桂02行终3号", "（2026）桂02行初1号"]
+    assert find("市政府") == ["（2026）桂02行初2号"]
+
+
+def test_filters(three_cases, court_clerk, inst, outcome):
+    a, b, c = three_cases
+    services.case_conclude(case=a, by=court_clerk, outcome=outcome("revoke"), concluded_on=D("2026-05-06"))
+    lst = lambda **f: numbers(selectors.case_list(user=court_clerk, **f))  # noqa: E731
+    assert lst(status="concluded") == [a.number]
+    assert lst(cause=c.cause) == [c.number]
+    assert lst(instance="second") == [c.number]
+    assert lst(defendant=inst["柳州市人民政府"]) == [b.number]
+    assert lst(major=True) == [b.number]
+    assert lst(major=False) == [c.number, a.number]
+    assert lst(filed_after=D("2026-02-01"), filed_before=D("2026-02-28")) == [b.number]
+    assert lst(court=inst["柳州铁路运输法院"]) == []
+
+
+def test_a_list_shows_only_visible_cases(three_cases, agency_staff, outsider_agency, gov_legal):
+    assert len(numbers(selectors.case_list(user=agency_staff))) == 2
+    assert numbers(selectors.case_list(user=outsider_agency)) == []
+    assert numbers(selectors.case_list(user=outsider_agency, q="桂02")) == []
+    assert len(numbers(selectors.case_list(user=gov_legal))) == 3  # its own case and its agency's
+
+
+def _bulk_cases(n, court, defendants, cause, by):
+    cases = AdministrativeCase.objects.bulk_create(
+        AdministrativeCase(
+            number=f"（2025）桂02行初{i + 1000}号",
+            court=court,
+            cause=cause,
+            plaintiffs=f"原告{i}",
+            filed_on=D("2025-06-01"),
+            created_by=by,
+        )
+        for i in range(n)
+    )
+    through = AdministrativeCase.defendants.through
+    through.objects.bulk_create(
+        through(administrativecase_id=c.pk, institution_id=d.pk) for c in cases for d in defendants
+    )
+
+
+@pytest.mark.parametrize("rows", [10, 200])
+def test_the_case_list_runs_a_constant_number_of_queries(
+    rows, court_clerk, office, inst, cause, django_assert_max_num_queries
+):
+    _bulk_cases(rows, court_clerk.institution, [inst[CITY_AGENCY], inst["柳州市人民政府"]], cause, court_clerk)
+    for user in (court_clerk, office):
+        with django_assert_max_num_queries(4):
+            listed = list(selectors.case_list(user=user, q="原告"))
+            shown = [(c.court.name, c.cause.name, [d.short_name for d in c.defendants.all()]) for c in listed]
+        assert len(shown) == rows
+
+
+def test_other_lists_show_only_visible_rows(
+    make_case, make_enforcement, court_clerk, court_head, agency_staff, outsider_agency, proc_staff, inst
+):
+    case = make_case(major_category="environment")
+    coordination = services.coordination_open(case=case, by=court_clerk, government=inst["柳州市人民政府"], subject="s")
+    e = services.enforcement_rule(
+        enforcement=make_enforcement(),
+        by=court_head,
+        ruling="granted",
+        ruled_on=D("2026-03-02"),
+        assignee=inst[CITY_AGENCY],
+    )
+    clue = services.clue_transfer_send(
+        by=court_clerk, recipient=inst[CITY_AGENCY], summary="s", sent_on=D("2026-06-01")
+    )
+    assert list(selectors.coordination_list(user=court_clerk)) == [coordination]
+    assert list(selectors.coordination_list(user=outsider_agency)) == []
+    assert list(selectors.enforcement_list(user=agency_staff, status="assigned")) == [e]
+    assert list(selectors.enforcement_list(user=agency_staff, overdue=True)) == [e]
+    assert list(selectors.enforcement_list(user=outsider_agency)) == []
+    assert list(selectors.clue_list(user=agency_staff, box="received")) == [clue]
+    assert list(selectors.clue_list(user=agency_staff, box="sent")) == []
+    assert list(selectors.clue_list(user=proc_staff)) == []
+    for lst in (selectors.dispute_list, selectors.supervision_list, selectors.observation_list, selectors.review_list):
+        assert list(lst(user=outsider_agency)) == []
+
+
+def test_a_procuratorate_finds_a_case_to_supervise_by_number_within_its_jurisdiction(
+    make_case, county_clerk, proc_staff, user_at
+):
+    city = make_case(number="（2026）桂02行初8号")
+    county = make_case(by=county_clerk, number="（2026）桂0202行初8号")
+    assert selectors.case_in_jurisdiction(procuratorate=proc_staff.institution, number="(2026)桂02行初8号") == city
+    assert selectors.case_in_jurisdiction(procuratorate=proc_staff.institution, number=county.number) == county
+    county_proc = user_at("柳州市城中区人民检察院").institution
+    assert selectors.case_in_jurisdiction(procuratorate=county_proc, number=city.number) is None
+    assert selectors.case_in_jurisdiction(procuratorate=county_proc, number=county.number) == county
