@@ -365,8 +365,9 @@ def case_conclude(
     if not isinstance(outcome, Outcome):
         raise _err("outcome", _("请选择结案方式。"))
     concluded_on, effective_on = _conclusion_dates(case, concluded_on, effective_on)
-    if case.hearings.filter(held_on__gt=concluded_on).exists():
-        raise _err("concluded_on", _("结案日期不能早于已登记的开庭日期。"))
+    # A hearing still scheduled may be overtaken (a withdrawal); one with appearances took place.
+    if case.hearings.filter(held_on__gt=concluded_on, appearances__isnull=False).exists():
+        raise _err("concluded_on", _("结案日期不能早于已举行的开庭日期。"))
     case.outcome = outcome
     case.concluded_on = concluded_on
     case.effective_on = effective_on

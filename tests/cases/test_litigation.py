@@ -401,6 +401,22 @@ def test_conclusion_dates_are_checked_and_nothing_is_saved(make_case, court_cler
     assert case.status == "pending" and case.outcome is None
 
 
+def test_a_case_concludes_before_a_scheduled_hearing_but_not_before_one_held(
+    make_case, court_clerk, agency_staff, outcome
+):
+    case = make_case()
+    held = services.hearing_add(case=case, by=court_clerk, held_on=D("2026-04-10"))
+    services.appearance_record(hearing=held, by=agency_staff, defendant=agency_staff.institution, kind="none")
+    services.hearing_add(case=case, by=court_clerk, held_on=today() + dt.timedelta(days=5))
+    with pytest.raises(ValidationError) as err:
+        services.case_conclude(case=case, by=court_clerk, outcome=outcome("withdrawal"), concluded_on=D("2026-04-09"))
+    assert list(err.value.message_dict) == ["concluded_on"]
+    case = services.case_conclude(
+        case=case, by=court_clerk, outcome=outcome("withdrawal"), concluded_on=D("2026-04-20")
+    )
+    assert case.status == "concluded"
+
+
 def test_no_date_of_a_conclusion_lies_in_the_future(make_case, court_clerk, outcome):
     case = make_case()
     with pytest.raises(ValidationError) as err:
