@@ -108,7 +108,7 @@ def test_admin_holiday_in_uncovered_year_moves_the_deadline_and_removes_the_warn
     assert deadline.due == D("2027-02-09")
     assert deadline.warnings == ()
     assert "春节" in deadline.explain() and "2027-02-09" in deadline.explain()
-    assert "未知" not in deadline.explain()
+    assert "尚未录入" not in deadline.explain()
 
 
 def test_admin_workday_override_makes_a_saturday_a_working_day():

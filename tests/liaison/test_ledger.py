@@ -107,13 +107,13 @@ def test_holiday_edit_recomputes_open_entries(open_entry, admin_user, office, dj
     entry = open_entry("2027-01-25", period=14)  # Mon 8 Feb 2027, no 2027 holidays known yet
     done = open_entry("2027-01-25", period=14, src=None)
     services.ledger_waive(entry=done, by=office, reason="已合并办理。")
-    assert entry.due_date == D("2027-02-08") and "未知" in entry.due_explained
+    assert entry.due_date == D("2027-02-08") and "尚未录入" in entry.due_explained
     with django_capture_on_commit_callbacks(execute=True):
         services.holiday_set(by=admin_user, date=D("2027-02-08"), kind=HolidayOverride.Kind.HOLIDAY, name="春节")
     entry.refresh_from_db()
     done.refresh_from_db()
     assert entry.due_date == D("2027-02-09")
-    assert "春节" in entry.due_explained and "未知" not in entry.due_explained
+    assert "春节" in entry.due_explained and "尚未录入" not in entry.due_explained
     assert done.due_date == D("2027-02-08")  # closed entries keep the date they were judged by
     assert AuditEntry.objects.filter(action="ledger.recompute", target_id=entry.pk).count() == 1
     # Deleting the holiday puts it back.
