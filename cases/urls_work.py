@@ -1,0 +1,3 @@
+"""Routes of the case-work pages (enforcement, supervision, clues, disputes, observations, reviews)."""
+
+urlpatterns = []
