@@ -31,6 +31,9 @@ AGENCY = {"agency_staff", "agency_head"}
 GOV = {"gov_legal", "gov_head"}
 OFFICE = {"office", "auditor"}  # the city office and its auditor oversee the whole city
 
+PROC = {"proc_staff", "proc_head"}
+COUNTY_COURT = {"county_clerk", "county_head"}
+
 VISIBLE = {
     # 市中院 → 市城管局, cc 市政府
     "letter_issued": COURT | AGENCY | GOV | OFFICE,
@@ -52,11 +55,22 @@ VISIBLE = {
     "sugg_received": COURT | AGENCY | OFFICE,
     "sugg_proc": {"proc_staff", "proc_head", "env_staff"} | OFFICE,
     "filing_proc": {"proc_staff", "proc_head"} | OFFICE,
+    # cases: the court, the defendants and their superior government, a supervising
+    # procuratorate (coordination invitation, observation), the office
+    "case_plain": COURT | AGENCY | GOV | OFFICE,
+    "case_major": COURT | AGENCY | GOV | PROC | OFFICE,
+    # a county government's superior is the city government
+    "case_county": COUNTY_COURT | {"county_gov_legal"} | GOV | OFFICE,
+    "coordination": COURT | AGENCY | GOV | PROC | OFFICE,
+    "enforcement": COURT | AGENCY | GOV | OFFICE,
+    "supervision": PROC | COURT | AGENCY | OFFICE,
+    "clue": PROC | GOV | OFFICE,
+    "dispute": COURT | AGENCY | GOV | OFFICE,
+    "observation": COURT | AGENCY | PROC | OFFICE,
+    "review": COURT | AGENCY | OFFICE,
     "notification_agency": {"agency_staff"},
 }
 
-PROC = {"proc_staff", "proc_head"}
-COUNTY_COURT = {"county_clerk", "county_head"}
 # Whose letters they are: the issuing institution's acting users.
 AUTHORS = {
     "letter_issued": COURT,

@@ -92,6 +92,7 @@ def build(world) -> dict:
     objs["inspection_office"] = (inspection, mark)
 
     objs.update(_suggestions(world))
+    objs.update(_cases(world))
 
     mark = canary(world["agency_staff"].institution)
     services.notify(users=[world["agency_staff"]], kind="test", title=f"通知{mark}", key=f"matrix:{mark}")
@@ -170,4 +171,98 @@ def _suggestions(world) -> dict:
         by=world["proc_staff"], kind="supervision_case", title=f"备案{mark}", summary=f"概况{mark}"
     )
     objs["filing_proc"] = (filing, mark)
+    return objs
+
+
+def _cases(world) -> dict:
+    import datetime as dt
+
+    from cases import services as cs
+    from cases.models import Cause, Outcome
+
+    today = timezone.localdate()
+    inst = {u: world[u].institution for u in ("agency_staff", "gov_legal", "proc_staff", "court_clerk", "county_gov_legal")}
+    cause = Cause.objects.get(name="行政处罚")
+    counter = iter(range(101, 200))
+
+    def case(author, defendant, **extra):
+        mark = canary(world[author].institution)
+        court_code = "桂02" if author == "court_clerk" else "桂0202"
+        number = f"（2026）{court_code}行初{next(counter)}号"
+        c = cs.case_create(
+            by=world[author],
+            number=number,
+            instance="first",
+            cause=cause,
+            plaintiffs=f"原告{mark}",
+            defendants=[inst[defendant]],
+            filed_on=today - dt.timedelta(days=60),
+            summary=f"案情{mark}",
+            **extra,
+        )
+        return c, mark
+
+    objs = {}
+    plain, mark = case("court_clerk", "agency_staff")
+    hearing = cs.hearing_add(case=plain, by=world["court_clerk"], held_on=today - dt.timedelta(days=30), court_room="第一法庭")
+    cs.appearance_record(
+        hearing=hearing, by=world["court_clerk"], defendant=inst["agency_staff"], kind="head",
+        person_name="罗永强", person_post="局长",
+    )
+    cs.case_conclude(
+        case=plain, by=world["court_clerk"], outcome=Outcome.objects.get(code="revoke"),
+        concluded_on=today - dt.timedelta(days=20), effective_on=today - dt.timedelta(days=5), imposes_obligation=True,
+    )
+    objs["case_plain"] = (plain, mark)
+
+    major, mark = case("court_clerk", "agency_staff", major_category="land_expropriation")
+    coordination = cs.coordination_open(case=major, by=world["court_clerk"], government=inst["gov_legal"], subject=f"协调{mark}")
+    cs.coordination_invite(coordination=coordination, by=world["court_clerk"], procuratorate=inst["proc_staff"])
+    cs.communication_add(coordination=coordination, by=world["court_clerk"], summary=f"沟通{mark}")
+    objs["case_major"] = (major, mark)
+    objs["coordination"] = (coordination, mark)
+
+    objs["case_county"] = case("county_clerk", "county_gov_legal")
+
+    mark = canary(inst["court_clerk"])
+    enforcement = cs.enforcement_create(
+        by=world["court_clerk"], applicant=inst["agency_staff"], basis="decision", basis_reference=f"柳城管罚〔2026〕{next(counter)}号",
+        respondent=f"被执行人{mark}", obligation=f"拆除{mark}", money_obligation=False, applied_on=today - dt.timedelta(days=10),
+    )
+    cs.enforcement_rule(
+        enforcement=enforcement, by=world["court_head"], ruling="granted", reasons="", ruled_on=today - dt.timedelta(days=3),
+        assignee=inst["agency_staff"],
+    )
+    objs["enforcement"] = (enforcement, mark)
+
+    mark = canary(inst["proc_staff"])
+    supervision = cs.supervision_create(
+        by=world["proc_staff"], applicant=f"申请人{mark}", court=inst["court_clerk"], enforcing_agency=inst["agency_staff"],
+        request=f"申请{mark}", received_on=today - dt.timedelta(days=3),
+    )
+    objs["supervision"] = (supervision, mark)
+
+    mark = canary(inst["proc_staff"])
+    clue = cs.clue_transfer_send(by=world["proc_staff"], recipient=inst["gov_legal"], summary=f"线索{mark}", sent_on=today)
+    objs["clue"] = (clue, mark)
+
+    mark = canary(inst["court_clerk"])
+    dispute = cs.dispute_create(
+        by=world["court_clerk"], title=f"争议{mark}", applicant=f"申请人{mark}", agency=inst["agency_staff"],
+        summary=f"概况{mark}", received_on=today - dt.timedelta(days=7),
+    )
+    objs["dispute"] = (dispute, mark)
+
+    mark = canary(inst["court_clerk"])
+    observation = cs.observation_create(
+        case=major, by=world["court_clerk"], held_on=today, title=f"观摩{mark}", attendees=[(inst["agency_staff"], 5)],
+        procuratorate=inst["proc_staff"],
+    )
+    objs["observation"] = (observation, mark)
+
+    mark = canary(inst["court_clerk"])
+    review = cs.review_create(
+        case=plain, by=world["court_clerk"], held_on=today, participants=[inst["agency_staff"]], act_problems=f"问题{mark}"
+    )
+    objs["review"] = (review, mark)
     return objs
