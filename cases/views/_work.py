@@ -1,0 +1,237 @@
+"""What the case-work pages (enforcement, supervision, clues, disputes, observations, reviews)
+share: deadline words, the list page with its export, the timeline, letters and ledger entries
+of a record, and the two-step confirmation of irreversible steps.
+
+Every read starts from `visible_to(user)`; nothing here decides who may act (that is
+`liaison.access`, asked by each view before it reads any input).
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from liaison import access
+from liaison import selectors as hub_selectors
+from liaison.errors import Conflict
+from liaison.forms import apply_service_errors
+from liaison.models import LedgerEntry, Letter
+from liaison.selectors import apply_sort
+from liaison.views.common import conflict_redirect, paginate
+
+from ..models import AdministrativeCase
+
+DUE_SOON_DAYS = 7
+# The list pages show the cases module's tabs (cases/_tabs.html, from the case pages) when present.
+TABS_TEMPLATES = ("cases/_tabs.html", "cases/work/_subnav.html")
+WORK_SECTIONS = [
+    ("disputes", gettext_lazy("诉前化解")),
+    ("enforcements", gettext_lazy("裁执分离")),
+    ("supervisions", gettext_lazy("执行监督")),
+    ("clues", gettext_lazy("线索移送")),
+    ("observations", gettext_lazy("庭审观摩")),
+    ("reviews", gettext_lazy("判后评议")),
+]
+
+
+def post_or_none(request):
+    return request.POST if request.method == "POST" else None
+
+
+# ----------------------------------------------------------------------------- deadlines
+
+
+@dataclass(frozen=True)
+class DueState:
+    """How a deadline reads today: colour and words (never colour alone)."""
+
+    kind: str  # overdue, soon, open, done, none
+    label: str
+    colour: str
+    days: int | None = None
+
+
+def due_state(due: dt.date | None, *, pending: bool, done_on: dt.date | None = None, today=None) -> DueState:
+    """`pending`: the step the deadline is for is still to be taken."""
+    today = today or timezone.localdate()
+    if pending and due:
+        days = (due - today).days
+        if days < 0:
+            return DueState("overdue", _("已逾期 %(n)d 天") % {"n": -days}, "red", -days)
+        if days == 0:
+            return DueState("soon", _("今天到期"), "amber", 0)
+        colour, kind = ("amber", "soon") if days <= DUE_SOON_DAYS else ("blue", "open")
+        return DueState(kind, _("剩余 %(n)d 天") % {"n": days}, colour, days)
+    if due and done_on:
+        return DueState("done", _("逾期办结") if done_on > due else _("按期办结"), "green")
+    return DueState("none", "", "grey")
+
+
+# ----------------------------------------------------------------------------- lists
+
+
+def export_query(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def sorted_rows(qs, request, sorts: dict, default: str, *, nullable=()):
+    """Order by a whitelisted column; nullable date columns put the empty ones last either way."""
+    qs, sort = apply_sort(qs, request.GET.get("sort"), sorts, default)
+    name = sort.lstrip("-")
+    if name in nullable:
+        (field,) = sorts[name]
+        expr = F(field).desc(nulls_last=True) if sort.startswith("-") else F(field).asc(nulls_last=True)
+        qs = qs.order_by(expr, "-pk")
+    return qs, sort
+
+
+def list_page(request, *, template, filters, qs, sort, decorate=None, context=None):
+    page = paginate(request, qs)
+    rows = list(page.object_list)
+    if decorate:
+        decorate(rows)
+    page.object_list = rows
+    return render(
+        request,
+        template,
+        {
+            "filters": filters,
+            "filtered": bool(filters.values()),
+            "page": page,
+            "sort": sort,
+            "export_query": export_query(request),
+            "tabs_templates": TABS_TEMPLATES,
+            "work_sections": WORK_SECTIONS,
+            **(context or {}),
+        },
+    )
+
+
+def today_stamp() -> str:
+    return timezone.localdate().isoformat()
+
+
+# ----------------------------------------------------------------------------- a record's surroundings
+
+
+def _source_filter(obj) -> dict:
+    return {"source_type": ContentType.objects.get_for_model(type(obj)), "source_id": obj.pk}
+
+
+def letters_of(user, obj) -> list[Letter]:
+    """The record's letters this user may see (an issuer's drafts stay inside the issuer)."""
+    return list(
+        Letter.objects.visible_to(user)
+        .filter(**_source_filter(obj))
+        .select_related("issuer")
+        .prefetch_related("deliveries__recipient")
+        .order_by("created_at", "id")
+    )
+
+
+def ledger_of(user, obj) -> list[LedgerEntry]:
+    """The record's ledger entries this user may see, with their deadline words."""
+    qs = LedgerEntry.objects.visible_to(user).filter(**_source_filter(obj)).select_related("owner")
+    return hub_selectors.with_deadlines(qs.order_by("id"))
+
+
+def case_url(user, case: AdministrativeCase | None) -> str:
+    """A link to the case only for those who may open it; others see the number alone."""
+    if case is None or not AdministrativeCase.objects.visible_to(user).filter(pk=case.pk).exists():
+        return ""
+    return f"/cases/{case.uuid}/"
+
+
+def timeline(user, obj, *, labels: dict, describe=None, internal=()) -> list:
+    """The record's audit entries. `internal` steps (a draft awaiting its head) are seen only by the
+    institution that took them and the office overseeing the region."""
+    entries = hub_selectors.timeline(obj)
+    overseer = bool(access.office_region_ids(user))
+    out = []
+    for entry in entries:
+        if entry.action in internal and not overseer and entry.institution_id != user.institution_id:
+            continue
+        entry.label = str(labels.get(entry.action, entry.label))
+        detail = describe(entry) if describe else ""
+        if detail:
+            entry.label = f"{entry.label}：{detail}"
+        # The shared timeline template prints a few `after` keys; the label already says it all.
+        entry.after = {}
+        out.append(entry)
+    return out
+
+
+# ----------------------------------------------------------------------------- actions
+
+
+def wrong_state(request, obj, url):
+    messages.error(request, _("当前状态为“%(s)s”，不能执行此操作。") % {"s": obj.get_status_display()})
+    return redirect(url)
+
+
+class _DryRun(Exception):
+    pass
+
+
+def dry_run(service, **kwargs) -> None:
+    """Run a service and roll it back: the service alone decides whether the input is acceptable,
+    so a confirmation page is only shown for a step that will go through."""
+    try:
+        with transaction.atomic():
+            service(**kwargs)
+            raise _DryRun
+    except _DryRun:
+        pass
+
+
+def confirmed_action(
+    request, *, obj, form, service, args, back_url, done, confirm_context, template="cases/work/confirm.html"
+):
+    """Step 1 checks the input (form, then the service in a rolled-back transaction) and shows what
+    will happen; step 2 (`confirmed=1`) does it. "返回修改" goes back to the form with the input kept.
+
+    Returns a response, or None when the form page should be shown (again)."""
+    if request.method != "POST" or request.POST.get("back") == "1" or not form.is_valid():
+        return None
+    kwargs = args(form.cleaned_data)
+    confirmed = request.POST.get("confirmed") == "1"
+    try:
+        if confirmed:
+            result = service(**kwargs)
+        else:
+            dry_run(service, **kwargs)
+    except ValidationError as exc:
+        apply_service_errors(form, exc)
+        return None
+    except Conflict as exc:
+        return conflict_redirect(request, exc, back_url)
+    if confirmed:
+        messages.success(request, done(result))
+        return redirect(back_url)
+    return render(request, template, {"obj": obj, "form": form, **confirm_context(form.cleaned_data)})
+
+
+def form_action(request, *, form, service, args, done, back_url, to=None):
+    """A one-step action (a new record, a session added): POST performs it and goes to `to(result)`
+    (default `back_url`). Returns None when the form page should be shown (again)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = service(**args(form.cleaned_data))
+    except ValidationError as exc:
+        apply_service_errors(form, exc)
+        return None
+    except Conflict as exc:
+        return conflict_redirect(request, exc, back_url)
+    messages.success(request, done(result))
+    return redirect(to(result) if to else back_url)

@@ -1,0 +1,234 @@
+"""违法线索移送 pages: list (sent, received), sending a clue, the recipient's receipt and its
+handling result (with a confirmation). See cases/views/enforcement.py for the order of checks."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from liaison import access
+from liaison.excel import xlsx_response
+
+from .. import selectors, services
+from ..forms.work import ClueFilter, ClueForm, ClueHandleForm, ClueReceiveForm, recent_case_numbers
+from ..models import ClueTransfer
+from . import _work
+
+CS = ClueTransfer.Status
+STATUS_COLOURS = {CS.SENT: "blue", CS.RECEIVED: "blue", CS.HANDLED: "green"}
+SORTS = {
+    "sent_on": ("sent_on",),
+    "sender": ("sender__name",),
+    "recipient": ("recipient__name",),
+    "status": ("status",),
+    "handled_on": ("handled_on",),
+}
+LABELS = {
+    "clue.send": gettext_lazy("移送线索"),
+    "clue.receive": gettext_lazy("接收"),
+    "clue.handle": gettext_lazy("办结"),
+}
+
+
+def detail_url(clue) -> str:
+    return reverse("cases:clue_detail", kwargs={"uuid": clue.uuid})
+
+
+def decorate(rows):
+    for clue in rows:
+        clue.status_colour = STATUS_COLOURS.get(clue.status, "grey")
+    return rows
+
+
+def _for_page(user, uuid) -> ClueTransfer:
+    qs = ClueTransfer.objects.select_related("sender", "recipient", "case", "created_by")
+    return access.get_visible_or_404(qs, user, uuid=uuid)
+
+
+def _crumbs(clue) -> dict:
+    return {
+        "list_url": reverse("cases:clues"),
+        "list_label": _("违法线索移送"),
+        "obj_url": detail_url(clue),
+        "obj_label": _("%(s)s移送%(r)s的线索（%(d)s）")
+        % {"s": clue.sender.short_name, "r": clue.recipient.short_name, "d": clue.sent_on.isoformat()},
+    }
+
+
+# ----------------------------------------------------------------------------- list, export
+
+
+def _filtered(request):
+    filters = ClueFilter(request.GET or None)
+    values = filters.values()
+    qs = selectors.clue_list(user=request.user, box=values.get("box"), status=values.get("status"))
+    if q := values.get("q"):
+        qs = qs.filter(Q(summary__icontains=q) | Q(sender__name__icontains=q) | Q(recipient__name__icontains=q))
+    qs, sort = _work.sorted_rows(qs, request, SORTS, "-sent_on", nullable=("handled_on",))
+    return filters, qs, sort
+
+
+@login_required
+def clue_list(request):
+    filters, qs, sort = _filtered(request)
+    return _work.list_page(
+        request,
+        template="cases/work/clue_list.html",
+        filters=filters,
+        qs=qs,
+        sort=sort,
+        decorate=decorate,
+        context={"can_create": access.can(request.user, "clue.create")},
+    )
+
+
+EXPORT_HEADERS = [
+    gettext_lazy("移送单位"),
+    gettext_lazy("接收单位"),
+    gettext_lazy("关联案号"),
+    gettext_lazy("线索内容"),
+    gettext_lazy("移送日期"),
+    gettext_lazy("状态"),
+    gettext_lazy("接收日期"),
+    gettext_lazy("办结日期"),
+    gettext_lazy("处理结果"),
+]
+
+
+@login_required
+def clue_export(request):
+    _filters, qs, _sort = _filtered(request)
+    rows = (
+        [
+            c.sender.name,
+            c.recipient.name,
+            c.case.number if c.case_id else "",
+            c.summary,
+            c.sent_on,
+            c.get_status_display(),
+            c.received_on,
+            c.handled_on,
+            c.handling_result,
+        ]
+        for c in qs
+    )
+    filename = _("违法线索移送_%(d)s.xlsx") % {"d": _work.today_stamp()}
+    return xlsx_response(filename, [str(h) for h in EXPORT_HEADERS], rows, sheet_title=_("线索移送"))
+
+
+# ----------------------------------------------------------------------------- send
+
+
+@login_required
+def clue_create(request):
+    user = request.user
+    access.require(user, "clue.create")
+    form = ClueForm(_work.post_or_none(request), user=user)
+    response = _work.form_action(
+        request,
+        form=form,
+        service=services.clue_transfer_send,
+        args=lambda d: {
+            "by": user,
+            "recipient": d["recipient"],
+            "summary": d["summary"],
+            "sent_on": d["sent_on"],
+            "case": d["case"],
+        },
+        done=lambda clue: _("线索已移送%(r)s，对方应在办理期限内办结。") % {"r": clue.recipient.name},
+        back_url=reverse("cases:clues"),
+        to=detail_url,
+    )
+    if response:
+        return response
+    return render(request, "cases/work/clue_form.html", {"form": form, "case_numbers": recent_case_numbers(user)})
+
+
+# ----------------------------------------------------------------------------- detail
+
+
+@login_required
+def clue_detail(request, uuid):
+    user = request.user
+    clue = _for_page(user, uuid)
+    decorate([clue])
+    context = {
+        "clue": clue,
+        "can": {
+            "receive": clue.status == CS.SENT and access.can(user, "clue.receive", clue),
+            "handle": clue.status == CS.RECEIVED and access.can(user, "clue.handle", clue),
+        },
+        "case_url": _work.case_url(user, clue.case),
+        "ledger": _work.ledger_of(user, clue),
+        "timeline": _work.timeline(user, clue, labels=LABELS),
+        **_crumbs(clue),
+    }
+    return render(request, "cases/work/clue_detail.html", context)
+
+
+@login_required
+def clue_receive(request, uuid):
+    """接收: a confirmation page with the date of receipt."""
+    user = request.user
+    clue = _for_page(user, uuid)
+    access.require(user, "clue.receive", clue)
+    if clue.status != CS.SENT:
+        return _work.wrong_state(request, clue, detail_url(clue))
+    form = ClueReceiveForm(_work.post_or_none(request))
+    response = _work.form_action(
+        request,
+        form=form,
+        service=services.clue_transfer_receive,
+        args=lambda d: {"clue": clue, "by": user, "received_on": d["received_on"]},
+        done=lambda c: _("已接收线索（%(d)s）。") % {"d": c.received_on.isoformat()},
+        back_url=detail_url(clue),
+    )
+    if response:
+        return response
+    return render(
+        request, "cases/work/clue_receive.html", {"clue": clue, "form": form, "action": _("接收线索"), **_crumbs(clue)}
+    )
+
+
+@login_required
+def clue_handle(request, uuid):
+    """办结: fill in the result (step 1), review and confirm (step 2); the sender is told."""
+    user = request.user
+    clue = _for_page(user, uuid)
+    access.require(user, "clue.handle", clue)
+    if clue.status != CS.RECEIVED:
+        return _work.wrong_state(request, clue, detail_url(clue))
+    form = ClueHandleForm(_work.post_or_none(request))
+
+    def confirm_context(data):
+        return {
+            "title": _("确认办结"),
+            "action": _("办结线索"),
+            "warning": _("办结后不能修改；%(s)s将收到处理结果，台账事项随之办结。") % {"s": clue.sender.name},
+            "rows": [
+                (_("移送单位"), clue.sender.name),
+                (_("处理结果"), data["result"]),
+                (_("办结日期"), (data["handled_on"] or timezone.localdate()).isoformat()),
+            ],
+            "confirm_label": _("确认办结"),
+            **_crumbs(clue),
+        }
+
+    response = _work.confirmed_action(
+        request,
+        obj=clue,
+        form=form,
+        service=services.clue_transfer_handle,
+        args=lambda d: {"clue": clue, "by": user, "result": d["result"], "handled_on": d["handled_on"]},
+        back_url=detail_url(clue),
+        done=lambda c: _("线索已办结，处理结果已告知%(s)s。") % {"s": c.sender.name},
+        confirm_context=confirm_context,
+    )
+    if response:
+        return response
+    return render(
+        request, "cases/work/clue_handle.html", {"clue": clue, "form": form, "action": _("办结线索"), **_crumbs(clue)}
+    )

@@ -1,0 +1,269 @@
+"""诉前化解 pages: disputes taken up for joint mediation, their sessions, and the conclusion (resolved,
+withdrawn, or filed as a case; with a confirmation). See cases/views/enforcement.py for the order
+of checks."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from liaison import access
+from liaison.excel import xlsx_response
+
+from .. import selectors, services
+from ..forms.work import ConcludeForm, DisputeFilter, DisputeForm, MediationForm, recent_case_numbers
+from ..models import Dispute
+from . import _work
+
+DS = Dispute.Status
+STATUS_COLOURS = {DS.OPEN: "blue", DS.RESOLVED: "green", DS.WITHDRAWN: "grey", DS.FILED: "green"}
+SORTS = {
+    "received_on": ("received_on",),
+    "title": ("title",),
+    "applicant": ("applicant",),
+    "agency": ("agency__name",),
+    "court": ("court__name",),
+    "status": ("status",),
+}
+LABELS = {
+    "dispute.create": gettext_lazy("受理争议，启动诉前化解"),
+    "dispute.session": gettext_lazy("联合调解"),
+    "dispute.conclude": gettext_lazy("化解结束"),
+}
+
+
+def detail_url(d) -> str:
+    return reverse("cases:dispute_detail", kwargs={"uuid": d.uuid})
+
+
+def decorate(rows):
+    for d in rows:
+        d.status_colour = STATUS_COLOURS.get(d.status, "grey")
+    return rows
+
+
+def _for_page(user, uuid) -> Dispute:
+    qs = Dispute.objects.select_related("agency", "government", "court", "procuratorate", "case", "created_by")
+    return access.get_visible_or_404(qs, user, uuid=uuid)
+
+
+def _crumbs(d) -> dict:
+    return {
+        "list_url": reverse("cases:disputes"),
+        "list_label": _("诉前化解"),
+        "obj_url": detail_url(d),
+        "obj_label": d.title,
+    }
+
+
+# ----------------------------------------------------------------------------- list, export
+
+
+def _filtered(request):
+    filters = DisputeFilter(request.GET or None)
+    values = filters.values()
+    qs = selectors.dispute_list(user=request.user, status=values.get("status"), q=values.get("q"))
+    qs, sort = _work.sorted_rows(qs, request, SORTS, "-received_on")
+    return filters, qs, sort
+
+
+@login_required
+def dispute_list(request):
+    filters, qs, sort = _filtered(request)
+    return _work.list_page(
+        request,
+        template="cases/work/dispute_list.html",
+        filters=filters,
+        qs=qs,
+        sort=sort,
+        decorate=decorate,
+        context={"can_create": access.can(request.user, "dispute.create")},
+    )
+
+
+EXPORT_HEADERS = [
+    gettext_lazy("争议事项"),
+    gettext_lazy("申请人"),
+    gettext_lazy("涉事行政机关"),
+    gettext_lazy("政府"),
+    gettext_lazy("法院"),
+    gettext_lazy("检察院"),
+    gettext_lazy("受理日期"),
+    gettext_lazy("状态"),
+    gettext_lazy("化解日期"),
+    gettext_lazy("立案案号"),
+    gettext_lazy("化解结果"),
+]
+
+
+@login_required
+def dispute_export(request):
+    _filters, qs, _sort = _filtered(request)
+    rows = (
+        [
+            d.title,
+            d.applicant,
+            d.agency.name,
+            d.government.name,
+            d.court.name,
+            d.procuratorate.name if d.procuratorate_id else "",
+            d.received_on,
+            d.get_status_display(),
+            d.outcome_on,
+            d.case.number if d.case_id else "",
+            d.outcome_notes,
+        ]
+        for d in qs
+    )
+    filename = _("行政争议诉前化解_%(d)s.xlsx") % {"d": _work.today_stamp()}
+    return xlsx_response(filename, [str(h) for h in EXPORT_HEADERS], rows, sheet_title=_("诉前化解"))
+
+
+# ----------------------------------------------------------------------------- create
+
+
+@login_required
+def dispute_create(request):
+    user = request.user
+    access.require(user, "dispute.create")
+    form = DisputeForm(_work.post_or_none(request), user=user)
+    response = _work.form_action(
+        request,
+        form=form,
+        service=services.dispute_create,
+        args=lambda d: {
+            "by": user,
+            "title": d["title"],
+            "applicant": d["applicant"],
+            "agency": d["agency"],
+            "summary": d["summary"],
+            "received_on": d["received_on"],
+            "court": d.get("court"),
+            "government": d.get("government"),
+            "procuratorate": d.get("procuratorate"),
+        },
+        done=lambda dispute: _("已受理，参与化解的单位已收到通知。"),
+        back_url=reverse("cases:disputes"),
+        to=detail_url,
+    )
+    if response:
+        return response
+    return render(request, "cases/work/dispute_form.html", {"form": form})
+
+
+# ----------------------------------------------------------------------------- detail
+
+
+@login_required
+def dispute_detail(request, uuid):
+    user = request.user
+    d = _for_page(user, uuid)
+    decorate([d])
+    is_open = d.status == DS.OPEN
+    context = {
+        "d": d,
+        "sessions": list(d.sessions.order_by("held_on", "id")),
+        "can": {
+            "session": is_open and access.can(user, "dispute.session", d),
+            "conclude": is_open and access.can(user, "dispute.conclude", d),
+        },
+        "case_url": _work.case_url(user, d.case),
+        "timeline": _work.timeline(user, d, labels=LABELS, describe=_describe),
+        **_crumbs(d),
+    }
+    return render(request, "cases/work/dispute_detail.html", context)
+
+
+def _describe(entry) -> str:
+    after = entry.after or {}
+    if entry.action == "dispute.conclude":
+        words = str(dict(DS.choices).get(after.get("status"), ""))
+        return f"{words} {after.get('case', '')}".strip()
+    if entry.action == "dispute.session":
+        return after.get("held_on", "")
+    return ""
+
+
+@login_required
+def mediation_add(request, uuid):
+    user = request.user
+    d = _for_page(user, uuid)
+    access.require(user, "dispute.session", d)
+    if d.status != DS.OPEN:
+        return _work.wrong_state(request, d, detail_url(d))
+    form = MediationForm(_work.post_or_none(request))
+    response = _work.form_action(
+        request,
+        form=form,
+        service=services.mediation_add,
+        args=lambda data: {
+            "dispute": d,
+            "by": user,
+            "held_on": data["held_on"],
+            "participants": data["participants"],
+            "result": data["result"],
+            "location": data["location"],
+        },
+        done=lambda s: _("已记录 %(d)s 的联合调解。") % {"d": s.held_on.isoformat()},
+        back_url=detail_url(d),
+    )
+    if response:
+        return response
+    return render(
+        request, "cases/work/mediation_form.html", {"d": d, "form": form, "action": _("记录联合调解"), **_crumbs(d)}
+    )
+
+
+@login_required
+def dispute_conclude(request, uuid):
+    """化解结束: fill in (step 1), review and confirm (step 2); a filed dispute links its case."""
+    user = request.user
+    d = _for_page(user, uuid)
+    access.require(user, "dispute.conclude", d)
+    if d.status != DS.OPEN:
+        return _work.wrong_state(request, d, detail_url(d))
+    form = ConcludeForm(_work.post_or_none(request), user=user)
+
+    def confirm_context(data):
+        rows = [
+            (_("争议事项"), d.title),
+            (_("化解结果"), dict(form.fields["status"].choices)[data["status"]]),
+            (_("化解日期"), data["outcome_on"].isoformat()),
+            (_("化解结果说明"), data["notes"]),
+        ]
+        if data["case"]:
+            rows.append((_("立案案号"), data["case"].number))
+        return {
+            "title": _("确认化解结果"),
+            "action": _("化解结束"),
+            "warning": _("确认后争议化解结束，不能再记录调解，也不能修改结果。"),
+            "rows": rows,
+            "confirm_label": _("确认"),
+            **_crumbs(d),
+        }
+
+    response = _work.confirmed_action(
+        request,
+        obj=d,
+        form=form,
+        service=services.dispute_conclude,
+        args=lambda data: {
+            "dispute": d,
+            "by": user,
+            "status": data["status"],
+            "outcome_on": data["outcome_on"],
+            "notes": data["notes"],
+            "case": data["case"],
+        },
+        back_url=detail_url(d),
+        done=lambda concluded: _("化解结束：%(s)s。") % {"s": concluded.get_status_display()},
+        confirm_context=confirm_context,
+    )
+    if response:
+        return response
+    return render(
+        request,
+        "cases/work/dispute_conclude.html",
+        {"d": d, "form": form, "action": _("化解结束"), "case_numbers": recent_case_numbers(user), **_crumbs(d)},
+    )

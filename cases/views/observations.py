@@ -1,0 +1,447 @@
+"""庭审观摩 and 判后评议 pages: lists, organising one on a case of the court's, the attendance of every
+invited institution, and the review on the six topics of work plan 四(四)3.
+
+Both are created from a case: `?case=<uuid>` names it (found among the cases the user sees, 404
+otherwise; the verb is asked on that case, 403), or the court types its 案号 on a picker first.
+See cases/views/enforcement.py for the order of checks.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from liaison import access
+from liaison.errors import Conflict
+from liaison.excel import xlsx_response
+from liaison.views.common import conflict_redirect
+
+from .. import selectors, services
+from ..forms.work import (
+    AttendanceForm,
+    CasePickForm,
+    ObservationFilter,
+    ObservationForm,
+    ReviewFilter,
+    ReviewForm,
+    recent_case_numbers,
+)
+from ..models import AdministrativeCase, Observation, Review
+from . import _work
+
+OBSERVATION_SORTS = {
+    "held_on": ("held_on",),
+    "title": ("title",),
+    "case": ("case__number",),
+    "court": ("court__name",),
+}
+REVIEW_SORTS = {"held_on": ("held_on",), "case": ("case__number",), "court": ("court__name",)}
+LABELS = {
+    "observation.create": gettext_lazy("组织庭审观摩，通知参加单位"),
+    "observation.attendance": gettext_lazy("登记实到人数"),
+    "review.create": gettext_lazy("记录判后评议"),
+}
+
+
+def observation_url(o) -> str:
+    return reverse("cases:observation_detail", kwargs={"uuid": o.uuid})
+
+
+def review_url(r) -> str:
+    return reverse("cases:review_detail", kwargs={"uuid": r.uuid})
+
+
+def may_organise(user) -> bool:
+    """Whether to offer "组织观摩/评议": they are organised by the court on its own cases, i.e. by
+    whoever may record cases. The verb itself is asked on the chosen case."""
+    return access.can(user, "case.create")
+
+
+def _held(rows):
+    today = timezone.localdate()
+    for o in rows:
+        o.held = o.held_on <= today
+        attendances = list(o.attendances.all())
+        o.n_institutions = len(attendances)
+        o.n_invited = sum(a.invited for a in attendances)
+        o.n_attended = sum(a.attended for a in attendances)
+    return rows
+
+
+def _period(qs, values, *, text_fields):
+    if q := values.get("q"):
+        cond = Q(case__number__icontains=q.replace("(", "（").replace(")", "）"))
+        for f in text_fields:
+            cond |= Q(**{f"{f}__icontains": q})
+        qs = qs.filter(cond)
+    if values.get("held_from"):
+        qs = qs.filter(held_on__gte=values["held_from"])
+    if values.get("held_to"):
+        qs = qs.filter(held_on__lte=values["held_to"])
+    return qs
+
+
+def _case_for(request, verb):
+    """The case named by `?case=<uuid>`: visible (404), and the user may act on it (403)."""
+    case = access.get_visible_or_404(
+        AdministrativeCase.objects.select_related("court", "cause"), request.user, uuid=request.GET.get("case", "")
+    )
+    access.require(request.user, verb, case)
+    return case
+
+
+def _pick_case(request, *, verb, title, list_url, list_label):
+    """Step 0 of organising: type the 案号 of one of the court's cases."""
+    form = CasePickForm(request.GET if "number" in request.GET else None, user=request.user)
+    if form.is_bound and form.is_valid():
+        case = form.cleaned_data["number"]
+        access.require(request.user, verb, case)
+        return redirect(f"{request.path}?{urlencode({'case': case.uuid})}")
+    return render(
+        request,
+        "cases/work/case_pick.html",
+        {
+            "form": form,
+            "title": title,
+            "list_url": list_url,
+            "list_label": list_label,
+            "action": title,
+            "case_numbers": recent_case_numbers(request.user),
+        },
+    )
+
+
+# ----------------------------------------------------------------------------- 庭审观摩: list, export
+
+
+def _observations(request):
+    filters = ObservationFilter(request.GET or None)
+    values = filters.values()
+    qs = _period(selectors.observation_list(user=request.user), values, text_fields=("title",))
+    qs, sort = _work.sorted_rows(qs, request, OBSERVATION_SORTS, "-held_on")
+    return filters, qs, sort
+
+
+@login_required
+def observation_list(request):
+    filters, qs, sort = _observations(request)
+    return _work.list_page(
+        request,
+        template="cases/work/observation_list.html",
+        filters=filters,
+        qs=qs,
+        sort=sort,
+        decorate=_held,
+        context={"can_create": may_organise(request.user)},
+    )
+
+
+OBSERVATION_HEADERS = [
+    gettext_lazy("名称"),
+    gettext_lazy("案号"),
+    gettext_lazy("日期"),
+    gettext_lazy("法院"),
+    gettext_lazy("邀请监督的检察院"),
+    gettext_lazy("参加单位"),
+    gettext_lazy("通知人数"),
+    gettext_lazy("实到人数"),
+]
+
+
+@login_required
+def observation_export(request):
+    _filters, qs, _sort = _observations(request)
+    rows = (
+        [
+            o.title,
+            o.case.number,
+            o.held_on,
+            o.court.name,
+            o.procuratorate.name if o.procuratorate_id else "",
+            "、".join(a.institution.name for a in o.attendances.all()),
+            o.n_invited,
+            o.n_attended,
+        ]
+        for o in _held(list(qs))
+    )
+    filename = _("庭审观摩_%(d)s.xlsx") % {"d": _work.today_stamp()}
+    return xlsx_response(filename, [str(h) for h in OBSERVATION_HEADERS], rows, sheet_title=_("庭审观摩"))
+
+
+# ----------------------------------------------------------------------------- 庭审观摩: create, detail, attendance
+
+
+@login_required
+def observation_create(request):
+    user = request.user
+    if "case" not in request.GET:
+        return _pick_case(
+            request,
+            verb="observation.create",
+            title=_("组织庭审观摩"),
+            list_url=reverse("cases:observations"),
+            list_label=_("庭审观摩"),
+        )
+    case = _case_for(request, "observation.create")
+    form = ObservationForm(_work.post_or_none(request), user=user, case=case)
+    response = _work.form_action(
+        request,
+        form=form,
+        service=services.observation_create,
+        args=lambda d: {
+            "case": case,
+            "by": user,
+            "held_on": d["held_on"],
+            "title": d["title"],
+            "attendees": d["attendees"],
+            "procuratorate": d["procuratorate"],
+        },
+        done=lambda o: _("已通知参加单位。观摩举行后请登记实到人数。"),
+        back_url=reverse("cases:observations"),
+        to=observation_url,
+    )
+    if response:
+        return response
+    return render(
+        request,
+        "cases/work/observation_form.html",
+        {
+            "form": form,
+            "case": case,
+            "case_url": _work.case_url(user, case),
+            "list_url": reverse("cases:observations"),
+            "list_label": _("庭审观摩"),
+            "action": _("组织庭审观摩"),
+        },
+    )
+
+
+def _observation_for_page(user, uuid) -> Observation:
+    qs = Observation.objects.select_related("case", "court", "procuratorate", "created_by")
+    return access.get_visible_or_404(qs, user, uuid=uuid)
+
+
+def _observation_crumbs(o) -> dict:
+    return {
+        "list_url": reverse("cases:observations"),
+        "list_label": _("庭审观摩"),
+        "obj_url": observation_url(o),
+        "obj_label": o.title,
+    }
+
+
+@login_required
+def observation_detail(request, uuid):
+    user = request.user
+    o = _observation_for_page(user, uuid)
+    rows = list(o.attendances.select_related("institution").order_by("id"))
+    held = o.held_on <= timezone.localdate()
+    context = {
+        "o": o,
+        "rows": rows,
+        "held": held,
+        "totals": {"invited": sum(r.invited for r in rows), "attended": sum(r.attended for r in rows)},
+        "can": {"attendance": held and access.can(user, "observation.attendance", o)},
+        "case_url": _work.case_url(user, o.case),
+        "timeline": _work.timeline(user, o, labels=LABELS, describe=_describe),
+        **_observation_crumbs(o),
+    }
+    return render(request, "cases/work/observation_detail.html", context)
+
+
+def _describe(entry) -> str:
+    after = entry.after or {}
+    if entry.action == "observation.attendance":
+        return _("%(i)s 实到 %(n)s 人") % {"i": after.get("institution", ""), "n": after.get("attended", "")}
+    if entry.action == "observation.create":
+        return after.get("attendees", "")
+    if entry.action == "review.create":
+        return after.get("case", "")
+    return ""
+
+
+class _Rollback(Exception):
+    pass
+
+
+@login_required
+def observation_attendance(request, uuid):
+    """实到人数 and names of every invited institution on one page; all rows are saved or none."""
+    user = request.user
+    o = _observation_for_page(user, uuid)
+    access.require(user, "observation.attendance", o)
+    if o.held_on > timezone.localdate():
+        messages.error(request, _("观摩尚未举行，不能登记实到人数。"))
+        return redirect(observation_url(o))
+    rows = list(o.attendances.select_related("institution").order_by("id"))
+    form = AttendanceForm(_work.post_or_none(request), rows=rows)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        changed = [
+            (i, row)
+            for i, row in enumerate(rows)
+            if (data[f"attended_{i}"], data[f"names_{i}"]) != (row.attended, row.names)
+        ]
+        try:
+            with transaction.atomic():
+                for i, row in changed:
+                    try:
+                        services.observation_record_attendance(
+                            observation=o,
+                            by=user,
+                            institution=row.institution,
+                            attended=data[f"attended_{i}"],
+                            names=data[f"names_{i}"],
+                        )
+                    except ValidationError as exc:
+                        for field, errors in exc.message_dict.items():
+                            name = f"{field}_{i}"
+                            form.add_error(name if name in form.fields else None, errors)
+                if form.errors:
+                    raise _Rollback
+        except _Rollback:
+            pass
+        except Conflict as exc:
+            return conflict_redirect(request, exc, observation_url(o))
+        else:
+            if changed:
+                messages.success(request, _("已登记 %(n)d 个单位的实到人数。") % {"n": len(changed)})
+            else:
+                messages.info(request, _("实到人数没有变化。"))
+            return redirect(observation_url(o))
+    return render(
+        request,
+        "cases/work/observation_attendance.html",
+        {"o": o, "form": form, "action": _("登记实到人数"), **_observation_crumbs(o)},
+    )
+
+
+# ----------------------------------------------------------------------------- 判后评议
+
+
+def _reviews(request):
+    filters = ReviewFilter(request.GET or None)
+    values = filters.values()
+    qs = _period(selectors.review_list(user=request.user), values, text_fields=())
+    qs, sort = _work.sorted_rows(qs, request, REVIEW_SORTS, "-held_on")
+    return filters, qs, sort
+
+
+def _topics(rows):
+    for r in rows:
+        r.n_topics = sum(1 for name in Review.TOPICS if getattr(r, name))
+    return rows
+
+
+@login_required
+def review_list(request):
+    filters, qs, sort = _reviews(request)
+    return _work.list_page(
+        request,
+        template="cases/work/review_list.html",
+        filters=filters,
+        qs=qs,
+        sort=sort,
+        decorate=_topics,
+        context={"can_create": may_organise(request.user)},
+    )
+
+
+@login_required
+def review_export(request):
+    _filters, qs, _sort = _reviews(request)
+    headers = [
+        _("案号"),
+        _("评议日期"),
+        _("法院"),
+        _("参加单位"),
+        *[str(Review._meta.get_field(name).verbose_name) for name in Review.TOPICS],
+    ]
+    rows = (
+        [
+            r.case.number,
+            r.held_on,
+            r.court.name,
+            "、".join(i.name for i in r.participants.all()),
+            *[getattr(r, name) for name in Review.TOPICS],
+        ]
+        for r in qs
+    )
+    filename = _("判后评议_%(d)s.xlsx") % {"d": _work.today_stamp()}
+    return xlsx_response(filename, headers, rows, sheet_title=_("判后评议"))
+
+
+@login_required
+def review_create(request):
+    user = request.user
+    if "case" not in request.GET:
+        return _pick_case(
+            request,
+            verb="review.create",
+            title=_("记录判后评议"),
+            list_url=reverse("cases:reviews"),
+            list_label=_("判后评议"),
+        )
+    case = _case_for(request, "review.create")
+    if case.status != AdministrativeCase.Status.EFFECTIVE:
+        messages.error(
+            request,
+            _("判决生效后才能组织判后评议（%(n)s 当前为“%(s)s”）。")
+            % {"n": case.number, "s": case.get_status_display()},
+        )
+        return redirect(_work.case_url(user, case) or reverse("cases:reviews"))
+    form = ReviewForm(_work.post_or_none(request), user=user, case=case)
+    response = _work.form_action(
+        request,
+        form=form,
+        service=services.review_create,
+        args=lambda d: {
+            "case": case,
+            "by": user,
+            "held_on": d["held_on"],
+            "participants": list(d["participants"]),
+            **{name: d[name] for name in Review.TOPICS},
+        },
+        done=lambda r: _("判后评议已记录，参加单位已收到通知。"),
+        back_url=reverse("cases:reviews"),
+        to=review_url,
+    )
+    if response:
+        return response
+    return render(
+        request,
+        "cases/work/review_form.html",
+        {
+            "form": form,
+            "case": case,
+            "case_url": _work.case_url(user, case),
+            "list_url": reverse("cases:reviews"),
+            "list_label": _("判后评议"),
+            "action": _("记录判后评议"),
+        },
+    )
+
+
+@login_required
+def review_detail(request, uuid):
+    user = request.user
+    r = access.get_visible_or_404(Review.objects.select_related("case", "court", "created_by"), user, uuid=uuid)
+    topics = [(Review._meta.get_field(name).verbose_name, getattr(r, name)) for name in Review.TOPICS]
+    context = {
+        "r": r,
+        "participants": list(r.participants.order_by("region_id", "kind", "id")),
+        "topics": topics,
+        "case_url": _work.case_url(user, r.case),
+        "timeline": _work.timeline(user, r, labels=LABELS),
+        "list_url": reverse("cases:reviews"),
+        "list_label": _("判后评议"),
+        "obj_label": _("%(n)s 判后评议") % {"n": r.case.number},
+    }
+    return render(request, "cases/work/review_detail.html", context)

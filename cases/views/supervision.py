@@ -1,0 +1,272 @@
+"""执行监督 pages: the procuratorate's applications for enforcement supervision (list, receiving one
+with its two 函告, the decision with a confirmation) and opening 个案监督 on a case by its 案号.
+
+Each view finds the record among those the user may see (404), asks `access` (403) before reading
+input, checks the state, then calls the service (see cases/views/enforcement.py).
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from liaison import access
+from liaison.excel import xlsx_response
+
+from .. import selectors, services
+from ..forms.work import CaseSupervisionForm, DecisionForm, SupervisionFilter, SupervisionForm
+from ..models import Enforcement, SupervisionApplication
+from . import _work
+
+SS = SupervisionApplication.Status
+SORTS = {
+    "received_on": ("received_on",),
+    "applicant": ("applicant",),
+    "court": ("court__name",),
+    "enforcing_agency": ("enforcing_agency__name",),
+    "status": ("status", "decision"),
+    "decision_due": ("decision_due",),
+}
+LABELS = {
+    "supervision.create": gettext_lazy("受理执行监督申请，函告法院和实施机关"),
+    "supervision.decide": gettext_lazy("作出决定"),
+}
+
+
+def detail_url(app) -> str:
+    return reverse("cases:supervision_detail", kwargs={"uuid": app.uuid})
+
+
+def decorate(rows):
+    for app in rows:
+        app.status_colour = "green" if app.status == SS.DECIDED else "blue"
+        app.status_text = app.get_decision_display() if app.status == SS.DECIDED else app.get_status_display()
+        app.due = _work.due_state(app.decision_due, pending=app.status == SS.RECEIVED, done_on=app.decided_on)
+    return rows
+
+
+def _for_page(user, uuid) -> SupervisionApplication:
+    qs = SupervisionApplication.objects.select_related(
+        "procuratorate", "court", "enforcing_agency", "enforcement", "created_by"
+    )
+    return access.get_visible_or_404(qs, user, uuid=uuid)
+
+
+def _crumbs(app) -> dict:
+    return {
+        "list_url": reverse("cases:supervisions"),
+        "list_label": _("执行监督"),
+        "obj_url": detail_url(app),
+        "obj_label": _("%(a)s的监督申请") % {"a": app.applicant},
+    }
+
+
+# ----------------------------------------------------------------------------- list, export
+
+
+def _filtered(request):
+    filters = SupervisionFilter(request.GET or None)
+    values = filters.values()
+    qs = selectors.supervision_list(user=request.user, status=values.get("status"))
+    if q := values.get("q"):
+        qs = qs.filter(Q(applicant__icontains=q) | Q(request__icontains=q) | Q(court__name__icontains=q))
+    if values.get("overdue") == "yes":
+        qs = qs.filter(status=SS.RECEIVED, decision_due__lt=timezone.localdate())
+    qs, sort = _work.sorted_rows(qs, request, SORTS, "-received_on")
+    return filters, qs, sort
+
+
+@login_required
+def supervision_list(request):
+    filters, qs, sort = _filtered(request)
+    user = request.user
+    return _work.list_page(
+        request,
+        template="cases/work/supervision_list.html",
+        filters=filters,
+        qs=qs,
+        sort=sort,
+        decorate=decorate,
+        context={
+            "can_create": access.can(user, "supervision.create"),
+            "can_supervise_case": access.can(user, "case_supervision.create"),
+        },
+    )
+
+
+EXPORT_HEADERS = [
+    gettext_lazy("申请人"),
+    gettext_lazy("检察院"),
+    gettext_lazy("作出裁定的法院"),
+    gettext_lazy("实施强制执行的机关"),
+    gettext_lazy("执行依据文号"),
+    gettext_lazy("收到申请日期"),
+    gettext_lazy("决定期限"),
+    gettext_lazy("期限情况"),
+    gettext_lazy("状态"),
+    gettext_lazy("决定"),
+    gettext_lazy("决定日期"),
+]
+
+
+@login_required
+def supervision_export(request):
+    _filters, qs, _sort = _filtered(request)
+    rows = (
+        [
+            app.applicant,
+            app.procuratorate.name,
+            app.court.name,
+            app.enforcing_agency.name,
+            app.enforcement.basis_reference if app.enforcement_id else "",
+            app.received_on,
+            app.decision_due,
+            app.due.label,
+            app.get_status_display(),
+            app.get_decision_display() if app.decision else "",
+            app.decided_on,
+        ]
+        for app in decorate(list(qs))
+    )
+    filename = _("执行监督申请_%(d)s.xlsx") % {"d": _work.today_stamp()}
+    return xlsx_response(filename, [str(h) for h in EXPORT_HEADERS], rows, sheet_title=_("执行监督"))
+
+
+# ----------------------------------------------------------------------------- create
+
+
+@login_required
+def supervision_create(request):
+    user = request.user
+    access.require(user, "supervision.create")
+    form = SupervisionForm(_work.post_or_none(request), user=user)
+    response = _work.form_action(
+        request,
+        form=form,
+        service=services.supervision_create,
+        args=lambda d: {
+            "by": user,
+            "applicant": d["applicant"],
+            "court": d["court"],
+            "enforcing_agency": d["enforcing_agency"],
+            "request": d["request"],
+            "received_on": d["received_on"],
+            "enforcement": d["enforcement"],
+        },
+        done=lambda app: _("已受理。函告法院和实施机关的两份函已%(s)s；决定期限 %(d)s。")
+        % {"s": _("签发") if user.role == "head" else _("提交本院负责人签发"), "d": app.decision_due.isoformat()},
+        back_url=reverse("cases:supervisions"),
+        to=detail_url,
+    )
+    if response:
+        return response
+    return render(request, "cases/work/supervision_form.html", {"form": form})
+
+
+# ----------------------------------------------------------------------------- detail
+
+
+@login_required
+def supervision_detail(request, uuid):
+    user = request.user
+    app = _for_page(user, uuid)
+    decorate([app])
+    enforcement = None
+    if app.enforcement_id and Enforcement.objects.visible_to(user).filter(pk=app.enforcement_id).exists():
+        enforcement = app.enforcement
+    context = {
+        "app": app,
+        "can": {"decide": app.status == SS.RECEIVED and access.can(user, "supervision.decide", app)},
+        "letters": _work.letters_of(user, app),
+        "enforcement": enforcement,
+        "ledger": _work.ledger_of(user, app),
+        "timeline": _work.timeline(user, app, labels=LABELS, describe=_describe),
+        **_crumbs(app),
+    }
+    return render(request, "cases/work/supervision_detail.html", context)
+
+
+def _describe(entry) -> str:
+    after = entry.after or {}
+    if entry.action == "supervision.decide":
+        return str(dict(SupervisionApplication.Decision.choices).get(after.get("decision"), ""))
+    return ""
+
+
+@login_required
+def supervision_decide(request, uuid):
+    """决定: fill in (step 1), review and confirm (step 2); the court and the agency are told."""
+    user = request.user
+    app = _for_page(user, uuid)
+    access.require(user, "supervision.decide", app)
+    if app.status != SS.RECEIVED:
+        return _work.wrong_state(request, app, detail_url(app))
+    form = DecisionForm(_work.post_or_none(request))
+
+    def confirm_context(data):
+        return {
+            "title": _("确认决定"),
+            "action": _("作出决定"),
+            "warning": _("决定作出后不能修改；%(c)s和%(a)s将收到决定和理由，台账事项随之办结。")
+            % {"c": app.court.name, "a": app.enforcing_agency.name},
+            "rows": [
+                (_("申请人"), app.applicant),
+                (_("决定"), dict(form.fields["decision"].choices)[data["decision"]]),
+                (_("决定理由"), data["reasons"]),
+                (_("决定日期"), (data["decided_on"] or timezone.localdate()).isoformat()),
+            ],
+            "confirm_label": _("确认决定"),
+            **_crumbs(app),
+        }
+
+    response = _work.confirmed_action(
+        request,
+        obj=app,
+        form=form,
+        service=services.supervision_decide,
+        args=lambda d: {
+            "application": app,
+            "by": user,
+            "decision": d["decision"],
+            "reasons": d["reasons"],
+            "decided_on": d["decided_on"],
+        },
+        back_url=detail_url(app),
+        done=lambda decided: _("已作出决定：%(d)s。") % {"d": decided.get_decision_display()},
+        confirm_context=confirm_context,
+    )
+    if response:
+        return response
+    return render(
+        request,
+        "cases/work/supervision_decide.html",
+        {"app": app, "form": form, "action": _("作出决定"), **_crumbs(app)},
+    )
+
+
+# ----------------------------------------------------------------------------- 个案监督
+
+
+@login_required
+def case_supervision_create(request):
+    """个案监督 on a case heard by a court the procuratorate supervises, named by its 案号."""
+    user = request.user
+    access.require(user, "case_supervision.create")
+    initial = {"case": request.GET.get("number", "")[:40]} if request.method == "GET" else None
+    form = CaseSupervisionForm(_work.post_or_none(request), user=user, initial=initial)
+    response = _work.form_action(
+        request,
+        form=form,
+        service=services.case_supervision_create,
+        args=lambda d: {"by": user, "case": d["case"], "notes": d["notes"], "opened_on": d["opened_on"]},
+        done=lambda record: _("已对 %(n)s 立案监督，%(c)s已收到通知。")
+        % {"n": record.case.number, "c": record.case.court.name},
+        back_url=reverse("cases:supervisions"),
+        to=lambda record: _work.case_url(user, record.case) or reverse("cases:supervisions"),
+    )
+    if response:
+        return response
+    return render(request, "cases/work/case_supervision_form.html", {"form": form})
