@@ -235,6 +235,13 @@ SPECTACULAR_SETTINGS = {
         "ReplyStatusEnum": "suggestions.models.Reply.Status",
         "ExtensionStatusEnum": "suggestions.models.Extension.Status",
         "FilingKindEnum": "suggestions.models.Filing.Kind",
+        "CaseStatusEnum": "cases.models.AdministrativeCase.Status",
+        "AppearanceKindEnum": "cases.models.Appearance.Kind",
+        "DisputeStatusEnum": "cases.models.Dispute.Status",
+        "CoordinationStatusEnum": "cases.models.Coordination.Status",
+        "EnforcementStatusEnum": "cases.models.Enforcement.Status",
+        "SupervisionStatusEnum": "cases.models.SupervisionApplication.Status",
+        "ClueStatusEnum": "cases.models.ClueTransfer.Status",
     },
 }
 
