@@ -42,7 +42,7 @@ class InstitutionChoice(forms.ModelChoiceField):
 
     def __init__(self, queryset=None, **kwargs):
         kwargs.setdefault("to_field_name", "uuid")
-        kwargs.setdefault("empty_label", _("请选择"))
+        kwargs.setdefault("empty_label", _("请选择") if kwargs.get("required", True) else _("（不选）"))
         kwargs.setdefault("widget", forms.Select(attrs={"data-filterable": "1"}))
         kwargs.setdefault("error_messages", {"invalid_choice": _("所选单位不存在或不能选择。")})
         super().__init__(queryset, **kwargs)
@@ -106,7 +106,24 @@ class _CaseLookup:
         return visible_case(self.user, self.cleaned_data.get("case"))
 
 
+class WorkForm(PortalForm):
+    """PortalForm, with radio buttons styled as radio buttons (PortalForm knows checkboxes and selects)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.RadioSelect):
+                field.widget.attrs["class"] = "form-check-input"
+
+
 # ----------------------------------------------------------------------------- filters
+
+
+def keyword(hint):
+    """The filter bar's keyword box; the hint says what it searches."""
+    return forms.CharField(
+        label=_("关键词"), required=False, max_length=100, widget=forms.TextInput(attrs={"placeholder": hint})
+    )
 
 
 def _choices(all_label, choices):
@@ -120,7 +137,7 @@ class EnforcementFilter(FilterForm):
     overdue = forms.ChoiceField(
         label=_("反馈期限"), required=False, choices=[("", _("全部")), ("yes", _("已逾期未反馈"))]
     )
-    q = forms.CharField(label=_("关键词"), required=False, max_length=100, help_text=_("文号、被执行人或申请机关"))
+    q = keyword(_("文号、被执行人或申请机关"))
 
 
 class SupervisionFilter(FilterForm):
@@ -130,7 +147,7 @@ class SupervisionFilter(FilterForm):
     overdue = forms.ChoiceField(
         label=_("决定期限"), required=False, choices=[("", _("全部")), ("yes", _("已逾期未决定"))]
     )
-    q = forms.CharField(label=_("关键词"), required=False, max_length=100)
+    q = keyword(_("申请人、申请事项或法院"))
 
 
 class ClueFilter(FilterForm):
@@ -142,16 +159,16 @@ class ClueFilter(FilterForm):
     status = forms.ChoiceField(
         label=_("状态"), required=False, choices=_choices(_("全部状态"), ClueTransfer.Status.choices)
     )
-    q = forms.CharField(label=_("关键词"), required=False, max_length=100)
+    q = keyword(_("线索内容或单位名称"))
 
 
 class DisputeFilter(FilterForm):
     status = forms.ChoiceField(label=_("状态"), required=False, choices=_choices(_("全部状态"), Dispute.Status.choices))
-    q = forms.CharField(label=_("关键词"), required=False, max_length=100, help_text=_("争议事项、申请人或行政机关"))
+    q = keyword(_("争议事项、申请人或行政机关"))
 
 
 class _PeriodFilter(FilterForm):
-    q = forms.CharField(label=_("关键词"), required=False, max_length=100, help_text=_("名称或案号"))
+    q = keyword(_("名称或案号"))
     held_from = date_field(_("日期自"))
     held_to = date_field(_("日期至"))
 
@@ -167,13 +184,13 @@ class ObservationFilter(_PeriodFilter):
 
 
 class ReviewFilter(_PeriodFilter):
-    q = forms.CharField(label=_("关键词"), required=False, max_length=100, help_text=_("案号"))
+    q = keyword(_("案号"))
 
 
 # ----------------------------------------------------------------------------- 裁执分离
 
 
-class EnforcementForm(_CaseLookup, PortalForm):
+class EnforcementForm(_CaseLookup, WorkForm):
     applicant = InstitutionChoice(
         label=_("申请机关"),
         help_text=_("申请执行的人民政府或政府部门。"),
@@ -222,7 +239,7 @@ def assignee_choices(enforcement: Enforcement):
     )
 
 
-class RulingForm(PortalForm):
+class RulingForm(WorkForm):
     ruling = forms.ChoiceField(
         label=_("审查结果"),
         choices=[(Enforcement.Ruling.GRANTED, _("准予执行")), (Enforcement.Ruling.REFUSED, _("不准予执行"))],
@@ -245,7 +262,7 @@ class RulingForm(PortalForm):
             self.fields["assignee"].queryset = assignee_choices(enforcement)
 
 
-class FeedbackForm(PortalForm):
+class FeedbackForm(WorkForm):
     result = text(
         _("执行情况"),
         rows=10,
@@ -256,7 +273,7 @@ class FeedbackForm(PortalForm):
 # ----------------------------------------------------------------------------- 执行监督、个案监督
 
 
-class SupervisionForm(PortalForm):
+class SupervisionForm(WorkForm):
     applicant = forms.CharField(label=_("申请人（被执行人）"), max_length=200)
     court = InstitutionChoice(label=_("作出裁定的法院"), error_messages={"required": _("请选择作出裁定的人民法院。")})
     enforcing_agency = InstitutionChoice(
@@ -312,7 +329,7 @@ def enforcement_named(*, procuratorate, court, assignee, reference) -> Enforceme
     )
 
 
-class DecisionForm(PortalForm):
+class DecisionForm(WorkForm):
     decision = forms.ChoiceField(
         label=_("决定"),
         choices=[
@@ -326,7 +343,7 @@ class DecisionForm(PortalForm):
     decided_on = date_field(_("决定日期"), help_text=_("留空为今天。"))
 
 
-class CaseSupervisionForm(PortalForm):
+class CaseSupervisionForm(WorkForm):
     case = case_number_field(
         _("案号"), required=True, help_text=_("本院监督范围内法院审理的行政案件，如（2026）桂02行初12号。")
     )
@@ -353,7 +370,7 @@ class CaseSupervisionForm(PortalForm):
 # ----------------------------------------------------------------------------- 违法线索移送
 
 
-class ClueForm(_CaseLookup, PortalForm):
+class ClueForm(_CaseLookup, WorkForm):
     recipient = InstitutionChoice(label=_("接收单位"), error_messages={"required": _("请选择接收线索的单位。")})
     summary = text(_("线索内容"), rows=8)
     sent_on = date_field(_("移送日期"), required=True)
@@ -367,11 +384,11 @@ class ClueForm(_CaseLookup, PortalForm):
         ).exclude(pk=user.institution_id)
 
 
-class ClueReceiveForm(PortalForm):
+class ClueReceiveForm(WorkForm):
     received_on = date_field(_("接收日期"), help_text=_("留空为今天；不能早于移送日期。"))
 
 
-class ClueHandleForm(PortalForm):
+class ClueHandleForm(WorkForm):
     result = text(_("处理结果"), rows=8)
     handled_on = date_field(_("办结日期"), help_text=_("留空为今天；不能早于接收日期。"))
 
@@ -379,7 +396,7 @@ class ClueHandleForm(PortalForm):
 # ----------------------------------------------------------------------------- 诉前化解
 
 
-class DisputeForm(PortalForm):
+class DisputeForm(WorkForm):
     title = forms.CharField(label=_("争议事项"), max_length=200)
     applicant = forms.CharField(label=_("申请人"), max_length=200)
     agency = InstitutionChoice(label=_("涉事行政机关"), error_messages={"required": _("请选择涉事行政机关。")})
@@ -408,14 +425,14 @@ class DisputeForm(PortalForm):
         self.fields["procuratorate"].queryset = institutions(user, [K.PROCURATORATE])
 
 
-class MediationForm(PortalForm):
+class MediationForm(WorkForm):
     held_on = date_field(_("调解日期"), required=True)
     location = forms.CharField(label=_("地点"), max_length=100, required=False)
     participants = text(_("参加人员"), max_length=2000, rows=3)
     result = text(_("调解情况"))
 
 
-class ConcludeForm(_CaseLookup, PortalForm):
+class ConcludeForm(_CaseLookup, WorkForm):
     status = forms.ChoiceField(
         label=_("化解结果"),
         choices=[
@@ -438,7 +455,7 @@ class ConcludeForm(_CaseLookup, PortalForm):
 # ----------------------------------------------------------------------------- 庭审观摩、判后评议
 
 
-class CasePickForm(PortalForm):
+class CasePickForm(WorkForm):
     number = case_number_field(_("案号"), required=True, help_text=_("本院审理的行政案件，如（2026）桂02行初12号。"))
 
     def __init__(self, *args, user, **kwargs):
@@ -449,7 +466,7 @@ class CasePickForm(PortalForm):
         return visible_case(self.user, self.cleaned_data.get("number"))
 
 
-class ObservationForm(PortalForm):
+class ObservationForm(WorkForm):
     title = forms.CharField(label=_("名称"), max_length=200, help_text=_("如“行政处罚案件庭审观摩”。"))
     held_on = date_field(_("观摩日期"), required=True, help_text=_("可以是将来的开庭日期。"))
     procuratorate = InstitutionChoice(
@@ -467,7 +484,11 @@ class ObservationForm(PortalForm):
         for i in range(OBSERVATION_ROWS):
             inst_name, count_name = f"institution_{i}", f"invited_{i}"
             self.fields[inst_name] = InstitutionChoice(
-                choices, label=_("单位 %(n)d") % {"n": i + 1}, required=False, empty_label=_("（不邀请）")
+                choices,
+                label=_("单位 %(n)d") % {"n": i + 1},
+                required=False,
+                empty_label=_("（不邀请）"),
+                widget=forms.Select,  # no type-to-filter box on each of the rows
             )
             self.fields[count_name] = forms.IntegerField(
                 label=_("单位 %(n)d 通知人数") % {"n": i + 1}, required=False, min_value=0, max_value=10000
@@ -495,7 +516,7 @@ class ObservationForm(PortalForm):
         return data
 
 
-class AttendanceForm(PortalForm):
+class AttendanceForm(WorkForm):
     """实到人数 and names for every invited institution, in one form."""
 
     def __init__(self, *args, rows, **kwargs):
@@ -514,7 +535,7 @@ class AttendanceForm(PortalForm):
         self.rows = [(row, self[f"attended_{i}"], self[f"names_{i}"]) for i, row in enumerate(rows)]
 
 
-class ReviewForm(PortalForm):
+class ReviewForm(WorkForm):
     held_on = date_field(_("评议日期"), required=True, help_text=_("判决生效之后。"))
     participants = InstitutionChoices(
         None,

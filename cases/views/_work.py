@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -59,8 +60,10 @@ class DueState:
     days: int | None = None
 
 
-def due_state(due: dt.date | None, *, pending: bool, done_on: dt.date | None = None, today=None) -> DueState:
-    """`pending`: the step the deadline is for is still to be taken."""
+def due_state(
+    due: dt.date | None, *, pending: bool, done_on: dt.date | None = None, done_words=None, today=None
+) -> DueState:
+    """`pending`: the step the deadline is for is still to be taken; `done_words`: (on time, late)."""
     today = today or timezone.localdate()
     if pending and due:
         days = (due - today).days
@@ -71,7 +74,8 @@ def due_state(due: dt.date | None, *, pending: bool, done_on: dt.date | None = N
         colour, kind = ("amber", "soon") if days <= DUE_SOON_DAYS else ("blue", "open")
         return DueState(kind, _("剩余 %(n)d 天") % {"n": days}, colour, days)
     if due and done_on:
-        return DueState("done", _("逾期办结") if done_on > due else _("按期办结"), "green")
+        on_time, late = done_words or (_("按期办结"), _("逾期办结"))
+        return DueState("done", str(late if done_on > due else on_time), "green")
     return DueState("none", "", "grey")
 
 
@@ -149,7 +153,7 @@ def case_url(user, case: AdministrativeCase | None) -> str:
     """A link to the case only for those who may open it; others see the number alone."""
     if case is None or not AdministrativeCase.objects.visible_to(user).filter(pk=case.pk).exists():
         return ""
-    return f"/cases/{case.uuid}/"
+    return reverse("cases:detail", kwargs={"uuid": case.uuid})
 
 
 def timeline(user, obj, *, labels: dict, describe=None, internal=()) -> list:

@@ -44,6 +44,7 @@ SORTS = {
     "assignee": ("assignee__name",),
     "feedback_due": ("feedback_due",),
 }
+FEEDBACK_WORDS = (gettext_lazy("按期反馈"), gettext_lazy("逾期反馈"))
 LABELS = {
     "enforcement.create": gettext_lazy("登记执行申请"),
     "enforcement.rule": gettext_lazy("作出裁定"),
@@ -60,7 +61,9 @@ def detail_url(e) -> str:
 def decorate(rows):
     for e in rows:
         e.status_colour = STATUS_COLOURS.get(e.status, "grey")
-        e.due = _work.due_state(e.feedback_due, pending=e.status == ES.ASSIGNED, done_on=e.feedback_on)
+        e.due = _work.due_state(
+            e.feedback_due, pending=e.status == ES.ASSIGNED, done_on=e.feedback_on, done_words=FEEDBACK_WORDS
+        )
     return rows
 
 

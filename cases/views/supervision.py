@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from liaison import access
 from liaison.excel import xlsx_response
+from liaison.models import User
 
 from .. import selectors, services
 from ..forms.work import CaseSupervisionForm, DecisionForm, SupervisionFilter, SupervisionForm
@@ -30,6 +31,7 @@ SORTS = {
     "status": ("status", "decision"),
     "decision_due": ("decision_due",),
 }
+DECISION_WORDS = (gettext_lazy("按期决定"), gettext_lazy("逾期决定"))
 LABELS = {
     "supervision.create": gettext_lazy("受理执行监督申请，函告法院和实施机关"),
     "supervision.decide": gettext_lazy("作出决定"),
@@ -44,7 +46,9 @@ def decorate(rows):
     for app in rows:
         app.status_colour = "green" if app.status == SS.DECIDED else "blue"
         app.status_text = app.get_decision_display() if app.status == SS.DECIDED else app.get_status_display()
-        app.due = _work.due_state(app.decision_due, pending=app.status == SS.RECEIVED, done_on=app.decided_on)
+        app.due = _work.due_state(
+            app.decision_due, pending=app.status == SS.RECEIVED, done_on=app.decided_on, done_words=DECISION_WORDS
+        )
     return rows
 
 
@@ -157,7 +161,10 @@ def supervision_create(request):
             "enforcement": d["enforcement"],
         },
         done=lambda app: _("已受理。函告法院和实施机关的两份函已%(s)s；决定期限 %(d)s。")
-        % {"s": _("签发") if user.role == "head" else _("提交本院负责人签发"), "d": app.decision_due.isoformat()},
+        % {
+            "s": _("签发") if user.role == User.Role.HEAD else _("提交本院负责人签发"),
+            "d": app.decision_due.isoformat(),
+        },
         back_url=reverse("cases:supervisions"),
         to=detail_url,
     )

@@ -227,7 +227,9 @@ def test_ruling_is_confirmed_before_it_is_recorded(make_enforcement, court_head,
     e = make_enforcement()
     client = client_for(court_head)
     form = client.get(url(e, "rule"))
-    assert form.status_code == 200
+    assert form.status_code == 200 and 'type="radio" name="ruling" value="granted" class="form-check-input"' in body(
+        form
+    )
     choices = {i.name for i in form.context["form"].fields["assignee"].queryset}
     assert {"柳州市人民政府", CITY_AGENCY, APPLICANT} <= choices and "柳州市城中区人民政府" not in choices
     data = ruling(assignee=str(inst[CITY_AGENCY].uuid))
