@@ -50,4 +50,5 @@ urlpatterns = [
     path("notifications/<uuid:uuid>/read/", notifications.notification_read, name="notification_read"),
     path("notifications/<uuid:uuid>/open/", notifications.notification_open, name="notification_open"),
     path("suggestions/", include(("suggestions.urls", "suggestions"))),
+    path("cases/", include(("cases.urls", "cases"))),
 ]

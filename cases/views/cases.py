@@ -1,0 +1,597 @@
+"""Case pages: the list (filters, sorting, export), filing and editing, the detail with its hearings
+and appearances, and the court's conclusion, effect and performance records.
+
+Each view first finds the case among those the user may see (another institution's case answers
+404, like a missing one), then asks `access` whether this user may act (403, before any input is
+read), then checks the state (a wrong state is a message and a redirect), then calls the service.
+Service ValidationErrors go beside the fields with the input kept; Conflicts become a message.
+"""
+
+import mimetypes
+import os
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models.functions import Length, Substr
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from liaison import access
+from liaison import selectors as hub_selectors
+from liaison.errors import Conflict
+from liaison.excel import attachment_disposition, xlsx_response
+from liaison.forms import apply_service_errors
+from liaison.views.common import conflict_redirect, paginate
+
+from .. import selectors, services
+from ..forms.cases import (
+    AppearanceForm,
+    CaseFilter,
+    CaseForm,
+    ConcludeForm,
+    EffectiveForm,
+    HearingForm,
+    PerformanceForm,
+    yes_no,
+    yes_no_initial,
+)
+from ..models import AdministrativeCase, Appearance, Enforcement, Hearing
+from ..services._common import _url as canonical_url
+
+Case = AdministrativeCase
+CS = Case.Status
+STATUS_COLOURS = {CS.PENDING: "blue", CS.CONCLUDED: "green", CS.EFFECTIVE: "green"}
+
+SORTS = {
+    # （2026）桂02行初9号 before …10号: the year, then shorter numbers first, then the text.
+    "number": ("number_year", "number_length", "number"),
+    "court": ("court__name",),
+    "instance": ("instance",),
+    "cause": ("cause__position", "cause_id"),
+    "filed": ("filed_on",),
+    "status": ("status",),
+    "major": ("major_category",),
+    "effective": ("effective_on",),
+}
+
+
+def detail_url(case) -> str:
+    return reverse("cases:detail", kwargs={"uuid": case.uuid})
+
+
+def _detail(case):
+    return redirect(detail_url(case))
+
+
+def _post_or_none(request):
+    return request.POST if request.method == "POST" else None
+
+
+def case_for_page(user, uuid) -> Case:
+    return access.get_visible_or_404(Case.objects.select_related("court", "cause", "outcome"), user, uuid=uuid)
+
+
+def _wrong_state(request, case):
+    messages.error(request, _("案件当前状态为“%(s)s”，不能执行此操作。") % {"s": case.get_status_display()})
+    return _detail(case)
+
+
+def decorate(cases):
+    """Status colour and the parties as the list shows them (defendants are prefetched)."""
+    rows = list(cases)
+    for case in rows:
+        case.status_colour = STATUS_COLOURS.get(case.status, "grey")
+        names = [p for p in case.plaintiffs.splitlines() if p.strip()]
+        case.plaintiff_names = names
+        case.defendant_list = list(case.defendants.all())
+    return rows
+
+
+# ----------------------------------------------------------------------------- list
+
+
+def export_query(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def _filtered(request):
+    params = request.GET.copy()
+    for key in ("sort", "page"):
+        params.pop(key, None)
+    filters = CaseFilter(params or None, user=request.user)
+    values = filters.values()
+    major = values.get("major", "")
+    qs = selectors.case_list(
+        user=request.user,
+        q=values.get("q"),
+        status=values.get("status"),
+        cause=values.get("cause"),
+        instance=values.get("instance"),
+        court=values.get("court"),
+        defendant=values.get("defendant"),
+        major={"yes": True, "no": False}.get(major),
+        filed_after=values.get("filed_from"),
+        filed_before=values.get("filed_to"),
+    )
+    if major and major not in ("yes", "no"):
+        qs = qs.filter(major_category=major)
+    qs = qs.annotate(number_year=Substr("number", 2, 4), number_length=Length("number"))
+    qs, sort = hub_selectors.apply_sort(qs, request.GET.get("sort"), SORTS, "-filed")
+    return filters, values, qs, sort
+
+
+@login_required
+def index(request):
+    filters, values, qs, sort = _filtered(request)
+    page = paginate(request, qs)
+    page.object_list = decorate(page.object_list)
+    context = {
+        "filters": filters,
+        "page": page,
+        "sort": sort,
+        "filtered": bool(values),
+        "export_query": export_query(request),
+        "can_create": access.can(request.user, "case.create"),
+        "can_import": access.can(request.user, "case.import"),
+    }
+    return render(request, "cases/case/list.html", context)
+
+
+# The columns of the import template first (an export re-imports as it stands), then the rest.
+EXPORT_HEADERS = [
+    "案号",
+    "审级",
+    "案由",
+    "原告",
+    "被告",
+    "立案日期",
+    "结案方式",
+    "结案日期",
+    "生效日期",
+    "是否课以义务",
+    "是否自动履行",
+    "重大案件类别",
+    "案情摘要",
+    gettext_lazy("审理法院"),
+    gettext_lazy("状态"),
+]
+
+
+def _yes_no_text(value) -> str:
+    return {True: "是", False: "否"}.get(value, "")
+
+
+@login_required
+def export(request):
+    """Exactly the rows of the list with the same filters, every page."""
+    _filters, _values, qs, _sort = _filtered(request)
+    rows = (
+        [
+            c.number,
+            c.get_instance_display(),
+            c.cause.name,
+            "、".join(c.plaintiff_names),
+            "、".join(d.name for d in c.defendant_list),
+            c.filed_on,
+            c.outcome.name if c.outcome_id else "",
+            c.concluded_on,
+            c.effective_on,
+            _yes_no_text(c.imposes_obligation),
+            _yes_no_text(c.performed_voluntarily),
+            c.get_major_category_display() if c.major_category else "",
+            c.summary,
+            c.court.name,
+            c.get_status_display(),
+        ]
+        for c in decorate(qs)
+    )
+    filename = _("行政案件_%(d)s.xlsx") % {"d": timezone.localdate().isoformat()}
+    return xlsx_response(filename, [str(h) for h in EXPORT_HEADERS], rows, sheet_title="案件清单")
+
+
+# ----------------------------------------------------------------------------- filing and editing
+
+
+@login_required
+def create(request):
+    user = request.user
+    access.require(user, "case.create")
+    form = CaseForm(_post_or_none(request), user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_create(by=user, **form.service_fields())
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("案件 %(n)s 已登记，已通知被告行政机关。") % {"n": case.number})
+            return _detail(case)
+    return render(request, "cases/case/form.html", {"form": form, "case": None})
+
+
+@login_required
+def edit(request, uuid):
+    user = request.user
+    case = case_for_page(user, uuid)
+    access.require(user, "case.edit", case)
+    form = CaseForm(_post_or_none(request), user=user, case=case, initial=CaseForm.initial_for(case))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_update(case=case, by=user, **form.service_fields())
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        except Conflict as exc:
+            return conflict_redirect(request, exc, detail_url(case))
+        else:
+            messages.success(request, _("案件信息已保存。"))
+            return _detail(case)
+    return render(request, "cases/case/form.html", {"form": form, "case": case})
+
+
+# ----------------------------------------------------------------------------- detail
+
+ACTION_LABELS = {
+    "case.create": gettext_lazy("立案登记"),
+    "case.update": gettext_lazy("修改案件信息"),
+    "case.hearing": gettext_lazy("登记开庭"),
+    "case.appearance": gettext_lazy("登记出庭应诉情况"),
+    "case.conclude": gettext_lazy("结案"),
+    "case.effective": gettext_lazy("裁判生效"),
+    "case.performance": gettext_lazy("登记履行情况"),
+    "case_supervision.create": gettext_lazy("检察院个案监督"),
+}
+# Steps every party of the case reads; others only the acting institution and the office.
+PUBLIC_ACTIONS = {a for a in ACTION_LABELS if a.startswith("case.")}
+
+
+def _field_label(name: str) -> str:
+    try:
+        return str(Case._meta.get_field(name).verbose_name)
+    except Exception:  # noqa: BLE001 - an unknown key is shown as it is
+        return name
+
+
+def _step_detail(entry) -> str:
+    after = entry.after or {}
+    action = entry.action
+    if action == "case.create":
+        return _("Excel 导入") if after.get("source") == "import" else ""
+    if action == "case.update":
+        names = [_field_label(k) for k in after if k != "source"]
+        text = "、".join(names)
+        return f"{text}（{_('Excel 导入')}）" if after.get("source") == "import" else text
+    if action == "case.hearing":
+        return " ".join(v for v in (after.get("held_on", ""), after.get("court_room", "")) if v)
+    if action == "case.appearance":
+        kind = str(dict(Appearance.Kind.choices).get(after.get("kind"), ""))
+        person = after.get("person_name") or ""
+        return "：".join(v for v in (after.get("defendant", ""), " ".join(v for v in (kind, person) if v)) if v)
+    if action == "case.conclude":
+        return " ".join(v for v in (after.get("outcome", ""), after.get("concluded_on", "")) if v)
+    if action == "case.effective":
+        return after.get("effective_on", "")
+    if action == "case.performance":
+        return {True: _("已自动履行"), False: _("未自动履行")}.get(after.get("performed_voluntarily"), "")
+    return ""
+
+
+def case_timeline(user, case) -> list:
+    entries = hub_selectors.timeline(case)
+    regions = access.office_region_ids(user)
+    overseen = bool(regions) and case.court.region_id in regions
+    shown = []
+    for entry in entries:
+        if not (entry.action in PUBLIC_ACTIONS or overseen or entry.institution_id == user.institution_id):
+            continue
+        entry.label = str(ACTION_LABELS.get(entry.action, entry.label))
+        entry.detail = _step_detail(entry)
+        shown.append(entry)
+    return shown
+
+
+def _linkable(obj) -> str:
+    """The record's page, if a page for it exists (the case-work pages are added separately)."""
+    url = canonical_url(obj)
+    try:
+        resolve(url)
+    except Resolver404:
+        return ""
+    return url
+
+
+def related_records(user, case) -> dict:
+    enforcements = list(
+        Enforcement.objects.visible_to(user).filter(case=case).select_related("applicant").order_by("-applied_on")
+    )
+    observations = list(selectors.observation_list(user=user, case=case))
+    reviews = list(selectors.review_list(user=user, case=case))
+    for obj in (*enforcements, *observations, *reviews):
+        obj.page_url = _linkable(obj)
+    return {"enforcements": enforcements, "observations": observations, "reviews": reviews}
+
+
+def hearing_rows(case, hearings, defendants, *, user, may_record: bool, is_court: bool):
+    """Each hearing with one line per defendant: its appearance, and whether this user may record it."""
+    today = timezone.localdate()
+    for hearing in hearings:
+        by_defendant = {a.defendant_id: a for a in hearing.appearances.all()}
+        hearing.is_future = hearing.held_on > today
+        hearing.lines = []
+        for defendant in defendants:
+            row = by_defendant.get(defendant.pk)
+            may = may_record and not hearing.is_future and (is_court or defendant.pk == user.institution_id)
+            hearing.lines.append({"defendant": defendant, "appearance": row, "may_record": may})
+    return hearings
+
+
+def case_title(case, plaintiffs, defendants) -> str:
+    """张某等诉柳州市城市管理行政执法局行政处罚案."""
+    first = plaintiffs[0] if plaintiffs else ""
+    return _("%(p)s%(more)s诉%(d)s%(c)s案") % {
+        "p": first,
+        "more": _("等") if len(plaintiffs) > 1 else "",
+        "d": "、".join(d.name for d in defendants),
+        "c": case.cause.name,
+    }
+
+
+def available_actions(user, case) -> dict:
+    def may(verb):
+        return access.can(user, verb, case)
+
+    status = case.status
+    may_edit = may("case.edit")
+    return {
+        "edit": may_edit,
+        "hearing": status == CS.PENDING and may("case.hearing"),
+        "appearance": may("case.appearance"),
+        "conclude": status == CS.PENDING and may_edit,
+        "effective": status == CS.CONCLUDED and may_edit,
+        "performance": status == CS.EFFECTIVE and case.imposes_obligation is True and may_edit,
+        "coordinate": case.is_major and status == CS.PENDING and may("coordination.open"),
+    }
+
+
+@login_required
+def detail(request, uuid):
+    user = request.user
+    case = case_for_page(user, uuid)
+    case.status_colour = STATUS_COLOURS.get(case.status, "grey")
+    defendants = list(case.defendants.order_by("id"))
+    can = available_actions(user, case)
+    is_court = case.court_id == user.institution_id
+    hearings = hearing_rows(
+        case,
+        list(selectors.case_hearings(case=case)),
+        defendants,
+        user=user,
+        may_record=can["appearance"],
+        is_court=is_court,
+    )
+    plaintiffs = [p for p in case.plaintiffs.splitlines() if p.strip()]
+    context = {
+        "case": case,
+        "title": case_title(case, plaintiffs, defendants),
+        "defendants": defendants,
+        "plaintiffs": plaintiffs,
+        "hearings": hearings,
+        "coordinations": list(selectors.coordination_list(user=user, case=case)),
+        "timeline": case_timeline(user, case),
+        "can": can,
+        **related_records(user, case),
+    }
+    return render(request, "cases/case/detail.html", context)
+
+
+# ----------------------------------------------------------------------------- hearings and appearances
+
+
+def _form_action(request, uuid, *, verb, states, form_class, template, run, action, form_kwargs=None, initial=None):
+    """A page with a form for one step on a case; POST performs it through the service."""
+    case = case_for_page(request.user, uuid)
+    access.require(request.user, verb, case)
+    if states and case.status not in states:
+        return _wrong_state(request, case)
+    form = form_class(_post_or_none(request), initial=initial(case) if initial else None, **(form_kwargs or {}))
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = run(case, form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        except Conflict as exc:
+            return conflict_redirect(request, exc, detail_url(case))
+        else:
+            messages.success(request, done)
+            return _detail(case)
+    return render(request, template, {"case": case, "form": form, "action": action})
+
+
+@login_required
+def hearing_add(request, uuid):
+    def run(case, data):
+        h = services.hearing_add(case=case, by=request.user, held_on=data["held_on"], court_room=data["court_room"])
+        return _("已登记 %(d)s 的开庭，已通知被告行政机关。") % {"d": h.held_on.isoformat()}
+
+    return _form_action(
+        request,
+        uuid,
+        verb="case.hearing",
+        states=(CS.PENDING,),
+        form_class=HearingForm,
+        template="cases/case/hearing.html",
+        run=run,
+        action=_("登记开庭"),
+    )
+
+
+@login_required
+def appearance(request, uuid, hearing_uuid):
+    """Record who appeared for a defendant: the court for any defendant, a defendant for itself."""
+    user = request.user
+    case = case_for_page(user, uuid)
+    access.require(user, "case.appearance", case)
+    try:
+        hearing = case.hearings.get(uuid=hearing_uuid)
+    except (Hearing.DoesNotExist, ValidationError, ValueError):
+        raise Http404 from None
+    if hearing.held_on > timezone.localdate():
+        messages.error(request, _("庭审尚未举行，不能记录出庭情况。"))
+        return _detail(case)
+    is_court = case.court_id == user.institution_id
+    defendants = case.defendants.order_by("id")
+    if not is_court:
+        defendants = defendants.filter(pk=user.institution_id)
+    raw = request.POST.get("defendant") if request.method == "POST" else request.GET.get("defendant")
+    chosen = None
+    if raw:
+        try:
+            chosen = defendants.filter(uuid=raw).first()
+        except ValidationError:
+            chosen = None
+    if chosen is None and not is_court:
+        chosen = defendants.first()
+    existing = Appearance.objects.filter(hearing=hearing, defendant=chosen).first() if chosen else None
+    may_summon = is_court or existing is None
+    form = AppearanceForm(
+        _post_or_none(request),
+        request.FILES or None,
+        defendants=defendants,
+        may_summon=may_summon,
+        initial=AppearanceForm.initial_for(existing, chosen),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            row = services.appearance_record(hearing=hearing, by=user, **form.service_fields())
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        except Conflict as exc:
+            return conflict_redirect(request, exc, detail_url(case))
+        else:
+            messages.success(
+                request,
+                _("已登记 %(d)s 在 %(h)s 庭审的出庭情况：%(k)s。")
+                % {"d": row.defendant.name, "h": hearing.held_on.isoformat(), "k": row.get_kind_display()},
+            )
+            return _detail(case)
+    context = {
+        "case": case,
+        "hearing": hearing,
+        "form": form,
+        "existing": existing,
+        "is_court": is_court,
+        "action": _("登记出庭应诉情况"),
+    }
+    return render(request, "cases/case/appearance.html", context)
+
+
+EXPLANATION_TYPES = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+
+
+@login_required
+def explanation(request, uuid, hearing_uuid, defendant_uuid):
+    """The written explanation of a delegated appearance, for anyone who sees the case; a download."""
+    case = case_for_page(request.user, uuid)
+    try:
+        row = Appearance.objects.select_related("hearing", "defendant").get(
+            hearing__case=case, hearing__uuid=hearing_uuid, defendant__uuid=defendant_uuid
+        )
+    except (Appearance.DoesNotExist, ValidationError, ValueError):
+        raise Http404 from None
+    if not row.explanation:
+        raise Http404
+    ext = os.path.splitext(row.explanation.name)[1].lower()
+    content_type = EXPLANATION_TYPES.get(ext) or mimetypes.guess_type(row.explanation.name)[0]
+    if content_type not in EXPLANATION_TYPES.values():
+        raise Http404
+    try:
+        handle = row.explanation.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    filename = _("书面说明_%(d)s_%(h)s%(e)s") % {
+        "d": row.defendant.short_name or row.defendant.name,
+        "h": row.hearing.held_on.isoformat(),
+        "e": ".jpg" if ext == ".jpeg" else ext,
+    }
+    response = FileResponse(handle, content_type=content_type)
+    response["Content-Disposition"] = attachment_disposition(filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# ----------------------------------------------------------------------------- conclusion
+
+
+@login_required
+def conclude(request, uuid):
+    def run(case, data):
+        case = services.case_conclude(
+            case=case,
+            by=request.user,
+            outcome=data["outcome"],
+            concluded_on=data["concluded_on"],
+            effective_on=data["effective_on"],
+            imposes_obligation=yes_no(data["imposes_obligation"]),
+        )
+        return _("已结案（%(o)s），状态：%(s)s。") % {"o": case.outcome.name, "s": case.get_status_display()}
+
+    return _form_action(
+        request,
+        uuid,
+        verb="case.edit",
+        states=(CS.PENDING,),
+        form_class=ConcludeForm,
+        template="cases/case/conclude.html",
+        run=run,
+        action=_("结案"),
+    )
+
+
+@login_required
+def mark_effective(request, uuid):
+    def run(case, data):
+        case = services.case_mark_effective(
+            case=case,
+            by=request.user,
+            effective_on=data["effective_on"],
+            imposes_obligation=yes_no(data["imposes_obligation"]),
+        )
+        return _("已登记裁判生效，生效日期 %(d)s。") % {"d": case.effective_on.isoformat()}
+
+    return _form_action(
+        request,
+        uuid,
+        verb="case.edit",
+        states=(CS.CONCLUDED,),
+        form_class=EffectiveForm,
+        template="cases/case/effective.html",
+        run=run,
+        action=_("登记生效"),
+        initial=lambda case: {"imposes_obligation": yes_no_initial(case.imposes_obligation)},
+    )
+
+
+@login_required
+def performance(request, uuid):
+    def run(case, data):
+        services.case_record_performance(
+            case=case, by=request.user, performed_voluntarily=yes_no(data["performed_voluntarily"])
+        )
+        return _("已登记生效裁判的履行情况。")
+
+    return _form_action(
+        request,
+        uuid,
+        verb="case.edit",
+        states=(CS.EFFECTIVE,),
+        form_class=PerformanceForm,
+        template="cases/case/performance.html",
+        run=run,
+        action=_("登记履行情况"),
+        initial=lambda case: {"performed_voluntarily": yes_no_initial(case.performed_voluntarily)},
+    )

@@ -1,0 +1,362 @@
+"""Major-case coordination (重大案件协调): the list, opening one from a major case, its detail with the
+communications of the parties, inviting the procuratorate to supervise and closing with an outcome.
+
+Inviting and closing cannot be undone, so each is a form (step 1) and a confirmation (step 2).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from liaison import access
+from liaison import selectors as hub_selectors
+from liaison.errors import Conflict
+from liaison.excel import xlsx_response
+from liaison.forms import apply_service_errors
+from liaison.models import Institution
+from liaison.views.common import conflict_redirect, paginate
+
+from .. import selectors, services
+from ..forms.cases import CloseForm, CommunicationForm, CoordinationFilter, CoordinationOpenForm, InviteForm
+from ..models import Coordination
+from .cases import case_for_page, detail_url
+
+CO = Coordination.Status
+STATUS_COLOURS = {CO.OPEN: "blue", CO.CLOSED: "green"}
+SORTS = {
+    "opened": ("opened_on",),
+    "case": ("case__number",),
+    "subject": ("subject",),
+    "government": ("government__name",),
+    "status": ("status",),
+}
+ACTION_LABELS = {
+    "coordination.open": gettext_lazy("启动协调"),
+    "coordination.invite": gettext_lazy("邀请检察院监督"),
+    "coordination.communicate": gettext_lazy("记录沟通情况"),
+    "coordination.close": gettext_lazy("结束协调"),
+}
+
+
+def coordination_url(c) -> str:
+    return reverse("cases:coordination_detail", kwargs={"uuid": c.uuid})
+
+
+def _detail(c):
+    return redirect(coordination_url(c))
+
+
+def _post_or_none(request):
+    return request.POST if request.method == "POST" else None
+
+
+def coordination_for_page(user, uuid) -> Coordination:
+    qs = Coordination.objects.select_related(
+        "case", "case__court", "case__cause", "court", "government", "procuratorate"
+    )
+    c = access.get_visible_or_404(qs, user, uuid=uuid)
+    c.status_colour = STATUS_COLOURS.get(c.status, "grey")
+    return c
+
+
+def _wrong_state(request, c):
+    messages.error(request, _("协调当前状态为“%(s)s”，不能执行此操作。") % {"s": c.get_status_display()})
+    return _detail(c)
+
+
+class _DryRun(Exception):
+    pass
+
+
+def _dry_run(service, **kwargs) -> None:
+    """Run a service and roll it back, so the confirmation page is shown only for input it accepts."""
+    try:
+        with transaction.atomic():
+            service(**kwargs)
+            raise _DryRun
+    except _DryRun:
+        pass
+
+
+# ----------------------------------------------------------------------------- list
+
+
+def _filtered(request):
+    params = request.GET.copy()
+    for key in ("sort", "page"):
+        params.pop(key, None)
+    filters = CoordinationFilter(params or None)
+    values = filters.values()
+    qs = selectors.coordination_list(user=request.user, status=values.get("status"))
+    if q := values.get("q"):
+        number = q.replace(" ", "").replace("(", "（").replace(")", "）")
+        qs = qs.filter(Q(case__number__icontains=number) | Q(subject__icontains=q))
+    qs, sort = hub_selectors.apply_sort(qs, request.GET.get("sort"), SORTS, "-opened")
+    return filters, values, qs, sort
+
+
+def _decorate(rows):
+    rows = list(rows)
+    for c in rows:
+        c.status_colour = STATUS_COLOURS.get(c.status, "grey")
+    return rows
+
+
+@login_required
+def index(request):
+    filters, values, qs, sort = _filtered(request)
+    page = paginate(request, qs)
+    page.object_list = _decorate(page.object_list)
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "filters": filters,
+        "page": page,
+        "sort": sort,
+        "filtered": bool(values),
+        "export_query": params.urlencode(),
+        "is_court": request.user.institution is not None and request.user.institution.kind == Institution.Kind.COURT,
+    }
+    return render(request, "cases/case/coordinations.html", context)
+
+
+EXPORT_HEADERS = [
+    gettext_lazy("案号"),
+    gettext_lazy("协调事项"),
+    gettext_lazy("法院"),
+    gettext_lazy("协调政府"),
+    gettext_lazy("邀请监督的检察院"),
+    gettext_lazy("启动日期"),
+    gettext_lazy("状态"),
+    gettext_lazy("结束日期"),
+    gettext_lazy("协调结果"),
+]
+
+
+@login_required
+def export(request):
+    _filters, _values, qs, _sort = _filtered(request)
+    rows = (
+        [
+            c.case.number,
+            c.subject,
+            c.court.name,
+            c.government.name,
+            c.procuratorate.name if c.procuratorate_id else "",
+            c.opened_on,
+            c.get_status_display(),
+            c.closed_on,
+            c.outcome,
+        ]
+        for c in qs
+    )
+    filename = _("重大案件协调_%(d)s.xlsx") % {"d": timezone.localdate().isoformat()}
+    return xlsx_response(filename, [str(h) for h in EXPORT_HEADERS], rows, sheet_title=_("协调"))
+
+
+# ----------------------------------------------------------------------------- opening
+
+
+def _default_government(case):
+    """The government the first defendant answers to (itself for a government)."""
+    for d in case.defendants.order_by("id"):
+        if d.kind == Institution.Kind.GOVERNMENT:
+            return d
+        if d.kind == Institution.Kind.AGENCY and d.parent_id:
+            return d.parent
+    return None
+
+
+@login_required
+def open_(request, uuid):
+    """发起协调 on one of the court's major pending cases."""
+    user = request.user
+    case = case_for_page(user, uuid)
+    access.require(user, "coordination.open", case)
+    if not case.is_major:
+        messages.error(request, _("只有重大案件（集体土地征收、房屋拆迁补偿、生态环境保护等）才启动协调。"))
+        return redirect(detail_url(case))
+    if case.status != case.Status.PENDING:
+        messages.error(request, _("案件当前状态为“%(s)s”，不能启动协调。") % {"s": case.get_status_display()})
+        return redirect(detail_url(case))
+    initial = {
+        "government": _default_government(case),
+        "subject": _("%(c)s争议协调") % {"c": case.get_major_category_display()},
+    }
+    form = CoordinationOpenForm(_post_or_none(request), user=user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            c = services.coordination_open(
+                case=case, by=user, government=data["government"], subject=data["subject"], opened_on=data["opened_on"]
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        except Conflict as exc:
+            return conflict_redirect(request, exc, detail_url(case))
+        else:
+            messages.success(request, _("已启动协调，已通知%(g)s。") % {"g": c.government.name})
+            return _detail(c)
+    return render(request, "cases/case/coordination_open.html", {"case": case, "form": form, "action": _("发起协调")})
+
+
+# ----------------------------------------------------------------------------- detail
+
+
+def coordination_timeline(c) -> list:
+    entries = hub_selectors.timeline(c)
+    for entry in entries:
+        entry.label = str(ACTION_LABELS.get(entry.action, entry.label))
+        after = entry.after or {}
+        entry.detail = after.get("government") or after.get("procuratorate") or ""
+    return entries
+
+
+def available_actions(user, c) -> dict:
+    is_open = c.status == CO.OPEN
+    return {
+        "communicate": is_open and access.can(user, "coordination.communicate", c),
+        "invite": is_open and not c.procuratorate_id and access.can(user, "coordination.invite", c),
+        "close": is_open and access.can(user, "coordination.close", c),
+    }
+
+
+@login_required
+def detail(request, uuid):
+    user = request.user
+    c = coordination_for_page(user, uuid)
+    can = available_actions(user, c)
+    context = {
+        "c": c,
+        "case": c.case,
+        "communications": list(c.communications.select_related("institution", "author").order_by("occurred_on", "id")),
+        "timeline": coordination_timeline(c),
+        "can": can,
+        "form": CommunicationForm() if can["communicate"] else None,
+    }
+    return render(request, "cases/case/coordination_detail.html", context)
+
+
+@login_required
+def communicate(request, uuid):
+    user = request.user
+    c = coordination_for_page(user, uuid)
+    access.require(user, "coordination.communicate", c)
+    if c.status != CO.OPEN:
+        return _wrong_state(request, c)
+    form = CommunicationForm(_post_or_none(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.communication_add(
+                coordination=c,
+                by=user,
+                summary=form.cleaned_data["summary"],
+                occurred_on=form.cleaned_data["occurred_on"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        except Conflict as exc:
+            return conflict_redirect(request, exc, coordination_url(c))
+        else:
+            messages.success(request, _("沟通情况已记录，已通知协调各方。"))
+            return _detail(c)
+    return render(
+        request,
+        "cases/case/coordination_form.html",
+        {"c": c, "form": form, "action": _("记录沟通情况"), "step": "communicate"},
+    )
+
+
+def _default_procuratorate(c):
+    return (
+        Institution.objects.filter(kind=Institution.Kind.PROCURATORATE, region_id=c.court.region_id, is_active=True)
+        .order_by("id")
+        .first()
+    )
+
+
+@login_required
+def invite(request, uuid):
+    """邀请检察院监督: choose (step 1), confirm (step 2); the procuratorate then sees the case."""
+    user = request.user
+    c = coordination_for_page(user, uuid)
+    access.require(user, "coordination.invite", c)
+    if c.status != CO.OPEN:
+        return _wrong_state(request, c)
+    if c.procuratorate_id:
+        messages.info(request, _("已邀请%(p)s监督。") % {"p": c.procuratorate.name})
+        return _detail(c)
+    form = InviteForm(_post_or_none(request), user=user, initial={"procuratorate": _default_procuratorate(c)})
+    going_back = request.POST.get("back") == "1"
+    if request.method == "POST" and not going_back and form.is_valid():
+        procuratorate = form.cleaned_data["procuratorate"]
+        confirmed = request.POST.get("confirmed") == "1"
+        try:
+            if confirmed:
+                services.coordination_invite(coordination=c, by=user, procuratorate=procuratorate)
+            else:
+                _dry_run(services.coordination_invite, coordination=c, by=user, procuratorate=procuratorate)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        except Conflict as exc:
+            return conflict_redirect(request, exc, coordination_url(c))
+        else:
+            if confirmed:
+                messages.success(
+                    request, _("已邀请%(p)s监督，该院现在可以查看本协调和案件。") % {"p": procuratorate.name}
+                )
+                return _detail(c)
+            return render(
+                request,
+                "cases/case/coordination_confirm.html",
+                {"c": c, "form": form, "step": "invite", "action": _("邀请检察院监督"), "procuratorate": procuratorate},
+            )
+    return render(
+        request,
+        "cases/case/coordination_form.html",
+        {"c": c, "form": form, "action": _("邀请检察院监督"), "step": "invite"},
+    )
+
+
+@login_required
+def close(request, uuid):
+    """结束协调 with its outcome: write (step 1), confirm (step 2); a closed coordination takes no more steps."""
+    user = request.user
+    c = coordination_for_page(user, uuid)
+    access.require(user, "coordination.close", c)
+    if c.status != CO.OPEN:
+        return _wrong_state(request, c)
+    form = CloseForm(_post_or_none(request))
+    going_back = request.POST.get("back") == "1"
+    if request.method == "POST" and not going_back and form.is_valid():
+        data = form.cleaned_data
+        args = {"coordination": c, "by": user, "outcome": data["outcome"], "closed_on": data["closed_on"]}
+        confirmed = request.POST.get("confirmed") == "1"
+        try:
+            if confirmed:
+                services.coordination_close(**args)
+            else:
+                _dry_run(services.coordination_close, **args)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        except Conflict as exc:
+            return conflict_redirect(request, exc, coordination_url(c))
+        else:
+            if confirmed:
+                messages.success(request, _("协调已结束，已通知协调各方。"))
+                return _detail(c)
+            return render(
+                request,
+                "cases/case/coordination_confirm.html",
+                {"c": c, "form": form, "step": "close", "action": _("结束协调"), "data": data},
+            )
+    return render(
+        request, "cases/case/coordination_form.html", {"c": c, "form": form, "action": _("结束协调"), "step": "close"}
+    )
