@@ -357,11 +357,24 @@ def test_detail_query_count_does_not_grow_with_hearings(case, court_clerk, djang
         )
     client = client_for(court_clerk)
     client.get(url(case))
-    with django_assert_max_num_queries(30) as few:
+    with django_assert_max_num_queries(16) as few:
         client.get(url(case))
     Hearing.objects.bulk_create([Hearing(case=case, held_on=D("2026-04-02")) for _ in range(20)])
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url(case)).status_code == 200
+
+
+def test_detail_links_the_enforcements_of_the_case_that_the_user_sees(
+    make_case, make_enforcement, court_clerk, agency_staff, outsider_agency
+):
+    case = make_case()
+    e = make_enforcement(case=case, basis_reference="柳城管罚〔2026〕7号")
+    link = f'href="/cases/enforcements/{e.uuid}/"'
+    body = client_for(court_clerk).get(url(case)).content.decode()
+    assert "关联事项" in body and link in body and "柳城管罚〔2026〕7号" in body
+    # The defendant sees the case but not the enforcement applied for by another agency.
+    body = client_for(agency_staff).get(url(case)).content.decode()
+    assert link not in body and "柳城管罚〔2026〕7号" not in body
 
 
 # ----------------------------------------------------------------------------- hearings
