@@ -93,6 +93,18 @@ SUGG_ISSUER = {"sugg_draft": COURT, "sugg_issued": COURT, "sugg_received": COURT
 SUGG_HEAD = {name: {p for p in people if p.endswith("_head")} for name, people in SUGG_ISSUER.items()}
 SUGG_RECIPIENT = {"sugg_draft": AGENCY, "sugg_issued": AGENCY, "sugg_received": AGENCY, "sugg_proc": {"env_staff"}}
 
+CASE_COURT = {
+    "case_plain": COURT,
+    "case_major": COURT,
+    "case_county": COUNTY_COURT,
+    "coordination": COURT,
+    "enforcement": COURT,
+    "observation": COURT,
+    "review": COURT,
+}
+ALL_COURTS = COURT | COUNTY_COURT
+GOVERNMENTS = GOV | {"county_gov_legal"}
+
 # Verbs are about who may act, whatever the record's state: a state that forbids the
 # action answers a message or 409, not 403.
 ALLOWED = {
@@ -124,6 +136,35 @@ ALLOWED = {
         "sugg_draft": {"agency_head"},
     },
     "filing.create": {"*": PROC},
+    "case.create": {"*": ALL_COURTS},
+    "case.import": {"*": ALL_COURTS},
+    "case.edit": CASE_COURT,
+    "case.hearing": CASE_COURT,
+    # the court records every appearance; a defendant its own
+    "case.appearance": {
+        "case_plain": COURT | AGENCY,
+        "case_major": COURT | AGENCY,
+        "case_county": COUNTY_COURT | {"county_gov_legal"},
+    },
+    "coordination.open": CASE_COURT,
+    "coordination.invite": CASE_COURT,
+    "coordination.close": CASE_COURT,
+    "coordination.communicate": {"coordination": COURT | GOV | PROC},
+    "dispute.create": {"*": ALL_COURTS | GOVERNMENTS},
+    "dispute.session": {"dispute": COURT | GOV | AGENCY},
+    "dispute.conclude": {"dispute": COURT | GOV},
+    "enforcement.create": {"*": ALL_COURTS},
+    "enforcement.rule": CASE_COURT,
+    "enforcement.feedback": {"enforcement": AGENCY},
+    "supervision.create": {"*": PROC},
+    "case_supervision.create": {"*": PROC},
+    "supervision.decide": {"supervision": PROC},
+    "clue.create": {"*": ALL_COURTS | PROC | GOVERNMENTS},
+    "clue.receive": {"clue": GOV},
+    "clue.handle": {"clue": GOV},
+    "observation.create": CASE_COURT,
+    "observation.attendance": CASE_COURT,
+    "review.create": CASE_COURT,
 }
 
 

@@ -181,7 +181,9 @@ def _cases(world) -> dict:
     from cases.models import Cause, Outcome
 
     today = timezone.localdate()
-    inst = {u: world[u].institution for u in ("agency_staff", "gov_legal", "proc_staff", "court_clerk", "county_gov_legal")}
+    inst = {
+        u: world[u].institution for u in ("agency_staff", "gov_legal", "proc_staff", "court_clerk", "county_gov_legal")
+    }
     cause = Cause.objects.get(name="行政处罚")
     counter = iter(range(101, 200))
 
@@ -204,19 +206,43 @@ def _cases(world) -> dict:
 
     objs = {}
     plain, mark = case("court_clerk", "agency_staff")
-    hearing = cs.hearing_add(case=plain, by=world["court_clerk"], held_on=today - dt.timedelta(days=30), court_room="第一法庭")
+    hearing = cs.hearing_add(
+        case=plain, by=world["court_clerk"], held_on=today - dt.timedelta(days=30), court_room="第一法庭"
+    )
     cs.appearance_record(
-        hearing=hearing, by=world["court_clerk"], defendant=inst["agency_staff"], kind="head",
-        person_name="罗永强", person_post="局长",
+        hearing=hearing,
+        by=world["court_clerk"],
+        defendant=inst["agency_staff"],
+        kind="head",
+        person_name="罗永强",
+        person_post="局长",
+    )
+    hearing2 = cs.hearing_add(
+        case=plain, by=world["court_clerk"], held_on=today - dt.timedelta(days=25), court_room="第二法庭"
+    )
+    cs.appearance_record(
+        hearing=hearing2,
+        by=world["court_clerk"],
+        defendant=inst["agency_staff"],
+        kind="delegated",
+        person_name="覃文斌",
+        person_post="法规科科员",
+        explanation=SimpleUploadedFile(f"书面说明{mark}.pdf", MINIMAL_PDF, "application/pdf"),
     )
     cs.case_conclude(
-        case=plain, by=world["court_clerk"], outcome=Outcome.objects.get(code="revoke"),
-        concluded_on=today - dt.timedelta(days=20), effective_on=today - dt.timedelta(days=5), imposes_obligation=True,
+        case=plain,
+        by=world["court_clerk"],
+        outcome=Outcome.objects.get(code="revoke"),
+        concluded_on=today - dt.timedelta(days=20),
+        effective_on=today - dt.timedelta(days=5),
+        imposes_obligation=True,
     )
     objs["case_plain"] = (plain, mark)
 
     major, mark = case("court_clerk", "agency_staff", major_category="land_expropriation")
-    coordination = cs.coordination_open(case=major, by=world["court_clerk"], government=inst["gov_legal"], subject=f"协调{mark}")
+    coordination = cs.coordination_open(
+        case=major, by=world["court_clerk"], government=inst["gov_legal"], subject=f"协调{mark}"
+    )
     cs.coordination_invite(coordination=coordination, by=world["court_clerk"], procuratorate=inst["proc_staff"])
     cs.communication_add(coordination=coordination, by=world["court_clerk"], summary=f"沟通{mark}")
     objs["case_major"] = (major, mark)
@@ -226,43 +252,71 @@ def _cases(world) -> dict:
 
     mark = canary(inst["court_clerk"])
     enforcement = cs.enforcement_create(
-        by=world["court_clerk"], applicant=inst["agency_staff"], basis="decision", basis_reference=f"柳城管罚〔2026〕{next(counter)}号",
-        respondent=f"被执行人{mark}", obligation=f"拆除{mark}", money_obligation=False, applied_on=today - dt.timedelta(days=10),
+        by=world["court_clerk"],
+        applicant=inst["agency_staff"],
+        basis="decision",
+        basis_reference=f"柳城管罚〔2026〕{next(counter)}号",
+        respondent=f"被执行人{mark}",
+        obligation=f"拆除{mark}",
+        money_obligation=False,
+        applied_on=today - dt.timedelta(days=10),
     )
     cs.enforcement_rule(
-        enforcement=enforcement, by=world["court_head"], ruling="granted", reasons="", ruled_on=today - dt.timedelta(days=3),
+        enforcement=enforcement,
+        by=world["court_head"],
+        ruling="granted",
+        reasons="",
+        ruled_on=today - dt.timedelta(days=3),
         assignee=inst["agency_staff"],
     )
     objs["enforcement"] = (enforcement, mark)
 
     mark = canary(inst["proc_staff"])
     supervision = cs.supervision_create(
-        by=world["proc_staff"], applicant=f"申请人{mark}", court=inst["court_clerk"], enforcing_agency=inst["agency_staff"],
-        request=f"申请{mark}", received_on=today - dt.timedelta(days=3),
+        by=world["proc_staff"],
+        applicant=f"申请人{mark}",
+        court=inst["court_clerk"],
+        enforcing_agency=inst["agency_staff"],
+        request=f"申请{mark}",
+        received_on=today - dt.timedelta(days=3),
     )
     objs["supervision"] = (supervision, mark)
 
     mark = canary(inst["proc_staff"])
-    clue = cs.clue_transfer_send(by=world["proc_staff"], recipient=inst["gov_legal"], summary=f"线索{mark}", sent_on=today)
+    clue = cs.clue_transfer_send(
+        by=world["proc_staff"], recipient=inst["gov_legal"], summary=f"线索{mark}", sent_on=today
+    )
     objs["clue"] = (clue, mark)
 
     mark = canary(inst["court_clerk"])
     dispute = cs.dispute_create(
-        by=world["court_clerk"], title=f"争议{mark}", applicant=f"申请人{mark}", agency=inst["agency_staff"],
-        summary=f"概况{mark}", received_on=today - dt.timedelta(days=7),
+        by=world["court_clerk"],
+        title=f"争议{mark}",
+        applicant=f"申请人{mark}",
+        agency=inst["agency_staff"],
+        summary=f"概况{mark}",
+        received_on=today - dt.timedelta(days=7),
     )
     objs["dispute"] = (dispute, mark)
 
     mark = canary(inst["court_clerk"])
     observation = cs.observation_create(
-        case=major, by=world["court_clerk"], held_on=today, title=f"观摩{mark}", attendees=[(inst["agency_staff"], 5)],
+        case=major,
+        by=world["court_clerk"],
+        held_on=today,
+        title=f"观摩{mark}",
+        attendees=[(inst["agency_staff"], 5)],
         procuratorate=inst["proc_staff"],
     )
     objs["observation"] = (observation, mark)
 
     mark = canary(inst["court_clerk"])
     review = cs.review_create(
-        case=plain, by=world["court_clerk"], held_on=today, participants=[inst["agency_staff"]], act_problems=f"问题{mark}"
+        case=plain,
+        by=world["court_clerk"],
+        held_on=today,
+        participants=[inst["agency_staff"]],
+        act_problems=f"问题{mark}",
     )
     objs["review"] = (review, mark)
     return objs
