@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
 
 from liaison import access
 from liaison import selectors as hub_selectors
@@ -41,6 +42,10 @@ WORK_SECTIONS = [
     ("observations", gettext_lazy("庭审观摩")),
     ("reviews", gettext_lazy("判后评议")),
 ]
+
+
+# A page with a form answers GET (and HEAD) with the form and POST with the step; nothing else.
+require_form_methods = require_http_methods(["GET", "HEAD", "POST"])
 
 
 def post_or_none(request):

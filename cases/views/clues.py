@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 
 from liaison import access
 from liaison.excel import xlsx_response
@@ -16,6 +17,7 @@ from .. import selectors, services
 from ..forms.work import ClueFilter, ClueForm, ClueHandleForm, ClueReceiveForm, recent_case_numbers
 from ..models import ClueTransfer
 from . import _work
+from ._work import require_form_methods
 
 CS = ClueTransfer.Status
 STATUS_COLOURS = {CS.SENT: "blue", CS.RECEIVED: "blue", CS.HANDLED: "green"}
@@ -72,6 +74,7 @@ def _filtered(request):
 
 
 @login_required
+@require_safe
 def clue_list(request):
     filters, qs, sort = _filtered(request)
     return _work.list_page(
@@ -99,6 +102,7 @@ EXPORT_HEADERS = [
 
 
 @login_required
+@require_safe
 def clue_export(request):
     _filters, qs, _sort = _filtered(request)
     rows = (
@@ -123,6 +127,7 @@ def clue_export(request):
 
 
 @login_required
+@require_form_methods
 def clue_create(request):
     user = request.user
     access.require(user, "clue.create")
@@ -151,6 +156,7 @@ def clue_create(request):
 
 
 @login_required
+@require_safe
 def clue_detail(request, uuid):
     user = request.user
     clue = _for_page(user, uuid)
@@ -170,6 +176,7 @@ def clue_detail(request, uuid):
 
 
 @login_required
+@require_form_methods
 def clue_receive(request, uuid):
     """接收: a confirmation page with the date of receipt."""
     user = request.user
@@ -194,6 +201,7 @@ def clue_receive(request, uuid):
 
 
 @login_required
+@require_form_methods
 def clue_handle(request, uuid):
     """办结: fill in the result (step 1), review and confirm (step 2); the sender is told."""
     user = request.user

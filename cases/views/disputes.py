@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 
 from liaison import access
 from liaison.excel import xlsx_response
@@ -15,6 +16,7 @@ from .. import selectors, services
 from ..forms.work import ConcludeForm, DisputeFilter, DisputeForm, MediationForm, recent_case_numbers
 from ..models import Dispute
 from . import _work
+from ._work import require_form_methods
 
 DS = Dispute.Status
 STATUS_COLOURS = {DS.OPEN: "blue", DS.RESOLVED: "green", DS.WITHDRAWN: "grey", DS.FILED: "green"}
@@ -69,6 +71,7 @@ def _filtered(request):
 
 
 @login_required
+@require_safe
 def dispute_list(request):
     filters, qs, sort = _filtered(request)
     return _work.list_page(
@@ -98,6 +101,7 @@ EXPORT_HEADERS = [
 
 
 @login_required
+@require_safe
 def dispute_export(request):
     _filters, qs, _sort = _filtered(request)
     rows = (
@@ -124,6 +128,7 @@ def dispute_export(request):
 
 
 @login_required
+@require_form_methods
 def dispute_create(request):
     user = request.user
     access.require(user, "dispute.create")
@@ -156,6 +161,7 @@ def dispute_create(request):
 
 
 @login_required
+@require_safe
 def dispute_detail(request, uuid):
     user = request.user
     d = _for_page(user, uuid)
@@ -186,6 +192,7 @@ def _describe(entry) -> str:
 
 
 @login_required
+@require_form_methods
 def mediation_add(request, uuid):
     user = request.user
     d = _for_page(user, uuid)
@@ -216,6 +223,7 @@ def mediation_add(request, uuid):
 
 
 @login_required
+@require_form_methods
 def dispute_conclude(request, uuid):
     """化解结束: fill in (step 1), review and confirm (step 2); a filed dispute links its case."""
     user = request.user

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 
 from liaison import access
 from liaison.errors import Conflict
@@ -25,6 +26,7 @@ from .. import selectors, services
 from ..forms.work import EnforcementFilter, EnforcementForm, FeedbackForm, RulingForm, recent_case_numbers
 from ..models import Enforcement, SupervisionApplication
 from . import _work
+from ._work import require_form_methods
 
 ES = Enforcement.Status
 STATUS_COLOURS = {
@@ -88,6 +90,7 @@ def _filtered(request):
 
 
 @login_required
+@require_safe
 def enforcement_list(request):
     filters, qs, sort = _filtered(request)
     return _work.list_page(
@@ -125,6 +128,7 @@ def _issued_number(letter: Letter | None) -> str:
 
 
 @login_required
+@require_safe
 def enforcement_export(request):
     """Exactly the rows of the list with the same filters, every page."""
     _filters, qs, _sort = _filtered(request)
@@ -156,6 +160,7 @@ def enforcement_export(request):
 
 
 @login_required
+@require_form_methods
 def enforcement_create(request):
     user = request.user
     access.require(user, "enforcement.create")
@@ -208,6 +213,7 @@ def _letter_if_visible(letter, visible_ids):
 
 
 @login_required
+@require_safe
 def enforcement_detail(request, uuid):
     user = request.user
     e = _for_page(user, uuid)
@@ -256,6 +262,7 @@ def _describe(entry) -> str:
 
 
 @login_required
+@require_form_methods
 def enforcement_rule(request, uuid):
     """裁定: fill in (step 1), review and confirm (step 2). A granted non-money obligation sends the
     assignment letter (signed off at once when the head rules)."""
@@ -346,6 +353,7 @@ def _crumbs(e) -> dict:
 
 
 @login_required
+@require_form_methods
 def enforcement_feedback(request, uuid):
     """起草书面反馈: the assignee writes how it enforced; the 复函 goes to its head's sign-off on the
     letter page (a head's own is reviewed here first, because it is issued at once)."""

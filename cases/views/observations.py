@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 
 from liaison import access
 from liaison.errors import Conflict
@@ -35,6 +36,7 @@ from ..forms.work import (
 )
 from ..models import AdministrativeCase, Observation, Review
 from . import _work
+from ._work import require_form_methods
 
 OBSERVATION_SORTS = {
     "held_on": ("held_on",),
@@ -130,6 +132,7 @@ def _observations(request):
 
 
 @login_required
+@require_safe
 def observation_list(request):
     filters, qs, sort = _observations(request)
     return _work.list_page(
@@ -156,6 +159,7 @@ OBSERVATION_HEADERS = [
 
 
 @login_required
+@require_safe
 def observation_export(request):
     _filters, qs, _sort = _observations(request)
     rows = (
@@ -179,6 +183,7 @@ def observation_export(request):
 
 
 @login_required
+@require_form_methods
 def observation_create(request):
     user = request.user
     if "case" not in request.GET:
@@ -238,6 +243,7 @@ def _observation_crumbs(o) -> dict:
 
 
 @login_required
+@require_safe
 def observation_detail(request, uuid):
     user = request.user
     o = _observation_for_page(user, uuid)
@@ -272,6 +278,7 @@ class _Rollback(Exception):
 
 
 @login_required
+@require_form_methods
 def observation_attendance(request, uuid):
     """实到人数 and names of every invited institution on one page; all rows are saved or none."""
     user = request.user
@@ -341,6 +348,7 @@ def _topics(rows):
 
 
 @login_required
+@require_safe
 def review_list(request):
     filters, qs, sort = _reviews(request)
     return _work.list_page(
@@ -355,6 +363,7 @@ def review_list(request):
 
 
 @login_required
+@require_safe
 def review_export(request):
     _filters, qs, _sort = _reviews(request)
     headers = [
@@ -379,6 +388,7 @@ def review_export(request):
 
 
 @login_required
+@require_form_methods
 def review_create(request):
     user = request.user
     if "case" not in request.GET:
@@ -430,6 +440,7 @@ def review_create(request):
 
 
 @login_required
+@require_safe
 def review_detail(request, uuid):
     user = request.user
     r = access.get_visible_or_404(Review.objects.select_related("case", "court", "created_by"), user, uuid=uuid)

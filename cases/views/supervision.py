@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 
 from liaison import access
 from liaison.excel import xlsx_response
@@ -21,6 +22,7 @@ from .. import selectors, services
 from ..forms.work import CaseSupervisionForm, DecisionForm, SupervisionFilter, SupervisionForm
 from ..models import Enforcement, SupervisionApplication
 from . import _work
+from ._work import require_form_methods
 
 SS = SupervisionApplication.Status
 SORTS = {
@@ -84,6 +86,7 @@ def _filtered(request):
 
 
 @login_required
+@require_safe
 def supervision_list(request):
     filters, qs, sort = _filtered(request)
     user = request.user
@@ -117,6 +120,7 @@ EXPORT_HEADERS = [
 
 
 @login_required
+@require_safe
 def supervision_export(request):
     _filters, qs, _sort = _filtered(request)
     rows = (
@@ -143,6 +147,7 @@ def supervision_export(request):
 
 
 @login_required
+@require_form_methods
 def supervision_create(request):
     user = request.user
     access.require(user, "supervision.create")
@@ -177,6 +182,7 @@ def supervision_create(request):
 
 
 @login_required
+@require_safe
 def supervision_detail(request, uuid):
     user = request.user
     app = _for_page(user, uuid)
@@ -204,6 +210,7 @@ def _describe(entry) -> str:
 
 
 @login_required
+@require_form_methods
 def supervision_decide(request, uuid):
     """决定: fill in (step 1), review and confirm (step 2); the court and the agency are told."""
     user = request.user
@@ -258,6 +265,7 @@ def supervision_decide(request, uuid):
 
 
 @login_required
+@require_form_methods
 def case_supervision_create(request):
     """个案监督 on a case heard by a court the procuratorate supervises, named by its 案号."""
     user = request.user

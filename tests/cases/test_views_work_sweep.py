@@ -153,3 +153,12 @@ def test_lists_are_paginated(court_clerk, inst):
     assert len(listed(first)) == 50 and len(listed(second)) == 10
     assert not {e.pk for e in listed(first)} & {e.pk for e in listed(second)}
     assert "第 1 / 2 页" in body(first)
+
+
+def test_pages_answer_only_their_methods(records, court_clerk):
+    client = client_for(court_clerk)
+    enforcement = next(url for url in records if isinstance(url, str) and url.startswith("/cases/enforcements/"))
+    for url in ("/cases/enforcements/", "/cases/enforcements/export/", enforcement):
+        assert client.post(url).status_code == 405
+    for url in ("/cases/enforcements/new/", enforcement + "rule/", "/cases/reviews/new/"):
+        assert client.put(url).status_code == 405 and client.delete(url).status_code == 405
