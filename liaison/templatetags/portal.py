@@ -6,6 +6,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -44,10 +45,12 @@ def ymd_hm(value):
 
 @register.filter
 def cn_date(value):
-    """2026年3月5日, as in documents."""
+    """2026年3月5日, as in documents (5 March 2026 when the page is in English)."""
     if not value:
         return ""
     value = _local(value)
+    if not (get_language() or "zh").startswith("zh"):
+        return f"{value.day} {value:%B} {value.year}"
     return f"{value.year}年{value.month}月{value.day}日"
 
 
