@@ -50,6 +50,16 @@ def audit(*, actor, action: str, target=None, before: dict | None = None, after:
     )
 
 
+def move(obj, *, by, action: str, target: str, update_fields=None, after: dict | None = None):
+    """Save `obj` in state `target` and audit the move: the status it left, the one it entered and
+    whatever else `after` names. The caller has locked the row and checked the state it expects."""
+    before = obj.status
+    obj.status = target
+    obj.save(update_fields=update_fields)
+    audit(actor=by, action=action, target=obj, before={"status": before}, after={"status": target, **(after or {})})
+    return obj
+
+
 def _jsonable(data: dict) -> dict:
     out = {}
     for key, value in data.items():

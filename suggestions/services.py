@@ -190,13 +190,9 @@ def suggestion_update(*, suggestion: Suggestion, by: User, **fields) -> Suggesti
 
 
 def _move(s: Suggestion, by: User, action: str, target: str, **extra) -> Suggestion:
-    before = s.status
-    s.status = target
     for key, value in extra.items():
         setattr(s, key, value)
-    s.save()
-    hub.audit(actor=by, action=action, target=s, before={"status": before}, after={"status": target})
-    return s
+    return hub.move(s, by=by, action=action, target=target)
 
 
 @transaction.atomic

@@ -133,20 +133,19 @@ def enforcement_rule(
             raise _err("assignee", _("组织实施机关应为本级人民政府或其指定的工作部门。"))
     e.ruling, e.ruling_reasons, e.ruled_on = ruling, reasons, ruled_on
     if ruling == Enforcement.Ruling.REFUSED:
-        e.status = ES.REFUSED
+        target = ES.REFUSED
     elif not assigned:
-        e.status = ES.COURT
+        target = ES.COURT
     else:
         deadline = compute_deadline(ruled_on, settings.ENFORCEMENT_FEEDBACK_DAYS, LedgerEntry.Unit.DAYS, "裁定")
-        e.status, e.assignee = ES.ASSIGNED, assignee
+        target, e.assignee = ES.ASSIGNED, assignee
         e.feedback_due, e.feedback_due_explained = deadline.due, deadline.explain()
-    e.save()
-    hub.audit(
-        actor=by,
+    hub.move(
+        e,
+        by=by,
         action="enforcement.rule",
-        target=e,
-        before={"status": ES.APPLIED},
-        after={"status": e.status, "ruling": ruling, "assignee": str(assignee) if assigned else ""},
+        target=target,
+        after={"ruling": ruling, "assignee": str(assignee) if assigned else ""},
     )
     if assigned:
         # Saved first: issuing the letter fires on_letter_issued, which looks the letter up on the row.

@@ -372,19 +372,12 @@ def case_conclude(
     case.concluded_on = concluded_on
     case.effective_on = effective_on
     case.imposes_obligation = _obligation(imposes_obligation)
-    case.status = CS.EFFECTIVE if effective_on else CS.CONCLUDED
-    case.save()
-    hub.audit(
-        actor=by,
+    hub.move(
+        case,
+        by=by,
         action="case.conclude",
-        target=case,
-        before={"status": CS.PENDING},
-        after={
-            "status": case.status,
-            "outcome": outcome.name,
-            "concluded_on": concluded_on,
-            "effective_on": effective_on,
-        },
+        target=CS.EFFECTIVE if effective_on else CS.CONCLUDED,
+        after={"outcome": outcome.name, "concluded_on": concluded_on, "effective_on": effective_on},
     )
     return case
 
@@ -401,15 +394,7 @@ def case_mark_effective(
     )
     if imposes_obligation is not None:
         case.imposes_obligation = _obligation(imposes_obligation)
-    case.status = CS.EFFECTIVE
-    case.save()
-    hub.audit(
-        actor=by,
-        action="case.effective",
-        target=case,
-        before={"status": CS.CONCLUDED},
-        after={"status": case.status, "effective_on": case.effective_on},
-    )
+    hub.move(case, by=by, action="case.effective", target=CS.EFFECTIVE, after={"effective_on": case.effective_on})
     return case
 
 

@@ -127,16 +127,8 @@ def dispute_conclude(
         outcome_on, "outcome_on", _("化解日期"), not_before=dispute.received_on, not_before_label=_("受理日期")
     )
     dispute.outcome_notes = hub._clean_text(notes, "notes", max_length=20000)
-    dispute.status = status
     dispute.case = case
-    dispute.save()
-    hub.audit(
-        actor=by,
-        action="dispute.conclude",
-        target=dispute,
-        before={"status": Dispute.Status.OPEN},
-        after={"status": status, "case": case.number if case else ""},
-    )
+    hub.move(dispute, by=by, action="dispute.conclude", target=status, after={"case": case.number if case else ""})
     return dispute
 
 
@@ -260,15 +252,7 @@ def coordination_close(
         not_before=coordination.opened_on,
         not_before_label=_("启动日期"),
     )
-    coordination.status = Coordination.Status.CLOSED
-    coordination.save()
-    hub.audit(
-        actor=by,
-        action="coordination.close",
-        target=coordination,
-        before={"status": Coordination.Status.OPEN},
-        after={"status": coordination.status},
-    )
+    hub.move(coordination, by=by, action="coordination.close", target=Coordination.Status.CLOSED)
     for party in (coordination.government, coordination.procuratorate):
         if party is not None:
             _notify(

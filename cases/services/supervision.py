@@ -136,14 +136,12 @@ def supervision_decide(
         not_before=app.received_on,
         not_before_label=_("收到申请日期"),
     )
-    app.status = SupervisionApplication.Status.DECIDED
-    app.save()
-    hub.audit(
-        actor=by,
+    hub.move(
+        app,
+        by=by,
         action="supervision.decide",
-        target=app,
-        before={"status": SupervisionApplication.Status.RECEIVED},
-        after={"status": app.status, "decision": decision},
+        target=SupervisionApplication.Status.DECIDED,
+        after={"decision": decision},
     )
     hub.ledger_close_for_source(
         source=app,
@@ -254,14 +252,13 @@ def clue_transfer_receive(*, clue: ClueTransfer, by: User, received_on: dt.date 
         not_before=clue.sent_on,
         not_before_label=_("移送日期"),
     )
-    clue.status = ClueTransfer.Status.RECEIVED
-    clue.save(update_fields=["received_on", "status"])
-    hub.audit(
-        actor=by,
+    hub.move(
+        clue,
+        by=by,
         action="clue.receive",
-        target=clue,
-        before={"status": ClueTransfer.Status.SENT},
-        after={"status": clue.status, "received_on": clue.received_on},
+        target=ClueTransfer.Status.RECEIVED,
+        update_fields=["received_on", "status"],
+        after={"received_on": clue.received_on},
     )
     return clue
 
@@ -281,14 +278,13 @@ def clue_transfer_handle(
         not_before=clue.received_on,
         not_before_label=_("接收日期"),
     )
-    clue.status = ClueTransfer.Status.HANDLED
-    clue.save(update_fields=["handling_result", "handled_on", "status"])
-    hub.audit(
-        actor=by,
+    hub.move(
+        clue,
+        by=by,
         action="clue.handle",
-        target=clue,
-        before={"status": ClueTransfer.Status.RECEIVED},
-        after={"status": clue.status, "handled_on": clue.handled_on},
+        target=ClueTransfer.Status.HANDLED,
+        update_fields=["handling_result", "handled_on", "status"],
+        after={"handled_on": clue.handled_on},
     )
     hub.ledger_close_for_source(
         source=clue, owner=clue.recipient, evidence=clue.handling_result[:5000], done_on=clue.handled_on, by=by
