@@ -21,7 +21,26 @@ def world(db):
     """The demo institutions and users (re-created after a transactional test flushed them)."""
     if not User.objects.filter(username="office").exists():
         ensure_demo_users(PASSWORD)
+    ensure_reference_data()
     return {u.username: u for u in User.objects.select_related("institution__region")}
+
+
+# Reference rows that data migrations create (案由, outcomes, reply-period rules); a
+# transactional test's flush removes them, so the next test that needs them re-seeds.
+REFERENCE_MIGRATIONS = [
+    ("cases", "Cause", "cases.migrations.0002_causes_and_outcomes"),
+    ("suggestions", "ReplyPeriodRule", "suggestions.migrations.0002_reply_period_rules"),
+]
+
+
+def ensure_reference_data():
+    import importlib
+
+    from django.apps import apps
+
+    for app_label, model_name, module in REFERENCE_MIGRATIONS:
+        if not apps.get_model(app_label, model_name).objects.exists():
+            importlib.import_module(module).forward(apps, None)
 
 
 def _persona(username):
