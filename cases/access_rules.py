@@ -36,16 +36,22 @@ def _office(user, *fields) -> Q:
 
 def _cases(qs, user, inst):
     q = Q(court=inst)
-    q |= Q(pk__in=AdministrativeCase.defendants.through.objects.filter(
-        Q(institution=inst) | Q(institution__parent=inst)).values("administrativecase_id"))
+    q |= Q(
+        pk__in=AdministrativeCase.defendants.through.objects.filter(
+            Q(institution=inst) | Q(institution__parent=inst)
+        ).values("administrativecase_id")
+    )
     q |= Q(pk__in=Coordination.objects.filter(Q(procuratorate=inst) | Q(government=inst)).values("case_id"))
     q |= Q(pk__in=CaseSupervision.objects.filter(procuratorate=inst).values("case_id"))
     q |= Q(pk__in=Observation.objects.filter(procuratorate=inst).values("case_id"))
     regions = access.office_region_ids(user)
     if regions:
         q |= Q(court__region_id__in=regions)
-        q |= Q(pk__in=AdministrativeCase.defendants.through.objects.filter(
-            institution__region_id__in=regions).values("administrativecase_id"))
+        q |= Q(
+            pk__in=AdministrativeCase.defendants.through.objects.filter(institution__region_id__in=regions).values(
+                "administrativecase_id"
+            )
+        )
     return qs.filter(q)
 
 
@@ -56,7 +62,9 @@ def _disputes(qs, user, inst):
 
 def _coordinations(qs, user, inst):
     q = Q(court=inst) | Q(government=inst) | Q(procuratorate=inst)
-    q |= Q(case__in=AdministrativeCase.defendants.through.objects.filter(institution=inst).values("administrativecase_id"))
+    q |= Q(
+        case__in=AdministrativeCase.defendants.through.objects.filter(institution=inst).values("administrativecase_id")
+    )
     return qs.filter(q | _office(user, "court"))
 
 
@@ -111,9 +119,7 @@ def _court_of(user, obj) -> bool:
 
 def _appearance(user, case) -> bool:
     # The court records hearings; a defendant records its own appearance (负责人出庭).
-    return _court_of(user, case) or (
-        access.is_acting(user) and case.defendants.filter(pk=user.institution_id).exists()
-    )
+    return _court_of(user, case) or (access.is_acting(user) and case.defendants.filter(pk=user.institution_id).exists())
 
 
 def _coordination_party(user, c) -> bool:
@@ -121,7 +127,12 @@ def _coordination_party(user, c) -> bool:
 
 
 def _dispute_party(user, d) -> bool:
-    return access.is_acting(user) and user.institution_id in (d.court_id, d.government_id, d.agency_id, d.procuratorate_id)
+    return access.is_acting(user) and user.institution_id in (
+        d.court_id,
+        d.government_id,
+        d.agency_id,
+        d.procuratorate_id,
+    )
 
 
 def _dispute_host(user, d) -> bool:

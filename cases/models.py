@@ -30,7 +30,9 @@ from .querysets import (
 User = settings.AUTH_USER_MODEL
 
 # （2026）桂02行初12号: year in full-width or half-width brackets, court code, 行 + type, number.
-CASE_NUMBER_RE = re.compile(r"^[（(](?P<year>\d{4})[）)](?P<court>[\u4e00-\u9fff]\d{2,4})(?P<type>行[\u4e00-\u9fff]{1,3})(?P<n>[1-9]\d{0,5})号$")
+CASE_NUMBER_RE = re.compile(
+    r"^[（(](?P<year>\d{4})[）)](?P<court>[\u4e00-\u9fff]\d{2,4})(?P<type>行[\u4e00-\u9fff]{1,3})(?P<n>[1-9]\d{0,5})号$"
+)
 
 
 def normalise_case_number(value: str) -> str:
@@ -104,7 +106,9 @@ class AdministrativeCase(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     number = models.CharField(_("案号"), max_length=40, unique=True)
-    court = models.ForeignKey(Institution, verbose_name=_("审理法院"), on_delete=models.PROTECT, related_name="cases_heard")
+    court = models.ForeignKey(
+        Institution, verbose_name=_("审理法院"), on_delete=models.PROTECT, related_name="cases_heard"
+    )
     instance = models.CharField(_("审级"), max_length=15, choices=Instance.choices, default=Instance.FIRST)
     cause = models.ForeignKey(Cause, verbose_name=_("案由"), on_delete=models.PROTECT)
     plaintiffs = models.TextField(_("原告"), help_text=_("多个原告每行一个。"))
@@ -226,7 +230,9 @@ class Dispute(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
     outcome_on = models.DateField(_("化解日期"), null=True, blank=True)
     outcome_notes = models.TextField(_("化解结果"), blank=True)
-    case = models.ForeignKey(AdministrativeCase, null=True, blank=True, on_delete=models.SET_NULL, related_name="disputes")
+    case = models.ForeignKey(
+        AdministrativeCase, null=True, blank=True, on_delete=models.SET_NULL, related_name="disputes"
+    )
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -267,7 +273,12 @@ class Coordination(models.Model):
     court = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
     government = models.ForeignKey(Institution, verbose_name=_("协调政府"), on_delete=models.PROTECT, related_name="+")
     procuratorate = models.ForeignKey(
-        Institution, verbose_name=_("邀请监督的检察院"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Institution,
+        verbose_name=_("邀请监督的检察院"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     invited_on = models.DateField(_("邀请监督日期"), null=True, blank=True)
     subject = models.CharField(_("协调事项"), max_length=200)
@@ -328,7 +339,9 @@ class Enforcement(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     court = models.ForeignKey(Institution, verbose_name=_("审查法院"), on_delete=models.PROTECT, related_name="+")
     applicant = models.ForeignKey(Institution, verbose_name=_("申请机关"), on_delete=models.PROTECT, related_name="+")
-    case = models.ForeignKey(AdministrativeCase, null=True, blank=True, on_delete=models.PROTECT, related_name="enforcements")
+    case = models.ForeignKey(
+        AdministrativeCase, null=True, blank=True, on_delete=models.PROTECT, related_name="enforcements"
+    )
     basis = models.CharField(_("执行依据类别"), max_length=10, choices=Basis.choices)
     basis_reference = models.CharField(_("执行依据文号"), max_length=100)
     respondent = models.CharField(_("被执行人"), max_length=200)
@@ -379,7 +392,9 @@ class SupervisionApplication(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     procuratorate = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
     applicant = models.CharField(_("申请人（被执行人）"), max_length=200)
-    enforcement = models.ForeignKey(Enforcement, null=True, blank=True, on_delete=models.PROTECT, related_name="supervisions")
+    enforcement = models.ForeignKey(
+        Enforcement, null=True, blank=True, on_delete=models.PROTECT, related_name="supervisions"
+    )
     court = models.ForeignKey(Institution, verbose_name=_("作出裁定的法院"), on_delete=models.PROTECT, related_name="+")
     enforcing_agency = models.ForeignKey(
         Institution, verbose_name=_("实施强制执行的机关"), on_delete=models.PROTECT, related_name="+"
@@ -499,7 +514,14 @@ class Review(models.Model):
 
     objects = ReviewQuerySet.as_manager()
 
-    TOPICS = ["act_problems", "litigation_work", "risk_prevention", "trial_conduct", "dispute_resolution", "social_impact"]
+    TOPICS = [
+        "act_problems",
+        "litigation_work",
+        "risk_prevention",
+        "trial_conduct",
+        "dispute_resolution",
+        "social_impact",
+    ]
 
     class Meta:
         verbose_name = _("判后评议")

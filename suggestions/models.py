@@ -27,7 +27,9 @@ class ReplyPeriodRule(models.Model):
         constraints = [models.UniqueConstraint(fields=["kind", "subkind", "urgent"], name="reply_rule_unique")]
 
     def __str__(self):
-        return f"{self.kind}/{self.subkind or '-'}{'/紧急' if self.urgent else ''}: {self.period}{self.get_unit_display()}"
+        return (
+            f"{self.kind}/{self.subkind or '-'}{'/紧急' if self.urgent else ''}: {self.period}{self.get_unit_display()}"
+        )
 
 
 class Suggestion(models.Model):
@@ -67,7 +69,9 @@ class Suggestion(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("建议类别"), max_length=15, choices=Kind.choices)
     subkind = models.CharField(_("子类"), max_length=15, choices=Subkind.choices, blank=True)
-    issuer = models.ForeignKey(Institution, verbose_name=_("发出机关"), on_delete=models.PROTECT, related_name="suggestions_issued")
+    issuer = models.ForeignKey(
+        Institution, verbose_name=_("发出机关"), on_delete=models.PROTECT, related_name="suggestions_issued"
+    )
     recipient = models.ForeignKey(
         Institution, verbose_name=_("被建议单位"), on_delete=models.PROTECT, related_name="suggestions_received"
     )
@@ -99,7 +103,9 @@ class Suggestion(models.Model):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     withdrawn_reason = models.TextField(_("撤回理由"), blank=True)
 
     objects = SuggestionQuerySet.as_manager()
@@ -159,7 +165,9 @@ class Extension(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(_("审批意见"), blank=True)
 

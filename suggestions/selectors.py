@@ -35,8 +35,11 @@ def suggestion_list(*, user, status=None, kind=None, q=None, box=None, overdue=N
         qs = qs.filter(status__in=OPEN_STATES, reply_due__lt=timezone.localdate())
     if q:
         qs = qs.filter(
-            Q(title__icontains=q) | Q(letter__doc_number__icontains=q) | Q(recipient__name__icontains=q)
-            | Q(issuer__name__icontains=q) | Q(case_number__icontains=q)
+            Q(title__icontains=q)
+            | Q(letter__doc_number__icontains=q)
+            | Q(recipient__name__icontains=q)
+            | Q(issuer__name__icontains=q)
+            | Q(case_number__icontains=q)
         )
     return qs.order_by("-created_at", "-id")
 
@@ -55,7 +58,9 @@ class Rate:
         return "—" if self.value is None else f"{self.value * 100:.2f}%"
 
 
-def statistics(*, user, start: dt.date, end: dt.date, group_by: str = "issuer", today: dt.date | None = None) -> list[dict]:
+def statistics(
+    *, user, start: dt.date, end: dt.date, group_by: str = "issuer", today: dt.date | None = None
+) -> list[dict]:
     """Per group: issued, received, replied, replied on time, overdue, adopted, with the two rates.
 
     Reply rate (RULES.md): numerator = suggestions replied to in writing; denominator =

@@ -13,7 +13,7 @@ from liaison.calendar import compute_deadline
 from liaison.errors import Conflict
 from liaison.models import Institution, LedgerEntry, Letter, User
 
-from .models import Extension, Filing, ReplyPeriodRule, Reply, Suggestion
+from .models import Extension, Filing, Reply, ReplyPeriodRule, Suggestion
 
 S = Suggestion.Status
 UNIT_LABEL = {"days": "日", "months": "个月"}

@@ -9,7 +9,9 @@ from suggestions import services
 def make_suggestion(inst):
     """Draft → submitted → approved → issued (on `issued_on`), optionally received."""
 
-    def make(author, head, *, recipient="柳州市城市管理行政执法局", issued_on=None, received_on=None, receiver=None, **fields):
+    def make(
+        author, head, *, recipient="柳州市城市管理行政执法局", issued_on=None, received_on=None, receiver=None, **fields
+    ):
         fields.setdefault("title", "关于规范行政执法程序的建议")
         fields.setdefault("problem", "执法文书送达程序不规范。")
         fields.setdefault("recommendations", "完善送达程序，加强执法人员培训。")

@@ -10,7 +10,9 @@ from .conftest import D
 
 
 def test_procuratorial_two_months_rolls_past_spring_festival(make_suggestion, proc_staff, proc_head, agency_staff):
-    s = make_suggestion(proc_staff, proc_head, issued_on=D("2025-12-12"), received_on=D("2025-12-15"), receiver=agency_staff)
+    s = make_suggestion(
+        proc_staff, proc_head, issued_on=D("2025-12-12"), received_on=D("2025-12-15"), receiver=agency_staff
+    )
     assert (s.reply_period, s.reply_unit) == (2, "months")
     assert s.reply_due == D("2026-02-24")
     assert s.reply_due_explained == "签收 2025-12-15 + 2个月 = 2026-02-15，春节假期 → 2026-02-24"
@@ -18,14 +20,20 @@ def test_procuratorial_two_months_rolls_past_spring_festival(make_suggestion, pr
     assert entry.due_date == D("2026-02-24") and entry.due_explained == s.reply_due_explained
 
 
-def test_judicial_month_end_clamps_and_make_up_saturday_is_a_working_day(make_suggestion, court_clerk, court_head, agency_staff):
-    s = make_suggestion(court_clerk, court_head, issued_on=D("2025-12-30"), received_on=D("2025-12-31"), receiver=agency_staff)
+def test_judicial_month_end_clamps_and_make_up_saturday_is_a_working_day(
+    make_suggestion, court_clerk, court_head, agency_staff
+):
+    s = make_suggestion(
+        court_clerk, court_head, issued_on=D("2025-12-30"), received_on=D("2025-12-31"), receiver=agency_staff
+    )
     # 31 Dec + 2 months → 28 Feb 2026 (no 31 Feb), a Saturday that is a 调休 working day.
     assert s.reply_due == D("2026-02-28")
     assert s.reply_due_explained == "签收 2025-12-31 + 2个月 = 2026-02-28"
 
 
-def test_urgent_public_interest_fifteen_days_rolls_past_national_day(make_suggestion, proc_staff, proc_head, agency_staff):
+def test_urgent_public_interest_fifteen_days_rolls_past_national_day(
+    make_suggestion, proc_staff, proc_head, agency_staff
+):
     s = make_suggestion(
         proc_staff,
         proc_head,
@@ -65,7 +73,9 @@ def test_issuer_may_shorten_but_not_lengthen_the_period(court_clerk, inst):
 
 
 def test_approved_extension_moves_the_deadline_and_explains_it(make_suggestion, proc_staff, proc_head, agency_staff):
-    s = make_suggestion(proc_staff, proc_head, issued_on=D("2026-08-28"), received_on=D("2026-08-31"), receiver=agency_staff)
+    s = make_suggestion(
+        proc_staff, proc_head, issued_on=D("2026-08-28"), received_on=D("2026-08-31"), receiver=agency_staff
+    )
     # 31 Aug + 2 months = 31 Oct (Saturday) → Monday 2 Nov.
     assert s.reply_due == D("2026-11-02")
     ext = services.extension_request(suggestion=s, by=agency_staff, days=30, reasons="需协调多个部门")
@@ -78,7 +88,9 @@ def test_approved_extension_moves_the_deadline_and_explains_it(make_suggestion, 
 
 
 def test_refused_extension_needs_reasons_and_keeps_the_deadline(make_suggestion, proc_staff, proc_head, agency_staff):
-    s = make_suggestion(proc_staff, proc_head, issued_on=D("2026-08-28"), received_on=D("2026-08-31"), receiver=agency_staff)
+    s = make_suggestion(
+        proc_staff, proc_head, issued_on=D("2026-08-28"), received_on=D("2026-08-31"), receiver=agency_staff
+    )
     ext = services.extension_request(suggestion=s, by=agency_staff, days=10, reasons="理由")
     with pytest.raises(ValidationError):
         services.extension_decide(extension=ext, by=proc_head, approve=False)

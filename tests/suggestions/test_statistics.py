@@ -9,8 +9,12 @@ def test_statistics_count_replies_against_deadlines_with_numerators(
     make_suggestion, court_clerk, court_head, agency_head, outsider_agency, office, inst
 ):
     # Two suggestions to 城管局 received 2 Nov (due 4 Jan 2027); one replied today, one still open.
-    a = make_suggestion(court_clerk, court_head, issued_on=D("2026-11-02"), received_on=D("2026-11-02"), receiver=agency_head)
-    make_suggestion(court_clerk, court_head, issued_on=D("2026-11-02"), received_on=D("2026-11-02"), receiver=agency_head)
+    a = make_suggestion(
+        court_clerk, court_head, issued_on=D("2026-11-02"), received_on=D("2026-11-02"), receiver=agency_head
+    )
+    make_suggestion(
+        court_clerk, court_head, issued_on=D("2026-11-02"), received_on=D("2026-11-02"), receiver=agency_head
+    )
     services.suggestion_reply(suggestion=a, by=agency_head, measures="已整改")
     services.suggestion_evaluate(suggestion=a, by=court_clerk, evaluation="adopted")
     rows = selectors.statistics(user=court_clerk, start=D("2026-10-01"), end=D("2026-12-31"), group_by="recipient")
@@ -44,7 +48,9 @@ def test_quarterly_letter_is_drafted_once_for_the_head(make_suggestion, court_cl
     from liaison.models import Letter
     from suggestions.models import PeriodicReport
 
-    make_suggestion(court_clerk, court_head, issued_on=D("2026-08-03"), received_on=D("2026-08-04"), receiver=agency_head)
+    make_suggestion(
+        court_clerk, court_head, issued_on=D("2026-08-03"), received_on=D("2026-08-04"), receiver=agency_head
+    )
     assert services.quarter_bounds(D("2026-10-09")) == (D("2026-07-01"), D("2026-09-30"))
     assert services.periodic_reports_draft_all(today=D("2026-10-09")) == 1
     assert services.periodic_reports_draft_all(today=D("2026-10-09")) == 1  # returns the existing one
