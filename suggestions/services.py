@@ -159,6 +159,8 @@ def suggestion_update(*, suggestion: Suggestion, by: User, **fields) -> Suggesti
     access.require(by, "suggestion.edit", s)
     _expect(s, S.DRAFT)
     cc = fields.pop("cc", None)
+    # The procuratorate cc'd automatically because the draft touched procuratorial duties.
+    auto_cc = _same_level_procuratorate(s.issuer) if s.touches_procuratorial else None
     for name in ("title", "problem", "recommendations"):
         if name in fields:
             setattr(s, name, hub._clean_text(fields[name], name, max_length=200 if name == "title" else 20000))
@@ -172,11 +174,7 @@ def suggestion_update(*, suggestion: Suggestion, by: User, **fields) -> Suggesti
     elif s.subkind not in (Suggestion.Subkind.GENERAL, Suggestion.Subkind.PUBLIC_INTEREST):
         raise ValidationError({"subkind": [_("请选择检察建议的类型。")]})
     s.touches_procuratorial = bool(s.touches_procuratorial) and s.kind == Suggestion.Kind.JUDICIAL
-    current_cc = (
-        list(cc)
-        if cc is not None
-        else [i for i in s.cc.all() if not (s.touches_procuratorial and i.kind == Institution.Kind.PROCURATORATE)]
-    )
+    current_cc = list(cc) if cc is not None else [i for i in s.cc.all() if auto_cc is None or i.pk != auto_cc.pk]
     _validate_parties(s.issuer, s.recipient, current_cc)
     # A new subkind or urgency changes the default period, which a kept period must not exceed.
     if any(name in fields for name in ("reply_period", "reply_unit", "urgent", "subkind")):

@@ -196,3 +196,20 @@ def test_court_sees_the_procuratorial_suggestion_linked_to_its_own(
     services.suggestion_approve(suggestion=linked, by=proc_head)
     services.suggestion_issue(suggestion=linked, by=proc_head)
     assert Suggestion.objects.visible_to(court_clerk).filter(pk=linked.pk).exists()
+
+
+def test_unticking_procuratorial_duties_drops_the_automatic_cc(court_clerk, inst):
+    s = services.suggestion_create(
+        by=court_clerk,
+        recipient=inst["柳州市城市管理行政执法局"],
+        title="t",
+        problem="p",
+        recommendations="r",
+        cc=[inst["柳州市人民政府"]],
+        touches_procuratorial=True,
+    )
+    assert {i.name for i in s.cc.all()} == {"柳州市人民政府", "柳州市人民检察院"}
+    s = services.suggestion_update(suggestion=s, by=court_clerk, touches_procuratorial=False)
+    assert [i.name for i in s.cc.all()] == ["柳州市人民政府"]
+    s = services.suggestion_update(suggestion=s, by=court_clerk, touches_procuratorial=True)
+    assert {i.name for i in s.cc.all()} == {"柳州市人民政府", "柳州市人民检察院"}
