@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from . import workflow
 from .models import (
     Delivery,
     Inspection,
@@ -228,11 +229,25 @@ def register_action(name: str, rule: Callable) -> None:
 
 
 def can(user, action: str, obj=None) -> bool:
+    """The user's right (role and institution) to `action`; for a declared transition, its guard."""
+    if obj is not None and workflow.find(action) is not None:
+        return workflow.permitted(user, action, obj)
     return bool(user.is_authenticated and ACTIONS[action](user, obj))
 
 
+def allowed(user, action: str, obj=None) -> bool:
+    """May the user take `action` now: the right and, for a declared transition, the state."""
+    if obj is not None and workflow.find(action) is not None:
+        return workflow.allowed(user, action, obj)
+    return can(user, action, obj)
+
+
 def require(user, action: str, obj=None) -> None:
-    """Raise PermissionDenied (403) when the user's role or institution may not do this."""
+    """Raise PermissionDenied (403) when the user's role or institution may not do this, and
+    for a declared transition (liaison.workflow) Conflict (409) when the object's state does not allow it."""
+    if obj is not None and workflow.find(action) is not None:
+        workflow.check(user, action, obj)
+        return
     if not can(user, action, obj):
         raise PermissionDenied(action)
 

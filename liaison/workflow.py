@@ -1,0 +1,174 @@
+"""Transitions declared once per model: the one answer to "may this user do this now?".
+
+A domain app declares, next to its model, every transition of that model's state
+machine: the verb, the states it may start from, the state it enters, who may take it
+(a guard over user and object: role and institution) and, where the state alone does
+not say it, a condition over the object (e.g. "no reply drafted this round"):
+
+    SUGGESTION_FLOW = workflow.Workflow(
+        Suggestion,
+        workflow.Transition("suggestion.submit", sources=[S.DRAFT], target=S.SUBMITTED,
+                            who=issuer_acting, label=_("提交审批"), page="suggestions:submit"),
+        ...
+    )
+    workflow.register(SUGGESTION_FLOW)
+
+Everything else asks the declaration and never lists actions by hand:
+
+- services call `access.require(by, "suggestion.submit", s)`: 403 (PermissionDenied) when
+  the guard refuses, 409 (Conflict) when the state or condition refuses, in that order;
+  then `hub.move(...)` records the move (audit in the same transaction);
+- pages render `workflow.available(user, obj)` as the buttons (their `label`, `page` url
+  name, `style`), and pre-check with `access.require` before showing a form;
+- the API's `allowed_actions` is `[t.api for t in workflow.available(user, obj)]`.
+
+Why a table of our own rather than django-fsm-2: our transitions are taken by services
+that already lock the row, validate input and write the audit entry through `hub.move`;
+what was missing is only one declaration that services, pages and the API can all read.
+django-fsm's decorated model methods would move the business rule back into models,
+its protected field fights `select_for_update` re-fetches, and its permission hook takes
+a user but not the "condition over related rows" our flows need. The table is ~100 lines.
+
+Transitions that do not change the state (a reply drafted on a received suggestion, a
+hearing added to a case) have `target=None`; they are still declared so that they have
+one rule and one button.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from .errors import Conflict
+
+Guard = Callable[..., bool]  # (user, obj) -> bool
+Condition = Callable[..., bool]  # (obj) -> bool
+
+
+def _any_state(_obj) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Transition:
+    verb: str  # the full action name, e.g. "suggestion.submit"
+    sources: tuple | None = None  # states it may start from; None: any state
+    target: str | None = None  # the state it enters; None: the state does not change
+    who: Guard = field(default=lambda user, obj: False)  # role and institution (403)
+    when: Condition | None = None  # a condition beyond the state (409)
+    label: str = ""  # the button's words (lazy translation)
+    page: str = ""  # url name of the action's page, reversed with the object's uuid
+    api: str = ""  # the API action's name; defaults to the verb's last part, "_" -> "-"
+    style: str = "primary"  # button style: primary, secondary, danger
+    refusal: str = ""  # the 409 message when `when` refuses (state refusals say the state)
+
+    def __post_init__(self):
+        if self.sources is not None and not isinstance(self.sources, tuple):
+            object.__setattr__(self, "sources", tuple(self.sources))
+        if not self.api:
+            object.__setattr__(self, "api", self.verb.rsplit(".", 1)[-1].replace("_", "-"))
+
+    @property
+    def name(self) -> str:
+        return self.verb.rsplit(".", 1)[-1]
+
+
+class Workflow:
+    """The transitions of one model, in the order their buttons are shown."""
+
+    def __init__(self, model, *transitions: Transition, state: str = "status"):
+        self.model = model
+        self.state = state
+        self.transitions: dict[str, Transition] = {}
+        for t in transitions:
+            if t.verb in self.transitions:
+                raise ValueError(f"transition {t.verb} declared twice")
+            self.transitions[t.verb] = t
+
+    def __iter__(self):
+        return iter(self.transitions.values())
+
+    def state_of(self, obj):
+        return getattr(obj, self.state)
+
+    def state_allows(self, t: Transition, obj) -> bool:
+        if t.sources is not None and self.state_of(obj) not in t.sources:
+            return False
+        return t.when is None or bool(t.when(obj))
+
+    def refusal(self, t: Transition, obj) -> str:
+        if t.sources is not None and self.state_of(obj) not in t.sources:
+            display = getattr(obj, f"get_{self.state}_display", lambda: self.state_of(obj))()
+            return _("%(what)s当前状态为“%(state)s”，不能执行此操作。") % {
+                "what": self.model._meta.verbose_name,
+                "state": display,
+            }
+        return str(t.refusal) or _("当前不能执行此操作。")
+
+
+# verb -> (workflow, transition); filled by `register`.
+REGISTRY: dict[str, tuple[Workflow, Transition]] = {}
+WORKFLOWS: dict[type, Workflow] = {}
+
+
+def register(flow: Workflow) -> Workflow:
+    """Make a model's transitions known to access.require/allowed, pages and the API."""
+    WORKFLOWS[flow.model] = flow
+    for t in flow:
+        REGISTRY[t.verb] = (flow, t)
+    return flow
+
+
+def find(verb: str) -> tuple[Workflow, Transition] | None:
+    return REGISTRY.get(verb)
+
+
+def flow_for(model_or_obj) -> Workflow | None:
+    model = model_or_obj if isinstance(model_or_obj, type) else type(model_or_obj)
+    return WORKFLOWS.get(model)
+
+
+def permitted(user, verb: str, obj) -> bool:
+    """The guard alone (role and institution): False means 403."""
+    found = find(verb)
+    if found is None:
+        raise LookupError(f"no transition {verb}")
+    return bool(user.is_authenticated and found[1].who(user, obj))
+
+
+def allowed(user, verb: str, obj) -> bool:
+    """May `user` take `verb` on `obj` now: the guard and the state together."""
+    found = find(verb)
+    if found is None:
+        raise LookupError(f"no transition {verb}")
+    flow, t = found
+    return bool(user.is_authenticated and t.who(user, obj) and flow.state_allows(t, obj))
+
+
+def check(user, verb: str, obj) -> None:
+    """Raise PermissionDenied (403) when the guard refuses, Conflict (409) when the state does."""
+    found = find(verb)
+    if found is None:
+        raise LookupError(f"no transition {verb}")
+    flow, t = found
+    if not (user.is_authenticated and t.who(user, obj)):
+        raise PermissionDenied(verb)
+    if not flow.state_allows(t, obj):
+        raise Conflict(flow.refusal(t, obj))
+
+
+def available(user, obj, verbs: Iterable[str] | None = None) -> list[Transition]:
+    """The transitions `user` may take on `obj` now, in declaration order (buttons, allowed_actions)."""
+    flow = flow_for(obj)
+    if flow is None or not user.is_authenticated:
+        return []
+    wanted = set(verbs) if verbs is not None else None
+    return [t for t in flow if (wanted is None or t.verb in wanted) and t.who(user, obj) and flow.state_allows(t, obj)]
+
+
+def api_actions(user, obj) -> list[str]:
+    """The API's `allowed_actions` for `obj`: derived, never listed by hand."""
+    return [t.api for t in available(user, obj)]
