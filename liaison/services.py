@@ -129,7 +129,7 @@ def _set_deliveries(letter: Letter, addressees: list[Institution], cc: list[Inst
     Delivery.objects.bulk_create(rows)
 
 
-def _clean_text(value: str, field: str, *, max_length: int, required: bool = True) -> str:
+def clean_text(value: str, field: str, *, max_length: int, required: bool = True) -> str:
     value = (value or "").strip()
     if required and not value:
         raise ValidationError({field: [_("此项为必填项。")]})
@@ -159,9 +159,9 @@ def letter_create(
     letter = Letter.objects.create(
         issuer=by.institution,
         series=series,
-        title=_clean_text(title, "title", max_length=200),
-        body=_clean_text(body, "body", max_length=50000),
-        signatory=_clean_text(signatory, "signatory", max_length=100, required=False),
+        title=clean_text(title, "title", max_length=200),
+        body=clean_text(body, "body", max_length=50000),
+        signatory=clean_text(signatory, "signatory", max_length=100, required=False),
         urgency=urgency,
         created_by=by,
         source_type=ContentType.objects.get_for_model(source) if source is not None else None,
@@ -191,11 +191,11 @@ def letter_update(
         raise Conflict(_("只有草稿可以修改。"))
     before = {"title": letter.title}
     if title is not None:
-        letter.title = _clean_text(title, "title", max_length=200)
+        letter.title = clean_text(title, "title", max_length=200)
     if body is not None:
-        letter.body = _clean_text(body, "body", max_length=50000)
+        letter.body = clean_text(body, "body", max_length=50000)
     if signatory is not None:
-        letter.signatory = _clean_text(signatory, "signatory", max_length=100, required=False)
+        letter.signatory = clean_text(signatory, "signatory", max_length=100, required=False)
     if urgency is not None:
         letter.urgency = urgency
     if series is not None:
@@ -242,7 +242,7 @@ def letter_submit(*, letter: Letter, by: User) -> Letter:
 @transaction.atomic
 def letter_return(*, letter: Letter, by: User, reason: str) -> Letter:
     access.require(by, "letter.return", letter)
-    reason = _clean_text(reason, "reason", max_length=500)
+    reason = clean_text(reason, "reason", max_length=500)
     letter, previous = _transition(letter, expected={Letter.Status.PENDING}, target=Letter.Status.DRAFT)
     letter.save(update_fields=["status"])
     audit(
@@ -509,7 +509,7 @@ def ledger_open(
     deadline = compute_deadline(start_date, period, unit, start_label)
     entry = LedgerEntry.objects.create(
         owner=owner,
-        title=_clean_text(title, "title", max_length=200),
+        title=clean_text(title, "title", max_length=200),
         start_date=start_date,
         period=period,
         unit=unit,
@@ -543,7 +543,7 @@ def _close(entry: LedgerEntry, *, by, status: str, action: str, evidence: str, d
 @transaction.atomic
 def ledger_complete(*, entry: LedgerEntry, by: User, evidence: str, done_on: dt.date | None = None) -> LedgerEntry:
     access.require(by, "ledger.complete", entry)
-    evidence = _clean_text(evidence, "evidence", max_length=5000)
+    evidence = clean_text(evidence, "evidence", max_length=5000)
     today = timezone.localdate()
     done_on = done_on or today
     if done_on > today:
@@ -572,7 +572,7 @@ def ledger_close_for_source(*, source, owner: Institution, evidence: str, done_o
 @transaction.atomic
 def ledger_waive(*, entry: LedgerEntry, by: User, reason: str) -> LedgerEntry:
     access.require(by, "ledger.waive", entry)
-    reason = _clean_text(reason, "reason", max_length=2000)
+    reason = clean_text(reason, "reason", max_length=2000)
     return _close(
         entry,
         by=by,
@@ -693,7 +693,7 @@ def ledger_recompute_open(*, years: Iterable[int] | None = None, by=None) -> int
 def holiday_set(*, by, date: dt.date, kind: str, name: str) -> HolidayOverride:
     if kind not in HolidayOverride.Kind.values:
         raise ValidationError({"kind": [_("无效的类别。")]})
-    name = _clean_text(name, "name", max_length=40)
+    name = clean_text(name, "name", max_length=40)
     row, created = HolidayOverride.objects.update_or_create(date=date, defaults={"kind": kind, "name": name})
     audit(actor=by, action="holiday.set", target=row, after={"date": date, "kind": kind, "name": name})
     transaction.on_commit(lambda: ledger_recompute_open(years=[date.year], by=by))
@@ -734,8 +734,8 @@ def inspection_create(*, by: User, title: str, findings: str = "", entries=None)
         for e in visible.select_related("owner").order_by("due_date", "id")
     ]
     inspection = Inspection.objects.create(
-        title=_clean_text(title, "title", max_length=200),
-        findings=_clean_text(findings, "findings", max_length=20000, required=False),
+        title=clean_text(title, "title", max_length=200),
+        findings=clean_text(findings, "findings", max_length=20000, required=False),
         institution=by.institution,
         created_by=by,
         snapshot=snapshot,

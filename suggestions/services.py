@@ -128,11 +128,11 @@ def suggestion_create(
         issuer=issuer,
         recipient=recipient,
         touches_procuratorial=bool(touches_procuratorial) and kind == Suggestion.Kind.JUDICIAL,
-        case_number=hub._clean_text(case_number, "case_number", max_length=60, required=False),
+        case_number=hub.clean_text(case_number, "case_number", max_length=60, required=False),
         category=category,
-        title=hub._clean_text(title, "title", max_length=200),
-        problem=hub._clean_text(problem, "problem", max_length=20000),
-        recommendations=hub._clean_text(recommendations, "recommendations", max_length=20000),
+        title=hub.clean_text(title, "title", max_length=200),
+        problem=hub.clean_text(problem, "problem", max_length=20000),
+        recommendations=hub.clean_text(recommendations, "recommendations", max_length=20000),
         urgent=bool(urgent),
         reply_period=period,
         reply_unit=unit,
@@ -163,7 +163,7 @@ def suggestion_update(*, suggestion: Suggestion, by: User, **fields) -> Suggesti
     auto_cc = _same_level_procuratorate(s.issuer) if s.touches_procuratorial else None
     for name in ("title", "problem", "recommendations"):
         if name in fields:
-            setattr(s, name, hub._clean_text(fields[name], name, max_length=200 if name == "title" else 20000))
+            setattr(s, name, hub.clean_text(fields[name], name, max_length=200 if name == "title" else 20000))
     for name in ("category", "case_number", "urgent", "touches_procuratorial", "recipient", "subkind"):
         if name in fields:
             setattr(s, name, fields[name])
@@ -222,7 +222,7 @@ def suggestion_return(*, suggestion: Suggestion, by: User, reason: str) -> Sugge
     s = _locked(suggestion)
     access.require(by, "suggestion.approve", s)
     _expect(s, S.SUBMITTED, S.APPROVED)
-    reason = hub._clean_text(reason, "reason", max_length=2000)
+    reason = hub.clean_text(reason, "reason", max_length=2000)
     s = _move(s, by, "suggestion.return", S.DRAFT)
     hub.notify(
         users=[s.created_by],
@@ -328,7 +328,7 @@ def suggestion_reply(*, suggestion: Suggestion, by: User, measures: str) -> Repl
     s = _locked(suggestion)  # concurrent replies queue here; the loser sees the reply and gets 409
     access.require(by, "suggestion.reply", s)
     _expect(s, S.RECEIVED, S.RECTIFYING)
-    measures = hub._clean_text(measures, "measures", max_length=20000)
+    measures = hub.clean_text(measures, "measures", max_length=20000)
     if Reply.objects.filter(suggestion=s, round=s.round).exists():
         raise Conflict(_("本轮已有书面回复，不能重复回复。"))
     try:
@@ -446,7 +446,7 @@ def suggestion_withdraw(*, suggestion: Suggestion, by: User, reason: str) -> Sug
     s = _locked(suggestion)
     access.require(by, "suggestion.withdraw", s)
     _expect(s, S.DRAFT, S.SUBMITTED, S.APPROVED, S.ISSUED)
-    reason = hub._clean_text(reason, "reason", max_length=2000)
+    reason = hub.clean_text(reason, "reason", max_length=2000)
     s = _move(s, by, "suggestion.withdraw", S.WITHDRAWN, withdrawn_reason=reason)
     if s.letter_id:
         hub.notify_institution(
@@ -475,7 +475,7 @@ def extension_request(*, suggestion: Suggestion, by: User, days, reasons: str) -
         raise ValidationError({"days": [_("请填写延长天数。")]}) from None
     if not 1 <= days <= 180:
         raise ValidationError({"days": [_("延长天数应在 1 至 180 日之间。")]})
-    reasons = hub._clean_text(reasons, "reasons", max_length=5000)
+    reasons = hub.clean_text(reasons, "reasons", max_length=5000)
     if s.extensions.filter(status=Extension.Status.PENDING).exists():
         raise Conflict(_("已有待审批的延期申请。"))
     ext = Extension.objects.create(suggestion=s, days=days, reasons=reasons, requested_by=by)
@@ -564,8 +564,8 @@ def filing_create(*, by: User, kind: str, title: str, summary: str, filed_on=Non
         office=office,
         kind=kind,
         suggestion=suggestion if kind == Filing.Kind.SUGGESTION else None,
-        title=hub._clean_text(title, "title", max_length=200),
-        summary=hub._clean_text(summary, "summary", max_length=20000),
+        title=hub.clean_text(title, "title", max_length=200),
+        summary=hub.clean_text(summary, "summary", max_length=20000),
         filed_on=filed_on,
         created_by=by,
     )

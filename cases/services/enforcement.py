@@ -62,9 +62,9 @@ def enforcement_create(
         applicant=applicant,
         case=case,
         basis=basis,
-        basis_reference=hub._clean_text(basis_reference, "basis_reference", max_length=100),
-        respondent=hub._clean_text(respondent, "respondent", max_length=200),
-        obligation=hub._clean_text(obligation, "obligation", max_length=20000),
+        basis_reference=hub.clean_text(basis_reference, "basis_reference", max_length=100),
+        respondent=hub.clean_text(respondent, "respondent", max_length=200),
+        obligation=hub.clean_text(obligation, "obligation", max_length=20000),
         money_obligation=bool(money_obligation),
         applied_on=_date(applied_on, "applied_on", _("申请日期")),
         created_by=by,
@@ -123,7 +123,7 @@ def enforcement_rule(
     if ruling not in (Enforcement.Ruling.GRANTED, Enforcement.Ruling.REFUSED):
         raise _err("ruling", _("请选择审查结果。"))
     ruled_on = _date(ruled_on, "ruled_on", _("裁定日期"), not_before=e.applied_on, not_before_label=_("申请日期"))
-    reasons = hub._clean_text(reasons, "reasons", max_length=20000, required=ruling == Enforcement.Ruling.REFUSED)
+    reasons = hub.clean_text(reasons, "reasons", max_length=20000, required=ruling == Enforcement.Ruling.REFUSED)
     assigned = ruling == Enforcement.Ruling.GRANTED and not e.money_obligation
     if assigned:
         assignee = _of_kind(
@@ -185,7 +185,7 @@ def enforcement_feedback_draft(*, enforcement: Enforcement, by: User, result: st
         raise Conflict(_("法院的组织实施函尚未签发。"))
     if e.feedback_letter_id:
         raise Conflict(_("已起草执行情况反馈函，请在公文页面修改或签发。"))
-    result = hub._clean_text(result, "result", max_length=20000)
+    result = hub.clean_text(result, "result", max_length=20000)
     letter = hub.letter_create(
         by=by,
         title=_("关于%(n)s组织实施情况的反馈") % {"n": e.assignment_letter.doc_number},

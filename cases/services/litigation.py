@@ -48,7 +48,7 @@ def _case_number(value) -> str:
 
 def _clean_plaintiffs(value) -> str:
     lines = [line.strip() for line in (value or "").splitlines() if line.strip()]
-    return hub._clean_text("\n".join(lines), "plaintiffs", max_length=2000)
+    return hub.clean_text("\n".join(lines), "plaintiffs", max_length=2000)
 
 
 def _clean_defendants(defendants) -> list[Institution]:
@@ -98,7 +98,7 @@ def _validated_case_fields(values: dict) -> dict:
     check("defendants", _clean_defendants)
     check("filed_on", lambda v: _date(v, "filed_on", _("立案日期")))
     check("major_category", major)
-    check("summary", lambda v: hub._clean_text(v, "summary", max_length=20000, required=False))
+    check("summary", lambda v: hub.clean_text(v, "summary", max_length=20000, required=False))
     if errors:
         raise ValidationError(errors)
     return out
@@ -210,7 +210,7 @@ def hearing_add(*, case: AdministrativeCase, by: User, held_on: dt.date, court_r
         held_on, "held_on", _("开庭日期"), not_before=case.filed_on, not_before_label=_("立案日期"), future_ok=True
     )
     hearing = Hearing.objects.create(
-        case=case, held_on=held_on, court_room=hub._clean_text(court_room, "court_room", max_length=60, required=False)
+        case=case, held_on=held_on, court_room=hub.clean_text(court_room, "court_room", max_length=60, required=False)
     )
     hub.audit(
         actor=by, action="case.hearing", target=case, after={"held_on": held_on, "court_room": hearing.court_room}
@@ -280,15 +280,13 @@ def appearance_record(
     old_file = row.explanation.name if row.explanation else ""
     row.kind = kind
     appeared = kind != Appearance.Kind.NONE
-    row.person_name = hub._clean_text(person_name, "person_name", max_length=40, required=False) if appeared else ""
-    row.person_post = hub._clean_text(person_post, "person_post", max_length=60, required=False) if appeared else ""
+    row.person_name = hub.clean_text(person_name, "person_name", max_length=40, required=False) if appeared else ""
+    row.person_post = hub.clean_text(person_post, "person_post", max_length=60, required=False) if appeared else ""
     if is_court or row.pk is None:
         row.head_summoned = bool(head_summoned)
         row.summon_basis = summon_basis if row.head_summoned else ""
         row.summon_reason = (
-            hub._clean_text(summon_reason, "summon_reason", max_length=2000, required=False)
-            if row.head_summoned
-            else ""
+            hub.clean_text(summon_reason, "summon_reason", max_length=2000, required=False) if row.head_summoned else ""
         )
     if explanation is not None:
         row.explanation = _explanation_upload(explanation)

@@ -47,7 +47,7 @@ def observation_create(
 
     `attendees` is a list of (institution, number of people invited)."""
     access.require(by, "observation.create", case)
-    title = hub._clean_text(title, "title", max_length=200)
+    title = hub.clean_text(title, "title", max_length=200)
     held_on = _date(
         held_on, "held_on", _("观摩日期"), not_before=case.filed_on, not_before_label=_("立案日期"), future_ok=True
     )
@@ -106,7 +106,7 @@ def observation_record_attendance(
         raise _err("institution", _("该单位不在邀请名单中。"))
     before = {"attended": row.attended}
     row.attended = _count(attended, "attended")
-    row.names = hub._clean_text(names, "names", max_length=2000, required=False)
+    row.names = hub.clean_text(names, "names", max_length=2000, required=False)
     row.save(update_fields=["attended", "names"])
     hub.audit(
         actor=by,
@@ -151,7 +151,7 @@ def review_create(
         "dispute_resolution": dispute_resolution,
         "social_impact": social_impact,
     }
-    topics = {name: hub._clean_text(given[name], name, max_length=20000, required=False) for name in Review.TOPICS}
+    topics = {name: hub.clean_text(given[name], name, max_length=20000, required=False) for name in Review.TOPICS}
     if not any(topics.values()):
         raise ValidationError({"non_field_errors": [_("请至少填写一项评议内容。")]})
     review = Review.objects.create(case=case, court=case.court, held_on=held_on, created_by=by, **topics)

@@ -64,13 +64,13 @@ def dispute_create(
     if _government_of(agency) != government.pk:
         raise _err("agency", _("涉事行政机关应为该政府或其工作部门。"))
     dispute = Dispute.objects.create(
-        title=hub._clean_text(title, "title", max_length=200),
-        applicant=hub._clean_text(applicant, "applicant", max_length=200),
+        title=hub.clean_text(title, "title", max_length=200),
+        applicant=hub.clean_text(applicant, "applicant", max_length=200),
         agency=agency,
         government=government,
         court=court,
         procuratorate=procuratorate,
-        summary=hub._clean_text(summary, "summary", max_length=20000),
+        summary=hub.clean_text(summary, "summary", max_length=20000),
         received_on=_date(received_on, "received_on", _("受理日期")),
         created_by=by,
     )
@@ -99,9 +99,9 @@ def mediation_add(
         held_on=_date(
             held_on, "held_on", _("调解日期"), not_before=dispute.received_on, not_before_label=_("受理日期")
         ),
-        location=hub._clean_text(location, "location", max_length=100, required=False),
-        participants=hub._clean_text(participants, "participants", max_length=2000),
-        result=hub._clean_text(result, "result", max_length=20000),
+        location=hub.clean_text(location, "location", max_length=100, required=False),
+        participants=hub.clean_text(participants, "participants", max_length=2000),
+        result=hub.clean_text(result, "result", max_length=20000),
     )
     hub.audit(actor=by, action="dispute.session", target=dispute, after={"held_on": session.held_on})
     return session
@@ -126,7 +126,7 @@ def dispute_conclude(
     dispute.outcome_on = _date(
         outcome_on, "outcome_on", _("化解日期"), not_before=dispute.received_on, not_before_label=_("受理日期")
     )
-    dispute.outcome_notes = hub._clean_text(notes, "notes", max_length=20000)
+    dispute.outcome_notes = hub.clean_text(notes, "notes", max_length=20000)
     dispute.case = case
     hub.move(dispute, by=by, action="dispute.conclude", target=status, after={"case": case.number if case else ""})
     return dispute
@@ -150,7 +150,7 @@ def coordination_open(
         case=case,
         court=case.court,
         government=government,
-        subject=hub._clean_text(subject, "subject", max_length=200),
+        subject=hub.clean_text(subject, "subject", max_length=200),
         opened_on=_date(
             opened_on or timezone.localdate(),
             "opened_on",
@@ -216,7 +216,7 @@ def communication_add(
             not_before=coordination.opened_on,
             not_before_label=_("启动日期"),
         ),
-        summary=hub._clean_text(summary, "summary", max_length=20000),
+        summary=hub.clean_text(summary, "summary", max_length=20000),
         author=by,
     )
     hub.audit(
@@ -244,7 +244,7 @@ def coordination_close(
     coordination = _locked(coordination)
     access.require(by, "coordination.close", coordination)
     _expect(coordination, Coordination.Status.OPEN)
-    coordination.outcome = hub._clean_text(outcome, "outcome", max_length=20000)
+    coordination.outcome = hub.clean_text(outcome, "outcome", max_length=20000)
     coordination.closed_on = _date(
         closed_on or timezone.localdate(),
         "closed_on",

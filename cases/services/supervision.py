@@ -80,11 +80,11 @@ def supervision_create(
     deadline = compute_deadline(received_on, settings.SUPERVISION_DECISION_MONTHS, LedgerEntry.Unit.MONTHS, "收到申请")
     app = SupervisionApplication.objects.create(
         procuratorate=by.institution,
-        applicant=hub._clean_text(applicant, "applicant", max_length=200),
+        applicant=hub.clean_text(applicant, "applicant", max_length=200),
         enforcement=enforcement,
         court=court,
         enforcing_agency=enforcing_agency,
-        request=hub._clean_text(request, "request", max_length=20000),
+        request=hub.clean_text(request, "request", max_length=20000),
         received_on=received_on,
         decision_due=deadline.due,
         decision_due_explained=deadline.explain(),
@@ -128,7 +128,7 @@ def supervision_decide(
     if decision not in (SupervisionApplication.Decision.SUPPORT, SupervisionApplication.Decision.NOT_SUPPORT):
         raise _err("decision", _("请选择支持或不支持监督申请。"))
     app.decision = decision
-    app.decision_reasons = hub._clean_text(reasons, "reasons", max_length=20000)
+    app.decision_reasons = hub.clean_text(reasons, "reasons", max_length=20000)
     app.decided_on = _date(
         decided_on or timezone.localdate(),
         "decided_on",
@@ -184,7 +184,7 @@ def case_supervision_create(
             not_before=case.filed_on,
             not_before_label=_("立案日期"),
         ),
-        notes=hub._clean_text(notes, "notes", max_length=20000),
+        notes=hub.clean_text(notes, "notes", max_length=20000),
         created_by=by,
     )
     hub.audit(actor=by, action="case_supervision.create", target=case, after={"procuratorate": proc.name})
@@ -215,7 +215,7 @@ def clue_transfer_send(
         sender=by.institution,
         recipient=recipient,
         case=case,
-        summary=hub._clean_text(summary, "summary", max_length=20000),
+        summary=hub.clean_text(summary, "summary", max_length=20000),
         sent_on=_date(sent_on, "sent_on", _("移送日期")),
         created_by=by,
     )
@@ -270,7 +270,7 @@ def clue_transfer_handle(
     clue = _locked(clue)
     access.require(by, "clue.handle", clue)
     _expect(clue, ClueTransfer.Status.RECEIVED)
-    clue.handling_result = hub._clean_text(result, "result", max_length=20000)
+    clue.handling_result = hub.clean_text(result, "result", max_length=20000)
     clue.handled_on = _date(
         handled_on or timezone.localdate(),
         "handled_on",
