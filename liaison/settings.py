@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "liaison",
     "suggestions",
     "cases",
+    "indicators",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,518 @@
+"""The five indicators, computed in the database: one aggregate statement per level.
+
+For a period and a level (agency, region, city) one SQL statement (a UNION ALL of four
+grouped aggregates: cases, hearings, head appearances, suggestions) returns, per unit,
+every numerator and denominator for the period, the previous period and the same
+quarter last year (FILTER columns, so a row may count in several periods). Python only
+adds up those few rows per unit, formats rates and ranks the units.
+
+Counting (RULES.md, and the decisions where it is silent):
+
+- 败诉率 / 信息公开案件败诉率: first-instance cases with an outcome (judgment, ruling,
+  withdrawal, mediation) whose 生效日期 falls in the period (the rule is configurable:
+  `CountingRules.case_date`); lost when the outcome `counts_as_lost` (configurable
+  mapping). Per agency a case counts for each defendant; per region and city-wide a case
+  counts once, however many of its defendants the region has.
+- 负责人出庭率: every (hearing, defendant) pair of a hearing that took place in the period
+  (held on or before today, and not after the case concluded: a hearing overtaken by a
+  withdrawal did not take place); numerator: the pairs with a 负责人 appearance. A delegated
+  appearance with a written explanation is lawful but is not the head appearing: it is in
+  the denominator and reported beside the rate as `delegated`.
+- 司法建议回复率: as the suggestions statistics count it — suggestions replied to in the
+  period, plus those whose deadline fell in it and that were unanswered at its end;
+  numerator: replied in the period (total) and of those by the deadline (on time).
+- 生效裁判自动履行率: cases effective in the period that impose an obligation on the agency;
+  numerator: performed without an application for enforcement.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from django.db.models import Count, F, Q, Value
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import AdministrativeCase, Appearance, Hearing, Outcome
+from liaison.models import Institution, Region
+from suggestions.models import Suggestion
+
+from .models import CountingRules, rules_snapshot
+from .periods import Period
+
+Through = AdministrativeCase.defendants.through
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    name: str
+    numerator: str
+    denominator: str
+    higher_is_better: bool
+    source: str  # cases, hearings, suggestions: what the drill-down lists
+    numerator_label: str
+    denominator_label: str
+
+
+INDICATORS = (
+    Indicator(
+        "loss_rate",
+        _("行政机关败诉率"),
+        "lost",
+        "concluded",
+        False,
+        "cases",
+        _("败诉案件"),
+        _("一审结案"),
+    ),
+    Indicator(
+        "appearance_rate",
+        _("行政机关负责人出庭率"),
+        "heads",
+        "hearings",
+        True,
+        "hearings",
+        _("负责人出庭"),
+        _("应出庭庭次"),
+    ),
+    Indicator(
+        "reply_rate",
+        _("司法建议回复率"),
+        "replied",
+        "suggestions",
+        True,
+        "suggestions",
+        _("书面回复"),
+        _("应回复"),
+    ),
+    Indicator(
+        "performance_rate",
+        _("生效裁判自动履行率"),
+        "performed",
+        "obligations",
+        True,
+        "cases",
+        _("自动履行"),
+        _("课以义务的生效裁判"),
+    ),
+    Indicator(
+        "disclosure_loss_rate",
+        _("信息公开案件败诉率"),
+        "disc_lost",
+        "disc_concluded",
+        False,
+        "cases",
+        _("信息公开败诉"),
+        _("信息公开结案"),
+    ),
+)
+BY_KEY = {i.key: i for i in INDICATORS}
+
+MEASURES = {
+    "cases": ("concluded", "lost", "disc_concluded", "disc_lost", "obligations", "performed"),
+    "hearings": ("hearings",),
+    "heads": ("heads", "delegated"),
+    "suggestions": ("suggestions", "replied", "on_time"),
+}
+ALL_MEASURES = tuple(m for ms in MEASURES.values() for m in ms)
+
+LEVELS = ("agency", "region", "city")
+DEFENDANT_KINDS = (Institution.Kind.AGENCY, Institution.Kind.GOVERNMENT)
+OPEN_TO_RECIPIENT = ("issued", "received", "replied", "evaluated", "rectifying")
+
+
+# ----------------------------------------------------------------------------- rates
+
+
+def rate(numerator: int, denominator: int) -> Decimal | None:
+    """Percentage to two decimals, half up (686/4311 → 15.91); None for an empty denominator."""
+    if not denominator:
+        return None
+    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def display(value: Decimal | None) -> str:
+    """ "—" for an empty denominator, never 0 % or 100 %."""
+    return "—" if value is None else f"{value}%"
+
+
+def change(now: Decimal | None, before: Decimal | None) -> Decimal | None:
+    """Percentage points between the two shown rates; None when either is "—"."""
+    return None if now is None or before is None else now - before
+
+
+def display_change(value: Decimal | None) -> str:
+    if value is None:
+        return "—"
+    return f"+{value}" if value > 0 else str(value)
+
+
+@dataclass
+class Counts:
+    numerator: int = 0
+    denominator: int = 0
+    on_time: int | None = None  # reply rate only
+    delegated: int | None = None  # appearance rate only
+
+    @property
+    def rate(self) -> Decimal | None:
+        return rate(self.numerator, self.denominator)
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return None if self.on_time is None else rate(self.on_time, self.denominator)
+
+    @property
+    def exact(self) -> Fraction | None:
+        return Fraction(self.numerator, self.denominator) if self.denominator else None
+
+
+@dataclass
+class Figure:
+    indicator: Indicator
+    current: Counts
+    previous: Counts
+    last_year: Counts | None  # None for a year (its previous period is the year before)
+    rank: int | None = None
+    ranked_of: int | None = None
+
+    @property
+    def rate(self):
+        return self.current.rate
+
+    @property
+    def display(self) -> str:
+        return display(self.current.rate)
+
+    @property
+    def change_previous(self):
+        return change(self.current.rate, self.previous.rate)
+
+    @property
+    def change_last_year(self):
+        return None if self.last_year is None else change(self.current.rate, self.last_year.rate)
+
+
+@dataclass
+class UnitFigures:
+    level: str
+    pk: int | None
+    key: str  # public id: institution uuid, region code, or "city"
+    name: str
+    region: str
+    rank_group: str  # units are ranked within their group (an agency among its region's)
+    figures: dict[str, Figure] = field(default_factory=dict)
+
+
+@dataclass
+class Report:
+    period: Period
+    level: str
+    rules: dict
+    units: list[UnitFigures]
+    computed_at: dt.datetime
+
+    def unit(self, key) -> UnitFigures | None:
+        return next((u for u in self.units if u.key == str(key) or u.pk == key), None)
+
+
+# ----------------------------------------------------------------------------- filters per period
+
+
+def _range(path: str, p: Period) -> Q:
+    return Q(**{f"{path}__gte": p.start, f"{path}__lte": p.end})
+
+
+def _prefix(q: Q, prefix: str) -> Q:
+    """Re-root a Q written against AdministrativeCase onto a relation path (e.g. through rows)."""
+    if not prefix:
+        return q
+    out = Q()
+    out.connector, out.negated = q.connector, q.negated
+    out.children = [
+        _prefix(c, prefix) if isinstance(c, Q) else (f"{prefix}{c[0]}", _prefix_f(c[1], prefix)) for c in q.children
+    ]
+    return out
+
+
+def _prefix_f(value, prefix):
+    return F(f"{prefix}{value.name}") if isinstance(value, F) else value
+
+
+def disclosure_q() -> Q:
+    return Q(cause__is_information_disclosure=True) | Q(cause__parent__is_information_disclosure=True)
+
+
+def case_filters(p: Period, rules: CountingRules) -> dict[str, Q]:
+    """Per measure, the condition on an AdministrativeCase row for period p."""
+    concluded = Q(outcome__isnull=False) & _range(rules.case_date, p)
+    if rules.first_instance_only:
+        concluded &= Q(instance=AdministrativeCase.Instance.FIRST)
+    obligations = _range("effective_on", p) & Q(imposes_obligation=True)
+    return {
+        "concluded": concluded,
+        "lost": concluded & Q(outcome__counts_as_lost=True),
+        "disc_concluded": concluded & disclosure_q(),
+        "disc_lost": concluded & disclosure_q() & Q(outcome__counts_as_lost=True),
+        "obligations": obligations,
+        "performed": obligations & Q(performed_voluntarily=True),
+    }
+
+
+def took_place(hearing_path: str, today: dt.date) -> Q:
+    """A hearing counts once it was held, unless the case concluded before it (withdrawal)."""
+    h = f"{hearing_path}__" if hearing_path else ""
+    return Q(**{f"{h}held_on__lte": today}) & (
+        Q(**{f"{h}case__concluded_on__isnull": True}) | Q(**{f"{h}held_on__lte": F(f"{h}case__concluded_on")})
+    )
+
+
+def hearing_filters(p: Period, today: dt.date) -> dict[str, Q]:
+    return {"hearings": _range("held_on", p) & took_place("", today)}
+
+
+def head_filters(p: Period, today: dt.date) -> dict[str, Q]:
+    held = _range("hearing__held_on", p) & took_place("hearing", today)
+    return {
+        "heads": held & Q(kind=Appearance.Kind.HEAD),
+        "delegated": held & Q(kind=Appearance.Kind.DELEGATED) & ~Q(explanation=""),
+    }
+
+
+def suggestion_filters(p: Period) -> dict[str, Q]:
+    # The same counting as suggestions.selectors.statistics, so both pages agree.
+    replied_in = _range("replied_on", p)
+    due = replied_in | (_range("reply_due", p) & (Q(replied_on__isnull=True) | Q(replied_on__gt=p.end)))
+    return {
+        "suggestions": due,
+        "replied": replied_in,
+        "on_time": replied_in & Q(replied_on__lte=F("reply_due")),
+    }
+
+
+def suggestion_base(rules: CountingRules):
+    kinds = [Suggestion.Kind.JUDICIAL] + ([Suggestion.Kind.PROCURATORIAL] if rules.include_procuratorial else [])
+    return Suggestion.objects.filter(kind__in=kinds, status__in=OPEN_TO_RECIPIENT)
+
+
+# ----------------------------------------------------------------------------- the aggregate statement
+
+
+def _periods(period: Period) -> dict[str, Period]:
+    out = {"cur": period, "prev": period.previous()}
+    if period.is_quarter:
+        out["ly"] = period.last_year()
+    return out
+
+
+def _any(qs: list[Q]) -> Q:
+    out = Q(pk__in=[])
+    for q in qs:
+        out |= q
+    return out
+
+
+def _source(qs, *, unit, filters_by_bucket, measures, count, prefilter, distinct=False, units=None, unit_field=None):
+    """One grouped aggregate: `unit` plus one column per (measure, bucket), zeros elsewhere."""
+    if units is not None:
+        qs = qs.filter(**{f"{unit_field}__in": units})
+    qs = qs.filter(prefilter).values(unit=unit)
+    columns = {}
+    for measure in ALL_MEASURES:
+        for bucket in ("cur", "prev", "ly"):
+            name = f"{measure}__{bucket}"
+            condition = filters_by_bucket.get(bucket, {}).get(measure)
+            if measure in measures and condition is not None:
+                columns[name] = Count(count, filter=condition, distinct=distinct)
+            else:
+                columns[name] = Value(0)
+    return qs.annotate(**columns).values("unit", *columns).order_by()
+
+
+def _unit_paths(level: str) -> dict[str, str | None]:
+    """For each source, the path from its rows to the unit (None: the whole city)."""
+    if level == "agency":
+        return {
+            "cases": "institution_id",
+            "hearings": "case__defendants",
+            "heads": "defendant_id",
+            "sugg": "recipient_id",
+        }
+    if level == "region":
+        return {
+            "cases": "institution__region_id",
+            "hearings": "case__defendants__region_id",
+            "heads": "defendant__region_id",
+            "sugg": "recipient__region_id",
+        }
+    return {"cases": None, "hearings": None, "heads": None, "sugg": None}
+
+
+def aggregate_queryset(period: Period, level: str, *, rules: CountingRules, today: dt.date, units=None):
+    """The one statement (UNION ALL of the four sources) for a level; rows of unit + counts."""
+    buckets = _periods(period)
+    paths = _unit_paths(level)
+    unit_of = lambda path: F(path) if path else Value(0)  # noqa: E731
+
+    case_f = {b: case_filters(p, rules) for b, p in buckets.items()}
+    date_fields = sorted({rules.case_date, "effective_on"})  # performance always runs by 生效日期
+    case_dates = [_range(f, p) for p in buckets.values() for f in date_fields]
+    if level == "city":
+        cases = _source(
+            AdministrativeCase.objects.all(),
+            unit=unit_of(None),
+            filters_by_bucket=case_f,
+            measures=MEASURES["cases"],
+            count="pk",
+            prefilter=_any(case_dates),
+        )
+    else:
+        prefix = "administrativecase__"
+        cases = _source(
+            Through.objects.all(),
+            unit=unit_of(paths["cases"]),
+            filters_by_bucket={b: {m: _prefix(q, prefix) for m, q in f.items()} for b, f in case_f.items()},
+            measures=MEASURES["cases"],
+            # A case with two defendants in one region counts once for the region.
+            count="administrativecase_id",
+            distinct=level == "region",
+            prefilter=_prefix(_any(case_dates), prefix),
+            units=units,
+            unit_field="institution_id",
+        )
+    hearing_dates = [_range("held_on", p) for p in buckets.values()]
+    hearings = _source(
+        Hearing.objects.all(),
+        unit=unit_of(paths["hearings"]),
+        filters_by_bucket={b: hearing_filters(p, today) for b, p in buckets.items()},
+        measures=MEASURES["hearings"],
+        count="case__defendants",  # (hearing, defendant) pairs: each defendant owes an appearance
+        prefilter=_any(hearing_dates),
+        units=units,
+        unit_field="case__defendants",
+    )
+    heads = _source(
+        Appearance.objects.all(),
+        unit=unit_of(paths["heads"]),
+        filters_by_bucket={b: head_filters(p, today) for b, p in buckets.items()},
+        measures=MEASURES["heads"],
+        count="pk",
+        prefilter=_any([_range("hearing__held_on", p) for p in buckets.values()]),
+        units=units,
+        unit_field="defendant_id",
+    )
+    sugg = _source(
+        suggestion_base(rules),
+        unit=unit_of(paths["sugg"]),
+        filters_by_bucket={b: suggestion_filters(p) for b, p in buckets.items()},
+        measures=MEASURES["suggestions"],
+        count="pk",
+        prefilter=_any([_range("replied_on", p) | _range("reply_due", p) for p in buckets.values()]),
+        units=units,
+        unit_field="recipient_id",
+    )
+    return cases.union(hearings, heads, sugg, all=True)
+
+
+def _lost_codes() -> list[str]:
+    return list(Outcome.objects.filter(counts_as_lost=True).values_list("code", flat=True))
+
+
+def _units(level: str, only: list[int] | None) -> list[UnitFigures]:
+    if level == "agency":
+        qs = Institution.objects.filter(kind__in=DEFENDANT_KINDS).select_related("region")
+        if only is not None:
+            qs = qs.filter(pk__in=only)
+        return [
+            UnitFigures(level, i.pk, str(i.uuid), i.name, i.region.name, rank_group=f"region:{i.region_id}")
+            for i in qs.order_by("region_id", "kind", "id")
+        ]
+    if level == "region":
+        qs = Region.objects.all() if only is None else Region.objects.filter(pk__in=only)
+        return [
+            UnitFigures(
+                level,
+                r.pk,
+                r.code,
+                r.name if r.level == Region.Level.COUNTY else str(_("%(city)s本级") % {"city": r.name}),
+                r.name,
+                # Counties and districts are ranked; the city's own departments are a row, not a rival.
+                rank_group="counties" if r.level == Region.Level.COUNTY else "",
+            )
+            for r in qs.order_by("level", "id")
+        ]
+    city = Region.objects.filter(parent__isnull=True).order_by("id").first()
+    name = city.name if city else str(_("全市"))
+    return [UnitFigures(level, None, "city", name, name, rank_group="")]
+
+
+def _rank(units: list[UnitFigures]) -> None:
+    """Competition ranking (1, 2, 2, 4) within each group, best first; "—" rates are not ranked."""
+    for indicator in INDICATORS:
+        groups: dict[str, list[UnitFigures]] = {}
+        for u in units:
+            if u.rank_group and u.figures[indicator.key].current.denominator:
+                groups.setdefault(u.rank_group, []).append(u)
+        for members in groups.values():
+            ordered = sorted(
+                members,
+                key=lambda u: u.figures[indicator.key].current.exact,
+                reverse=indicator.higher_is_better,
+            )
+            previous, position = None, 0
+            for index, u in enumerate(ordered, start=1):
+                value = u.figures[indicator.key].current.exact
+                if value != previous:
+                    position, previous = index, value
+                u.figures[indicator.key].rank = position
+                u.figures[indicator.key].ranked_of = len(ordered)
+
+
+def _counts(row: dict, indicator: Indicator, bucket: str) -> Counts:
+    c = Counts(row.get(f"{indicator.numerator}__{bucket}", 0), row.get(f"{indicator.denominator}__{bucket}", 0))
+    if indicator.key == "reply_rate":
+        c.on_time = row.get(f"on_time__{bucket}", 0)
+    if indicator.key == "appearance_rate":
+        c.delegated = row.get(f"delegated__{bucket}", 0)
+    return c
+
+
+def compute(
+    period: Period,
+    level: str,
+    *,
+    units: list[int] | None = None,
+    rules: CountingRules | None = None,
+    today: dt.date | None = None,
+    rank: bool = True,
+) -> Report:
+    """The figures of every unit of `level` (or only `units`, unranked) for `period`."""
+    if level not in LEVELS:
+        raise ValueError(level)
+    rules = rules or CountingRules.current()
+    today = today or timezone.localdate()
+    snapshot = rules_snapshot(rules, _lost_codes())
+    only = None if level == "city" else units
+    totals: dict[object, dict[str, int]] = {}
+    for row in aggregate_queryset(period, level, rules=rules, today=today, units=only if level == "agency" else None):
+        unit = row.pop("unit")
+        acc = totals.setdefault(unit, {})
+        for name, value in row.items():
+            acc[name] = acc.get(name, 0) + (value or 0)
+    out = _units(level, only)
+    for u in out:
+        row = totals.get(0 if level == "city" else u.pk, {})
+        for indicator in INDICATORS:
+            u.figures[indicator.key] = Figure(
+                indicator,
+                _counts(row, indicator, "cur"),
+                _counts(row, indicator, "prev"),
+                _counts(row, indicator, "ly") if period.is_quarter else None,
+            )
+    if rank and only is None:
+        _rank(out)
+    return Report(period, level, snapshot, out, timezone.now())
