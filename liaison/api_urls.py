@@ -6,7 +6,7 @@ schema and the docs page cover every endpoint.
 
 from csp.constants import NONCE
 from csp.decorators import csp_update
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import SimpleRouter
@@ -44,6 +44,8 @@ urlpatterns = [
     path("cases/import/", cases_api.CaseImportPreviewView.as_view(), name="case-import"),
     path("cases/import/commit/", cases_api.CaseImportCommitView.as_view(), name="case-import-commit"),
     path("case-supervisions/", cases_api.CaseSupervisionCreateView.as_view(), name="case-supervision-create"),
+    # By dotted name: the hub does not import the indicators app.
+    path("", include("indicators.api_urls")),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="schema"),
     # The page's one inline <style> carries the nonce; scripts are all files.
     path("docs/", csp_update({"style-src": [NONCE]})(views.DocsView.as_view(url_name="api:schema")), name="docs"),

@@ -51,6 +51,7 @@ import itertools
 import pytest
 
 from cases.models import AdministrativeCase, Appearance, Cause, Hearing, Outcome
+from liaison.models import Letter
 from suggestions.models import Suggestion
 
 D = dt.date.fromisoformat
@@ -144,9 +145,14 @@ def counted(world, inst):
     hearing("h10", "c12", "2026-04-15", (A, "none"))
 
     def suggestion(key, recipient, reply_due, replied_on, status, kind="judicial"):
+        issuer = court if kind == "judicial" else inst["柳州市人民检察院"]
+        letter = Letter.objects.create(
+            issuer=issuer, series="jian", title=f"建议{key}", body="正文", status="issued", created_by=clerk
+        )
         return Suggestion.objects.create(
             kind=kind,
-            issuer=court if kind == "judicial" else inst["柳州市人民检察院"],
+            letter=letter,
+            issuer=issuer,
             recipient=inst[recipient],
             title=f"建议{key}",
             problem="问题",

@@ -165,6 +165,10 @@ ALLOWED = {
     "observation.create": CASE_COURT,
     "observation.attendance": CASE_COURT,
     "review.create": CASE_COURT,
+    # Indicator figures city-wide: the office, the city government and its legal-affairs staff,
+    # the intermediate court (which sends them) and the procuratorate (copied); not agencies,
+    # not county institutions (their county only), not administrators.
+    "indicators.city": {"*": OFFICE | GOV | {"justice_legal"} | COURT | PROC},
 }
 
 

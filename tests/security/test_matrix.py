@@ -330,6 +330,13 @@ API_ROUTES: dict[tuple[str, str], Row] = {
     ("POST", API + "observations/{uuid}/attendance/"): on(
         "observation.attendance", ("observation",), methods=("POST",)
     ),
+    # indicators/: the city-wide figures (an agency's own row is tested in tests/indicators/test_api.py)
+    ("GET", API + "indicators/"): Row(data={"quarter": "2026Q4", "level": "city"}, get_verb="indicators.city"),
+    ("GET", API + "indicators/export/"): Row(data={"quarter": "2026Q4", "level": "city"}, get_verb="indicators.city"),
+    ("GET", API + "indicators/drilldown/"): Row(
+        data={"quarter": "2026Q4", "level": "city", "indicator": "loss_rate", "part": "denominator"},
+        get_verb="indicators.city",
+    ),
     ("GET", API + "reviews/"): LIST,
     ("GET", API + "reviews/{uuid}/"): Row(targets=("review",), kwargs=uuid_of),
 }
