@@ -7,11 +7,41 @@ class CasesConfig(AppConfig):
     verbose_name = _("行政案件与协调")
 
     def ready(self):
+        from liaison import plugins
         from liaison.signals import letter_issued
 
         from . import access_rules  # noqa: F401  registers visibility and verbs with liaison.access
 
         letter_issued.connect(_letter_issued, dispatch_uid="cases.enforcement_letters")
+        plugins.register(
+            self,
+            urls="cases.urls",
+            nav=[plugins.Nav(key="cases", label=_("案件"), url_name="cases:index", order=20)],
+            api_routes=[
+                ("cases", "cases.api.CaseViewSet", "case"),
+                ("coordinations", "cases.api.CoordinationViewSet", "coordination"),
+                ("disputes", "cases.api.DisputeViewSet", "dispute"),
+                ("enforcements", "cases.api.EnforcementViewSet", "enforcement"),
+                ("supervisions", "cases.api.SupervisionViewSet", "supervision"),
+                ("clues", "cases.api.ClueViewSet", "clue"),
+                ("observations", "cases.api.ObservationViewSet", "observation"),
+                ("reviews", "cases.api.ReviewViewSet", "review"),
+            ],
+            api_paths=[
+                ("cases/import/", "cases.api.CaseImportPreviewView", "case-import"),
+                ("cases/import/commit/", "cases.api.CaseImportCommitView", "case-import-commit"),
+                ("case-supervisions/", "cases.api.CaseSupervisionCreateView", "case-supervision-create"),
+            ],
+            demo="cases.demo.load",
+            schedules=[
+                (
+                    "清理过期的案件导入预览文件",
+                    "cases.tasks.purge_import_previews",
+                    ("30", "3", "*", "*", "*"),
+                    "每天 03:30 删除一天前上传而未确认导入的表格文件。",
+                ),
+            ],
+        )
 
 
 def _letter_issued(sender, letter, by, **kwargs):

@@ -1,4 +1,4 @@
-"""Included by liaison.api_urls by name (the hub does not import this app)."""
+"""Included at /api/v1/ through the app's registration (liaison.plugins, see apps.py)."""
 
 from django.urls import path
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -74,6 +75,14 @@ INSTALLED_APPS = [
     "suggestions",
     "cases",
     "indicators",
+]
+
+# Modules the left navigation names before their app is installed: shown greyed (建设中)
+# until an installed app registers a nav entry with the same key (liaison.plugins).
+# (key, label, order); the installed apps use order 10 (suggestions), 20 (cases).
+PORTAL_PLANNED_MODULES = [
+    ("meetings", _("会议"), 30),
+    ("indicators", _("指标通报"), 40),
 ]
 
 MIDDLEWARE = [

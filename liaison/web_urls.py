@@ -1,11 +1,13 @@
-"""Page routes of the hub (the other apps add theirs here with include()).
+"""Page routes of the hub; the apps' pages are included from their registration
+(`liaison.plugins.register(urls=…)`, at /<label>/ under the namespace <label>).
 
 Public ids in URLs are UUIDs; a malformed one simply does not match (404).
 """
 
 from django.contrib.auth.views import LogoutView
-from django.urls import include, path
+from django.urls import path
 
+from . import plugins
 from .views import auth, dashboard, ledger, letters, notifications
 
 urlpatterns = [
@@ -49,6 +51,5 @@ urlpatterns = [
     path("notifications/read-all/", notifications.notification_read_all, name="notifications_read_all"),
     path("notifications/<uuid:uuid>/read/", notifications.notification_read, name="notification_read"),
     path("notifications/<uuid:uuid>/open/", notifications.notification_open, name="notification_open"),
-    path("suggestions/", include(("suggestions.urls", "suggestions"))),
-    path("cases/", include(("cases.urls", "cases"))),
+    *plugins.web_urlpatterns(),
 ]

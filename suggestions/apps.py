@@ -7,11 +7,33 @@ class SuggestionsConfig(AppConfig):
     verbose_name = _("司法建议与检察建议")
 
     def ready(self):
+        from liaison import plugins
         from liaison.signals import delivery_signed
 
         from . import access_rules  # noqa: F401  registers visibility and verbs with liaison.access
 
         delivery_signed.connect(_delivery_signed, dispatch_uid="suggestions.receive")
+        plugins.register(
+            self,
+            urls="suggestions.urls",
+            nav=[plugins.Nav(key="suggestions", label=_("司法建议/检察建议"), url_name="suggestions:index", order=10)],
+            api_routes=[
+                ("suggestions", "suggestions.api.SuggestionViewSet", "suggestion"),
+                ("filings", "suggestions.api.FilingViewSet", "filing"),
+            ],
+            api_paths=[
+                ("suggestions/statistics/", "suggestions.api.SuggestionStatisticsView", "suggestion-statistics"),
+            ],
+            demo="suggestions.demo.load",
+            schedules=[
+                (
+                    "季度司法建议、检察建议情况函告（起草）",
+                    "suggestions.tasks.draft_periodic_reports",
+                    ("0", "7", "*", "1", "1,4,7,10"),
+                    "每季度首日 07:00 为各发文机关起草上一季度建议发出与回复情况的函告（可重复执行）。",
+                ),
+            ],
+        )
 
 
 def _delivery_signed(sender, delivery, by, **kwargs):

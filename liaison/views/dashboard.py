@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
-from .. import selectors
+from .. import plugins, selectors
 from ..calendar import years_needing_attention
 from ..models import User
 
@@ -18,6 +18,8 @@ def dashboard(request):
     user = request.user
     context = selectors.dashboard(user)
     context["is_admin"] = _is_admin(user)
+    # The apps' blocks (liaison.plugins.register(dashboard=…)), each only when it has something.
+    context["plugin_blocks"] = plugins.dashboard_blocks(user)
     if context["is_admin"]:
         year = timezone.localdate().year
         context["calendar_years"] = years_needing_attention([year, year + 1])

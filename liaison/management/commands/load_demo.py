@@ -7,17 +7,14 @@ real ones. Refused with DEBUG off (the demo password is public) unless --force.
 """
 
 import datetime as dt
-import importlib
-import importlib.util
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from liaison import services
+from liaison import plugins, services
 from liaison.calendar import compute_deadline
 from liaison.demo import DEMO_USERS, ensure_demo_users
 from liaison.models import Institution, LedgerEntry, Letter, User
@@ -224,13 +221,10 @@ class Command(BaseCommand):
             self.print_logins(users)
 
     def load_app_demos(self, users):
-        """Each domain app may ship `<app>/demo.py` with `load(users, stdout)`; the hub imports none of them."""
-        for app_config in apps.get_app_configs():
-            if app_config.name == "liaison" or importlib.util.find_spec(f"{app_config.name}.demo") is None:
-                continue
-            module = importlib.import_module(f"{app_config.name}.demo")
-            if hasattr(module, "load"):
-                module.load(users, stdout=self.stdout)
+        """The apps' demo loaders (`liaison.plugins.register(demo=…)`), in INSTALLED_APPS order;
+        the hub imports none of them."""
+        for _label, loader in plugins.demo_loaders():
+            loader(users, stdout=self.stdout)
 
     # ------------------------------------------------------------------------- letters
 
