@@ -8,11 +8,12 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from liaison import plugins
-        from liaison.signals import letter_issued
+        from liaison.signals import ledger_due_changed, letter_issued
 
         from . import access_rules  # noqa: F401  registers visibility and verbs with liaison.access
 
         letter_issued.connect(_letter_issued, dispatch_uid="cases.enforcement_letters")
+        ledger_due_changed.connect(_ledger_due_changed, dispatch_uid="cases.due_dates")
         plugins.register(
             self,
             urls="cases.urls",
@@ -49,3 +50,18 @@ def _letter_issued(sender, letter, by, **kwargs):
     from .services import on_letter_issued
 
     on_letter_issued(letter=letter, by=by)
+
+
+def _ledger_due_changed(sender, entry, before, **kwargs):
+    # The holiday calendar changed: the record's own deadline is its ledger entry's.
+    from .models import Enforcement, SupervisionApplication
+
+    model = entry.source_type.model_class() if entry.source_type_id else None
+    if model is Enforcement:
+        Enforcement.objects.filter(pk=entry.source_id, assignee_id=entry.owner_id, feedback_due=before).update(
+            feedback_due=entry.due_date, feedback_due_explained=entry.due_explained
+        )
+    elif model is SupervisionApplication:
+        SupervisionApplication.objects.filter(pk=entry.source_id, decision_due=before).update(
+            decision_due=entry.due_date, decision_due_explained=entry.due_explained
+        )

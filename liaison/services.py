@@ -653,7 +653,17 @@ def ledger_sweep(*, today: dt.date | None = None) -> dict:
 
 
 def ledger_recompute_open(*, years: Iterable[int] | None = None, by=None) -> int:
-    """Recompute due dates of open entries after the holiday calendar changed."""
+    """Recompute due dates of open entries after the holiday calendar changed.
+
+    The owner of every entry whose due date moved is told the old and the new date, and
+    `ledger_due_changed` lets the app that owns the source record follow (a suggestion's
+    回复期限, an enforcement's 反馈期限)."""
+    return len(_ledger_recompute(years=years, by=by))
+
+
+def _ledger_recompute(*, years: Iterable[int] | None, by) -> list[tuple[LedgerEntry, dt.date]]:
+    from .signals import ledger_due_changed
+
     qs = LedgerEntry.objects.filter(status__in=[LedgerEntry.Status.OPEN, LedgerEntry.Status.OVERDUE])
     if years is not None:
         years = list(years)
@@ -662,9 +672,9 @@ def ledger_recompute_open(*, years: Iterable[int] | None = None, by=None) -> int
             # An entry's nominal date can be rolled forward into the next year.
             q |= Q(due_date__year=year) | Q(due_date__year=year + 1)
         qs = qs.filter(q)
-    changed = 0
+    moved = []
     today = timezone.localdate()
-    for entry in qs:
+    for entry in qs.select_related("owner"):
         label = entry.due_explained.split(" ", 1)[0] if entry.due_explained else "起算"
         deadline = compute_deadline(entry.start_date, entry.period, entry.unit, label)
         if deadline.due != entry.due_date or deadline.explain() != entry.due_explained:
@@ -685,8 +695,20 @@ def ledger_recompute_open(*, years: Iterable[int] | None = None, by=None) -> int
                     before={"due_date": before},
                     after={"due_date": entry.due_date},
                 )
-            changed += 1
-    return changed
+                if before != entry.due_date:
+                    moved.append((entry, before))
+                    ledger_due_changed.send(sender=LedgerEntry, entry=entry, before=before, by=by)
+                    notify_institution(
+                        institution=entry.owner,
+                        roles=list(access.ACTING_ROLES),
+                        kind="ledger.due_changed",
+                        title=_("期限调整：%(t)s 的截止日期由 %(old)s 改为 %(new)s")
+                        % {"t": entry.title, "old": before.isoformat(), "new": entry.due_date.isoformat()},
+                        body=_("节假日安排已更新，期限重新计算：%(e)s") % {"e": entry.due_explained},
+                        key=f"ledger.due_changed:{entry.uuid}:{entry.due_date.isoformat()}",
+                        url=f"/ledger/{entry.uuid}/",
+                    )
+    return moved
 
 
 @transaction.atomic
@@ -698,6 +720,63 @@ def holiday_set(*, by, date: dt.date, kind: str, name: str) -> HolidayOverride:
     audit(actor=by, action="holiday.set", target=row, after={"date": date, "kind": kind, "name": name})
     transaction.on_commit(lambda: ledger_recompute_open(years=[date.year], by=by))
     return row
+
+
+@transaction.atomic
+def holiday_notice_apply(*, by, notice, dry_run: bool = False) -> dict:
+    """Save the holidays and make-up working days read from a State Council notice.
+
+    The year's administrator entries are replaced by the notice's (a notice is the whole
+    year's arrangement), open deadlines are recomputed in the same transaction and their
+    owners notified. With `dry_run` everything is rolled back: the preview shows which
+    deadlines would move before the administrator confirms.
+    """
+    if not notice.ok:
+        raise ValidationError({"text": notice.errors or [_("没有读出任何节假日。")]})
+    new = {d.date: d for d in notice.days}
+    years = sorted({notice.year} | {d.year for d in new})
+    existing = {row.date: row for row in HolidayOverride.objects.filter(Q(date__year=notice.year) | Q(date__in=new))}
+    removed = [row for day, row in existing.items() if day not in new]
+    for row in removed:
+        row.delete()
+    created = updated = 0
+    for day, parsed in new.items():
+        row = existing.get(day)
+        if row is None:
+            HolidayOverride.objects.create(date=day, kind=parsed.kind, name=parsed.override_name)
+            created += 1
+        elif (row.kind, row.name) != (parsed.kind, parsed.override_name):
+            row.kind, row.name = parsed.kind, parsed.override_name
+            row.save(update_fields=["kind", "name"])
+            updated += 1
+    audit(
+        actor=by,
+        action="holiday.import",
+        after={
+            "year": notice.year,
+            "holidays": [d.date.isoformat() for d in notice.holidays],
+            "workdays": [d.date.isoformat() for d in notice.workdays],
+            "created": created,
+            "updated": updated,
+            "removed": [row.date.isoformat() for row in removed],
+        },
+    )
+    moved = _ledger_recompute(years=years, by=by)
+    result = {
+        "year": notice.year,
+        "holidays": len(notice.holidays),
+        "workdays": len(notice.workdays),
+        "created": created,
+        "updated": updated,
+        "removed": len(removed),
+        "moved": [
+            {"entry": entry.title, "owner": entry.owner.name, "before": before, "after": entry.due_date}
+            for entry, before in moved
+        ],
+    }
+    if dry_run:
+        transaction.set_rollback(True)
+    return result
 
 
 @transaction.atomic

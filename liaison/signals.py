@@ -12,6 +12,9 @@ delivery_signed = Signal()
 # Sent inside the issuing transaction (kwargs: letter, by): a record whose written answer
 # is a letter (enforcement feedback, a reply) closes when that letter is issued.
 letter_issued = Signal()
+# Sent when a ledger entry's due date moved because the holiday calendar changed (kwargs:
+# entry, before, by): the app that owns the entry's source keeps its own deadline field equal.
+ledger_due_changed = Signal()
 
 
 @receiver(pre_save, sender=User)

@@ -8,11 +8,12 @@ class SuggestionsConfig(AppConfig):
 
     def ready(self):
         from liaison import plugins
-        from liaison.signals import delivery_signed
+        from liaison.signals import delivery_signed, ledger_due_changed
 
         from . import access_rules  # noqa: F401  registers visibility and verbs with liaison.access
 
         delivery_signed.connect(_delivery_signed, dispatch_uid="suggestions.receive")
+        ledger_due_changed.connect(_ledger_due_changed, dispatch_uid="suggestions.reply_due")
         plugins.register(
             self,
             urls="suggestions.urls",
@@ -40,3 +41,13 @@ def _delivery_signed(sender, delivery, by, **kwargs):
     from .services import on_letter_signed
 
     on_letter_signed(delivery=delivery, by=by)
+
+
+def _ledger_due_changed(sender, entry, before, **kwargs):
+    # The holiday calendar changed: the recipient's reply deadline is the ledger entry's.
+    from .models import Suggestion
+
+    if entry.source_type_id and entry.source_type.model_class() is Suggestion:
+        Suggestion.objects.filter(
+            pk=entry.source_id, recipient_id=entry.owner_id, reply_due=before, replied_on__isnull=True
+        ).update(reply_due=entry.due_date, reply_due_explained=entry.due_explained)
