@@ -1,7 +1,9 @@
 """Page forms of the hub. They only parse input: rules live in services, rows come from selectors."""
 
 from django import forms
+from django.core import validators as django_validators
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
@@ -10,14 +12,93 @@ from .models import Letter
 DATE_WIDGET = {"type": "date"}
 
 
-def date_field(label, *, required=False, help_text=""):
+class NotInFuture:
+    """The form says a date is in the future in the same round as every other error (the
+    service still checks it: this only spares the user a second submission)."""
+
+    def __init__(self, label):
+        self.label = label
+
+    def __call__(self, value):
+        if value and value > timezone.localdate():
+            raise ValidationError(_("%(l)s不能晚于今天。"), code="future", params={"l": self.label})
+
+
+def date_field(label, *, required=False, help_text="", not_future=False):
     return forms.DateField(
         label=label,
         required=required,
         help_text=help_text,
         widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d"],
+        validators=[NotInFuture(label)] if not_future else [],
     )
+
+
+# Django's own wording ("确保该变量包含不超过 200 字符") replaced by plain sentences that name the
+# field and, for lengths, say how long the input is. Messages a form wrote itself are kept.
+PLAIN_MESSAGES = {
+    "max_length": _("%(label)s不能超过 %(limit_value)s 字，现在是 %(show_value)s 字。"),
+    "min_length": _("%(label)s至少要 %(limit_value)s 字，现在是 %(show_value)s 字。"),
+    "max_value": _("%(label)s不能大于 %(limit_value)s。"),
+    "min_value": _("%(label)s不能小于 %(limit_value)s。"),
+    "invalid_choice": _("%(label)s的选项无效，请从列表中重新选择。"),
+    "invalid_pk_value": _("%(label)s的选项无效，请从列表中重新选择。"),
+    "invalid_list": _("%(label)s的选项无效，请从列表中重新选择。"),
+    "empty": _("%(label)s：上传的文件是空的。"),
+    "missing": _("%(label)s：没有收到文件，请重新选择。"),
+    "contradiction": _("%(label)s：请选择上传新文件或清除原文件，不能同时进行。"),
+}
+PLAIN_INVALID = {
+    forms.DateField: _("%(label)s格式不正确，请按“2026-03-05”的格式填写。"),
+    forms.DateTimeField: _("%(label)s格式不正确，请按“2026-03-05 09:30”的格式填写。"),
+    forms.IntegerField: _("%(label)s请填写整数。"),
+    forms.DecimalField: _("%(label)s请填写数字。"),
+    forms.FloatField: _("%(label)s请填写数字。"),
+    forms.EmailField: _("%(label)s不是有效的电子邮箱地址。"),
+    forms.FileField: _("%(label)s：所选文件无法读取，请重新选择。"),
+    forms.URLField: _("%(label)s不是有效的网址。"),
+}
+_VALIDATOR_DEFAULTS = {
+    "max_length": django_validators.MaxLengthValidator.message,
+    "min_length": django_validators.MinLengthValidator.message,
+    "max_value": django_validators.MaxValueValidator.message,
+    "min_value": django_validators.MinValueValidator.message,
+}
+
+
+def _django_default(field: forms.Field, code: str):
+    """The message Django itself would use for `code` on this field (None if it has none)."""
+    if code in _VALIDATOR_DEFAULTS:
+        return _VALIDATOR_DEFAULTS[code]
+    for cls in type(field).__mro__:
+        message = getattr(cls, "default_error_messages", {}).get(code)
+        if message is not None:
+            return message
+    return None
+
+
+def plain_error(field: forms.Field, name: str, error: ValidationError) -> ValidationError:
+    code = error.code
+    default = _django_default(field, code) if code else None
+    if default is None or str(error.message) != str(default):
+        return error  # the form's own words
+    label = field.label or name
+    params = {"label": label, **(error.params or {})}
+    if code == "required":
+        choosing = isinstance(field.widget, (forms.Select, forms.RadioSelect, forms.CheckboxSelectMultiple))
+        if isinstance(field, forms.FileField):
+            return ValidationError(_("请选择要上传的%(label)s。"), code=code, params=params)
+        template = _("请选择%(label)s。") if choosing else _("请填写%(label)s。")
+        return ValidationError(template, code=code, params=params)
+    if code == "invalid":
+        for cls in type(field).__mro__:
+            if cls in PLAIN_INVALID:
+                return ValidationError(PLAIN_INVALID[cls], code=code, params=params)
+        return error
+    if code in PLAIN_MESSAGES:
+        return ValidationError(PLAIN_MESSAGES[code], code=code, params=params)
+    return error
 
 
 def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -43,6 +124,11 @@ class PortalForm(forms.Form):
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def add_error(self, field, error):
+        if field in self.fields and isinstance(error, ValidationError) and not hasattr(error, "error_dict"):
+            error = ValidationError([plain_error(self.fields[field], field, e) for e in error.error_list])
+        super().add_error(field, error)
 
 
 class InstitutionChoices(forms.ModelMultipleChoiceField):
@@ -129,12 +215,12 @@ class ReturnForm(PortalForm):
 
 
 class IssueForm(PortalForm):
-    issued_on = date_field(_("成文日期"), help_text=_("留空为今天；不能晚于今天。"))
+    issued_on = date_field(_("成文日期"), help_text=_("留空为今天；不能晚于今天。"), not_future=True)
 
 
 class SignForm(PortalForm):
     signed_on = date_field(
-        _("签收日期"), help_text=_("纸质送达时填写实际签收日期；留空为今天。答复期限自签收次日起算。")
+        _("签收日期"), help_text=_("纸质送达时填写实际签收日期；留空为今天。答复期限自签收次日起算。"), not_future=True
     )
 
 
@@ -220,7 +306,7 @@ class LedgerCompleteForm(PortalForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("写明办理结果及依据，如复函文号。"),
     )
-    done_on = date_field(_("办结日期"), help_text=_("留空为今天；不能晚于今天，也不能早于起算日。"))
+    done_on = date_field(_("办结日期"), help_text=_("留空为今天；不能晚于今天，也不能早于起算日。"), not_future=True)
 
 
 class LedgerWaiveForm(PortalForm):

@@ -134,7 +134,7 @@ def clean_text(value: str, field: str, *, max_length: int, required: bool = True
     if required and not value:
         raise ValidationError({field: [_("此项为必填项。")]})
     if len(value) > max_length:
-        raise ValidationError({field: [_("不能超过 %(n)d 个字符。") % {"n": max_length}]})
+        raise ValidationError({field: [_("不能超过 %(n)d 字，现在是 %(m)d 字。") % {"n": max_length, "m": len(value)}]})
     return value
 
 

@@ -238,7 +238,9 @@ class ReasonForm(PortalForm):
 
 class IssueForm(PortalForm):
     issued_on = date_field(
-        gettext_lazy("成文日期"), help_text=gettext_lazy("留空为今天。补录纸质建议书时填写实际成文日期，不能晚于今天。")
+        gettext_lazy("成文日期"),
+        help_text=gettext_lazy("留空为今天。补录纸质建议书时填写实际成文日期，不能晚于今天。"),
+        not_future=True,
     )
 
 
@@ -246,6 +248,7 @@ class ReceiveForm(PortalForm):
     received_on = date_field(
         gettext_lazy("签收日期"),
         help_text=gettext_lazy("纸质送达时填写实际签收日期；留空为今天。回复期限自签收之日起计算（签收当日不计入）。"),
+        not_future=True,
     )
 
 
@@ -360,7 +363,9 @@ class FilingForm(PortalForm):
         widget=forms.Textarea(attrs={"rows": 8}),
         error_messages={"required": gettext_lazy("请写明基本情况。")},
     )
-    filed_on = date_field(gettext_lazy("备案日期"), help_text=gettext_lazy("留空为今天；不能晚于今天。"))
+    filed_on = date_field(
+        gettext_lazy("备案日期"), help_text=gettext_lazy("留空为今天；不能晚于今天。"), not_future=True
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -162,7 +162,9 @@ class CaseForm(PortalForm):
             "invalid_pk_value": gettext_lazy("所选单位不存在或不能作为被告。"),
         },
     )
-    filed_on = date_field(gettext_lazy("立案日期"), required=True, help_text=gettext_lazy("不能晚于今天。"))
+    filed_on = date_field(
+        gettext_lazy("立案日期"), required=True, help_text=gettext_lazy("不能晚于今天。"), not_future=True
+    )
     major_category = forms.ChoiceField(
         label=gettext_lazy("重大案件类别"),
         choices=MAJOR_CHOICES,
@@ -318,10 +320,15 @@ class ConcludeForm(PortalForm):
         },
     )
     concluded_on = date_field(
-        gettext_lazy("结案日期"), required=True, help_text=gettext_lazy("不能早于立案日期，不能晚于今天。")
+        gettext_lazy("结案日期"),
+        required=True,
+        help_text=gettext_lazy("不能早于立案日期，不能晚于今天。"),
+        not_future=True,
     )
     effective_on = date_field(
-        gettext_lazy("生效日期"), help_text=gettext_lazy("裁判已生效的填写；尚未生效的留空，生效后再登记。")
+        gettext_lazy("生效日期"),
+        help_text=gettext_lazy("裁判已生效的填写；尚未生效的留空，生效后再登记。"),
+        not_future=True,
     )
     imposes_obligation = forms.ChoiceField(
         label=gettext_lazy("生效裁判课以义务"),
@@ -338,7 +345,10 @@ class ConcludeForm(PortalForm):
 
 class EffectiveForm(PortalForm):
     effective_on = date_field(
-        gettext_lazy("生效日期"), required=True, help_text=gettext_lazy("不能早于结案日期，不能晚于今天。")
+        gettext_lazy("生效日期"),
+        required=True,
+        help_text=gettext_lazy("不能早于结案日期，不能晚于今天。"),
+        not_future=True,
     )
     imposes_obligation = forms.ChoiceField(label=gettext_lazy("生效裁判课以义务"), choices=YES_NO, required=False)
 
@@ -380,7 +390,7 @@ class CoordinationOpenForm(PortalForm):
         help_text=gettext_lazy("如“集体土地征收补偿安置争议协调”。"),
         error_messages={"required": gettext_lazy("请填写协调事项。")},
     )
-    opened_on = date_field(gettext_lazy("启动日期"), help_text=gettext_lazy("留空为今天。"))
+    opened_on = date_field(gettext_lazy("启动日期"), help_text=gettext_lazy("留空为今天。"), not_future=True)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -395,7 +405,7 @@ class CommunicationForm(PortalForm):
         help_text=gettext_lazy("写明沟通方式、参加人员、各方意见和下一步安排。"),
         error_messages={"required": gettext_lazy("请写明沟通情况。")},
     )
-    occurred_on = date_field(gettext_lazy("沟通日期"), help_text=gettext_lazy("留空为今天。"))
+    occurred_on = date_field(gettext_lazy("沟通日期"), help_text=gettext_lazy("留空为今天。"), not_future=True)
 
 
 class InviteForm(PortalForm):
@@ -422,7 +432,7 @@ class CloseForm(PortalForm):
         help_text=gettext_lazy("写明协调达成的意见或未能达成一致的情况。"),
         error_messages={"required": gettext_lazy("请写明协调结果。")},
     )
-    closed_on = date_field(gettext_lazy("结束日期"), help_text=gettext_lazy("留空为今天。"))
+    closed_on = date_field(gettext_lazy("结束日期"), help_text=gettext_lazy("留空为今天。"), not_future=True)
 
 
 # ----------------------------------------------------------------------------- import

@@ -209,7 +209,7 @@ class EnforcementForm(_CaseLookup, WorkForm):
         required=False,
         help_text=_("准予执行的金钱给付义务由法院强制执行；其他义务交由政府或其指定的行政机关组织实施。"),
     )
-    applied_on = date_field(_("申请日期"), required=True)
+    applied_on = date_field(_("申请日期"), required=True, not_future=True)
     case = case_number_field(help_text=_("本院审理的行政案件；执行生效裁判时必填。"))
 
     def __init__(self, *args, user, **kwargs):
@@ -247,7 +247,7 @@ class RulingForm(WorkForm):
         error_messages={"required": _("请选择审查结果。")},
     )
     reasons = text(_("裁定理由"), required=False, help_text=_("不准予执行的，必须写明理由。"))
-    ruled_on = date_field(_("裁定日期"), required=True)
+    ruled_on = date_field(_("裁定日期"), required=True, not_future=True)
     assignee = InstitutionChoice(
         label=_("组织实施机关"),
         required=False,
@@ -286,7 +286,9 @@ class SupervisionForm(WorkForm):
         help_text=_("填写后关联法院交由该机关组织实施的执行案件；找不到时可留空。"),
     )
     request = text(_("申请事项与理由"))
-    received_on = date_field(_("收到申请日期"), required=True, help_text=_("作出决定的期限自收到申请之日起计算。"))
+    received_on = date_field(
+        _("收到申请日期"), required=True, help_text=_("作出决定的期限自收到申请之日起计算。"), not_future=True
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -340,7 +342,7 @@ class DecisionForm(WorkForm):
         error_messages={"required": _("请选择支持或不支持监督申请。")},
     )
     reasons = text(_("决定理由"))
-    decided_on = date_field(_("决定日期"), help_text=_("留空为今天。"))
+    decided_on = date_field(_("决定日期"), help_text=_("留空为今天。"), not_future=True)
 
 
 class CaseSupervisionForm(WorkForm):
@@ -348,7 +350,7 @@ class CaseSupervisionForm(WorkForm):
         _("案号"), required=True, help_text=_("本院监督范围内法院审理的行政案件，如（2026）桂02行初12号。")
     )
     notes = text(_("监督情况"))
-    opened_on = date_field(_("立案监督日期"), help_text=_("留空为今天。"))
+    opened_on = date_field(_("立案监督日期"), help_text=_("留空为今天。"), not_future=True)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -373,7 +375,7 @@ class CaseSupervisionForm(WorkForm):
 class ClueForm(_CaseLookup, WorkForm):
     recipient = InstitutionChoice(label=_("接收单位"), error_messages={"required": _("请选择接收线索的单位。")})
     summary = text(_("线索内容"), rows=8)
-    sent_on = date_field(_("移送日期"), required=True)
+    sent_on = date_field(_("移送日期"), required=True, not_future=True)
     case = case_number_field()
 
     def __init__(self, *args, user, **kwargs):
@@ -385,12 +387,12 @@ class ClueForm(_CaseLookup, WorkForm):
 
 
 class ClueReceiveForm(WorkForm):
-    received_on = date_field(_("接收日期"), help_text=_("留空为今天；不能早于移送日期。"))
+    received_on = date_field(_("接收日期"), help_text=_("留空为今天；不能早于移送日期。"), not_future=True)
 
 
 class ClueHandleForm(WorkForm):
     result = text(_("处理结果"), rows=8)
-    handled_on = date_field(_("办结日期"), help_text=_("留空为今天；不能早于接收日期。"))
+    handled_on = date_field(_("办结日期"), help_text=_("留空为今天；不能早于接收日期。"), not_future=True)
 
 
 # ----------------------------------------------------------------------------- 诉前化解
@@ -408,7 +410,7 @@ class DisputeForm(WorkForm):
         label=_("参与的检察院"), required=False, help_text=_("检察院参与行政争议化解的，请选择。")
     )
     summary = text(_("争议概况"), rows=8)
-    received_on = date_field(_("受理日期"), required=True)
+    received_on = date_field(_("受理日期"), required=True, not_future=True)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -426,7 +428,7 @@ class DisputeForm(WorkForm):
 
 
 class MediationForm(WorkForm):
-    held_on = date_field(_("调解日期"), required=True)
+    held_on = date_field(_("调解日期"), required=True, not_future=True)
     location = forms.CharField(label=_("地点"), max_length=100, required=False)
     participants = text(_("参加人员"), max_length=2000, rows=3)
     result = text(_("调解情况"))
@@ -443,7 +445,7 @@ class ConcludeForm(_CaseLookup, WorkForm):
         widget=forms.RadioSelect,
         error_messages={"required": _("请选择化解结果。")},
     )
-    outcome_on = date_field(_("化解日期"), required=True)
+    outcome_on = date_field(_("化解日期"), required=True, not_future=True)
     notes = text(_("化解结果说明"))
     case = case_number_field(_("立案案号"), help_text=_("立案受理的，填写已立案的行政案件案号。"))
 
@@ -536,7 +538,7 @@ class AttendanceForm(WorkForm):
 
 
 class ReviewForm(WorkForm):
-    held_on = date_field(_("评议日期"), required=True, help_text=_("判决生效之后。"))
+    held_on = date_field(_("评议日期"), required=True, help_text=_("判决生效之后。"), not_future=True)
     participants = InstitutionChoices(
         None,
         label=_("参加单位"),
