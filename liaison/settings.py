@@ -96,7 +96,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "liaison.middleware.PortalErrorPagesMiddleware",
 ]
+# With DEBUG on, the portal still shows its own 404/500 pages; 1 gives Django's technical ones.
+TECHNICAL_ERROR_PAGES = env_bool("TECHNICAL_ERROR_PAGES", False)
 
 ROOT_URLCONF = "liaison.urls"
 

@@ -7,3 +7,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("liaison.web_urls")),
 ]
+
+handler500 = "liaison.views.common.server_error"

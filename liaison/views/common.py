@@ -17,3 +17,16 @@ def conflict_redirect(request, exc: Conflict, to):
     """A wrong-state action: say why, go back; never a 500."""
     messages.error(request, exc.message)
     return redirect(to)
+
+
+def server_error(request):
+    """handler500: the portal's page with its navigation; a bare page if even that fails."""
+    from django.shortcuts import render
+    from django.template.loader import render_to_string
+
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:
+        from django.http import HttpResponseServerError
+
+        return HttpResponseServerError(render_to_string("500_plain.html"))
