@@ -63,7 +63,9 @@ $(PY):
 
 # Reinstall only when requirements.txt changed since the last install.
 $(STAMP): requirements.txt | $(PY)
-	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
+	@echo ">>> 安装 Python 依赖（requirements.txt；首次约 1–3 分钟，以后只在它改变时重装）……"
+	@set -o pipefail; $(PY) -m pip install --disable-pip-version-check --progress-bar off -r requirements.txt \
+	  | { grep --line-buffered -E "^(Collecting|Successfully|ERROR)" || true; }
 	@touch $(STAMP)
 
 venv: sysdeps $(STAMP)
@@ -72,11 +74,16 @@ venv: sysdeps $(STAMP)
 # ----------------------------------------------------------------------------- the two commands
 
 run: venv
-	$(PY) manage.py migrate --noinput -v0
+	@echo ">>> [1/5] 数据库迁移（var/db.sqlite3；首次约 20 秒）……"
+	@$(PY) manage.py migrate --noinput -v0
+	@echo ">>> [2/5] 编译界面翻译（locale/）$$(case "$${DEBUG:-1}" in 0|false|False|no|off) echo '，收集静态文件';; esac)……"
 	@if [ -n "$$(ls locale/*/LC_MESSAGES/*.po 2>/dev/null)" ]; then $(PY) manage.py compilemessages -v0 -i .venv -i var -i staticfiles; fi
 	@case "$${DEBUG:-1}" in 0|false|False|no|off) $(PY) manage.py collectstatic --noinput -v0;; esac
-	$(PY) manage.py setup_schedules
+	@echo ">>> [3/5] 定时任务（每日台账巡检、季度报告）……"
+	@$(PY) manage.py setup_schedules
+	@echo ">>> [4/5] 演示数据（首次约 1–2 分钟：公文逐件生成 PDF；再次运行不会重复添加）……"
 	@LOG_LEVEL=WARNING $(PY) manage.py load_demo
+	@echo ">>> [5/5] 启动门户（Ctrl+C 停止）"
 	@echo "门户：http://$(HOST):$(PORT)/   接口文档：http://$(HOST):$(PORT)/api/v1/docs/   后台：http://$(HOST):$(PORT)/admin/"
 	exec $(PY) manage.py runserver $(HOST):$(PORT) $(RUNSERVER_ARGS)
 

@@ -7,6 +7,7 @@ real ones. Refused with DEBUG off (the demo password is public) unless --force.
 """
 
 import datetime as dt
+import time
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -202,20 +203,27 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="不打印演示账户表。")
 
     def handle(self, *args, force=False, users_only=False, quiet=False, **options):
+        self.verbosity = 0 if quiet else options.get("verbosity", 1)
         if not settings.DEBUG and not force:
             raise CommandError("生产环境（DEBUG 关闭）拒绝创建使用公开演示密码的账户；确需载入请加 --force。")
+        self.started = time.monotonic()
+        self.stage("机关、演示账户")
         users = {u.username: u for u in ensure_demo_users(settings.DEMO_PASSWORD)}
         created_letters = created_entries = 0
         if not users_only:
             letters = {}
+            self.stage(f"公文 {len(LETTERS)} 件（编号、送达、签收，生成 PDF）")
             for spec in LETTERS:
                 letter, created = self.ensure_letter(users, spec)
                 letters[spec[0]] = letter
                 created_letters += created
+            self.stage("工作台账")
             for spec in LEDGER:
                 created_entries += self.ensure_ledger_entry(users, letters, spec)
             self.load_app_demos(users)
+            self.stage("台账巡检（提醒、逾期升级）")
             services.ledger_sweep()
+        self.stage("完成")
         self.stdout.write(f"演示数据：新增公文 {created_letters} 件，新增台账事项 {created_entries} 项。")
         if not quiet:
             self.print_logins(users)
@@ -223,8 +231,17 @@ class Command(BaseCommand):
     def load_app_demos(self, users):
         """The apps' demo loaders (`liaison.plugins.register(demo=…)`), in INSTALLED_APPS order;
         the hub imports none of them."""
-        for _label, loader in plugins.demo_loaders():
+        from django.apps import apps
+
+        for label, loader in plugins.demo_loaders():
+            self.stage(str(apps.get_app_config(label).verbose_name))
             loader(users, stdout=self.stdout)
+
+    def stage(self, what: str) -> None:
+        """`make run` spends most of its time here: say what is being made, and since when."""
+        if self.verbosity:
+            self.stdout.write(f"  [{time.monotonic() - self.started:5.0f} 秒] 演示数据：{what}……")
+            self.stdout.flush()
 
     # ------------------------------------------------------------------------- letters
 
