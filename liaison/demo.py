@@ -1,6 +1,11 @@
 """Liuzhou demo data: regions, institutions and one user per role and kind (idempotent)."""
 
+import datetime as dt
+import itertools
+from contextlib import contextmanager
+
 from django.db import transaction
+from django.utils import timezone
 
 from .models import Institution, Region, User
 
@@ -126,3 +131,41 @@ def ensure_demo_users(password: str) -> list[User]:
         admin.save(update_fields=["password"])
     users.append(admin)
     return users
+
+
+@contextmanager
+def story_time(day: dt.date, hour: int = 9):
+    """Make demo records as if on `day`: every timestamp the services write (audit, delivery,
+    signing, notifications) reads that day, a second apart, so a demo timeline says
+    签发 on the letter's date and 签收 after 送达 — the story is told in order.
+
+    Only for the demo loader: it replaces `django.utils.timezone.now` while it runs (the
+    services read the clock through it) and restores it afterwards.
+    """
+    original = timezone.now
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+    ticks = itertools.count()
+    latest = original() - dt.timedelta(minutes=10)
+    if start <= latest:
+
+        def now():
+            return start + dt.timedelta(seconds=next(ticks))
+
+    else:
+        # Today's steps happen "just now", never later in the day than the real clock, and
+        # one after another however many of them are squeezed into the last minutes.
+        start = max(latest, _today_floor[0])
+
+        def now():
+            moment = start + dt.timedelta(milliseconds=next(ticks))
+            _today_floor[0] = max(_today_floor[0], moment + dt.timedelta(milliseconds=1))
+            return moment
+
+    timezone.now = now
+    try:
+        yield
+    finally:
+        timezone.now = original
+
+
+_today_floor = [timezone.make_aware(dt.datetime(2000, 1, 1))]

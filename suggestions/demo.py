@@ -5,6 +5,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from liaison.demo import story_time
 from liaison.models import Institution
 
 from . import services
@@ -26,7 +27,7 @@ SUGGESTIONS = [
         "agency_head",
         {
             "title": "关于规范强制拆除程序的司法建议",
-            "case_number": "（2026）桂02行初35号",
+            "case_number": "（2026）桂02行初8号",
             "category": "enforcement",
             "problem": "你局在作出强制拆除决定前未依法催告，未听取当事人陈述和申辩。",
             "recommendations": "严格执行行政强制法关于催告、陈述申辩的规定；开展执法案卷自查。",
@@ -44,7 +45,7 @@ SUGGESTIONS = [
         "agency_staff",
         {
             "title": "关于完善执法文书送达工作的司法建议",
-            "case_number": "（2026）桂02行初51号",
+            "case_number": "（2026）桂02行初16号",
             "category": "enforcement",
             "problem": "执法文书送达地址确认不规范，多起案件因送达瑕疵被确认违法。",
             "recommendations": "建立送达地址确认制度，统一送达文书格式。",
@@ -162,43 +163,58 @@ def load(users, stdout=None) -> int:
             continue
         fields = dict(fields)
         cc = [Institution.objects.get(name=n) for n in fields.pop("cc", [])]
+        # Each step on its own day, in order (story_time), so timelines read like the letters.
+        issued_on = today - dt.timedelta(days=days_ago)
+        drafted_on = issued_on - dt.timedelta(days=2)
         with transaction.atomic():
-            s = services.suggestion_create(
-                by=author_user, recipient=Institution.objects.get(name=recipient_name), cc=cc, **fields
-            )
-            services.suggestion_submit(suggestion=s, by=author_user)
-            services.suggestion_approve(suggestion=s, by=users[head])
-            issued_on = today - dt.timedelta(days=days_ago)
-            s = services.suggestion_issue(suggestion=s, by=users[head], issued_on=issued_on)
+            with story_time(drafted_on, hour=9):
+                s = services.suggestion_create(
+                    by=author_user, recipient=Institution.objects.get(name=recipient_name), cc=cc, **fields
+                )
+                services.suggestion_submit(suggestion=s, by=author_user)
+            with story_time(issued_on - dt.timedelta(days=1), hour=10):
+                services.suggestion_approve(suggestion=s, by=users[head])
+            with story_time(issued_on, hour=15):
+                s = services.suggestion_issue(suggestion=s, by=users[head], issued_on=issued_on)
             if received_after is not None:
-                s = services.suggestion_receive(
-                    suggestion=s, by=users[receiver], received_on=issued_on + dt.timedelta(days=received_after)
-                )
-            if stage in ("evaluated", "replied_pending"):
-                services.suggestion_reply(
-                    suggestion=s, by=users[receiver], measures="已组织专题学习，完成执法案卷自查，修订相关工作制度。"
-                )
-            if stage == "evaluated":
-                services.suggestion_evaluate(suggestion=s, by=author_user, evaluation="adopted")
-            if stage == "extension":
-                services.extension_request(
-                    suggestion=s, by=users[receiver], days=20, reasons="需会同相关部门联合核查。"
-                )
+                received_on = issued_on + dt.timedelta(days=received_after)
+                with story_time(received_on, hour=10):
+                    s = services.suggestion_receive(suggestion=s, by=users[receiver], received_on=received_on)
+                acted_on = min(received_on + dt.timedelta(days=max(2, (today - received_on).days // 2)), today)
+                if stage in ("evaluated", "replied_pending"):
+                    with story_time(acted_on, hour=14):
+                        services.suggestion_reply(
+                            suggestion=s,
+                            by=users[receiver],
+                            measures="已组织专题学习，完成执法案卷自查，修订相关工作制度。",
+                        )
+                if stage == "evaluated":
+                    with story_time(min(acted_on + dt.timedelta(days=3), today), hour=16):
+                        services.suggestion_evaluate(suggestion=s, by=author_user, evaluation="adopted")
+                if stage == "extension":
+                    with story_time(acted_on, hour=11):
+                        services.extension_request(
+                            suggestion=s, by=users[receiver], days=20, reasons="需会同相关部门联合核查。"
+                        )
         made += 1
     for author, recipient_name, fields in DRAFTS:
         if Suggestion.objects.filter(issuer=users[author].institution, title=fields["title"]).exists():
             continue
-        services.suggestion_create(by=users[author], recipient=Institution.objects.get(name=recipient_name), **fields)
+        with story_time(today - dt.timedelta(days=1), hour=9):
+            services.suggestion_create(
+                by=users[author], recipient=Institution.objects.get(name=recipient_name), **fields
+            )
         made += 1
     env = Suggestion.objects.filter(title="关于督促履行柳江河段排污监管职责的检察建议").first()
     if env and not env.filings.exists():
-        services.filing_create(
-            by=users["proc_staff"],
-            kind="suggestion",
-            title=f"检察建议备案：{env.title}",
-            summary=env.problem,
-            suggestion=env,
-        )
+        with story_time(env.issued_on, hour=17):
+            services.filing_create(
+                by=users["proc_staff"],
+                kind="suggestion",
+                title=f"检察建议备案：{env.title}",
+                summary=env.problem,
+                suggestion=env,
+            )
     if stdout is not None:
         stdout.write(f"演示数据：新增司法建议/检察建议 {made} 件。")
     return made

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from liaison import plugins, services
 from liaison.calendar import compute_deadline
-from liaison.demo import DEMO_USERS, ensure_demo_users
+from liaison.demo import DEMO_USERS, ensure_demo_users, story_time
 from liaison.models import Institution, LedgerEntry, Letter, User
 
 # key, author, head (issues it; None = stays pending or draft), series, title, body, to, cc,
@@ -203,7 +203,7 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="不打印演示账户表。")
 
     def handle(self, *args, force=False, users_only=False, quiet=False, **options):
-        self.verbosity = 0 if quiet else options.get("verbosity", 1)
+        self.verbosity = options.get("verbosity", 1)
         if not settings.DEBUG and not force:
             raise CommandError("生产环境（DEBUG 关闭）拒绝创建使用公开演示密码的账户；确需载入请加 --force。")
         self.started = time.monotonic()
@@ -255,28 +255,30 @@ class Command(BaseCommand):
         today = timezone.localdate()
         if key == "proc-jian-cgj-urgent":
             days_ago = self.days_ago_for_due_soon(today, sign_after)
+        issued_on = today - dt.timedelta(days=days_ago) if days_ago is not None else today
         with transaction.atomic():
-            letter = services.letter_create(
-                by=author,
-                title=title,
-                body=body,
-                series=series,
-                addressees=[by_name[n] for n in to],
-                cc=[by_name[n] for n in cc],
-                urgency="加急" if key.endswith("urgent") else "",
-            )
-            if days_ago is None and head_name is None:
+            with story_time(issued_on, hour=9):
+                letter = services.letter_create(
+                    by=author,
+                    title=title,
+                    body=body,
+                    series=series,
+                    addressees=[by_name[n] for n in to],
+                    cc=[by_name[n] for n in cc],
+                    urgency="加急" if key.endswith("urgent") else "",
+                )
                 services.letter_submit(letter=letter, by=author)
-                return letter, True
-            services.letter_submit(letter=letter, by=author)
-            issued_on = today - dt.timedelta(days=days_ago)
-            letter = services.letter_issue(letter=letter, by=users[head_name], issued_on=issued_on)
+                if days_ago is None and head_name is None:
+                    return letter, True
+            with story_time(issued_on, hour=15):
+                letter = services.letter_issue(letter=letter, by=users[head_name], issued_on=issued_on)
             if sign_after is not None:
                 signed_on = min(issued_on + dt.timedelta(days=sign_after), today)
-                for delivery in letter.deliveries.select_related("recipient"):
-                    signer = self.user_of(users, delivery.recipient_id)
-                    if signer is not None:
-                        services.delivery_sign(delivery=delivery, by=signer, signed_on=signed_on)
+                with story_time(signed_on, hour=17):
+                    for delivery in letter.deliveries.select_related("recipient"):
+                        signer = self.user_of(users, delivery.recipient_id)
+                        if signer is not None:
+                            services.delivery_sign(delivery=delivery, by=signer, signed_on=signed_on)
         return letter, True
 
     @staticmethod
@@ -310,19 +312,23 @@ class Command(BaseCommand):
         source_type = ContentType.objects.get_for_model(Letter)
         if LedgerEntry.objects.filter(owner=owner, source_type=source_type, source_id=letter.pk).exists():
             return 0  # already loaded (ledger_open would open a new round once an entry is done)
-        entry = services.ledger_open(
-            owner=owner,
-            title=title,
-            start_date=delivery.signed_on,
-            period=period,
-            unit=unit,
-            source=letter,
-            start_label="签收",
-        )
+        with story_time(delivery.signed_on, hour=11):
+            entry = services.ledger_open(
+                owner=owner,
+                title=title,
+                start_date=delivery.signed_on,
+                period=period,
+                unit=unit,
+                source=letter,
+                start_label="签收",
+            )
         if completion is not None:
             evidence, after_days = completion
             done_on = min(entry.start_date + dt.timedelta(days=after_days), timezone.localdate())
-            services.ledger_complete(entry=entry, by=self.user_of(users, owner.pk), evidence=evidence, done_on=done_on)
+            with story_time(done_on, hour=16):
+                services.ledger_complete(
+                    entry=entry, by=self.user_of(users, owner.pk), evidence=evidence, done_on=done_on
+                )
         return 1
 
     # ------------------------------------------------------------------------- output
