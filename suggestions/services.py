@@ -12,6 +12,7 @@ from liaison import services as hub
 from liaison.calendar import compute_deadline
 from liaison.errors import Conflict
 from liaison.models import Institution, LedgerEntry, Letter, User
+from liaison.pdf import demote_headings
 
 from .models import Extension, Filing, Reply, ReplyPeriodRule, Suggestion
 
@@ -242,10 +243,12 @@ def letter_body(s: Suggestion) -> str:
         lines.append(_("本院在办理%(c)s案件中，发现你单位在工作中存在以下问题：") % {"c": s.case_number})
     else:
         lines.append(_("本院在履行职责中，发现你单位在工作中存在以下问题："))
+    # The template's sections are 一、 and 二、: the user's own numbering inside them is one level
+    # down (their 一、 becomes （一）), so the 建议书 never has two 一、 (GB/T 9704 §7.3.3).
     lines.append(_("一、发现的问题"))
-    lines.extend(p for p in s.problem.splitlines() if p.strip())
+    lines.extend(p for p in demote_headings(s.problem).splitlines() if p.strip())
     lines.append(_("二、建议"))
-    lines.extend(p for p in s.recommendations.splitlines() if p.strip())
+    lines.extend(p for p in demote_headings(s.recommendations).splitlines() if p.strip())
     lines.append(_("请你单位自收到本建议书之日起%(p)s内，将采纳建议及整改落实情况书面回复本院。") % {"p": period})
     return "\n".join(lines)
 
@@ -259,10 +262,11 @@ def suggestion_issue(*, suggestion: Suggestion, by: User, issued_on: dt.date | N
     s = _locked(suggestion)
     access.require(by, "suggestion.issue", s)
     _expect(s, S.APPROVED)
-    kind_label = s.get_kind_display()
+    # The 承办人 of the 建议书 is the clerk who drafted the suggestion; the head signs it off.
+    drafter = s.created_by if s.created_by.is_active and s.created_by.institution_id == s.issuer_id else by
     letter = hub.letter_create(
-        by=by,
-        title=f"{kind_label}书：{s.title}" if not s.title.endswith("建议书") else s.title,
+        by=drafter,
+        title=letter_title(s),
         body=letter_body(s),
         addressees=[s.recipient],
         cc=list(s.cc.all()),
@@ -270,9 +274,20 @@ def suggestion_issue(*, suggestion: Suggestion, by: User, issued_on: dt.date | N
         urgency="特急" if s.urgent else "",
         source=s,
     )
-    hub.letter_submit(letter=letter, by=by)
+    hub.letter_submit(letter=letter, by=drafter)
     letter = hub.letter_issue(letter=letter, by=by, issued_on=issued_on)
     return _move(s, by, "suggestion.issue", S.ISSUED, letter=letter, issued_on=letter.issued_on)
+
+
+def letter_title(s: Suggestion) -> str:
+    """The 建议书's title states its subject once: "关于规范强制拆除程序的司法建议" as written,
+    "关于<subject>的司法建议" when the title does not name the kind, never "司法建议书：关于…的司法建议"."""
+    kind = str(s.get_kind_display())
+    title = s.title.strip()
+    if kind in title or title.endswith("建议书") or title.endswith("建议"):
+        return title
+    subject = title.removeprefix("关于").removesuffix("的")
+    return f"关于{subject}的{kind}"
 
 
 # ----------------------------------------------------------------------------- receipt, reply
