@@ -29,7 +29,9 @@ def letters_and_deliveries() -> list[str]:
     issued = _audit_days(Letter, "letter.issue")
     for letter in Letter.objects.filter(status=Letter.Status.ISSUED):
         if issued.get(letter.pk) != [letter.issued_on]:
-            problems.append(f"{letter.doc_number} dated {letter.issued_on} but 签发 recorded on {issued.get(letter.pk)}")
+            problems.append(
+                f"{letter.doc_number} dated {letter.issued_on} but 签发 recorded on {issued.get(letter.pk)}"
+            )
     for d in Delivery.objects.select_related("letter").exclude(delivered_at=None):
         delivered = _day(d.delivered_at)
         if d.letter.issued_on and delivered < d.letter.issued_on:
@@ -53,7 +55,9 @@ def timelines_in_order() -> list[str]:
             problems.append(f"audit {action} #{pk} in the future ({at})")
         key = (type_id, target_id)
         if key in last and at < last[key][0]:
-            problems.append(f"audit {action} #{pk} at {at} is earlier than the step before it ({last[key][1]} {last[key][0]})")
+            problems.append(
+                f"audit {action} #{pk} at {at} is earlier than the step before it ({last[key][1]} {last[key][0]})"
+            )
         last[key] = (at, action)
     if Notification.objects.filter(created_at__gt=now + dt.timedelta(minutes=1)).exists():
         problems.append("notifications dated in the future")
