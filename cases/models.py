@@ -12,6 +12,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from liaison.models import Institution, Letter
@@ -136,6 +137,9 @@ class AdministrativeCase(models.Model):
 
     def __str__(self):
         return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:detail", kwargs={"uuid": self.uuid})
 
     @property
     def is_major(self) -> bool:

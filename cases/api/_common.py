@@ -8,7 +8,7 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from liaison import access
+from liaison import access, links
 from liaison.api.serializers import InstitutionRefSerializer, ScopedSlugRelatedField
 from liaison.api.views import ApiMixin, errors
 from liaison.models import Institution, Letter
@@ -64,8 +64,7 @@ class LetterRefSerializer(serializers.ModelSerializer):
 
 def with_visible_case(qs, user, field: str = "case"):
     """Annotate `case_visible`: a linked case is named only to those who may see it."""
-    visible = AdministrativeCase.objects.visible_to(user).filter(pk=OuterRef(f"{field}_id"))
-    return qs.annotate(case_visible=Exists(visible))
+    return links.annotate(qs, user, field)
 
 
 def with_visible_letters(qs, user, *fields: str):

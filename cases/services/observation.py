@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from liaison import access
+from liaison import access, links
 from liaison import services as hub
 from liaison.errors import Conflict
 from liaison.models import Institution, User
@@ -163,11 +163,15 @@ def review_create(
         after={"case": case.number, "topics": [name for name, text in topics.items() if text]},
     )
     for inst in unique.values():
-        _notify(
-            inst,
-            kind="review.created",
-            title=_("判后评议：%(n)s") % {"n": case.number},
-            key=f"review.created:{review.uuid}:{inst.pk}",
-            url=_url(review),
-        )
+        # A participant need not be a party to the case: the 案号 is named only to those who may see it.
+        seeing, blind = links.split_viewers(access.institution_users(inst, list(access.ACTING_ROLES)), case)
+        for users, name in ((seeing, case.number), (blind, f"{case.court.short_name} {held_on.isoformat()}")):
+            if users:
+                hub.notify(
+                    users=users,
+                    kind="review.created",
+                    title=_("判后评议：%(n)s") % {"n": name},
+                    key=f"review.created:{review.uuid}:{inst.pk}",
+                    url=_url(review),
+                )
     return review

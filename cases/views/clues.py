@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from liaison import access
+from liaison import access, links
 from liaison.excel import xlsx_response
 
 from .. import selectors, services
@@ -69,6 +69,7 @@ def _filtered(request):
     qs = selectors.clue_list(user=request.user, box=values.get("box"), status=values.get("status"))
     if q := values.get("q"):
         qs = qs.filter(Q(summary__icontains=q) | Q(sender__name__icontains=q) | Q(recipient__name__icontains=q))
+    qs = links.annotate(qs, request.user, "case")
     qs, sort = _work.sorted_rows(qs, request, SORTS, "-sent_on", nullable=("handled_on",))
     return filters, qs, sort
 
@@ -109,7 +110,7 @@ def clue_export(request):
         [
             c.sender.name,
             c.recipient.name,
-            c.case.number if c.case_id else "",
+            links.label(request.user, c, "case"),
             c.summary,
             c.sent_on,
             c.get_status_display(),

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from liaison import access
+from liaison import access, links
 from liaison.excel import xlsx_response
 
 from .. import selectors, services
@@ -66,6 +66,7 @@ def _filtered(request):
     filters = DisputeFilter(request.GET or None)
     values = filters.values()
     qs = selectors.dispute_list(user=request.user, status=values.get("status"), q=values.get("q"))
+    qs = links.annotate(qs, request.user, "case")
     qs, sort = _work.sorted_rows(qs, request, SORTS, "-received_on")
     return filters, qs, sort
 
@@ -115,7 +116,7 @@ def dispute_export(request):
             d.received_on,
             d.get_status_display(),
             d.outcome_on,
-            d.case.number if d.case_id else "",
+            links.label(request.user, d, "case"),
             d.outcome_notes,
         ]
         for d in qs
@@ -185,7 +186,8 @@ def _describe(entry) -> str:
     after = entry.after or {}
     if entry.action == "dispute.conclude":
         words = str(dict(DS.choices).get(after.get("status"), ""))
-        return f"{words} {after.get('case', '')}".strip()
+        # `after` also holds the 案号: the page names it (linked) only to those who may see the case.
+        return words
     if entry.action == "dispute.session":
         return after.get("held_on", "")
     return ""

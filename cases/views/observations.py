@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from liaison import access
+from liaison import access, links
 from liaison.errors import Conflict
 from liaison.excel import xlsx_response
 from liaison.views.common import conflict_redirect
@@ -77,9 +77,11 @@ def _held(rows):
     return rows
 
 
-def _period(qs, values, *, text_fields):
+def _period(qs, values, *, text_fields, user):
+    # Rows name their case only to those who may see it; a search by 案号 matches only those rows.
+    qs = links.annotate(qs, user, "case")
     if q := values.get("q"):
-        cond = Q(case__number__icontains=q.replace("(", "（").replace(")", "）"))
+        cond = Q(case__number__icontains=q.replace("(", "（").replace(")", "）"), case_visible=True)
         for f in text_fields:
             cond |= Q(**{f"{f}__icontains": q})
         qs = qs.filter(cond)
@@ -126,7 +128,7 @@ def _pick_case(request, *, verb, title, list_url, list_label):
 def _observations(request):
     filters = ObservationFilter(request.GET or None)
     values = filters.values()
-    qs = _period(selectors.observation_list(user=request.user), values, text_fields=("title",))
+    qs = _period(selectors.observation_list(user=request.user), values, text_fields=("title",), user=request.user)
     qs, sort = _work.sorted_rows(qs, request, OBSERVATION_SORTS, "-held_on")
     return filters, qs, sort
 
@@ -165,7 +167,7 @@ def observation_export(request):
     rows = (
         [
             o.title,
-            o.case.number,
+            links.label(request.user, o, "case"),
             o.held_on,
             o.court.name,
             o.procuratorate.name if o.procuratorate_id else "",
@@ -268,8 +270,7 @@ def _describe(entry) -> str:
         return _("%(i)s 实到 %(n)s 人") % {"i": after.get("institution", ""), "n": after.get("attended", "")}
     if entry.action == "observation.create":
         return after.get("attendees", "")
-    if entry.action == "review.create":
-        return after.get("case", "")
+    # review.create's `after` holds the 案号, which the page names only to those who may see the case.
     return ""
 
 
@@ -336,7 +337,7 @@ def observation_attendance(request, uuid):
 def _reviews(request):
     filters = ReviewFilter(request.GET or None)
     values = filters.values()
-    qs = _period(selectors.review_list(user=request.user), values, text_fields=())
+    qs = _period(selectors.review_list(user=request.user), values, text_fields=(), user=request.user)
     qs, sort = _work.sorted_rows(qs, request, REVIEW_SORTS, "-held_on")
     return filters, qs, sort
 
@@ -375,7 +376,7 @@ def review_export(request):
     ]
     rows = (
         [
-            r.case.number,
+            links.label(request.user, r, "case"),
             r.held_on,
             r.court.name,
             "、".join(i.name for i in r.participants.all()),
@@ -453,6 +454,7 @@ def review_detail(request, uuid):
         "timeline": _work.timeline(user, r, labels=LABELS),
         "list_url": reverse("cases:reviews"),
         "list_label": _("判后评议"),
-        "obj_label": _("%(n)s 判后评议") % {"n": r.case.number},
+        "obj_label": _("%(n)s 判后评议")
+        % {"n": links.label(user, r, "case") or f"{r.court.short_name} {r.held_on.isoformat()}"},
     }
     return render(request, "cases/work/review_detail.html", context)

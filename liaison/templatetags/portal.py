@@ -9,6 +9,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from .. import links
+
 register = template.Library()
 
 # The colour convention: grey draft, blue in progress, amber due ≤7 days, red overdue, green done.
@@ -118,3 +120,21 @@ def safe_local_url(url):
 @register.filter
 def html_lang(language_code):
     return {"zh-hans": "zh-CN", "zh-hant": "zh-TW"}.get((language_code or "").lower(), language_code or "zh-CN")
+
+
+@register.simple_tag(takes_context=True)
+def linked(context, obj, field=None, link=True, empty=links.HIDDEN):
+    """A linked record's number (and link) only for a viewer who may see it, else "—".
+
+    `{% linked clue "case" %}` names `clue.case`; `{% linked case %}` names `case` itself;
+    `link=False` gives the number alone (list cells under another link)."""
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    if obj is None or user is None:
+        return empty
+    ref = links.ref_of(user, obj, field) if field else links.ref(user, obj)
+    if ref is None:
+        return empty
+    if link and ref.url:
+        return format_html('<a href="{}">{}</a>', ref.url, ref.label)
+    return ref.label

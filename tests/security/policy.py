@@ -61,6 +61,8 @@ VISIBLE = {
     "case_major": COURT | AGENCY | GOV | PROC | OFFICE,
     # a county government's superior is the city government
     "case_county": COUNTY_COURT | {"county_gov_legal"} | GOV | OFFICE,
+    # its 案号, named by the clue, dispute, enforcement and review linked to it (scenario.py)
+    "case_county_number": COUNTY_COURT | {"county_gov_legal"} | GOV | OFFICE,
     "coordination": COURT | AGENCY | GOV | PROC | OFFICE,
     "enforcement": COURT | AGENCY | GOV | OFFICE,
     "supervision": PROC | COURT | AGENCY | OFFICE,

@@ -319,4 +319,14 @@ def _cases(world) -> dict:
         act_problems=f"问题{mark}",
     )
     objs["review"] = (review, mark)
+
+    # Linked records the viewer may not see (issue 11, item 0): the clue, dispute, enforcement
+    # and review point at the county court's case, which most of their parties cannot see. Its
+    # 案号 is a canary of its own, so every page and export is scanned for it.
+    from cases.models import ClueTransfer, Dispute, Enforcement, Review
+
+    county = objs["case_county"][0]
+    for model, record in ((ClueTransfer, clue), (Dispute, dispute), (Enforcement, enforcement), (Review, review)):
+        model.objects.filter(pk=record.pk).update(case=county)
+    objs["case_county_number"] = (county, county.number)
     return objs
