@@ -120,14 +120,6 @@ class User(AbstractUser):
             raise ValidationError({"role": _("只有领导小组办公室的用户可以担任办公室工作人员。")})
 
 
-class LoginFailure(models.Model):
-    """One failed login; recent rows lock the username (and the address) out."""
-
-    username = models.CharField(max_length=150, db_index=True)
-    address = models.GenericIPAddressField(null=True, blank=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-
 # ----------------------------------------------------------------------------- calendar
 
 

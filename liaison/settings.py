@@ -4,6 +4,7 @@ The defaults give the embedded setup (SQLite, tasks run in-process); production
 sets DATABASE_URL, REDIS_URL, SECRET_KEY, DEBUG=0 and ALLOWED_HOSTS.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -71,6 +72,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "django_celery_beat",
+    "axes",
     "liaison",
     "suggestions",
     "cases",
@@ -88,6 +90,8 @@ PORTAL_PLANNED_MODULES = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "liaison.middleware.ApiBodyLimitMiddleware",
+    "liaison.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "liaison.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -97,6 +101,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "liaison.middleware.PortalErrorPagesMiddleware",
+    # Last: turns a lockout on a path that does not answer it itself (the admin's login) into a page.
+    "axes.middleware.AxesMiddleware",
 ]
 # With DEBUG on, the portal still shows its own 404/500 pages; 1 gives Django's technical ones.
 TECHNICAL_ERROR_PAGES = env_bool("TECHNICAL_ERROR_PAGES", False)
@@ -136,6 +142,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 AUTH_USER_MODEL = "liaison.User"
 AUTHENTICATION_BACKENDS = [
+    # First: counts every authenticate() call (page, API token, admin) and refuses while locked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -147,9 +155,27 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
-# Lockout: this many failures for one username (or one address) locks it for LOCKOUT_MINUTES.
+# Lockout (liaison/lockout.py, on django-axes): this many failures for one username lock that
+# name for LOCKOUT_MINUTES on every login path. The client address counts only when the reverse
+# proxy sets a header naming it (e.g. X-Real-IP); then LOGIN_ADDRESS_MAX_FAILURES from one
+# client lock that client. Without the header every user shares the proxy's address.
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+LOGIN_CLIENT_ADDRESS_HEADER = env_str("LOGIN_CLIENT_ADDRESS_HEADER", "")
+LOGIN_ADDRESS_MAX_FAILURES = env_int("LOGIN_ADDRESS_MAX_FAILURES", 4 * LOGIN_MAX_FAILURES)
+AXES_FAILURE_LIMIT = LOGIN_MAX_FAILURES
+AXES_COOLOFF_TIME = dt.timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "liaison.lockout.username_of"
+AXES_CLIENT_IP_CALLABLE = "liaison.lockout.client_address"
+AXES_HANDLER = "liaison.lockout.PortalAxesHandler"
+AXES_LOCKOUT_CALLABLE = "liaison.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# A refused attempt while locked does not extend the lock (the owner retrying is not punished).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Successful logins are not logged by axes (the audit trail records what users do).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -177,6 +203,8 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "http://media.invalid/"
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
+# A JSON (or form) body to the API; multipart uploads may be UPLOAD_MAX_BYTES.
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 5 * 1024 * 1024)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -221,6 +249,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON only: the browsable API's inline scripts would break under the CSP.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON nested too deeply answers 400 (DRF's own parser lets a RecursionError through as 500).
+    "DEFAULT_PARSER_CLASSES": [
+        "liaison.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -280,7 +314,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
 # SAMEORIGIN on purpose (letter PDFs may be previewed in a same-origin frame; CSP
 # frame-ancestors 'self' says the same), so check --deploy's advice to use DENY is silenced.
-SILENCED_SYSTEM_CHECKS = ["security.W019"]
+# axes.W006 asks for the address as a lockout key: on purpose it is not one (see the lockout
+# settings above: behind the proxy it would lock everyone); the username key is not bypassed
+# by rotating user agents or cookies.
+SILENCED_SYSTEM_CHECKS = ["security.W019", "axes.W006"]
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -311,5 +348,7 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # axes logs every login at INFO; failures and lockouts are WARNING.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -1,11 +1,10 @@
 """/api/v1/auth/: token login with the shared lockout, token and session authentication."""
 
 import pytest
+from axes.models import AccessAttempt
 from django.conf import settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
-
-from liaison.models import LoginFailure
 
 TOKEN_URL = "/api/v1/auth/token/"
 PASSWORD = settings.DEMO_PASSWORD
@@ -57,7 +56,7 @@ def test_success_clears_earlier_failures(world):
     for _ in range(settings.LOGIN_MAX_FAILURES - 1):
         obtain("agency_staff", "wrong")
     assert obtain("agency_staff", PASSWORD).status_code == 200
-    assert not LoginFailure.objects.filter(username="agency_staff").exists()
+    assert not AccessAttempt.objects.filter(username="agency_staff").exists()
 
 
 def test_inactive_user_gets_the_same_answer(agency_staff):
@@ -77,7 +76,7 @@ def test_logout_deletes_the_token(agency_staff):
 
 def test_session_logout_needs_csrf(agency_staff):
     client = APIClient(enforce_csrf_checks=True)
-    client.login(username="agency_staff", password=PASSWORD)
+    client.force_login(agency_staff)
     assert client.post("/api/v1/auth/logout/").status_code == 403
     assert client.get("/api/v1/letters/").status_code == 200
 
