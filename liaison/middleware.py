@@ -43,6 +43,11 @@ class PortalErrorPagesMiddleware:
             return response
         if getattr(response, "portal_error_page", False):
             return response
+        if request.path.startswith("/api/"):
+            # Under /api/ an error is JSON, with DEBUG on too (Django's technical 404 is HTML).
+            from .views.errors import page_not_found, server_error
+
+            return page_not_found(request) if response.status_code == 404 else server_error(request)
         from django.shortcuts import render
 
         try:
@@ -53,3 +58,44 @@ class PortalErrorPagesMiddleware:
             page = HttpResponse(render_to_string("500_plain.html"), status=response.status_code)
         page.portal_error_page = True
         return page
+
+
+class ApiBodyLimitMiddleware:
+    """An API body larger than API_MAX_BODY_BYTES (multipart uploads: UPLOAD_MAX_BYTES plus room
+    for the form around the file) answers 413 JSON before anything reads it; DRF's parsers read
+    the stream without Django's DATA_UPLOAD_MAX_MEMORY_SIZE check."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/"):
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            multipart = request.META.get("CONTENT_TYPE", "").startswith("multipart/")
+            limit = settings.UPLOAD_MAX_BYTES + 1024 * 1024 if multipart else settings.API_MAX_BODY_BYTES
+            if length > limit:
+                from .views.errors import body_too_large
+
+                return body_too_large()
+        return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages and exports of a logged-in user, and every API answer, are not kept by the browser
+    or a proxy (`Cache-Control: no-store, private`): the next person at a shared office PC must
+    not find them in the cache or the back button."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if request.path.startswith("/api/") or (user is not None and user.is_authenticated):
+            from django.utils.cache import patch_cache_control
+
+            patch_cache_control(response, no_store=True, private=True)
+        return response

@@ -8,4 +8,7 @@ urlpatterns = [
     path("", include("liaison.web_urls")),
 ]
 
-handler500 = "liaison.views.common.server_error"
+handler400 = "liaison.views.errors.bad_request"
+handler403 = "liaison.views.errors.permission_denied"
+handler404 = "liaison.views.errors.page_not_found"
+handler500 = "liaison.views.errors.server_error"

@@ -8,13 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status, viewsets
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from liaison import access
-from liaison.api.serializers import InstitutionRefSerializer, _no_duplicates, institution_list_field
+from liaison.api.parsers import BoundedJSONParser
+from liaison.api.serializers import BoundedListField, InstitutionRefSerializer, _no_duplicates, institution_list_field
 from liaison.api.views import errors
 
 from .. import importer, selectors, services
@@ -195,7 +196,7 @@ def case_allowed_actions(user, case: AdministrativeCase) -> list[str]:
 
 
 def plaintiffs_field(**kwargs):
-    return serializers.ListField(
+    return BoundedListField(
         child=serializers.CharField(max_length=200),
         allow_empty=False,
         max_length=100,
@@ -456,7 +457,7 @@ class CaseViewSet(CasesApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
         },
         responses={200: CaseDetailSerializer, **errors(400, 403, 404, 409)},
     )
-    @action_post("appearances", parser_classes=[JSONParser, MultiPartParser, FormParser])
+    @action_post("appearances", parser_classes=[BoundedJSONParser, MultiPartParser, FormParser])
     def appearances(self, request, uuid=None):
         """Who appeared for a defendant at a held hearing (负责人出庭应诉). The court records any
         defendant; a defendant records only its own, and cannot change whether its head was summoned."""

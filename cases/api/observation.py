@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field, extend_sch
 from rest_framework import mixins, serializers, viewsets
 
 from liaison import access
-from liaison.api.serializers import _no_duplicates, institution_list_field
+from liaison.api.serializers import BoundedListField, _no_duplicates, institution_list_field
 
 from .. import selectors, services
 from ..filters import ObservationFilter, ReviewFilter
@@ -66,7 +66,7 @@ class AttendeeSerializer(serializers.Serializer):
 class ObservationCreateSerializer(serializers.Serializer):
     held_on = serializers.DateField(help_text=_("观摩日期（可预先安排）。"))
     title = serializers.CharField(max_length=200)
-    attendees = serializers.ListField(child=AttendeeSerializer(), allow_empty=False, max_length=200)
+    attendees = BoundedListField(child=AttendeeSerializer(), allow_empty=False, max_length=200)
     procuratorate = institution_field(required=False, allow_null=True, help_text=_("邀请监督的检察院（可选）。"))
 
     def validate_attendees(self, value):

@@ -7,6 +7,8 @@ Fields a client must not set — issuer, owner, institution, status, document nu
 simply do not exist on the write serializers, so posting them changes nothing.
 """
 
+import uuid
+
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
@@ -51,11 +53,63 @@ class ScopedSlugRelatedField(serializers.SlugRelatedField):
             self.fail("does_not_exist")
 
 
+class BoundedListField(serializers.ListField):
+    """A list whose length is checked before any item is: 100,000 items answer 400 at once
+    instead of validating (and querying for) each of them first (DRF checks the length last)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, list | tuple) and self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().to_internal_value(data)
+
+
+class ScopedSlugListField(BoundedListField):
+    """A list of related ids (uuids) resolved among the rows the user may see in one query.
+
+    Each id that is malformed, missing or invisible gets the same error as ScopedSlugRelatedField,
+    under its index; duplicates are kept (the caller's validator says what is wrong with them)."""
+
+    def __init__(self, *, queryset, slug_field="uuid", **kwargs):
+        kwargs.setdefault("max_length", 100)
+        self.slug_field = slug_field
+        super().__init__(child=ScopedSlugRelatedField(queryset=queryset, slug_field=slug_field), **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str | dict) or not hasattr(data, "__iter__"):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        data = list(data)
+        if not self.allow_empty and not data:
+            self.fail("empty")
+        if self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        if self.min_length is not None and len(data) < self.min_length:
+            self.fail("min_length", min_length=self.min_length)
+        child = self.child
+        keys, errors = {}, {}
+        for index, item in enumerate(data):
+            try:
+                if not isinstance(item, str):
+                    raise TypeError
+                keys[index] = str(uuid.UUID(item)) if self.slug_field == "uuid" else item
+            except (TypeError, ValueError):
+                errors[index] = [child.error_messages["invalid"]]
+        found = {}
+        if keys:
+            rows = child.get_queryset().filter(**{f"{self.slug_field}__in": set(keys.values())})
+            found = {str(getattr(row, self.slug_field)): row for row in rows}
+        result = []
+        for index, key in keys.items():
+            if key not in found:
+                errors[index] = [child.error_messages["does_not_exist"]]
+            else:
+                result.append(found[key])
+        if errors:
+            raise serializers.ValidationError(errors)
+        return result
+
+
 def institution_list_field(**kwargs):
-    kwargs.setdefault("max_length", 100)
-    return serializers.ListField(
-        child=ScopedSlugRelatedField(queryset=Institution.objects.filter(is_active=True)), **kwargs
-    )
+    return ScopedSlugListField(queryset=Institution.objects.filter(is_active=True), **kwargs)
 
 
 def _no_duplicates(institutions):
@@ -398,8 +452,8 @@ class InspectionDetailSerializer(InspectionListSerializer):
 class InspectionCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     findings = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
-    entries = serializers.ListField(
-        child=ScopedSlugRelatedField(queryset=LedgerEntry.objects.all()),
+    entries = ScopedSlugListField(
+        queryset=LedgerEntry.objects.all(),
         required=False,
         allow_empty=False,
         max_length=5000,

@@ -38,10 +38,33 @@ from . import serializers as s
 
 
 class Pagination(PageNumberPagination):
-    """DRF's standard page format; `?page_size=` up to 200."""
+    """DRF's standard page format; `?page_size=` from 1 to 200 (anything else is a 400, not ignored)."""
 
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None and not (raw.isdigit() and 1 <= int(raw) <= self.max_page_size):
+            raise exceptions.ValidationError(
+                {self.page_size_query_param: [_("每页条数应为 1 到 %(n)d 之间的整数。") % {"n": self.max_page_size}]}
+            )
+        return super().get_page_size(request)
+
+
+class BoundedSearchFilter(SearchFilter):
+    """`?search=` up to MAX_LENGTH characters: a longer one is a 400 (SQLite refuses a LIKE pattern
+    that long with an error, and no title or number is longer)."""
+
+    MAX_LENGTH = 100
+
+    def get_search_terms(self, request):
+        raw = request.query_params.get(self.search_param, "")
+        if len(raw) > self.MAX_LENGTH:
+            raise exceptions.ValidationError(
+                {self.search_param: [_("搜索词最多 %(n)d 个字符。") % {"n": self.MAX_LENGTH}]}
+            )
+        return super().get_search_terms(request)
 
 
 class ApiMixin:
@@ -141,7 +164,7 @@ class InstitutionViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = s.InstitutionSerializer
     lookup_field = "uuid"
-    filter_backends = [DjangoFilterBackend, SearchFilter]
+    filter_backends = [DjangoFilterBackend, BoundedSearchFilter]
     filterset_class = InstitutionFilter
     search_fields = ["name", "short_name", "code"]
 
@@ -196,7 +219,7 @@ class LetterViewSet(ApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     """Official letters: outgoing drafts, sign-off, issue, and the inbox (签收/阅读)."""
 
     lookup_field = "uuid"
-    filter_backends = [DjangoFilterBackend, SearchFilter]
+    filter_backends = [DjangoFilterBackend, BoundedSearchFilter]
     filterset_class = LetterFilter
     search_fields = ["title", "doc_number"]
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -379,7 +402,7 @@ class LedgerEntryViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = s.LedgerEntrySerializer
     lookup_field = "uuid"
-    filter_backends = [DjangoFilterBackend, SearchFilter]
+    filter_backends = [DjangoFilterBackend, BoundedSearchFilter]
     filterset_class = LedgerEntryFilter
     search_fields = ["title"]
 
