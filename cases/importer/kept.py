@@ -17,7 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.http import Http404
 
-from .layout import PREVIEW_MAX_AGE
+from .layout import MAX_KEPT_PER_USER, PREVIEW_MAX_AGE
 
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32}$")
 
@@ -35,12 +35,29 @@ def store(user, data: bytes, filename: str, sha256: str) -> str:
     """
     token = secrets.token_urlsafe(24)
     base = imports_dir()
+    _make_room(user, base)
     meta = {"user_id": user.pk, "sha256": sha256, "filename": filename, "stored_at": time.time()}
     for suffix, payload in ((".xlsx", data), (".json", json.dumps(meta, ensure_ascii=False).encode())):
         fd = os.open(base / f"{token}{suffix}", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
     return token
+
+
+def _make_room(user, base: Path) -> None:
+    """A user keeps at most MAX_KEPT_PER_USER uploads: storing one more discards their oldest."""
+    mine = []
+    for path in base.glob("*.json"):
+        try:
+            meta = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if meta.get("user_id") == user.pk:
+            mine.append((meta.get("stored_at", 0), path.stem))
+    mine.sort()
+    for _stored_at, token in mine[: max(0, len(mine) - MAX_KEPT_PER_USER + 1)]:
+        for suffix in (".xlsx", ".json"):
+            (base / f"{token}{suffix}").unlink(missing_ok=True)
 
 
 def _meta(user, token: str) -> dict:

@@ -19,9 +19,20 @@ Case = AdministrativeCase
 Through = AdministrativeCase.defendants.through
 
 MAX_ROWS = 20_000
-# A 20 MB upload that inflates past this is not a case list (zip bomb guard).
-MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+# Sheet rows read, blank or not (title rows, the header, blank rows between cases, and the
+# empty rows a reader fills in before a row numbered far down): the work is bounded by this
+# whatever the file says, so one `<row r="1000000000">` costs no more than a full list.
+MAX_LINES = MAX_ROWS + 1_000
+# Unpacked size of the whole workbook, from the zip directory before anything is parsed. A
+# 20,000-row list written by openpyxl (inline strings, short summaries, as our export writes
+# it) unpacks to 19 MB, by Excel (shared strings) to a few MB; anything far beyond is a
+# zip bomb or millions of empty rows.
+MAX_UNPACKED_BYTES = 40 * 1024 * 1024
+# Wall-clock limit for reading one file in the web process (checked between rows).
+PARSE_SECONDS = 15
 PREVIEW_MAX_AGE = dt.timedelta(days=1)
+# Kept uploads per user: a new preview discards that user's oldest beyond this.
+MAX_KEPT_PER_USER = 5
 # The same limits as the case form (cases.services).
 MAX_PLAINTIFFS_CHARS = 2000
 MAX_SUMMARY_CHARS = 20000

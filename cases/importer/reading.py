@@ -5,6 +5,7 @@ import hashlib
 import io
 import os
 import re
+import time
 import zipfile
 from typing import Any
 
@@ -103,15 +104,68 @@ def _read_upload(file) -> bytes:
         raise not_xlsx
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            unpacked = sum(info.file_size for info in archive.infolist())
+            infos = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
         raise not_xlsx from None
+    names = {info.filename for info in infos}
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise not_xlsx
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise too_large
+    # The directory's sizes bound what reading inflates (zipfile stops at the declared size),
+    # so a bomb is refused here, before any XML is parsed.
+    unpacked = sum(info.file_size for info in infos)
+    if unpacked > MAX_UNPACKED_BYTES or len(infos) > 1000:
+        raise _file_error(
+            _(
+                "文件解压后有 %(u)s MB，超过案件清单的上限 %(m)d MB：其中可能有大量空行或多余内容。"
+                "请只保留案件清单工作表，删除多余的空行后另存为新的 .xlsx 再上传。"
+            )
+            % {"u": f"{unpacked / 1048576:,.0f}", "m": MAX_UNPACKED_BYTES // 1048576}
+        )
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in infos:
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                _scan_sheet(archive, info)
     return data
+
+
+# A row element (any namespace prefix) and its r="…" attribute, in the raw sheet XML.
+_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row(?=[\s/>])([^>]{0,512})")
+_ROW_INDEX = re.compile(rb"\br\s*=\s*[\"'](\d+)")
+# Elements a sheet row may hold: 13 columns of inline strings are ~80; Excel's shared strings fewer.
+ELEMENTS_PER_LINE = 100
+
+
+def _scan_sheet(archive, info) -> None:
+    """Count a worksheet's rows, their highest r="…" and its elements in the raw XML, 1 MiB at a
+    time, before any XML parser sees it: openpyxl's read-only mode parses a whole sheet without a
+    `<dimension>` just to size it, and fills in every row below a row numbered far down."""
+    rows = elements = 0
+    tail = b""
+    with archive.open(info) as fh:
+        while True:
+            chunk = fh.read(1 << 20)
+            buf = tail + chunk
+            end = len(buf) if not chunk else max(0, len(buf) - 600)
+            elements += buf.count(b"<", 0, end)
+            for match in _ROW.finditer(buf):
+                if match.start() >= end:
+                    break
+                rows += 1
+                index = _ROW_INDEX.search(match.group(1))
+                if rows > layout.MAX_LINES or (index and int(index.group(1)) > layout.MAX_LINES):
+                    raise _too_many_lines()
+            if elements > layout.MAX_LINES * ELEMENTS_PER_LINE:
+                raise _too_many_lines()
+            if not chunk:
+                return
+            tail = buf[end:]
+
+
+def _too_many_lines() -> ValidationError:
+    return _file_error(
+        _("工作表超过 %(n)d 行（含空行），请删除多余的空行，或分成多个文件导入（每个文件最多 %(m)d 行案件）。")
+        % {"n": layout.MAX_LINES, "m": layout.MAX_ROWS}
+    )
 
 
 def _read_sheet(data: bytes) -> tuple[list[str], list[tuple[int, dict[str, Any]]]]:
@@ -128,10 +182,21 @@ def _read_sheet(data: bytes) -> tuple[list[str], list[tuple[int, dict[str, Any]]
         if not sheets:
             raise not_xlsx
         ws = wb[SHEET_TITLE] if SHEET_TITLE in wb.sheetnames else sheets[0]
+        # A sheet that says it is longer than any list is refused before its rows are read.
+        if (ws.max_row or 0) > layout.MAX_LINES:
+            raise _too_many_lines()
+        deadline = time.monotonic() + layout.PARSE_SECONDS
         rows: list[tuple[int, dict[str, Any]]] = []
         header_at: dict[int, str] | None = None
         header_line = 0
         for line, values in enumerate(ws.iter_rows(values_only=True), start=1):
+            # Every row read counts, blank or not, including those filled in before a row far down.
+            if line > layout.MAX_LINES:
+                raise _too_many_lines()
+            if line % 500 == 0 and time.monotonic() > deadline:
+                raise _file_error(
+                    _("文件读取超时（超过 %(s)d 秒），请分成多个较小的文件导入。") % {"s": layout.PARSE_SECONDS}
+                )
             if header_at is None:
                 # The header row is the first row naming 案号 (a title row above it is allowed).
                 texts = [_header_text(v) for v in values]
