@@ -38,16 +38,17 @@ from . import serializers as s
 
 
 class Pagination(PageNumberPagination):
-    """DRF's standard page format; `?page_size=` from 1 to 200 (anything else is a 400, not ignored)."""
+    """DRF's standard page format; `?page_size=` a positive integer, capped at 200 (`null`, `0` or
+    `abc` are a 400, not silently the default)."""
 
     page_size_query_param = "page_size"
     max_page_size = 200
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
-        if raw is not None and not (raw.isdigit() and 1 <= int(raw) <= self.max_page_size):
+        if raw is not None and not (raw.isdigit() and int(raw) >= 1):
             raise exceptions.ValidationError(
-                {self.page_size_query_param: [_("每页条数应为 1 到 %(n)d 之间的整数。") % {"n": self.max_page_size}]}
+                {self.page_size_query_param: [_("每页条数应为正整数（最多 %(n)d）。") % {"n": self.max_page_size}]}
             )
         return super().get_page_size(request)
 
