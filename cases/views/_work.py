@@ -1,6 +1,6 @@
 """What the case-work pages (enforcement, supervision, clues, disputes, observations, reviews)
 share: deadline words, the list page with its export, the timeline, letters and ledger entries
-of a record, and the two-step confirmation of irreversible steps.
+of a record. Their action pages are the hub's (`liaison.pages.action_page`).
 
 Every read starts from `visible_to(user)`; nothing here decides who may act (that is
 `liaison.access`, asked by each view before it reads any input).
@@ -9,12 +9,9 @@ Every read starts from `visible_to(user)`; nothing here decides who may act (tha
 import datetime as dt
 from dataclasses import dataclass
 
-from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import F
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,11 +19,9 @@ from django.views.decorators.http import require_http_methods
 
 from liaison import access, links
 from liaison import selectors as hub_selectors
-from liaison.errors import Conflict
-from liaison.forms import apply_service_errors
 from liaison.models import LedgerEntry, Letter
 from liaison.selectors import apply_sort
-from liaison.views.common import conflict_redirect, paginate
+from liaison.views.common import paginate
 
 from ..models import AdministrativeCase
 
@@ -45,10 +40,6 @@ WORK_SECTIONS = [
 
 # A page with a form answers GET (and HEAD) with the form and POST with the step; nothing else.
 require_form_methods = require_http_methods(["GET", "HEAD", "POST"])
-
-
-def post_or_none(request):
-    return request.POST if request.method == "POST" else None
 
 
 # ----------------------------------------------------------------------------- deadlines
@@ -176,69 +167,3 @@ def timeline(user, obj, *, labels: dict, describe=None, internal=()) -> list:
         entry.after = {}
         out.append(entry)
     return out
-
-
-# ----------------------------------------------------------------------------- actions
-
-
-def wrong_state(request, obj, url):
-    messages.error(request, _("当前状态为“%(s)s”，不能执行此操作。") % {"s": obj.get_status_display()})
-    return redirect(url)
-
-
-class _DryRun(Exception):
-    pass
-
-
-def dry_run(service, **kwargs) -> None:
-    """Run a service and roll it back: the service alone decides whether the input is acceptable,
-    so a confirmation page is only shown for a step that will go through."""
-    try:
-        with transaction.atomic():
-            service(**kwargs)
-            raise _DryRun
-    except _DryRun:
-        pass
-
-
-def confirmed_action(
-    request, *, obj, form, service, args, back_url, done, confirm_context, template="cases/work/confirm.html"
-):
-    """Step 1 checks the input (form, then the service in a rolled-back transaction) and shows what
-    will happen; step 2 (`confirmed=1`) does it. "返回修改" goes back to the form with the input kept.
-
-    Returns a response, or None when the form page should be shown (again)."""
-    if request.method != "POST" or request.POST.get("back") == "1" or not form.is_valid():
-        return None
-    kwargs = args(form.cleaned_data)
-    confirmed = request.POST.get("confirmed") == "1"
-    try:
-        if confirmed:
-            result = service(**kwargs)
-        else:
-            dry_run(service, **kwargs)
-    except ValidationError as exc:
-        apply_service_errors(form, exc)
-        return None
-    except Conflict as exc:
-        return conflict_redirect(request, exc, back_url)
-    if confirmed:
-        messages.success(request, done(result))
-        return redirect(back_url)
-    return render(request, template, {"obj": obj, "form": form, **confirm_context(form.cleaned_data)})
-
-
-def form_action(request, *, form, service, args, done, back_url, to=None):
-    """A one-step action (a new record, a session added): POST performs it and goes to `to(result)`
-    (default `back_url`). Returns None when the form page should be shown (again)."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        result = service(**args(form.cleaned_data))
-    except ValidationError as exc:
-        apply_service_errors(form, exc)
-        return None
-    except Conflict as exc:
-        return conflict_redirect(request, exc, back_url)
-    messages.success(request, done(result))
-    return redirect(to(result) if to else back_url)

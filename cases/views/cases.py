@@ -10,23 +10,21 @@ Service ValidationErrors go beside the fields with the input kept; Conflicts bec
 import mimetypes
 import os
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models.functions import Length, Substr
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from liaison import access
+from liaison import access, pages
 from liaison import selectors as hub_selectors
 from liaison.errors import Conflict
 from liaison.excel import attachment_disposition, xlsx_response
-from liaison.forms import apply_service_errors
-from liaison.views.common import conflict_redirect, paginate
+from liaison.views.common import paginate
 
 from .. import selectors, services
 from ..forms.cases import (
@@ -64,21 +62,8 @@ def detail_url(case) -> str:
     return reverse("cases:detail", kwargs={"uuid": case.uuid})
 
 
-def _detail(case):
-    return redirect(detail_url(case))
-
-
-def _post_or_none(request):
-    return request.POST if request.method == "POST" else None
-
-
 def case_for_page(user, uuid) -> Case:
     return access.get_visible_or_404(Case.objects.select_related("court", "cause", "outcome"), user, uuid=uuid)
-
-
-def _wrong_state(request, case):
-    messages.error(request, _("案件当前状态为“%(s)s”，不能执行此操作。") % {"s": case.get_status_display()})
-    return _detail(case)
 
 
 def decorate(cases):
@@ -203,35 +188,39 @@ def export(request):
 def create(request):
     user = request.user
     access.require(user, "case.create")
-    form = CaseForm(_post_or_none(request), user=user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = services.case_create(by=user, **form.service_fields())
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("案件 %(n)s 已登记，已通知被告行政机关。") % {"n": case.number})
-            return _detail(case)
-    return render(request, "cases/case/form.html", {"form": form, "case": None})
+    form = CaseForm(pages.post_data(request), user=user)
+    return pages.action_page(
+        request,
+        template="cases/case/form.html",
+        form=form,
+        service=services.case_create,
+        args=lambda d: {"by": user, **form.service_fields()},
+        done=lambda case: _("案件 %(n)s 已登记，已通知被告行政机关。") % {"n": case.number},
+        back=reverse("cases:index"),
+        to=detail_url,
+        context={"case": None},
+    )
 
 
 @login_required
 def edit(request, uuid):
     user = request.user
     case = case_for_page(user, uuid)
-    access.require(user, "case.edit", case)
-    form = CaseForm(_post_or_none(request), user=user, case=case, initial=CaseForm.initial_for(case))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.case_update(case=case, by=user, **form.service_fields())
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except Conflict as exc:
-            return conflict_redirect(request, exc, detail_url(case))
-        else:
-            messages.success(request, _("案件信息已保存。"))
-            return _detail(case)
-    return render(request, "cases/case/form.html", {"form": form, "case": case})
+    if refused := pages.precheck(request, "case.edit", case, back=detail_url(case)):
+        return refused
+    form = CaseForm(pages.post_data(request), user=user, case=case, initial=CaseForm.initial_for(case))
+    return pages.action_page(
+        request,
+        case,
+        checked=True,
+        template="cases/case/form.html",
+        form=form,
+        service=services.case_update,
+        args=lambda d: {"case": case, "by": user, **form.service_fields()},
+        done=lambda _result: _("案件信息已保存。"),
+        back=detail_url(case),
+        context={"case": case},
+    )
 
 
 # ----------------------------------------------------------------------------- detail
@@ -392,41 +381,21 @@ def detail(request, uuid):
 # ----------------------------------------------------------------------------- hearings and appearances
 
 
-def _form_action(request, uuid, *, verb, states, form_class, template, run, action, form_kwargs=None, initial=None):
-    """A page with a form for one step on a case; POST performs it through the service."""
-    case = case_for_page(request.user, uuid)
-    access.require(request.user, verb, case)
-    if states and case.status not in states:
-        return _wrong_state(request, case)
-    form = form_class(_post_or_none(request), initial=initial(case) if initial else None, **(form_kwargs or {}))
-    if request.method == "POST" and form.is_valid():
-        try:
-            done = run(case, form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except Conflict as exc:
-            return conflict_redirect(request, exc, detail_url(case))
-        else:
-            messages.success(request, done)
-            return _detail(case)
-    return render(request, template, {"case": case, "form": form, "action": action})
-
-
 @login_required
 def hearing_add(request, uuid):
-    def run(case, data):
-        h = services.hearing_add(case=case, by=request.user, held_on=data["held_on"], court_room=data["court_room"])
-        return _("已登记 %(d)s 的开庭，已通知被告行政机关。") % {"d": h.held_on.isoformat()}
-
-    return _form_action(
+    case = case_for_page(request.user, uuid)
+    return pages.action_page(
         request,
-        uuid,
+        case,
         verb="case.hearing",
         states=(CS.PENDING,),
-        form_class=HearingForm,
+        form=lambda: HearingForm(pages.post_data(request)),
+        service=services.hearing_add,
+        args=lambda d: {"case": case, "by": request.user, "held_on": d["held_on"], "court_room": d["court_room"]},
+        done=lambda h: _("已登记 %(d)s 的开庭，已通知被告行政机关。") % {"d": h.held_on.isoformat()},
+        back=detail_url(case),
         template="cases/case/hearing.html",
-        run=run,
-        action=_("登记开庭"),
+        context={"case": case, "action": _("登记开庭")},
     )
 
 
@@ -441,8 +410,7 @@ def appearance(request, uuid, hearing_uuid):
     except (Hearing.DoesNotExist, ValidationError, ValueError):
         raise Http404 from None
     if hearing.held_on > timezone.localdate():
-        messages.error(request, _("庭审尚未举行，不能记录出庭情况。"))
-        return _detail(case)
+        return pages.conflict_page(request, Conflict(_("庭审尚未举行，不能记录出庭情况。")), detail_url(case))
     is_court = case.court_id == user.institution_id
     defendants = case.defendants.order_by("id")
     if not is_court:
@@ -457,37 +425,32 @@ def appearance(request, uuid, hearing_uuid):
     if chosen is None and not is_court:
         chosen = defendants.first()
     existing = Appearance.objects.filter(hearing=hearing, defendant=chosen).first() if chosen else None
-    may_summon = is_court or existing is None
     form = AppearanceForm(
-        _post_or_none(request),
+        pages.post_data(request),
         request.FILES or None,
         defendants=defendants,
-        may_summon=may_summon,
+        may_summon=is_court or existing is None,
         initial=AppearanceForm.initial_for(existing, chosen),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            row = services.appearance_record(hearing=hearing, by=user, **form.service_fields())
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except Conflict as exc:
-            return conflict_redirect(request, exc, detail_url(case))
-        else:
-            messages.success(
-                request,
-                _("已登记 %(d)s 在 %(h)s 庭审的出庭情况：%(k)s。")
-                % {"d": row.defendant.name, "h": hearing.held_on.isoformat(), "k": row.get_kind_display()},
-            )
-            return _detail(case)
-    context = {
-        "case": case,
-        "hearing": hearing,
-        "form": form,
-        "existing": existing,
-        "is_court": is_court,
-        "action": _("登记出庭应诉情况"),
-    }
-    return render(request, "cases/case/appearance.html", context)
+    return pages.action_page(
+        request,
+        case,
+        checked=True,
+        form=form,
+        service=services.appearance_record,
+        args=lambda d: {"hearing": hearing, "by": user, **form.service_fields()},
+        done=lambda row: _("已登记 %(d)s 在 %(h)s 庭审的出庭情况：%(k)s。")
+        % {"d": row.defendant.name, "h": hearing.held_on.isoformat(), "k": row.get_kind_display()},
+        back=detail_url(case),
+        template="cases/case/appearance.html",
+        context={
+            "case": case,
+            "hearing": hearing,
+            "existing": existing,
+            "is_court": is_court,
+            "action": _("登记出庭应诉情况"),
+        },
+    )
 
 
 EXPLANATION_TYPES = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
@@ -529,69 +492,72 @@ def explanation(request, uuid, hearing_uuid, defendant_uuid):
 
 @login_required
 def conclude(request, uuid):
-    def run(case, data):
-        case = services.case_conclude(
-            case=case,
-            by=request.user,
-            outcome=data["outcome"],
-            concluded_on=data["concluded_on"],
-            effective_on=data["effective_on"],
-            imposes_obligation=yes_no(data["imposes_obligation"]),
-        )
-        return _("已结案（%(o)s），状态：%(s)s。") % {"o": case.outcome.name, "s": case.get_status_display()}
-
-    return _form_action(
+    case = case_for_page(request.user, uuid)
+    return pages.action_page(
         request,
-        uuid,
+        case,
         verb="case.edit",
         states=(CS.PENDING,),
-        form_class=ConcludeForm,
+        form=lambda: ConcludeForm(pages.post_data(request)),
+        service=services.case_conclude,
+        args=lambda d: {
+            "case": case,
+            "by": request.user,
+            "outcome": d["outcome"],
+            "concluded_on": d["concluded_on"],
+            "effective_on": d["effective_on"],
+            "imposes_obligation": yes_no(d["imposes_obligation"]),
+        },
+        done=lambda case: _("已结案（%(o)s），状态：%(s)s。")
+        % {"o": case.outcome.name, "s": case.get_status_display()},
+        back=detail_url(case),
         template="cases/case/conclude.html",
-        run=run,
-        action=_("结案"),
+        context={"case": case, "action": _("结案")},
     )
 
 
 @login_required
 def mark_effective(request, uuid):
-    def run(case, data):
-        case = services.case_mark_effective(
-            case=case,
-            by=request.user,
-            effective_on=data["effective_on"],
-            imposes_obligation=yes_no(data["imposes_obligation"]),
-        )
-        return _("已登记裁判生效，生效日期 %(d)s。") % {"d": case.effective_on.isoformat()}
-
-    return _form_action(
+    case = case_for_page(request.user, uuid)
+    initial = {"imposes_obligation": yes_no_initial(case.imposes_obligation)}
+    return pages.action_page(
         request,
-        uuid,
+        case,
         verb="case.edit",
         states=(CS.CONCLUDED,),
-        form_class=EffectiveForm,
+        form=lambda: EffectiveForm(pages.post_data(request), initial=initial),
+        service=services.case_mark_effective,
+        args=lambda d: {
+            "case": case,
+            "by": request.user,
+            "effective_on": d["effective_on"],
+            "imposes_obligation": yes_no(d["imposes_obligation"]),
+        },
+        done=lambda case: _("已登记裁判生效，生效日期 %(d)s。") % {"d": case.effective_on.isoformat()},
+        back=detail_url(case),
         template="cases/case/effective.html",
-        run=run,
-        action=_("登记生效"),
-        initial=lambda case: {"imposes_obligation": yes_no_initial(case.imposes_obligation)},
+        context={"case": case, "action": _("登记生效")},
     )
 
 
 @login_required
 def performance(request, uuid):
-    def run(case, data):
-        services.case_record_performance(
-            case=case, by=request.user, performed_voluntarily=yes_no(data["performed_voluntarily"])
-        )
-        return _("已登记生效裁判的履行情况。")
-
-    return _form_action(
+    case = case_for_page(request.user, uuid)
+    initial = {"performed_voluntarily": yes_no_initial(case.performed_voluntarily)}
+    return pages.action_page(
         request,
-        uuid,
+        case,
         verb="case.edit",
         states=(CS.EFFECTIVE,),
-        form_class=PerformanceForm,
+        form=lambda: PerformanceForm(pages.post_data(request), initial=initial),
+        service=services.case_record_performance,
+        args=lambda d: {
+            "case": case,
+            "by": request.user,
+            "performed_voluntarily": yes_no(d["performed_voluntarily"]),
+        },
+        done=lambda _result: _("已登记生效裁判的履行情况。"),
+        back=detail_url(case),
         template="cases/case/performance.html",
-        run=run,
-        action=_("登记履行情况"),
-        initial=lambda case: {"performed_voluntarily": yes_no_initial(case.performed_voluntarily)},
+        context={"case": case, "action": _("登记履行情况")},
     )

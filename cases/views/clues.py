@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from liaison import access, links
+from liaison import access, links, pages
 from liaison.excel import xlsx_response
 
 from .. import selectors, services
@@ -132,8 +132,8 @@ def clue_export(request):
 def clue_create(request):
     user = request.user
     access.require(user, "clue.create")
-    form = ClueForm(_work.post_or_none(request), user=user)
-    response = _work.form_action(
+    form = ClueForm(pages.post_data(request), user=user)
+    return pages.action_page(
         request,
         form=form,
         service=services.clue_transfer_send,
@@ -145,12 +145,11 @@ def clue_create(request):
             "case": d["case"],
         },
         done=lambda clue: _("线索已移送%(r)s，对方应在办理期限内办结。") % {"r": clue.recipient.name},
-        back_url=reverse("cases:clues"),
+        back=reverse("cases:clues"),
         to=detail_url,
+        template="cases/work/clue_form.html",
+        context={"form": form, "case_numbers": recent_case_numbers(user)},
     )
-    if response:
-        return response
-    return render(request, "cases/work/clue_form.html", {"form": form, "case_numbers": recent_case_numbers(user)})
 
 
 # ----------------------------------------------------------------------------- detail
@@ -184,20 +183,17 @@ def clue_receive(request, uuid):
     clue = _for_page(user, uuid)
     access.require(user, "clue.receive", clue)
     if clue.status != CS.SENT:
-        return _work.wrong_state(request, clue, detail_url(clue))
-    form = ClueReceiveForm(_work.post_or_none(request))
-    response = _work.form_action(
+        return pages.conflict_page(request, pages.state_refusal(clue), detail_url(clue))
+    form = ClueReceiveForm(pages.post_data(request))
+    return pages.action_page(
         request,
         form=form,
         service=services.clue_transfer_receive,
         args=lambda d: {"clue": clue, "by": user, "received_on": d["received_on"]},
         done=lambda c: _("已接收线索（%(d)s）。") % {"d": c.received_on.isoformat()},
-        back_url=detail_url(clue),
-    )
-    if response:
-        return response
-    return render(
-        request, "cases/work/clue_receive.html", {"clue": clue, "form": form, "action": _("接收线索"), **_crumbs(clue)}
+        back=detail_url(clue),
+        template="cases/work/clue_receive.html",
+        context={"clue": clue, "form": form, "action": _("接收线索"), **_crumbs(clue)},
     )
 
 
@@ -209,8 +205,8 @@ def clue_handle(request, uuid):
     clue = _for_page(user, uuid)
     access.require(user, "clue.handle", clue)
     if clue.status != CS.RECEIVED:
-        return _work.wrong_state(request, clue, detail_url(clue))
-    form = ClueHandleForm(_work.post_or_none(request))
+        return pages.conflict_page(request, pages.state_refusal(clue), detail_url(clue))
+    form = ClueHandleForm(pages.post_data(request))
 
     def confirm_context(data):
         return {
@@ -226,18 +222,16 @@ def clue_handle(request, uuid):
             **_crumbs(clue),
         }
 
-    response = _work.confirmed_action(
+    return pages.action_page(
         request,
-        obj=clue,
+        clue,
         form=form,
         service=services.clue_transfer_handle,
         args=lambda d: {"clue": clue, "by": user, "result": d["result"], "handled_on": d["handled_on"]},
-        back_url=detail_url(clue),
+        back=detail_url(clue),
         done=lambda c: _("线索已办结，处理结果已告知%(s)s。") % {"s": c.sender.name},
-        confirm_context=confirm_context,
-    )
-    if response:
-        return response
-    return render(
-        request, "cases/work/clue_handle.html", {"clue": clue, "form": form, "action": _("办结线索"), **_crumbs(clue)}
+        confirm=confirm_context,
+        confirm_template="cases/work/confirm.html",
+        template="cases/work/clue_handle.html",
+        context={"clue": clue, "form": form, "action": _("办结线索"), **_crumbs(clue)},
     )

@@ -6,8 +6,6 @@ Inviting and closing cannot be undone, so each is a form (step 1) and a confirma
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,13 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from liaison import access
+from liaison import access, pages
 from liaison import selectors as hub_selectors
-from liaison.errors import Conflict
 from liaison.excel import xlsx_response
-from liaison.forms import apply_service_errors
 from liaison.models import Institution
-from liaison.views.common import conflict_redirect, paginate
+from liaison.views.common import paginate
 
 from .. import selectors, services
 from ..forms.cases import CloseForm, CommunicationForm, CoordinationFilter, CoordinationOpenForm, InviteForm
@@ -49,14 +45,6 @@ def coordination_url(c) -> str:
     return reverse("cases:coordination_detail", kwargs={"uuid": c.uuid})
 
 
-def _detail(c):
-    return redirect(coordination_url(c))
-
-
-def _post_or_none(request):
-    return request.POST if request.method == "POST" else None
-
-
 def coordination_for_page(user, uuid) -> Coordination:
     qs = Coordination.objects.select_related(
         "case", "case__court", "case__cause", "court", "government", "procuratorate"
@@ -64,25 +52,6 @@ def coordination_for_page(user, uuid) -> Coordination:
     c = access.get_visible_or_404(qs, user, uuid=uuid)
     c.status_colour = STATUS_COLOURS.get(c.status, "grey")
     return c
-
-
-def _wrong_state(request, c):
-    messages.error(request, _("协调当前状态为“%(s)s”，不能执行此操作。") % {"s": c.get_status_display()})
-    return _detail(c)
-
-
-class _DryRun(Exception):
-    pass
-
-
-def _dry_run(service, **kwargs) -> None:
-    """Run a service and roll it back, so the confirmation page is shown only for input it accepts."""
-    try:
-        with transaction.atomic():
-            service(**kwargs)
-            raise _DryRun
-    except _DryRun:
-        pass
 
 
 # ----------------------------------------------------------------------------- list
@@ -190,21 +159,25 @@ def open_(request, uuid):
         "government": _default_government(case),
         "subject": _("%(c)s争议协调") % {"c": case.get_major_category_display()},
     }
-    form = CoordinationOpenForm(_post_or_none(request), user=user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            c = services.coordination_open(
-                case=case, by=user, government=data["government"], subject=data["subject"], opened_on=data["opened_on"]
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except Conflict as exc:
-            return conflict_redirect(request, exc, detail_url(case))
-        else:
-            messages.success(request, _("已启动协调，已通知%(g)s。") % {"g": c.government.name})
-            return _detail(c)
-    return render(request, "cases/case/coordination_open.html", {"case": case, "form": form, "action": _("发起协调")})
+    return pages.action_page(
+        request,
+        case,
+        checked=True,
+        form=CoordinationOpenForm(pages.post_data(request), user=user, initial=initial),
+        service=services.coordination_open,
+        args=lambda d: {
+            "case": case,
+            "by": user,
+            "government": d["government"],
+            "subject": d["subject"],
+            "opened_on": d["opened_on"],
+        },
+        done=lambda c: _("已启动协调，已通知%(g)s。") % {"g": c.government.name},
+        back=detail_url(case),
+        to=coordination_url,
+        template="cases/case/coordination_open.html",
+        context={"case": case, "action": _("发起协调")},
+    )
 
 
 # ----------------------------------------------------------------------------- detail
@@ -248,29 +221,18 @@ def detail(request, uuid):
 def communicate(request, uuid):
     user = request.user
     c = coordination_for_page(user, uuid)
-    access.require(user, "coordination.communicate", c)
-    if c.status != CO.OPEN:
-        return _wrong_state(request, c)
-    form = CommunicationForm(_post_or_none(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.communication_add(
-                coordination=c,
-                by=user,
-                summary=form.cleaned_data["summary"],
-                occurred_on=form.cleaned_data["occurred_on"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except Conflict as exc:
-            return conflict_redirect(request, exc, coordination_url(c))
-        else:
-            messages.success(request, _("沟通情况已记录，已通知协调各方。"))
-            return _detail(c)
-    return render(
+    return pages.action_page(
         request,
-        "cases/case/coordination_form.html",
-        {"c": c, "form": form, "action": _("记录沟通情况"), "step": "communicate"},
+        c,
+        verb="coordination.communicate",
+        states=(CO.OPEN,),
+        form=lambda: CommunicationForm(pages.post_data(request)),
+        service=services.communication_add,
+        args=lambda d: {"coordination": c, "by": user, "summary": d["summary"], "occurred_on": d["occurred_on"]},
+        done=lambda _result: _("沟通情况已记录，已通知协调各方。"),
+        back=coordination_url(c),
+        template="cases/case/coordination_form.html",
+        context={"c": c, "action": _("记录沟通情况"), "step": "communicate"},
     )
 
 
@@ -287,41 +249,27 @@ def invite(request, uuid):
     """邀请检察院监督: choose (step 1), confirm (step 2); the procuratorate then sees the case."""
     user = request.user
     c = coordination_for_page(user, uuid)
-    access.require(user, "coordination.invite", c)
-    if c.status != CO.OPEN:
-        return _wrong_state(request, c)
+    if refused := pages.precheck(request, "coordination.invite", c, back=coordination_url(c), states=(CO.OPEN,)):
+        return refused
     if c.procuratorate_id:
         messages.info(request, _("已邀请%(p)s监督。") % {"p": c.procuratorate.name})
-        return _detail(c)
-    form = InviteForm(_post_or_none(request), user=user, initial={"procuratorate": _default_procuratorate(c)})
-    going_back = request.POST.get("back") == "1"
-    if request.method == "POST" and not going_back and form.is_valid():
-        procuratorate = form.cleaned_data["procuratorate"]
-        confirmed = request.POST.get("confirmed") == "1"
-        try:
-            if confirmed:
-                services.coordination_invite(coordination=c, by=user, procuratorate=procuratorate)
-            else:
-                _dry_run(services.coordination_invite, coordination=c, by=user, procuratorate=procuratorate)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except Conflict as exc:
-            return conflict_redirect(request, exc, coordination_url(c))
-        else:
-            if confirmed:
-                messages.success(
-                    request, _("已邀请%(p)s监督，该院现在可以查看本协调和案件。") % {"p": procuratorate.name}
-                )
-                return _detail(c)
-            return render(
-                request,
-                "cases/case/coordination_confirm.html",
-                {"c": c, "form": form, "step": "invite", "action": _("邀请检察院监督"), "procuratorate": procuratorate},
-            )
-    return render(
+        return redirect(coordination_url(c))
+    action = _("邀请检察院监督")
+    form = InviteForm(pages.post_data(request), user=user, initial={"procuratorate": _default_procuratorate(c)})
+    return pages.action_page(
         request,
-        "cases/case/coordination_form.html",
-        {"c": c, "form": form, "action": _("邀请检察院监督"), "step": "invite"},
+        c,
+        checked=True,
+        form=form,
+        service=services.coordination_invite,
+        args=lambda d: {"coordination": c, "by": user, "procuratorate": d["procuratorate"]},
+        done=lambda _result: _("已邀请%(p)s监督，该院现在可以查看本协调和案件。")
+        % {"p": form.cleaned_data["procuratorate"].name},
+        back=coordination_url(c),
+        confirm=lambda d: {"step": "invite", "action": action, "procuratorate": d["procuratorate"]},
+        confirm_template="cases/case/coordination_confirm.html",
+        template="cases/case/coordination_form.html",
+        context={"c": c, "action": action, "step": "invite"},
     )
 
 
@@ -330,33 +278,19 @@ def close(request, uuid):
     """结束协调 with its outcome: write (step 1), confirm (step 2); a closed coordination takes no more steps."""
     user = request.user
     c = coordination_for_page(user, uuid)
-    access.require(user, "coordination.close", c)
-    if c.status != CO.OPEN:
-        return _wrong_state(request, c)
-    form = CloseForm(_post_or_none(request))
-    going_back = request.POST.get("back") == "1"
-    if request.method == "POST" and not going_back and form.is_valid():
-        data = form.cleaned_data
-        args = {"coordination": c, "by": user, "outcome": data["outcome"], "closed_on": data["closed_on"]}
-        confirmed = request.POST.get("confirmed") == "1"
-        try:
-            if confirmed:
-                services.coordination_close(**args)
-            else:
-                _dry_run(services.coordination_close, **args)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except Conflict as exc:
-            return conflict_redirect(request, exc, coordination_url(c))
-        else:
-            if confirmed:
-                messages.success(request, _("协调已结束，已通知协调各方。"))
-                return _detail(c)
-            return render(
-                request,
-                "cases/case/coordination_confirm.html",
-                {"c": c, "form": form, "step": "close", "action": _("结束协调"), "data": data},
-            )
-    return render(
-        request, "cases/case/coordination_form.html", {"c": c, "form": form, "action": _("结束协调"), "step": "close"}
+    action = _("结束协调")
+    return pages.action_page(
+        request,
+        c,
+        verb="coordination.close",
+        states=(CO.OPEN,),
+        form=lambda: CloseForm(pages.post_data(request)),
+        service=services.coordination_close,
+        args=lambda d: {"coordination": c, "by": user, "outcome": d["outcome"], "closed_on": d["closed_on"]},
+        done=lambda _result: _("协调已结束，已通知协调各方。"),
+        back=coordination_url(c),
+        confirm=lambda d: {"step": "close", "action": action, "data": d},
+        confirm_template="cases/case/coordination_confirm.html",
+        template="cases/case/coordination_form.html",
+        context={"c": c, "action": action, "step": "close"},
     )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from liaison import access, links
+from liaison import access, links, pages
 from liaison.excel import xlsx_response
 
 from .. import selectors, services
@@ -133,8 +133,8 @@ def dispute_export(request):
 def dispute_create(request):
     user = request.user
     access.require(user, "dispute.create")
-    form = DisputeForm(_work.post_or_none(request), user=user)
-    response = _work.form_action(
+    form = DisputeForm(pages.post_data(request), user=user)
+    return pages.action_page(
         request,
         form=form,
         service=services.dispute_create,
@@ -150,12 +150,11 @@ def dispute_create(request):
             "procuratorate": d.get("procuratorate"),
         },
         done=lambda dispute: _("已受理，参与化解的单位已收到通知。"),
-        back_url=reverse("cases:disputes"),
+        back=reverse("cases:disputes"),
         to=detail_url,
+        template="cases/work/dispute_form.html",
+        context={"form": form},
     )
-    if response:
-        return response
-    return render(request, "cases/work/dispute_form.html", {"form": form})
 
 
 # ----------------------------------------------------------------------------- detail
@@ -200,9 +199,9 @@ def mediation_add(request, uuid):
     d = _for_page(user, uuid)
     access.require(user, "dispute.session", d)
     if d.status != DS.OPEN:
-        return _work.wrong_state(request, d, detail_url(d))
-    form = MediationForm(_work.post_or_none(request))
-    response = _work.form_action(
+        return pages.conflict_page(request, pages.state_refusal(d), detail_url(d))
+    form = MediationForm(pages.post_data(request))
+    return pages.action_page(
         request,
         form=form,
         service=services.mediation_add,
@@ -215,12 +214,9 @@ def mediation_add(request, uuid):
             "location": data["location"],
         },
         done=lambda s: _("已记录 %(d)s 的联合调解。") % {"d": s.held_on.isoformat()},
-        back_url=detail_url(d),
-    )
-    if response:
-        return response
-    return render(
-        request, "cases/work/mediation_form.html", {"d": d, "form": form, "action": _("记录联合调解"), **_crumbs(d)}
+        back=detail_url(d),
+        template="cases/work/mediation_form.html",
+        context={"d": d, "form": form, "action": _("记录联合调解"), **_crumbs(d)},
     )
 
 
@@ -232,8 +228,8 @@ def dispute_conclude(request, uuid):
     d = _for_page(user, uuid)
     access.require(user, "dispute.conclude", d)
     if d.status != DS.OPEN:
-        return _work.wrong_state(request, d, detail_url(d))
-    form = ConcludeForm(_work.post_or_none(request), user=user)
+        return pages.conflict_page(request, pages.state_refusal(d), detail_url(d))
+    form = ConcludeForm(pages.post_data(request), user=user)
 
     def confirm_context(data):
         rows = [
@@ -253,9 +249,9 @@ def dispute_conclude(request, uuid):
             **_crumbs(d),
         }
 
-    response = _work.confirmed_action(
+    return pages.action_page(
         request,
-        obj=d,
+        d,
         form=form,
         service=services.dispute_conclude,
         args=lambda data: {
@@ -266,14 +262,16 @@ def dispute_conclude(request, uuid):
             "notes": data["notes"],
             "case": data["case"],
         },
-        back_url=detail_url(d),
+        back=detail_url(d),
         done=lambda concluded: _("化解结束：%(s)s。") % {"s": concluded.get_status_display()},
-        confirm_context=confirm_context,
-    )
-    if response:
-        return response
-    return render(
-        request,
-        "cases/work/dispute_conclude.html",
-        {"d": d, "form": form, "action": _("化解结束"), "case_numbers": recent_case_numbers(user), **_crumbs(d)},
+        confirm=confirm_context,
+        confirm_template="cases/work/confirm.html",
+        template="cases/work/dispute_conclude.html",
+        context={
+            "d": d,
+            "form": form,
+            "action": _("化解结束"),
+            "case_numbers": recent_case_numbers(user),
+            **_crumbs(d),
+        },
     )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from liaison import access
+from liaison import access, pages
 from liaison.errors import Conflict
 from liaison.excel import xlsx_response
 from liaison.forms import apply_service_errors
@@ -164,8 +164,8 @@ def enforcement_export(request):
 def enforcement_create(request):
     user = request.user
     access.require(user, "enforcement.create")
-    form = EnforcementForm(_work.post_or_none(request), user=user)
-    response = _work.form_action(
+    form = EnforcementForm(pages.post_data(request), user=user)
+    return pages.action_page(
         request,
         form=form,
         service=services.enforcement_create,
@@ -181,15 +181,10 @@ def enforcement_create(request):
             "case": d["case"],
         },
         done=lambda e: _("执行申请已登记，请审查后作出裁定。"),
-        back_url=reverse("cases:enforcements"),
+        back=reverse("cases:enforcements"),
         to=detail_url,
-    )
-    if response:
-        return response
-    return render(
-        request,
-        "cases/work/enforcement_form.html",
-        {"form": form, "case_numbers": recent_case_numbers(user)},
+        template="cases/work/enforcement_form.html",
+        context={"form": form, "case_numbers": recent_case_numbers(user)},
     )
 
 
@@ -270,8 +265,8 @@ def enforcement_rule(request, uuid):
     e = _for_page(user, uuid)
     access.require(user, "enforcement.rule", e)
     if e.status != ES.APPLIED:
-        return _work.wrong_state(request, e, detail_url(e))
-    form = RulingForm(_work.post_or_none(request), enforcement=e)
+        return pages.conflict_page(request, pages.state_refusal(e), detail_url(e))
+    form = RulingForm(pages.post_data(request), enforcement=e)
 
     def done(ruled):
         if ruled.status == ES.ASSIGNED:
@@ -300,9 +295,9 @@ def enforcement_rule(request, uuid):
             **_crumbs(e),
         }
 
-    response = _work.confirmed_action(
+    return pages.action_page(
         request,
-        obj=e,
+        e,
         form=form,
         service=services.enforcement_rule,
         args=lambda d: {
@@ -313,13 +308,13 @@ def enforcement_rule(request, uuid):
             "ruled_on": d["ruled_on"],
             "assignee": d.get("assignee"),
         },
-        back_url=detail_url(e),
+        back=detail_url(e),
         done=done,
-        confirm_context=confirm_context,
+        confirm=confirm_context,
+        confirm_template="cases/work/confirm.html",
+        template="cases/work/enforcement_rule.html",
+        context={"e": e, "form": form, **_crumbs(e)},
     )
-    if response:
-        return response
-    return render(request, "cases/work/enforcement_rule.html", {"e": e, "form": form, **_crumbs(e)})
 
 
 def _assigns(e, data) -> bool:
@@ -361,11 +356,11 @@ def enforcement_feedback(request, uuid):
     e = _for_page(user, uuid)
     access.require(user, "enforcement.feedback", e)
     if e.status != ES.ASSIGNED:
-        return _work.wrong_state(request, e, detail_url(e))
+        return pages.conflict_page(request, pages.state_refusal(e), detail_url(e))
     if e.feedback_letter_id:
         messages.info(request, _("已起草执行情况反馈函，请在公文页面修改或签发。"))
         return redirect("letter_detail", uuid=e.feedback_letter.uuid)
-    form = FeedbackForm(_work.post_or_none(request))
+    form = FeedbackForm(pages.post_data(request))
     signs_off = user.role == User.Role.HEAD
     going_back = request.POST.get("back") == "1"
     if request.method == "POST" and not going_back and form.is_valid():

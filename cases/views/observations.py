@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from liaison import access, links
+from liaison import access, links, pages
 from liaison.errors import Conflict
 from liaison.excel import xlsx_response
 from liaison.views.common import conflict_redirect
@@ -197,8 +197,8 @@ def observation_create(request):
             list_label=_("庭审观摩"),
         )
     case = _case_for(request, "observation.create")
-    form = ObservationForm(_work.post_or_none(request), user=user, case=case)
-    response = _work.form_action(
+    form = ObservationForm(pages.post_data(request), user=user, case=case)
+    return pages.action_page(
         request,
         form=form,
         service=services.observation_create,
@@ -211,15 +211,10 @@ def observation_create(request):
             "procuratorate": d["procuratorate"],
         },
         done=lambda o: _("已通知参加单位。观摩举行后请登记实到人数。"),
-        back_url=reverse("cases:observations"),
+        back=reverse("cases:observations"),
         to=observation_url,
-    )
-    if response:
-        return response
-    return render(
-        request,
-        "cases/work/observation_form.html",
-        {
+        template="cases/work/observation_form.html",
+        context={
             "form": form,
             "case": case,
             "case_url": _work.case_url(user, case),
@@ -289,7 +284,7 @@ def observation_attendance(request, uuid):
         messages.error(request, _("观摩尚未举行，不能登记实到人数。"))
         return redirect(observation_url(o))
     rows = list(o.attendances.select_related("institution").order_by("id"))
-    form = AttendanceForm(_work.post_or_none(request), rows=rows)
+    form = AttendanceForm(pages.post_data(request), rows=rows)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         changed = [
@@ -408,8 +403,8 @@ def review_create(request):
             % {"n": case.number, "s": case.get_status_display()},
         )
         return redirect(_work.case_url(user, case) or reverse("cases:reviews"))
-    form = ReviewForm(_work.post_or_none(request), user=user, case=case)
-    response = _work.form_action(
+    form = ReviewForm(pages.post_data(request), user=user, case=case)
+    return pages.action_page(
         request,
         form=form,
         service=services.review_create,
@@ -421,15 +416,10 @@ def review_create(request):
             **{name: d[name] for name in Review.TOPICS},
         },
         done=lambda r: _("判后评议已记录，参加单位已收到通知。"),
-        back_url=reverse("cases:reviews"),
+        back=reverse("cases:reviews"),
         to=review_url,
-    )
-    if response:
-        return response
-    return render(
-        request,
-        "cases/work/review_form.html",
-        {
+        template="cases/work/review_form.html",
+        context={
             "form": form,
             "case": case,
             "case_url": _work.case_url(user, case),

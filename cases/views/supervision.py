@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from liaison import access
+from liaison import access, pages
 from liaison.excel import xlsx_response
 from liaison.models import User
 
@@ -151,8 +151,8 @@ def supervision_export(request):
 def supervision_create(request):
     user = request.user
     access.require(user, "supervision.create")
-    form = SupervisionForm(_work.post_or_none(request), user=user)
-    response = _work.form_action(
+    form = SupervisionForm(pages.post_data(request), user=user)
+    return pages.action_page(
         request,
         form=form,
         service=services.supervision_create,
@@ -170,12 +170,11 @@ def supervision_create(request):
             "s": _("签发") if user.role == User.Role.HEAD else _("提交本院负责人签发"),
             "d": app.decision_due.isoformat(),
         },
-        back_url=reverse("cases:supervisions"),
+        back=reverse("cases:supervisions"),
         to=detail_url,
+        template="cases/work/supervision_form.html",
+        context={"form": form},
     )
-    if response:
-        return response
-    return render(request, "cases/work/supervision_form.html", {"form": form})
 
 
 # ----------------------------------------------------------------------------- detail
@@ -217,8 +216,8 @@ def supervision_decide(request, uuid):
     app = _for_page(user, uuid)
     access.require(user, "supervision.decide", app)
     if app.status != SS.RECEIVED:
-        return _work.wrong_state(request, app, detail_url(app))
-    form = DecisionForm(_work.post_or_none(request))
+        return pages.conflict_page(request, pages.state_refusal(app), detail_url(app))
+    form = DecisionForm(pages.post_data(request))
 
     def confirm_context(data):
         return {
@@ -236,9 +235,9 @@ def supervision_decide(request, uuid):
             **_crumbs(app),
         }
 
-    response = _work.confirmed_action(
+    return pages.action_page(
         request,
-        obj=app,
+        app,
         form=form,
         service=services.supervision_decide,
         args=lambda d: {
@@ -248,16 +247,12 @@ def supervision_decide(request, uuid):
             "reasons": d["reasons"],
             "decided_on": d["decided_on"],
         },
-        back_url=detail_url(app),
+        back=detail_url(app),
         done=lambda decided: _("已作出决定：%(d)s。") % {"d": decided.get_decision_display()},
-        confirm_context=confirm_context,
-    )
-    if response:
-        return response
-    return render(
-        request,
-        "cases/work/supervision_decide.html",
-        {"app": app, "form": form, "action": _("作出决定"), **_crumbs(app)},
+        confirm=confirm_context,
+        confirm_template="cases/work/confirm.html",
+        template="cases/work/supervision_decide.html",
+        context={"app": app, "form": form, "action": _("作出决定"), **_crumbs(app)},
     )
 
 
@@ -271,17 +266,16 @@ def case_supervision_create(request):
     user = request.user
     access.require(user, "case_supervision.create")
     initial = {"case": request.GET.get("number", "")[:40]} if request.method == "GET" else None
-    form = CaseSupervisionForm(_work.post_or_none(request), user=user, initial=initial)
-    response = _work.form_action(
+    form = CaseSupervisionForm(pages.post_data(request), user=user, initial=initial)
+    return pages.action_page(
         request,
         form=form,
         service=services.case_supervision_create,
         args=lambda d: {"by": user, "case": d["case"], "notes": d["notes"], "opened_on": d["opened_on"]},
         done=lambda record: _("已对 %(n)s 立案监督，%(c)s已收到通知。")
         % {"n": record.case.number, "c": record.case.court.name},
-        back_url=reverse("cases:supervisions"),
+        back=reverse("cases:supervisions"),
         to=lambda record: _work.case_url(user, record.case) or reverse("cases:supervisions"),
+        template="cases/work/case_supervision_form.html",
+        context={"form": form},
     )
-    if response:
-        return response
-    return render(request, "cases/work/case_supervision_form.html", {"form": form})

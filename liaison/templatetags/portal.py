@@ -1,4 +1,6 @@
-"""Template helpers shared by every app's pages: dates, status badges, sortable headers."""
+"""Template helpers shared by every app's pages: dates, status badges, sortable headers, and the
+page toolkit's partials (`liaison/templates/liaison/_*.html`): {% field %}, {% radios %},
+{% breadcrumb %}, {% timeline %}."""
 
 import datetime as dt
 
@@ -138,3 +140,40 @@ def linked(context, obj, field=None, link=True, empty=links.HIDDEN):
     if link and ref.url:
         return format_html('<a href="{}">{}</a>', ref.url, ref.label)
     return ref.label
+
+
+# ----------------------------------------------------------------------------- page partials
+
+
+@register.inclusion_tag("liaison/_field.html")
+def field(bound_field):
+    """One form field with its label, help text and errors (radios and checkboxes laid out as such)."""
+    return {"field": bound_field}
+
+
+@register.inclusion_tag("liaison/_field.html")
+def radios(bound_field):
+    """A choice field as a row of radio buttons in a fieldset, whatever its widget says."""
+    return {"field": bound_field, "radios": True}
+
+
+@register.inclusion_tag("liaison/_breadcrumb.html")
+def breadcrumb(*parts):
+    """`{% breadcrumb _("案件") cases_url record record_url action %}`: label/url pairs, a trailing label
+    without url allowed. Empty labels are skipped (an optional level); the last item is the current page."""
+    items = []
+    for i in range(0, len(parts), 2):
+        label = parts[i]
+        url = parts[i + 1] if i + 1 < len(parts) else ""
+        if label:
+            items.append({"label": label, "url": url})
+    if items:
+        items[-1]["url"] = ""
+        items[-1]["current"] = True
+    return {"items": items}
+
+
+@register.inclusion_tag("liaison/_timeline.html")
+def timeline(steps, title=None):
+    """Every step of a record (who, institution, when), in the card the detail pages show it in."""
+    return {"timeline": steps, "title": title}

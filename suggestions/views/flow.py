@@ -10,7 +10,6 @@ fields; Conflicts become a message and a redirect.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,11 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from liaison import access
+from liaison import access, pages
 from liaison.errors import Conflict
-from liaison.forms import apply_service_errors
 from liaison.models import User
-from liaison.views.common import conflict_redirect
 
 from .. import page_selectors, services
 from ..forms import (
@@ -47,24 +44,11 @@ def detail_url(s) -> str:
     return reverse("suggestions:detail", kwargs={"uuid": s.uuid})
 
 
-def _detail(s):
-    return redirect(detail_url(s))
-
-
-def _wrong_state(request, s):
-    messages.error(request, _("建议当前状态为“%(s)s”，不能执行此操作。") % {"s": s.get_status_display()})
-    return _detail(s)
-
-
 def _renamed(exc: ValidationError, names: dict) -> ValidationError:
     """A service error about the letter's field, put beside the field of this page's form."""
     if not hasattr(exc, "error_dict"):
         return exc
     return ValidationError({names.get(k, k): v for k, v in exc.message_dict.items()})
-
-
-def _post_or_none(request):
-    return request.POST if request.method == "POST" else None
 
 
 # ----------------------------------------------------------------------------- detail
@@ -152,183 +136,181 @@ def create(request):
     raw_link = request.POST.get("linked_from") if request.method == "POST" else request.GET.get("linked_from")
     source = _linked_source(request, raw_link)
     initial = SuggestionForm.initial_linked(source) if source else None
-    form = SuggestionForm(_post_or_none(request), user=user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            s = services.suggestion_create(by=user, linked_from=source, **form.service_fields())
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("草稿已保存。核对无误后请提交负责人审批。"))
-            return _detail(s)
-    return render(request, "suggestions/form.html", {"form": form, "s": None, "source": source})
+    form = SuggestionForm(pages.post_data(request), user=user, initial=initial)
+    return pages.action_page(
+        request,
+        form=form,
+        service=services.suggestion_create,
+        args=lambda d: {"by": user, "linked_from": source, **form.service_fields()},
+        done=lambda s: _("草稿已保存。核对无误后请提交负责人审批。"),
+        back=reverse("suggestions:index"),
+        to=detail_url,
+        template="suggestions/form.html",
+        context={"s": None, "source": source},
+    )
 
 
 @login_required
 def edit(request, uuid):
     user = request.user
     s = page_selectors.suggestion_for_page(user, uuid)
-    access.require(user, "suggestion.edit", s)
-    if s.status != S.DRAFT:
-        messages.error(request, _("只有草稿可以修改；已提交的建议请负责人退回后再修改。"))
-        return _detail(s)
-    form = SuggestionForm(_post_or_none(request), user=user, initial=SuggestionForm.initial_for(s))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.suggestion_update(suggestion=s, by=user, **form.service_fields())
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except Conflict as exc:
-            return conflict_redirect(request, exc, detail_url(s))
-        else:
-            messages.success(request, _("草稿已保存。"))
-            return _detail(s)
-    return render(
-        request, "suggestions/form.html", {"form": form, "s": s, "source": s.linked_from if s.linked_from_id else None}
+    refusal = _("只有草稿可以修改；已提交的建议请负责人退回后再修改。")
+    if refused := pages.precheck(request, "suggestion.edit", s, back=detail_url(s), states=(S.DRAFT,), refusal=refusal):
+        return refused
+    form = SuggestionForm(pages.post_data(request), user=user, initial=SuggestionForm.initial_for(s))
+    return pages.action_page(
+        request,
+        s,
+        checked=True,
+        form=form,
+        service=services.suggestion_update,
+        args=lambda d: {"suggestion": s, "by": user, **form.service_fields()},
+        done=lambda _result: _("草稿已保存。"),
+        back=detail_url(s),
+        template="suggestions/form.html",
+        context={"s": s, "source": s.linked_from if s.linked_from_id else None},
     )
 
 
 # ----------------------------------------------------------------------------- issuer's transitions
 
 
-def _simple_post(request, uuid, *, verb, run, done):
-    s = page_selectors.suggestion_for_page(request.user, uuid)
-    access.require(request.user, verb, s)
-    try:
-        run(s)
-    except Conflict as exc:
-        return conflict_redirect(request, exc, detail_url(s))
-    messages.success(request, done)
-    return _detail(s)
+def _transition(request, s, *, verb, states, template="", form=None, service, args, done, **extra):
+    """One transition of a suggestion on the page toolkit: back to the suggestion, `s` in the page."""
+    return pages.action_page(
+        request,
+        s,
+        verb=verb,
+        states=states,
+        form=form,
+        service=service,
+        args=args,
+        done=done,
+        back=detail_url(s),
+        template=template,
+        context={"s": s, **extra.pop("context", {})},
+        **extra,
+    )
 
 
 @login_required
 @require_POST
 def submit(request, uuid):
-    return _simple_post(
+    s = page_selectors.suggestion_for_page(request.user, uuid)
+    return _transition(
         request,
-        uuid,
+        s,
         verb="suggestion.submit",
-        run=lambda s: services.suggestion_submit(suggestion=s, by=request.user),
-        done=_("已提交负责人审批。"),
+        states=None,
+        service=services.suggestion_submit,
+        args=lambda d: {"suggestion": s, "by": request.user},
+        done=lambda _result: _("已提交负责人审批。"),
     )
 
 
 @login_required
 @require_POST
 def approve(request, uuid):
-    return _simple_post(
-        request,
-        uuid,
-        verb="suggestion.approve",
-        run=lambda s: services.suggestion_approve(suggestion=s, by=request.user),
-        done=_("已审批同意，可以签发。"),
-    )
-
-
-def _form_action(request, uuid, *, verb, states, form_class, template, run, form_kwargs=None, context=None):
-    """A page with a form (and the warning it needs) for one transition; POST performs it."""
     s = page_selectors.suggestion_for_page(request.user, uuid)
-    access.require(request.user, verb, s)
-    if s.status not in states:
-        return _wrong_state(request, s)
-    form = form_class(_post_or_none(request), **(form_kwargs or {}))
-    if request.method == "POST" and form.is_valid():
-        try:
-            done = run(s, form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except Conflict as exc:
-            return conflict_redirect(request, exc, detail_url(s))
-        else:
-            messages.success(request, done)
-            return _detail(s)
-    return render(request, template, {"s": s, "form": form, **(context or {})})
+    return _transition(
+        request,
+        s,
+        verb="suggestion.approve",
+        states=None,
+        service=services.suggestion_approve,
+        args=lambda d: {"suggestion": s, "by": request.user},
+        done=lambda _result: _("已审批同意，可以签发。"),
+    )
 
 
 @login_required
 def return_(request, uuid):
-    def run(s, data):
-        services.suggestion_return(suggestion=s, by=request.user, reason=data["reason"])
-        return _("已退回承办人修改。")
-
-    return _form_action(
+    s = page_selectors.suggestion_for_page(request.user, uuid)
+    return _transition(
         request,
-        uuid,
+        s,
         verb="suggestion.approve",
         states=(S.SUBMITTED, S.APPROVED),
-        form_class=ReasonForm,
-        form_kwargs={"label": _("退回理由"), "help_text": _("承办人将收到该理由。")},
+        form=lambda: ReasonForm(pages.post_data(request), label=_("退回理由"), help_text=_("承办人将收到该理由。")),
+        service=services.suggestion_return,
+        args=lambda d: {"suggestion": s, "by": request.user, "reason": d["reason"]},
+        done=lambda _result: _("已退回承办人修改。"),
         template="suggestions/return.html",
-        run=run,
     )
 
 
 @login_required
 def issue(request, uuid):
     """签发: a confirmation page; issuing numbers the 建议书, makes its PDF and delivers it."""
-
-    def run(s, data):
-        s = services.suggestion_issue(suggestion=s, by=request.user, issued_on=data["issued_on"])
-        return _("已签发，文号 %(n)s，已送达被建议单位。") % {"n": s.letter.doc_number}
-
-    return _form_action(
+    s = page_selectors.suggestion_for_page(request.user, uuid)
+    return _transition(
         request,
-        uuid,
+        s,
         verb="suggestion.issue",
         states=(S.APPROVED,),
-        form_class=IssueForm,
+        form=lambda: IssueForm(pages.post_data(request)),
+        service=services.suggestion_issue,
+        args=lambda d: {"suggestion": s, "by": request.user, "issued_on": d["issued_on"]},
+        done=lambda issued: _("已签发，文号 %(n)s，已送达被建议单位。") % {"n": issued.letter.doc_number},
         template="suggestions/issue.html",
-        run=run,
     )
 
 
 @login_required
 def withdraw(request, uuid):
-    def run(s, data):
-        services.suggestion_withdraw(suggestion=s, by=request.user, reason=data["reason"])
-        return _("建议已撤回。")
-
-    return _form_action(
+    s = page_selectors.suggestion_for_page(request.user, uuid)
+    help_text = _("已发出的建议撤回后，被建议单位将收到通知和该理由。")
+    return _transition(
         request,
-        uuid,
+        s,
         verb="suggestion.withdraw",
         states=WITHDRAWABLE,
-        form_class=ReasonForm,
-        form_kwargs={"label": _("撤回理由"), "help_text": _("已发出的建议撤回后，被建议单位将收到通知和该理由。")},
+        form=lambda: ReasonForm(pages.post_data(request), label=_("撤回理由"), help_text=help_text),
+        service=services.suggestion_withdraw,
+        args=lambda d: {"suggestion": s, "by": request.user, "reason": d["reason"]},
+        done=lambda _result: _("建议已撤回。"),
         template="suggestions/withdraw.html",
-        run=run,
     )
 
 
 # ----------------------------------------------------------------------------- recipient's transitions
 
 
+def _receive(**kwargs):
+    """签收 through the suggestion's service; its error about the letter's date goes beside this page's field."""
+    try:
+        return services.suggestion_receive(**kwargs)
+    except ValidationError as exc:
+        raise _renamed(exc, {"signed_on": "received_on"}) from None
+
+
 @login_required
 def receive(request, uuid):
     """签收: a confirmation page with an optional paper-delivery date; the reply period starts."""
-
-    def run(s, data):
-        try:
-            s = services.suggestion_receive(suggestion=s, by=request.user, received_on=data["received_on"])
-        except ValidationError as exc:
-            raise _renamed(exc, {"signed_on": "received_on"}) from None
-        return _("已签收。回复期限 %(d)s（%(e)s）。") % {"d": s.reply_due.isoformat(), "e": s.reply_due_explained}
-
-    return _form_action(
+    s = page_selectors.suggestion_for_page(request.user, uuid)
+    return _transition(
         request,
-        uuid,
+        s,
         verb="suggestion.receive",
         states=(S.ISSUED,),
-        form_class=ReceiveForm,
+        form=lambda: ReceiveForm(pages.post_data(request)),
+        service=_receive,
+        args=lambda d: {"suggestion": s, "by": request.user, "received_on": d["received_on"]},
+        done=lambda r: _("已签收。回复期限 %(d)s（%(e)s）。")
+        % {"d": r.reply_due.isoformat(), "e": r.reply_due_explained},
         template="suggestions/receive.html",
-        run=run,
     )
 
 
 def _reply_sent_message(r: Reply) -> str:
     r.refresh_from_db()
     return _("书面回复已签发，文号 %(n)s。") % {"n": r.letter.doc_number}
+
+
+def _reply_done(r: Reply) -> str:
+    if r.status == Reply.Status.SENT:
+        return _reply_sent_message(r)
+    return _("书面回复已提交本单位负责人签发；负责人签发后送达发出机关。")
 
 
 @login_required
@@ -338,34 +320,28 @@ def reply(request, uuid):
     reply only goes to the head (reply_approve), so it is one step."""
     user = request.user
     s = page_selectors.suggestion_for_page(user, uuid)
-    access.require(user, "suggestion.reply", s)
-    if s.status not in OPEN_STATES:
-        return _wrong_state(request, s)
     signs_off = user.role == User.Role.HEAD  # the service's rule for sending a reply at once
-    form = ReplyForm(_post_or_none(request))
-    going_back = request.POST.get("back") == "1"
-    if request.method == "POST" and not going_back and form.is_valid():
-        if signs_off and request.POST.get("confirmed") != "1":
-            if page_selectors.current_round_replied(s):
-                return conflict_redirect(request, Conflict(_("本轮已有书面回复，不能重复回复。")), detail_url(s))
-            return render(
-                request,
-                "suggestions/reply_confirm.html",
-                {"s": s, "form": form, "measures": form.cleaned_data["measures"], "author": user},
-            )
-        try:
-            r = services.suggestion_reply(suggestion=s, by=user, measures=form.cleaned_data["measures"])
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except Conflict as exc:
-            return conflict_redirect(request, exc, detail_url(s))
-        else:
-            if r.status == Reply.Status.SENT:
-                messages.success(request, _reply_sent_message(r))
-            else:
-                messages.success(request, _("书面回复已提交本单位负责人签发；负责人签发后送达发出机关。"))
-            return _detail(s)
-    return render(request, "suggestions/reply.html", {"s": s, "form": form, "signs_off": signs_off})
+    if refused := pages.precheck(request, "suggestion.reply", s, back=detail_url(s), states=OPEN_STATES):
+        return refused
+    if signs_off and request.method == "POST" and page_selectors.current_round_replied(s):
+        return pages.conflict_page(request, Conflict(_("本轮已有书面回复，不能重复回复。")), detail_url(s))
+    return _transition(
+        request,
+        s,
+        verb="suggestion.reply",
+        states=OPEN_STATES,
+        checked=True,
+        form=ReplyForm(pages.post_data(request)),
+        service=services.suggestion_reply,
+        args=lambda d: {"suggestion": s, "by": user, "measures": d["measures"]},
+        done=_reply_done,
+        template="suggestions/reply.html",
+        context={"signs_off": signs_off},
+        # A head's step 1 shows the reply as it will be sent; the service is not tried (it numbers a letter).
+        confirm=(lambda d: {"measures": d["measures"], "author": user}) if signs_off else None,
+        confirm_template="suggestions/reply_confirm.html",
+        preview=False,
+    )
 
 
 @login_required
@@ -381,36 +357,41 @@ def reply_approve(request, uuid, reply_uuid):
         raise Http404 from None
     if pending.status != Reply.Status.PENDING:
         messages.info(request, _("该回复已签发。"))
-        return _detail(s)
-    if request.method == "POST":
-        try:
-            services.reply_approve(reply=pending, by=user)
-        except Conflict as exc:
-            return conflict_redirect(request, exc, detail_url(s))
-        messages.success(request, _reply_sent_message(pending))
-        return _detail(s)
-    return render(
+        return redirect(detail_url(s))
+    return _transition(
         request,
-        "suggestions/reply_confirm.html",
-        {"s": s, "reply": pending, "measures": pending.measures, "author": pending.created_by},
+        s,
+        verb=None,
+        states=None,
+        service=services.reply_approve,
+        args=lambda d: {"reply": pending, "by": user},
+        done=lambda _result: _reply_sent_message(pending),
+        template="suggestions/reply_confirm.html",
+        context={"reply": pending, "measures": pending.measures, "author": pending.created_by},
     )
 
 
 @login_required
 def extension_request(request, uuid):
-    def run(s, data):
-        services.extension_request(suggestion=s, by=request.user, days=data["days"], reasons=data["reasons"])
-        return _("延期申请已提交，等待发出机关审批。")
-
-    return _form_action(
+    s = page_selectors.suggestion_for_page(request.user, uuid)
+    return _transition(
         request,
-        uuid,
+        s,
         verb="suggestion.request_extension",
         states=OPEN_STATES,
-        form_class=ExtensionForm,
+        form=lambda: ExtensionForm(pages.post_data(request)),
+        service=services.extension_request,
+        args=lambda d: {"suggestion": s, "by": request.user, "days": d["days"], "reasons": d["reasons"]},
+        done=lambda _result: _("延期申请已提交，等待发出机关审批。"),
         template="suggestions/extension.html",
-        run=run,
     )
+
+
+def _extension_decided(s, approved: bool) -> str:
+    if not approved:
+        return _("已决定不同意延期。")
+    s.refresh_from_db()
+    return _("已同意延期，新的回复期限 %(d)s。") % {"d": s.reply_due.isoformat()}
 
 
 @login_required
@@ -424,93 +405,64 @@ def extension_decide(request, uuid, extension_uuid):
         raise Http404 from None
     if ext.status != Extension.Status.PENDING:
         messages.info(request, _("该延期申请已处理。"))
-        return _detail(s)
-    form = ExtensionDecisionForm(_post_or_none(request))
-    if request.method == "POST" and form.is_valid():
-        approve = form.cleaned_data["decision"] == "approve"
-        try:
-            services.extension_decide(extension=ext, by=user, approve=approve, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except Conflict as exc:
-            return conflict_redirect(request, exc, detail_url(s))
-        else:
-            if approve:
-                s.refresh_from_db()
-                messages.success(request, _("已同意延期，新的回复期限 %(d)s。") % {"d": s.reply_due.isoformat()})
-            else:
-                messages.success(request, _("已决定不同意延期。"))
-            return _detail(s)
+        return redirect(detail_url(s))
     page_selectors.decorate([s])
-    return render(request, "suggestions/extension_decide.html", {"s": s, "ext": ext, "form": form})
+    form = ExtensionDecisionForm(pages.post_data(request))
+    return _transition(
+        request,
+        s,
+        verb=None,
+        states=None,
+        form=form,
+        service=services.extension_decide,
+        args=lambda d: {"extension": ext, "by": user, "approve": d["decision"] == "approve", "reason": d["reason"]},
+        done=lambda _result: _extension_decided(s, form.cleaned_data["decision"] == "approve"),
+        template="suggestions/extension_decide.html",
+        context={"ext": ext},
+    )
 
 
 # ----------------------------------------------------------------------------- evaluation
 
 
-class _DryRun(Exception):
-    pass
-
-
-def _dry_run(service, **kwargs) -> None:
-    """Run a service and roll it back: the service alone decides whether the input is acceptable,
-    so the confirmation page is only shown for an evaluation that will go through."""
-    try:
-        with transaction.atomic():
-            service(**kwargs)
-            raise _DryRun
-    except _DryRun:
-        pass
+def _evaluated(s) -> str:
+    if s.status == S.RECTIFYING:
+        return _("评价已提交，已要求继续整改，第%(r)d轮回复期限 %(d)s。") % {"r": s.round, "d": s.reply_due.isoformat()}
+    return _("评价已提交。")
 
 
 @login_required
 def evaluate(request, uuid):
-    """评价: fill in (step 1), review and confirm (step 2); the evaluation cannot be changed afterwards."""
+    """评价: fill in (step 1), review and confirm (step 2); the evaluation cannot be changed afterwards.
+    Step 1 runs the service in a rolled-back transaction, so only an evaluation that will go through
+    is shown for confirmation."""
     user = request.user
     s = page_selectors.suggestion_for_page(user, uuid)
-    access.require(user, "suggestion.evaluate", s)
-    if s.status != S.REPLIED:
-        return _wrong_state(request, s)
-    form = EvaluationForm(_post_or_none(request))
-    going_back = request.POST.get("back") == "1"
-    if request.method == "POST" and not going_back and form.is_valid():
-        data = form.cleaned_data
-        args = {
+    if refused := pages.precheck(request, "suggestion.evaluate", s, back=detail_url(s), states=(S.REPLIED,)):
+        return refused
+    form = EvaluationForm(pages.post_data(request))
+    return _transition(
+        request,
+        s,
+        verb="suggestion.evaluate",
+        states=(S.REPLIED,),
+        checked=True,
+        form=form,
+        service=services.suggestion_evaluate,
+        args=lambda d: {
             "suggestion": s,
             "by": user,
-            "evaluation": data["evaluation"],
-            "reasons": data["reasons"],
-            "rectify": data["rectify"],
-            "rectify_days": data["rectify_days"],
-        }
-        confirmed = request.POST.get("confirmed") == "1"  # step 2; step 1 only checks, through the service
-        try:
-            if confirmed:
-                s = services.suggestion_evaluate(**args)
-            else:
-                _dry_run(services.suggestion_evaluate, **args)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except Conflict as exc:
-            return conflict_redirect(request, exc, detail_url(s))
-        else:
-            if confirmed:
-                if s.status == S.RECTIFYING:
-                    messages.success(
-                        request,
-                        _("评价已提交，已要求继续整改，第%(r)d轮回复期限 %(d)s。")
-                        % {"r": s.round, "d": s.reply_due.isoformat()},
-                    )
-                else:
-                    messages.success(request, _("评价已提交。"))
-                return _detail(s)
-            evaluation_label = dict(form.fields["evaluation"].choices)[data["evaluation"]]
-            return render(
-                request,
-                "suggestions/evaluate_confirm.html",
-                {"s": s, "form": form, "data": data, "evaluation_label": evaluation_label},
-            )
-    replies = page_selectors.replies_for(user, s)
-    return render(
-        request, "suggestions/evaluate.html", {"s": s, "form": form, "replies": replies, "today": timezone.localdate()}
+            "evaluation": d["evaluation"],
+            "reasons": d["reasons"],
+            "rectify": d["rectify"],
+            "rectify_days": d["rectify_days"],
+        },
+        done=_evaluated,
+        template="suggestions/evaluate.html",
+        context={"replies": page_selectors.replies_for(user, s), "today": timezone.localdate()},
+        confirm=lambda d: {
+            "data": d,
+            "evaluation_label": dict(form.fields["evaluation"].choices)[d["evaluation"]],
+        },
+        confirm_template="suggestions/evaluate_confirm.html",
     )
