@@ -52,6 +52,9 @@ OFFICE_NAME = "柳州市“一府两院”法治共建联动工作领导小组�
 DEMO_USERS = [
     ("office", OFFICE_NAME, User.Role.OFFICE, "韦晓兰", "办公室工作人员"),
     ("auditor", OFFICE_NAME, User.Role.AUDITOR, "覃志刚", "专项检查组成员"),
+    # 工作方案五(一)2: the office's head is the intermediate court's deputy president; this
+    # account signs off the office's notices and approves meeting minutes.
+    ("office_head", OFFICE_NAME, User.Role.HEAD, "黎建明", "领导小组办公室负责人"),
     ("court_clerk", "柳州市中级人民法院", User.Role.STAFF, "黄立明", "行政庭书记员"),
     ("court_head", "柳州市中级人民法院", User.Role.HEAD, "梁振华", "副院长"),
     ("proc_staff", "柳州市人民检察院", User.Role.STAFF, "莫丽娟", "行政检察部检察官"),

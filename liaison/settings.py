@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "suggestions",
     "cases",
     "indicators",
+    "meetings",
 ]
 
 # Modules the left navigation names before their app is installed: shown greyed (建设中)

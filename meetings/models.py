@@ -1,0 +1,339 @@
+"""Meetings of the linkage mechanism (工作方案 四(一), 五(一)–(三)) and what they decide.
+
+A meeting is proposed by any institution (or by the schedule), accepted and convened by
+the leading-group office (or declined with a reason), announced by a numbered notice
+letter, answered by each invitee (attendees or an apology), held with attendance, and
+closed by its minutes (纪要), issued as a letter after the convener's head approves them.
+Each decision (议定事项) has an owner institution and a due date and lives on the owner's
+ledger until the office confirms the evidence of its completion.
+
+The kinds are data (MeetingKind, seeded from the work plan by migration 0002).
+Transitions are declared once in `flows.py`.
+"""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from liaison.models import Institution, LedgerEntry, Letter
+
+
+class MeetingKind(models.Model):
+    class Category(models.TextChoices):
+        LEADING_GROUP = "leading_group", _("领导小组会议")
+        SANZHANG = "sanzhang", _("“三长”联席会商会议")
+        WORK = "work", _("联动工作会议")
+        CONSULTATION = "consultation", _("定向会商")
+        LEGAL_REVIEW = "legal_review", _("参与论证")
+        RESEARCH = "research", _("共同调研")
+        CLASS = "class", _("联动法治课堂")
+
+    class Cadence(models.TextChoices):
+        NONE = "", _("根据工作需要")
+        ANNUAL = "annual", _("每年一次（年底或年初）")
+        QUARTERLY = "quarterly", _("每季度一次")
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=60)
+    category = models.CharField(_("类别"), max_length=20, choices=Category.choices)
+    cadence = models.CharField(_("召开周期"), max_length=10, choices=Cadence.choices, blank=True)
+    basis = models.CharField(_("工作方案依据"), max_length=60, help_text=_("如“四(一)、五(二)1”。"))
+    purpose = models.TextField(_("主要内容"), blank=True)
+    participants = models.TextField(_("参加人员"), blank=True)
+    # Which institution kinds are invited by default (the office may change the list).
+    default_invitee_kinds = models.JSONField(_("默认邀请单位类别"), default=list, blank=True)
+    office_only = models.BooleanField(
+        _("仅由办公室提议"), default=False, help_text=_("年度会议、常规联席会议由领导小组办公室提议召集。")
+    )
+    decision_period = models.PositiveSmallIntegerField(_("议定事项默认期限"), default=30)
+    decision_unit = models.CharField(
+        _("期限单位"), max_length=15, choices=LedgerEntry.Unit.choices, default=LedgerEntry.Unit.DAYS
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("会议类别")
+        verbose_name_plural = _("会议类别")
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class Meeting(models.Model):
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("待受理")
+        DECLINED = "declined", _("不予召集")
+        CONVENED = "convened", _("待发通知")
+        NOTIFIED = "notified", _("已通知")
+        HELD = "held", _("已召开")
+        MINUTED = "minuted", _("纪要已印发")
+        CANCELLED = "cancelled", _("已取消")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.ForeignKey(MeetingKind, verbose_name=_("会议类别"), on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("会议议题"), max_length=200)
+    reasons = models.TextField(_("提议理由"))
+    proposer = models.ForeignKey(
+        Institution, verbose_name=_("提议单位"), on_delete=models.PROTECT, related_name="meetings_proposed"
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_date = models.DateField(_("建议召开日期"), null=True, blank=True)
+    proposed_participants = models.ManyToManyField(
+        Institution, verbose_name=_("建议参加单位"), blank=True, related_name="+"
+    )
+    # The office that convenes (the proposer's region's office, else the city office).
+    convener = models.ForeignKey(
+        Institution, verbose_name=_("召集单位"), on_delete=models.PROTECT, related_name="meetings_convened"
+    )
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    decline_reason = models.TextField(_("不予召集理由"), blank=True)
+    cancel_reason = models.TextField(_("取消理由"), blank=True)
+    starts_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    location = models.CharField(_("会议地点"), max_length=200, blank=True)
+    notice_letter = models.ForeignKey(
+        Letter, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("会议通知")
+    )
+    held_on = models.DateField(_("召开日期"), null=True, blank=True)
+    # Scheduled proposals are made once per key ("sanzhang:2026", "work:2026Q1").
+    schedule_key = models.CharField(max_length=40, null=True, blank=True, unique=True, editable=False)
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("会议")
+        verbose_name_plural = _("会议")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "starts_at"]),
+            models.Index(fields=["convener", "created_at"]),
+            models.Index(fields=["proposer", "created_at"]),
+            models.Index(fields=["starts_at"]),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class MeetingLink(models.Model):
+    """A record the proposal or an agenda item refers to (a case, a suggestion, a letter …)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="links")
+    agenda_item = models.ForeignKey("AgendaItem", null=True, blank=True, on_delete=models.CASCADE, related_name="links")
+    target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    target_id = models.PositiveBigIntegerField()
+
+    class Meta:
+        verbose_name = _("关联记录")
+        verbose_name_plural = _("关联记录")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "agenda_item", "target_type", "target_id"], name="meeting_link_once"
+            )
+        ]
+
+
+class Invitation(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待回复")
+        ATTENDING = "attending", _("参加")
+        APOLOGY = "apology", _("请假")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("受邀单位"), on_delete=models.PROTECT, related_name="meeting_invitations"
+    )
+    status = models.CharField(_("回复"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attendees = models.TextField(_("参会人员"), blank=True, help_text=_("每行一人：姓名 职务。"))
+    apology_reason = models.TextField(_("请假理由"), blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("会议邀请")
+        verbose_name_plural = _("会议邀请")
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "institution"], name="invitation_once")]
+        indexes = [models.Index(fields=["institution", "meeting"])]
+
+    def __str__(self):
+        return f"{self.meeting} → {self.institution}"
+
+    def attendee_lines(self) -> list[str]:
+        return [line.strip() for line in self.attendees.splitlines() if line.strip()]
+
+
+class AgendaItem(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(_("议程"), max_length=200)
+    presenter = models.ForeignKey(
+        Institution, verbose_name=_("汇报单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("会议议程")
+        verbose_name_plural = _("会议议程")
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+class Attendance(models.Model):
+    """签到: one person at the meeting."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    institution = models.ForeignKey(Institution, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("姓名"), max_length=40)
+    post = models.CharField(_("职务"), max_length=60, blank=True)
+    present = models.BooleanField(_("到会"), default=True)
+
+    class Meta:
+        verbose_name = _("签到")
+        verbose_name_plural = _("签到")
+        ordering = ["id"]
+
+
+class Minutes(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("起草中")
+        CIRCULATED = "circulated", _("征求意见中")
+        PENDING = "pending", _("待负责人审定")
+        ISSUED = "issued", _("已印发")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
+    title = models.CharField(_("纪要标题"), max_length=200)
+    body = models.TextField(_("纪要正文"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    letter = models.ForeignKey(
+        Letter, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("纪要文件")
+    )
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    return_reason = models.TextField(_("退回理由"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("会议纪要")
+        verbose_name_plural = _("会议纪要")
+
+    def __str__(self):
+        return self.title
+
+
+class MinutesComment(models.Model):
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="comments")
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("意见"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("纪要意见")
+        verbose_name_plural = _("纪要意见")
+        ordering = ["id"]
+
+
+class Decision(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("待纪要印发")
+        OPEN = "open", _("落实中")
+        REPORTED = "reported", _("待办公室确认")
+        DONE = "done", _("已办结")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.TextField(_("议定事项"))
+    owner = models.ForeignKey(
+        Institution, verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="meeting_decisions"
+    )
+    period = models.PositiveSmallIntegerField(_("期限"))
+    unit = models.CharField(_("期限单位"), max_length=15, choices=LedgerEntry.Unit.choices)
+    due_date = models.DateField(_("完成期限"), db_index=True)
+    due_explained = models.TextField(_("期限计算"), blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    ledger_entry = models.ForeignKey(LedgerEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    evidence = models.TextField(_("办结情况"), blank=True)
+    reported_on = models.DateField(_("报结日期"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    done_on = models.DateField(_("办结日期"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("议定事项")
+        verbose_name_plural = _("议定事项")
+        ordering = ["due_date", "id"]
+        indexes = [
+            models.Index(fields=["owner", "due_date"]),
+            models.Index(fields=["status", "due_date"]),
+        ]
+
+    def __str__(self):
+        return self.text[:60]
+
+    @property
+    def title(self) -> str:
+        return self.text.splitlines()[0][:80] if self.text else ""
+
+
+class DecisionUpdate(models.Model):
+    """进展: the owner's progress notes and reports, the office's confirmation or return."""
+
+    class Kind(models.TextChoices):
+        PROGRESS = "progress", _("进展情况")
+        REPORT = "report", _("报请办结")
+        RETURNED = "returned", _("退回继续落实")
+        CONFIRMED = "confirmed", _("确认办结")
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="updates")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    text = models.TextField(_("内容"))
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("落实进展")
+        verbose_name_plural = _("落实进展")
+        ordering = ["id"]
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A personal iCalendar feed: the secret token is the URL; revoking it answers 404."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meeting_feeds")
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("日历订阅")
+        verbose_name_plural = _("日历订阅")
+        constraints = [
+            models.UniqueConstraint(fields=["user"], condition=models.Q(revoked_at__isnull=True), name="one_live_feed")
+        ]
