@@ -1,0 +1,723 @@
+"""/api/v1/meetings/, /api/v1/decisions/, /api/v1/meeting-kinds/.
+
+Every action answers 404 for a record the user may not see, then 403 (wrong person) and
+409 (wrong state) from the transition table, and only then 400 for the body. The
+`allowed_actions` of a meeting are the table's API names for the meeting, the user's own
+invitation and the minutes.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from liaison import access, workflow
+from liaison.api.serializers import InstitutionRefSerializer, ScopedSlugRelatedField
+from liaison.api.views import ApiMixin, errors
+from liaison.models import Institution, LedgerEntry
+
+from . import exports, selectors, services
+from .models import Decision, Meeting, MeetingKind
+
+TAG = "meetings"
+
+
+def _institution_field(**kwargs):
+    return ScopedSlugRelatedField(queryset=Institution.objects.filter(is_active=True), slug_field="uuid", **kwargs)
+
+
+def _ref(**kwargs):
+    return InstitutionRefSerializer(read_only=True, **kwargs)
+
+
+# ----------------------------------------------------------------------------- output
+
+
+class MeetingKindSerializer(serializers.ModelSerializer):
+    category_display = serializers.CharField(source="get_category_display", read_only=True)
+
+    class Meta:
+        model = MeetingKind
+        fields = [
+            "code",
+            "name",
+            "category",
+            "category_display",
+            "cadence",
+            "basis",
+            "purpose",
+            "participants",
+            "office_only",
+            "decision_period",
+            "decision_unit",
+        ]
+        read_only_fields = fields
+
+
+class InvitationSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField(read_only=True)
+    institution = _ref()
+    status = serializers.CharField(read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    attendees = serializers.CharField(read_only=True)
+    apology_reason = serializers.CharField(read_only=True)
+
+
+class AgendaItemSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField(read_only=True)
+    position = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    presenter = _ref(allow_null=True)
+
+
+class AttendanceSerializer(serializers.Serializer):
+    institution = _ref()
+    name = serializers.CharField(read_only=True)
+    post = serializers.CharField(read_only=True)
+    present = serializers.BooleanField(read_only=True)
+
+
+class DecisionBriefSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField(read_only=True)
+    position = serializers.IntegerField(read_only=True)
+    text = serializers.CharField(read_only=True)
+    owner = _ref()
+    due_date = serializers.DateField(read_only=True)
+    due_explained = serializers.CharField(read_only=True)
+    status = serializers.CharField(read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+
+class MinutesCommentSerializer(serializers.Serializer):
+    institution = _ref()
+    text = serializers.CharField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+class MinutesSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    body = serializers.CharField(read_only=True)
+    status = serializers.CharField(read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    doc_number = serializers.SerializerMethodField()
+    letter = serializers.SerializerMethodField()
+    comments = MinutesCommentSerializer(many=True, read_only=True)
+
+    def get_doc_number(self, mn) -> str:
+        return mn.letter.doc_number if mn.letter_id else ""
+
+    def get_letter(self, mn) -> str | None:
+        return str(mn.letter.uuid) if mn.letter_id else None
+
+
+class MeetingListSerializer(serializers.ModelSerializer):
+    kind = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    kind_name = serializers.CharField(source="kind.name", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    proposer = _ref()
+    convener = _ref()
+    notice_doc_number = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "uuid",
+            "kind",
+            "kind_name",
+            "title",
+            "status",
+            "status_display",
+            "proposer",
+            "convener",
+            "proposed_date",
+            "starts_at",
+            "ends_at",
+            "location",
+            "held_on",
+            "notice_doc_number",
+        ]
+        read_only_fields = fields
+
+    def get_notice_doc_number(self, m) -> str:
+        return (m.notice_letter.doc_number or "") if m.notice_letter_id else ""
+
+
+class LinkSerializer(serializers.Serializer):
+    type = serializers.CharField()
+    uuid = serializers.UUIDField()
+    label = serializers.CharField()
+
+
+class MeetingDetailSerializer(MeetingListSerializer):
+    proposed_participants = _ref(many=True)
+    invitations = InvitationSerializer(many=True, read_only=True)
+    agenda = AgendaItemSerializer(many=True, read_only=True)
+    attendance = AttendanceSerializer(many=True, read_only=True)
+    decisions = DecisionBriefSerializer(many=True, read_only=True)
+    minutes = serializers.SerializerMethodField()
+    links = serializers.SerializerMethodField()
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta(MeetingListSerializer.Meta):
+        fields = MeetingListSerializer.Meta.fields + [
+            "reasons",
+            "decline_reason",
+            "cancel_reason",
+            "proposed_participants",
+            "invitations",
+            "agenda",
+            "attendance",
+            "decisions",
+            "minutes",
+            "links",
+            "allowed_actions",
+        ]
+        read_only_fields = fields
+
+    def _minutes(self, m):
+        cache = self.context.setdefault("_minutes", {})
+        if m.pk not in cache:
+            cache[m.pk] = selectors.minutes_for(m, self.context["request"].user)
+        return cache[m.pk]
+
+    def get_minutes(self, m) -> dict | None:
+        mn = self._minutes(m)
+        return MinutesSerializer(mn).data if mn else None
+
+    def get_links(self, m) -> list[dict]:
+        user = self.context["request"].user
+        return [
+            {"type": f"{r._meta.app_label}.{r._meta.model_name}", "uuid": str(r.uuid), "label": str(r)}
+            for r in services.visible_links(m, user, links=list(m.links.all()))
+        ]
+
+    def get_allowed_actions(self, m) -> list[str]:
+        user = self.context["request"].user
+        actions = [t.api for t, _obj in selectors.meeting_actions(user, m, self._minutes(m))]
+        return list(dict.fromkeys(actions))
+
+
+class DecisionUpdateSerializer(serializers.Serializer):
+    kind = serializers.CharField(read_only=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    text = serializers.CharField(read_only=True)
+    institution = _ref()
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+class MeetingRefSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    held_on = serializers.DateField(read_only=True)
+
+
+class DecisionSerializer(DecisionBriefSerializer):
+    meeting = serializers.SerializerMethodField()
+    evidence = serializers.CharField(read_only=True)
+    reported_on = serializers.DateField(read_only=True)
+    done_on = serializers.DateField(read_only=True)
+    ledger_entry = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
+    allowed_actions = serializers.SerializerMethodField()
+
+    def get_meeting(self, d) -> dict | None:
+        # Named only to those who see the meeting (an owner who was not invited sees the decision alone).
+        visible = self.context.setdefault("_visible_meetings", {})
+        user = self.context["request"].user
+        if d.meeting_id not in visible:
+            visible[d.meeting_id] = access.visible(Meeting.objects.filter(pk=d.meeting_id), user).exists()
+        return MeetingRefSerializer(d.meeting).data if visible[d.meeting_id] else None
+
+    def get_ledger_entry(self, d) -> str | None:
+        return str(d.ledger_entry.uuid) if d.ledger_entry_id else None
+
+    def get_overdue(self, d) -> bool:
+        from django.utils import timezone
+
+        return d.status in selectors.OPEN_DECISIONS and d.due_date < timezone.localdate()
+
+    def get_allowed_actions(self, d) -> list[str]:
+        return workflow.api_actions(self.context["request"].user, d)
+
+
+class DecisionDetailSerializer(DecisionSerializer):
+    updates = DecisionUpdateSerializer(many=True, read_only=True)
+
+
+# ----------------------------------------------------------------------------- input
+
+
+class LinkInputSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=sorted(services.LINKABLE))
+    uuid = serializers.UUIDField()
+
+
+class ProposeSerializer(serializers.Serializer):
+    kind = serializers.SlugRelatedField(slug_field="code", queryset=MeetingKind.objects.filter(is_active=True))
+    title = serializers.CharField(max_length=200)
+    reasons = serializers.CharField(max_length=20000)
+    proposed_date = serializers.DateField(required=False, allow_null=True)
+    participants = _institution_field(many=True, required=False)
+    links = LinkInputSerializer(many=True, required=False)
+
+
+class ConveneSerializer(serializers.Serializer):
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField(required=False, allow_null=True)
+    location = serializers.CharField(max_length=200)
+    invitees = _institution_field(many=True)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=5000)
+
+
+class AgendaSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    presenter = _institution_field(required=False, allow_null=True)
+    links = LinkInputSerializer(many=True, required=False)
+
+
+class RespondSerializer(serializers.Serializer):
+    attending = serializers.BooleanField()
+    attendees = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    apology_reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class AttendanceInputSerializer(serializers.Serializer):
+    institution = _institution_field()
+    name = serializers.CharField(max_length=40)
+    post = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    present = serializers.BooleanField(default=True)
+
+
+class HoldSerializer(serializers.Serializer):
+    held_on = serializers.DateField(required=False, allow_null=True)
+    attendance = AttendanceInputSerializer(many=True, required=False)
+
+
+class DecideSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=5000)
+    owner = _institution_field()
+    due_date = serializers.DateField(required=False, allow_null=True)
+    period = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=1000)
+    unit = serializers.ChoiceField(choices=LedgerEntry.Unit.choices, required=False)
+
+
+class MinutesEditSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False)
+    body = serializers.CharField(max_length=50000, required=False)
+    prefill = serializers.BooleanField(default=False)
+
+
+class DecisionEditSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=5000, required=False)
+    owner = _institution_field(required=False)
+    due_date = serializers.DateField(required=False, allow_null=True)
+    period = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=1000)
+    unit = serializers.ChoiceField(choices=LedgerEntry.Unit.choices, required=False)
+
+
+class TextSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=5000)
+
+
+class ReportSerializer(serializers.Serializer):
+    evidence = serializers.CharField(max_length=10000)
+    done_on = serializers.DateField(required=False, allow_null=True)
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class BulkProgressSerializer(serializers.Serializer):
+    decisions = serializers.ListField(child=serializers.UUIDField(), min_length=1, max_length=200)
+    text = serializers.CharField(max_length=5000)
+
+
+# ----------------------------------------------------------------------------- viewsets
+
+
+def _validated(serializer_class, request):
+    serializer = serializer_class(data=request.data, context={"request": request})
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _post(name, request=None, response=None, summary="", code=200):
+    def wrap(fn):
+        fn = extend_schema(
+            tags=[TAG],
+            summary=summary,
+            request=request,
+            responses={code: response, **errors(400, 403, 404, 409)},
+        )(fn)
+        return action(detail=True, methods=["post"], url_path=name, url_name=name)(fn)
+
+    return wrap
+
+
+class _Base(ApiMixin):
+    lookup_field = "uuid"
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_object(self):
+        qs = self.get_queryset()
+        return access.get_visible_or_404(qs, self.request.user, uuid=self.kwargs["uuid"])
+
+
+@extend_schema_view(
+    list=extend_schema(tags=[TAG], summary=_("会议类别（工作方案默认值）")),
+    retrieve=extend_schema(
+        tags=[TAG], summary=_("一个会议类别"), responses={200: MeetingKindSerializer, **errors(404)}
+    ),
+)
+class MeetingKindViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = MeetingKindSerializer
+    lookup_field = "code"
+    queryset = MeetingKind.objects.filter(is_active=True).order_by("position", "id")
+    pagination_class = None
+
+
+_LIST_PARAMS = [
+    OpenApiParameter("status", str, description=_("状态")),
+    OpenApiParameter("kind", str, description=_("会议类别代码")),
+    OpenApiParameter("year", int, description=_("年度（提议时间）")),
+    OpenApiParameter("q", str, description=_("议题关键词")),
+]
+
+
+@extend_schema_view(
+    list=extend_schema(tags=[TAG], summary=_("可见的会议"), parameters=_LIST_PARAMS),
+    retrieve=extend_schema(tags=[TAG], summary=_("会议详情"), responses={200: MeetingDetailSerializer, **errors(404)}),
+    create=extend_schema(
+        tags=[TAG],
+        summary=_("提议召开会议"),
+        request=ProposeSerializer,
+        responses={201: MeetingDetailSerializer, **errors(400, 403)},
+    ),
+)
+class MeetingViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    def get_serializer_class(self):
+        return MeetingListSerializer if self.action in ("list", "export") else MeetingDetailSerializer
+
+    def get_queryset(self):
+        user = self.request.user
+        if self.action in ("list", "export"):
+            p = self.request.query_params
+            year = p.get("year")
+            return selectors.meetings(
+                user,
+                status=p.get("status", ""),
+                kind=p.get("kind", ""),
+                year=int(year) if year and year.isdigit() else None,
+                q=p.get("q", "")[:100],
+            )
+        return selectors.meeting_detail_queryset(user)
+
+    def _detail(self, m, code=status.HTTP_200_OK):
+        fresh = selectors.meeting_detail_queryset(self.request.user).get(pk=m.pk)
+        return Response(MeetingDetailSerializer(fresh, context=self.get_serializer_context()).data, status=code)
+
+    def _links(self, data):
+        return [services.resolve_link(by=self.request.user, label=x["type"], uuid=x["uuid"]) for x in data]
+
+    def create(self, request):
+        access.require(request.user, "meeting.propose")
+        data = _validated(ProposeSerializer, request)
+        m = services.meeting_propose(
+            by=request.user,
+            kind=data["kind"],
+            title=data["title"],
+            reasons=data["reasons"],
+            proposed_date=data.get("proposed_date"),
+            participants=data.get("participants", []),
+            links=self._links(data.get("links", [])),
+        )
+        return self._detail(m, status.HTTP_201_CREATED)
+
+    @extend_schema(tags=[TAG], summary=_("导出会议列表（Excel）"), parameters=_LIST_PARAMS, responses={200: bytes})
+    @action(detail=False, methods=["get"], url_path="export", url_name="export")
+    def export(self, request):
+        return exports.meetings_xlsx(self.get_queryset())
+
+    def _for(self, verb):
+        m = self.get_object()
+        access.require(self.request.user, verb, m)
+        return m
+
+    @_post(
+        "convene", ConveneSerializer, MeetingDetailSerializer, _("受理并召集：确定时间、地点和受邀单位，起草会议通知")
+    )
+    def convene(self, request, uuid=None):
+        m = self._for("meeting.convene")
+        d = _validated(ConveneSerializer, request)
+        services.meeting_convene(
+            meeting=m,
+            by=request.user,
+            starts_at=d["starts_at"],
+            ends_at=d.get("ends_at"),
+            location=d["location"],
+            invitees=d["invitees"],
+        )
+        return self._detail(m)
+
+    @_post("decline", ReasonSerializer, MeetingDetailSerializer, _("不予召集（说明理由）"))
+    def decline(self, request, uuid=None):
+        m = self._for("meeting.decline")
+        services.meeting_decline(meeting=m, by=request.user, reason=_validated(ReasonSerializer, request)["reason"])
+        return self._detail(m)
+
+    @_post("agenda", AgendaSerializer, MeetingDetailSerializer, _("增加议程（可关联案件、建议、公文）"))
+    def agenda(self, request, uuid=None):
+        m = self._for("meeting.agenda")
+        d = _validated(AgendaSerializer, request)
+        services.agenda_add(
+            meeting=m,
+            by=request.user,
+            title=d["title"],
+            presenter=d.get("presenter"),
+            links=self._links(d.get("links", [])),
+        )
+        return self._detail(m)
+
+    @_post("issue-notice", None, MeetingDetailSerializer, _("召集单位负责人签发会议通知"))
+    def issue_notice(self, request, uuid=None):
+        m = self._for("meeting.issue_notice")
+        services.meeting_issue_notice(meeting=m, by=request.user)
+        return self._detail(m)
+
+    @_post("respond", RespondSerializer, MeetingDetailSerializer, _("受邀单位回复参会人员或请假"))
+    def respond(self, request, uuid=None):
+        m = self.get_object()
+        inv = selectors.own_invitation(m, request.user)
+        if inv is None:
+            raise PermissionDenied("invitation.respond")
+        access.require(request.user, "invitation.respond", inv)
+        d = _validated(RespondSerializer, request)
+        services.invitation_respond(
+            invitation=inv,
+            by=request.user,
+            attending=d["attending"],
+            attendees=d.get("attendees", ""),
+            apology_reason=d.get("apology_reason", ""),
+        )
+        return self._detail(m)
+
+    @_post("hold", HoldSerializer, MeetingDetailSerializer, _("会议签到（不填则按回复的参会人员）"))
+    def hold(self, request, uuid=None):
+        m = self._for("meeting.hold")
+        d = _validated(HoldSerializer, request)
+        rows = d.get("attendance")
+        services.meeting_hold(
+            meeting=m,
+            by=request.user,
+            attendance=rows if rows else services.attendance_prefill(m),
+            held_on=d.get("held_on"),
+        )
+        return self._detail(m)
+
+    @_post("decide", DecideSerializer, MeetingDetailSerializer, _("登记议定事项（责任单位、完成期限）"))
+    def decide(self, request, uuid=None):
+        m = self._for("meeting.decide")
+        d = _validated(DecideSerializer, request)
+        services.decision_add(
+            meeting=m,
+            by=request.user,
+            text=d["text"],
+            owner=d["owner"],
+            due_date=d.get("due_date"),
+            period=d.get("period"),
+            unit=d.get("unit"),
+        )
+        return self._detail(m)
+
+    @_post("draft-minutes", None, MeetingDetailSerializer, _("起草会议纪要（按议程、签到和议定事项预填）"))
+    def draft_minutes(self, request, uuid=None):
+        m = self._for("meeting.draft_minutes")
+        services.minutes_draft(meeting=m, by=request.user)
+        return self._detail(m)
+
+    @_post("cancel", ReasonSerializer, MeetingDetailSerializer, _("取消会议"))
+    def cancel(self, request, uuid=None):
+        m = self._for("meeting.cancel")
+        services.meeting_cancel(meeting=m, by=request.user, reason=_validated(ReasonSerializer, request)["reason"])
+        return self._detail(m)
+
+    def _minutes_for(self, verb):
+        m = self.get_object()
+        mn = selectors.minutes_for(m, self.request.user)
+        if mn is None:
+            if workflow.permitted(self.request.user, "meeting.draft_minutes", m):
+                from liaison.errors import Conflict
+
+                raise Conflict(_("尚未起草会议纪要。"))
+            raise PermissionDenied(verb)
+        access.require(self.request.user, verb, mn)
+        return m, mn
+
+    @_post("edit-minutes", MinutesEditSerializer, MeetingDetailSerializer, _("修改纪要（prefill 重新预填）"))
+    def edit_minutes(self, request, uuid=None):
+        m, mn = self._minutes_for("minutes.edit")
+        d = _validated(MinutesEditSerializer, request)
+        services.minutes_update(
+            minutes=mn, by=request.user, title=d.get("title"), body=d.get("body"), prefill=d["prefill"]
+        )
+        return self._detail(m)
+
+    @_post("circulate-minutes", None, MeetingDetailSerializer, _("纪要征求与会单位意见"))
+    def circulate_minutes(self, request, uuid=None):
+        m, mn = self._minutes_for("minutes.circulate")
+        services.minutes_circulate(minutes=mn, by=request.user)
+        return self._detail(m)
+
+    @_post("comment-minutes", TextSerializer, MeetingDetailSerializer, _("对纪要提出意见"))
+    def comment_minutes(self, request, uuid=None):
+        m, mn = self._minutes_for("minutes.comment")
+        services.minutes_comment(minutes=mn, by=request.user, text=_validated(TextSerializer, request)["text"])
+        return self._detail(m)
+
+    @_post("submit-minutes", None, MeetingDetailSerializer, _("纪要报召集单位负责人审定"))
+    def submit_minutes(self, request, uuid=None):
+        m, mn = self._minutes_for("minutes.submit")
+        services.minutes_submit(minutes=mn, by=request.user)
+        return self._detail(m)
+
+    @_post("approve-minutes", None, MeetingDetailSerializer, _("负责人审定纪要并印发（议定事项进入台账）"))
+    def approve_minutes(self, request, uuid=None):
+        m, mn = self._minutes_for("minutes.approve")
+        services.minutes_approve(minutes=mn, by=request.user)
+        return self._detail(m)
+
+    @_post("return-minutes", ReasonSerializer, MeetingDetailSerializer, _("负责人退回纪要修改"))
+    def return_minutes(self, request, uuid=None):
+        m, mn = self._minutes_for("minutes.return")
+        services.minutes_return(minutes=mn, by=request.user, reason=_validated(ReasonSerializer, request)["reason"])
+        return self._detail(m)
+
+
+_DECISION_PARAMS = [
+    OpenApiParameter("status", str, description=_("状态")),
+    OpenApiParameter("overdue", bool, description=_("只看逾期")),
+    OpenApiParameter("open", bool, description=_("只看未办结")),
+    OpenApiParameter("owner", str, description=_("责任单位 uuid")),
+    OpenApiParameter("q", str, description=_("关键词")),
+]
+
+
+@extend_schema_view(
+    list=extend_schema(tags=[TAG], summary=_("议定事项（逾期在前）"), parameters=_DECISION_PARAMS),
+    retrieve=extend_schema(
+        tags=[TAG], summary=_("议定事项详情"), responses={200: DecisionDetailSerializer, **errors(404)}
+    ),
+)
+class DecisionViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    def get_serializer_class(self):
+        return DecisionSerializer if self.action in ("list", "export") else DecisionDetailSerializer
+
+    def get_queryset(self):
+        user = self.request.user
+        if self.action in ("list", "export", "bulk_progress"):
+            p = self.request.query_params
+            owner = None
+            if p.get("owner"):
+                owner = Institution.objects.filter(uuid=p["owner"]).first() if _is_uuid(p["owner"]) else None
+                if owner is None:
+                    return Decision.objects.none()
+            return selectors.decisions(
+                user,
+                status=p.get("status", ""),
+                overdue=p.get("overdue") in ("1", "true"),
+                open_only=p.get("open") in ("1", "true"),
+                owner=owner,
+                q=p.get("q", "")[:100],
+            )
+        return selectors.decision_detail_queryset(user)
+
+    def _detail(self, d):
+        fresh = selectors.decision_detail_queryset(self.request.user).get(pk=d.pk)
+        return Response(DecisionDetailSerializer(fresh, context=self.get_serializer_context()).data)
+
+    def _for(self, verb):
+        d = self.get_object()
+        access.require(self.request.user, verb, d)
+        return d
+
+    @extend_schema(
+        tags=[TAG], summary=_("导出议定事项督办表（Excel）"), parameters=_DECISION_PARAMS, responses={200: bytes}
+    )
+    @action(detail=False, methods=["get"], url_path="export", url_name="export")
+    def export(self, request):
+        return exports.decisions_xlsx(self.get_queryset())
+
+    @extend_schema(
+        tags=[TAG],
+        summary=_("办公室批量登记进展（督办）"),
+        request=BulkProgressSerializer,
+        responses={200: None, **errors(400, 403)},
+    )
+    @action(detail=False, methods=["post"], url_path="bulk-progress", url_name="bulk-progress")
+    def bulk_progress(self, request):
+        access.require(request.user, "decision.supervise")
+        d = _validated(BulkProgressSerializer, request)
+        rows = list(selectors.decision_detail_queryset(request.user).filter(uuid__in=d["decisions"]))
+        if len(rows) != len(set(d["decisions"])):
+            raise serializers.ValidationError({"decisions": [_("部分议定事项不存在或无权访问。")]})
+        for row in rows:
+            access.require(request.user, "decision.progress", row)
+        n = services.decision_progress_bulk(decisions=rows, by=request.user, text=d["text"])
+        return Response({"updated": n})
+
+    @_post("edit", DecisionEditSerializer, DecisionDetailSerializer, _("修改议定事项（纪要报送审定前）"))
+    def edit(self, request, uuid=None):
+        d = self._for("decision.edit")
+        v = _validated(DecisionEditSerializer, request)
+        services.decision_update(
+            decision=d,
+            by=request.user,
+            text=v.get("text"),
+            owner=v.get("owner"),
+            due_date=v.get("due_date"),
+            period=v.get("period"),
+            unit=v.get("unit"),
+        )
+        return self._detail(d)
+
+    @_post("progress", TextSerializer, DecisionDetailSerializer, _("报告落实进展"))
+    def progress(self, request, uuid=None):
+        d = self._for("decision.progress")
+        services.decision_progress(decision=d, by=request.user, text=_validated(TextSerializer, request)["text"])
+        return self._detail(d)
+
+    @_post("report", ReportSerializer, DecisionDetailSerializer, _("责任单位报请办结（附办结情况）"))
+    def report(self, request, uuid=None):
+        d = self._for("decision.report")
+        v = _validated(ReportSerializer, request)
+        services.decision_report(decision=d, by=request.user, evidence=v["evidence"], done_on=v.get("done_on"))
+        return self._detail(d)
+
+    @_post("confirm", NoteSerializer, DecisionDetailSerializer, _("办公室确认办结（台账同时办结）"))
+    def confirm(self, request, uuid=None):
+        d = self._for("decision.confirm")
+        services.decision_confirm(decision=d, by=request.user, note=_validated(NoteSerializer, request).get("note", ""))
+        return self._detail(d)
+
+    @_post("return", ReasonSerializer, DecisionDetailSerializer, _("办公室退回继续落实"))
+    def return_(self, request, uuid=None):
+        d = self._for("decision.return")
+        services.decision_return(decision=d, by=request.user, reason=_validated(ReasonSerializer, request)["reason"])
+        return self._detail(d)
+
+
+def _is_uuid(value: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
