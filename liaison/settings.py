@@ -290,6 +290,10 @@ SPECTACULAR_SETTINGS = {
         "EnforcementStatusEnum": "cases.models.Enforcement.Status",
         "SupervisionStatusEnum": "cases.models.SupervisionApplication.Status",
         "ClueStatusEnum": "cases.models.ClueTransfer.Status",
+        "SuggestionCategoryEnum": "suggestions.models.Suggestion.Category",
+        "MeetingStatusEnum": "meetings.models.Meeting.Status",
+        "MeetingKindCategoryEnum": "meetings.models.MeetingKind.Category",
+        "LedgerUnitEnum": "liaison.models.LedgerEntry.Unit",
     },
 }
 

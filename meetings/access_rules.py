@@ -71,5 +71,11 @@ def _may_supervise(user, obj=None) -> bool:
     return access.oversees_region(user)
 
 
+def _may_bulk(user, obj=None) -> bool:
+    # Bulk progress notes (督办) are the office staff's, not the auditors'.
+    return access.is_office(user)
+
+
 access.register_action("meeting.propose", _may_propose)
+access.register_action("decision.bulk", _may_bulk)
 access.register_action("decision.supervise", _may_supervise)

@@ -16,10 +16,11 @@ from rest_framework.response import Response
 from liaison import access, workflow
 from liaison.api.serializers import InstitutionRefSerializer, ScopedSlugRelatedField
 from liaison.api.views import ApiMixin, errors
+from liaison.errors import Conflict
 from liaison.models import Institution, LedgerEntry
 
 from . import exports, selectors, services
-from .models import Decision, Meeting, MeetingKind
+from .models import Decision, Meeting, MeetingKind, Minutes
 
 TAG = "meetings"
 
@@ -56,7 +57,7 @@ class MeetingKindSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class InvitationSerializer(serializers.Serializer):
+class MeetingInvitationSerializer(serializers.Serializer):
     uuid = serializers.UUIDField(read_only=True)
     institution = _ref()
     status = serializers.CharField(read_only=True)
@@ -65,14 +66,14 @@ class InvitationSerializer(serializers.Serializer):
     apology_reason = serializers.CharField(read_only=True)
 
 
-class AgendaItemSerializer(serializers.Serializer):
+class MeetingAgendaItemSerializer(serializers.Serializer):
     uuid = serializers.UUIDField(read_only=True)
     position = serializers.IntegerField(read_only=True)
     title = serializers.CharField(read_only=True)
     presenter = _ref(allow_null=True)
 
 
-class AttendanceSerializer(serializers.Serializer):
+class MeetingAttendanceSerializer(serializers.Serializer):
     institution = _ref()
     name = serializers.CharField(read_only=True)
     post = serializers.CharField(read_only=True)
@@ -145,7 +146,7 @@ class MeetingListSerializer(serializers.ModelSerializer):
         return (m.notice_letter.doc_number or "") if m.notice_letter_id else ""
 
 
-class LinkSerializer(serializers.Serializer):
+class MeetingLinkSerializer(serializers.Serializer):
     type = serializers.CharField()
     uuid = serializers.UUIDField()
     label = serializers.CharField()
@@ -153,9 +154,9 @@ class LinkSerializer(serializers.Serializer):
 
 class MeetingDetailSerializer(MeetingListSerializer):
     proposed_participants = _ref(many=True)
-    invitations = InvitationSerializer(many=True, read_only=True)
-    agenda = AgendaItemSerializer(many=True, read_only=True)
-    attendance = AttendanceSerializer(many=True, read_only=True)
+    invitations = MeetingInvitationSerializer(many=True, read_only=True)
+    agenda = MeetingAgendaItemSerializer(many=True, read_only=True)
+    attendance = MeetingAttendanceSerializer(many=True, read_only=True)
     decisions = DecisionBriefSerializer(many=True, read_only=True)
     minutes = serializers.SerializerMethodField()
     links = serializers.SerializerMethodField()
@@ -250,56 +251,56 @@ class DecisionDetailSerializer(DecisionSerializer):
 # ----------------------------------------------------------------------------- input
 
 
-class LinkInputSerializer(serializers.Serializer):
+class MeetingLinkInputSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=sorted(services.LINKABLE))
     uuid = serializers.UUIDField()
 
 
-class ProposeSerializer(serializers.Serializer):
+class MeetingProposeSerializer(serializers.Serializer):
     kind = serializers.SlugRelatedField(slug_field="code", queryset=MeetingKind.objects.filter(is_active=True))
     title = serializers.CharField(max_length=200)
     reasons = serializers.CharField(max_length=20000)
     proposed_date = serializers.DateField(required=False, allow_null=True)
     participants = _institution_field(many=True, required=False)
-    links = LinkInputSerializer(many=True, required=False)
+    links = MeetingLinkInputSerializer(many=True, required=False)
 
 
-class ConveneSerializer(serializers.Serializer):
+class MeetingConveneSerializer(serializers.Serializer):
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField(required=False, allow_null=True)
     location = serializers.CharField(max_length=200)
     invitees = _institution_field(many=True)
 
 
-class ReasonSerializer(serializers.Serializer):
+class MeetingReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=5000)
 
 
-class AgendaSerializer(serializers.Serializer):
+class MeetingAgendaSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     presenter = _institution_field(required=False, allow_null=True)
-    links = LinkInputSerializer(many=True, required=False)
+    links = MeetingLinkInputSerializer(many=True, required=False)
 
 
-class RespondSerializer(serializers.Serializer):
+class MeetingRespondSerializer(serializers.Serializer):
     attending = serializers.BooleanField()
     attendees = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     apology_reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
-class AttendanceInputSerializer(serializers.Serializer):
+class MeetingAttendanceInputSerializer(serializers.Serializer):
     institution = _institution_field()
     name = serializers.CharField(max_length=40)
     post = serializers.CharField(max_length=60, required=False, allow_blank=True)
     present = serializers.BooleanField(default=True)
 
 
-class HoldSerializer(serializers.Serializer):
+class MeetingHoldSerializer(serializers.Serializer):
     held_on = serializers.DateField(required=False, allow_null=True)
-    attendance = AttendanceInputSerializer(many=True, required=False)
+    attendance = MeetingAttendanceInputSerializer(many=True, required=False)
 
 
-class DecideSerializer(serializers.Serializer):
+class MeetingDecideSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=5000)
     owner = _institution_field()
     due_date = serializers.DateField(required=False, allow_null=True)
@@ -321,20 +322,20 @@ class DecisionEditSerializer(serializers.Serializer):
     unit = serializers.ChoiceField(choices=LedgerEntry.Unit.choices, required=False)
 
 
-class TextSerializer(serializers.Serializer):
+class MeetingTextSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=5000)
 
 
-class ReportSerializer(serializers.Serializer):
+class MeetingReportSerializer(serializers.Serializer):
     evidence = serializers.CharField(max_length=10000)
     done_on = serializers.DateField(required=False, allow_null=True)
 
 
-class NoteSerializer(serializers.Serializer):
+class MeetingNoteSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
-class BulkProgressSerializer(serializers.Serializer):
+class MeetingBulkProgressSerializer(serializers.Serializer):
     decisions = serializers.ListField(child=serializers.UUIDField(), min_length=1, max_length=200)
     text = serializers.CharField(max_length=5000)
 
@@ -397,7 +398,7 @@ _LIST_PARAMS = [
     create=extend_schema(
         tags=[TAG],
         summary=_("提议召开会议"),
-        request=ProposeSerializer,
+        request=MeetingProposeSerializer,
         responses={201: MeetingDetailSerializer, **errors(400, 403)},
     ),
 )
@@ -428,7 +429,7 @@ class MeetingViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
 
     def create(self, request):
         access.require(request.user, "meeting.propose")
-        data = _validated(ProposeSerializer, request)
+        data = _validated(MeetingProposeSerializer, request)
         m = services.meeting_propose(
             by=request.user,
             kind=data["kind"],
@@ -451,11 +452,14 @@ class MeetingViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         return m
 
     @_post(
-        "convene", ConveneSerializer, MeetingDetailSerializer, _("受理并召集：确定时间、地点和受邀单位，起草会议通知")
+        "convene",
+        MeetingConveneSerializer,
+        MeetingDetailSerializer,
+        _("受理并召集：确定时间、地点和受邀单位，起草会议通知"),
     )
     def convene(self, request, uuid=None):
         m = self._for("meeting.convene")
-        d = _validated(ConveneSerializer, request)
+        d = _validated(MeetingConveneSerializer, request)
         services.meeting_convene(
             meeting=m,
             by=request.user,
@@ -466,16 +470,18 @@ class MeetingViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         )
         return self._detail(m)
 
-    @_post("decline", ReasonSerializer, MeetingDetailSerializer, _("不予召集（说明理由）"))
+    @_post("decline", MeetingReasonSerializer, MeetingDetailSerializer, _("不予召集（说明理由）"))
     def decline(self, request, uuid=None):
         m = self._for("meeting.decline")
-        services.meeting_decline(meeting=m, by=request.user, reason=_validated(ReasonSerializer, request)["reason"])
+        services.meeting_decline(
+            meeting=m, by=request.user, reason=_validated(MeetingReasonSerializer, request)["reason"]
+        )
         return self._detail(m)
 
-    @_post("agenda", AgendaSerializer, MeetingDetailSerializer, _("增加议程（可关联案件、建议、公文）"))
+    @_post("agenda", MeetingAgendaSerializer, MeetingDetailSerializer, _("增加议程（可关联案件、建议、公文）"))
     def agenda(self, request, uuid=None):
         m = self._for("meeting.agenda")
-        d = _validated(AgendaSerializer, request)
+        d = _validated(MeetingAgendaSerializer, request)
         services.agenda_add(
             meeting=m,
             by=request.user,
@@ -491,14 +497,14 @@ class MeetingViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         services.meeting_issue_notice(meeting=m, by=request.user)
         return self._detail(m)
 
-    @_post("respond", RespondSerializer, MeetingDetailSerializer, _("受邀单位回复参会人员或请假"))
+    @_post("respond", MeetingRespondSerializer, MeetingDetailSerializer, _("受邀单位回复参会人员或请假"))
     def respond(self, request, uuid=None):
         m = self.get_object()
         inv = selectors.own_invitation(m, request.user)
         if inv is None:
             raise PermissionDenied("invitation.respond")
         access.require(request.user, "invitation.respond", inv)
-        d = _validated(RespondSerializer, request)
+        d = _validated(MeetingRespondSerializer, request)
         services.invitation_respond(
             invitation=inv,
             by=request.user,
@@ -508,10 +514,10 @@ class MeetingViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         )
         return self._detail(m)
 
-    @_post("hold", HoldSerializer, MeetingDetailSerializer, _("会议签到（不填则按回复的参会人员）"))
+    @_post("hold", MeetingHoldSerializer, MeetingDetailSerializer, _("会议签到（不填则按回复的参会人员）"))
     def hold(self, request, uuid=None):
         m = self._for("meeting.hold")
-        d = _validated(HoldSerializer, request)
+        d = _validated(MeetingHoldSerializer, request)
         rows = d.get("attendance")
         services.meeting_hold(
             meeting=m,
@@ -521,10 +527,10 @@ class MeetingViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         )
         return self._detail(m)
 
-    @_post("decide", DecideSerializer, MeetingDetailSerializer, _("登记议定事项（责任单位、完成期限）"))
+    @_post("decide", MeetingDecideSerializer, MeetingDetailSerializer, _("登记议定事项（责任单位、完成期限）"))
     def decide(self, request, uuid=None):
         m = self._for("meeting.decide")
-        d = _validated(DecideSerializer, request)
+        d = _validated(MeetingDecideSerializer, request)
         services.decision_add(
             meeting=m,
             by=request.user,
@@ -542,21 +548,22 @@ class MeetingViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         services.minutes_draft(meeting=m, by=request.user)
         return self._detail(m)
 
-    @_post("cancel", ReasonSerializer, MeetingDetailSerializer, _("取消会议"))
+    @_post("cancel", MeetingReasonSerializer, MeetingDetailSerializer, _("取消会议"))
     def cancel(self, request, uuid=None):
         m = self._for("meeting.cancel")
-        services.meeting_cancel(meeting=m, by=request.user, reason=_validated(ReasonSerializer, request)["reason"])
+        services.meeting_cancel(
+            meeting=m, by=request.user, reason=_validated(MeetingReasonSerializer, request)["reason"]
+        )
         return self._detail(m)
 
     def _minutes_for(self, verb):
         m = self.get_object()
         mn = selectors.minutes_for(m, self.request.user)
         if mn is None:
-            if workflow.permitted(self.request.user, "meeting.draft_minutes", m):
-                from liaison.errors import Conflict
-
-                raise Conflict(_("尚未起草会议纪要。"))
-            raise PermissionDenied(verb)
+            # No minutes (or none this user may see yet): the guard answers 403, else the state 409.
+            if not workflow.permitted(self.request.user, verb, Minutes(meeting=m)):
+                raise PermissionDenied(verb)
+            raise Conflict(_("尚未起草会议纪要。"))
         access.require(self.request.user, verb, mn)
         return m, mn
 
@@ -575,10 +582,10 @@ class MeetingViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         services.minutes_circulate(minutes=mn, by=request.user)
         return self._detail(m)
 
-    @_post("comment-minutes", TextSerializer, MeetingDetailSerializer, _("对纪要提出意见"))
+    @_post("comment-minutes", MeetingTextSerializer, MeetingDetailSerializer, _("对纪要提出意见"))
     def comment_minutes(self, request, uuid=None):
         m, mn = self._minutes_for("minutes.comment")
-        services.minutes_comment(minutes=mn, by=request.user, text=_validated(TextSerializer, request)["text"])
+        services.minutes_comment(minutes=mn, by=request.user, text=_validated(MeetingTextSerializer, request)["text"])
         return self._detail(m)
 
     @_post("submit-minutes", None, MeetingDetailSerializer, _("纪要报召集单位负责人审定"))
@@ -593,10 +600,12 @@ class MeetingViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         services.minutes_approve(minutes=mn, by=request.user)
         return self._detail(m)
 
-    @_post("return-minutes", ReasonSerializer, MeetingDetailSerializer, _("负责人退回纪要修改"))
+    @_post("return-minutes", MeetingReasonSerializer, MeetingDetailSerializer, _("负责人退回纪要修改"))
     def return_minutes(self, request, uuid=None):
         m, mn = self._minutes_for("minutes.return")
-        services.minutes_return(minutes=mn, by=request.user, reason=_validated(ReasonSerializer, request)["reason"])
+        services.minutes_return(
+            minutes=mn, by=request.user, reason=_validated(MeetingReasonSerializer, request)["reason"]
+        )
         return self._detail(m)
 
 
@@ -657,13 +666,13 @@ class DecisionViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, v
     @extend_schema(
         tags=[TAG],
         summary=_("办公室批量登记进展（督办）"),
-        request=BulkProgressSerializer,
+        request=MeetingBulkProgressSerializer,
         responses={200: None, **errors(400, 403)},
     )
     @action(detail=False, methods=["post"], url_path="bulk-progress", url_name="bulk-progress")
     def bulk_progress(self, request):
-        access.require(request.user, "decision.supervise")
-        d = _validated(BulkProgressSerializer, request)
+        access.require(request.user, "decision.bulk")
+        d = _validated(MeetingBulkProgressSerializer, request)
         rows = list(selectors.decision_detail_queryset(request.user).filter(uuid__in=d["decisions"]))
         if len(rows) != len(set(d["decisions"])):
             raise serializers.ValidationError({"decisions": [_("部分议定事项不存在或无权访问。")]})
@@ -687,29 +696,33 @@ class DecisionViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         )
         return self._detail(d)
 
-    @_post("progress", TextSerializer, DecisionDetailSerializer, _("报告落实进展"))
+    @_post("progress", MeetingTextSerializer, DecisionDetailSerializer, _("报告落实进展"))
     def progress(self, request, uuid=None):
         d = self._for("decision.progress")
-        services.decision_progress(decision=d, by=request.user, text=_validated(TextSerializer, request)["text"])
+        services.decision_progress(decision=d, by=request.user, text=_validated(MeetingTextSerializer, request)["text"])
         return self._detail(d)
 
-    @_post("report", ReportSerializer, DecisionDetailSerializer, _("责任单位报请办结（附办结情况）"))
+    @_post("report", MeetingReportSerializer, DecisionDetailSerializer, _("责任单位报请办结（附办结情况）"))
     def report(self, request, uuid=None):
         d = self._for("decision.report")
-        v = _validated(ReportSerializer, request)
+        v = _validated(MeetingReportSerializer, request)
         services.decision_report(decision=d, by=request.user, evidence=v["evidence"], done_on=v.get("done_on"))
         return self._detail(d)
 
-    @_post("confirm", NoteSerializer, DecisionDetailSerializer, _("办公室确认办结（台账同时办结）"))
+    @_post("confirm", MeetingNoteSerializer, DecisionDetailSerializer, _("办公室确认办结（台账同时办结）"))
     def confirm(self, request, uuid=None):
         d = self._for("decision.confirm")
-        services.decision_confirm(decision=d, by=request.user, note=_validated(NoteSerializer, request).get("note", ""))
+        services.decision_confirm(
+            decision=d, by=request.user, note=_validated(MeetingNoteSerializer, request).get("note", "")
+        )
         return self._detail(d)
 
-    @_post("return", ReasonSerializer, DecisionDetailSerializer, _("办公室退回继续落实"))
+    @_post("return", MeetingReasonSerializer, DecisionDetailSerializer, _("办公室退回继续落实"))
     def return_(self, request, uuid=None):
         d = self._for("decision.return")
-        services.decision_return(decision=d, by=request.user, reason=_validated(ReasonSerializer, request)["reason"])
+        services.decision_return(
+            decision=d, by=request.user, reason=_validated(MeetingReasonSerializer, request)["reason"]
+        )
         return self._detail(d)
 
 

@@ -38,8 +38,9 @@ def decision_rows(decisions):
     today = timezone.localdate()
     for d in decisions:
         open_ = d.status in ("open", "reported")
+        # The meeting by kind and date only: an owner who was not invited does not see the meeting.
         yield [
-            d.meeting.title,
+            f"{d.meeting.kind.name} {d.meeting.held_on or ''}".strip(),
             d.text,
             d.owner.name,
             d.due_date,

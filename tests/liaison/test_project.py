@@ -133,7 +133,9 @@ def test_setup_schedules_is_idempotent():
     assert task.enabled
     quarterly = PeriodicTask.objects.get(task="suggestions.tasks.draft_periodic_reports")
     assert (quarterly.crontab.day_of_month, quarterly.crontab.month_of_year) == ("1", "1,4,7,10")
-    assert CrontabSchedule.objects.count() == PeriodicTask.objects.count() == 3
+    assert CrontabSchedule.objects.count() == PeriodicTask.objects.count() == 5
+    meetings = PeriodicTask.objects.get(task="meetings.tasks.propose_scheduled_meetings")
+    assert (meetings.crontab.day_of_month, meetings.crontab.month_of_year) == ("1", "1,4,7,10,12")
     # Every scheduled task exists in the Celery app (a renamed task would fail silently at 06:00).
     from liaison.celery import app
 

@@ -71,6 +71,16 @@ VISIBLE = {
     "observation": COURT | AGENCY | PROC | OFFICE,
     "review": COURT | AGENCY | OFFICE,
     "notification_agency": {"agency_staff"},
+    # meetings: the proposer and the office; once the notice is issued, the invitees
+    "meeting_proposed": {"env_staff"} | OFFICE,
+    "meeting_notified": AGENCY | COURT | PROC | OFFICE,
+    "invitation_court": AGENCY | COURT | PROC | OFFICE,
+    "meeting_minuted": COURT | GOV | OFFICE,
+    "minutes_circulated": COURT | GOV | OFFICE,
+    "meeting_closed": COURT | GOV | OFFICE,
+    # a decision: whoever sees its meeting, and its owner (an agency not invited) and the owner's superior
+    "decision_env": COURT | GOV | OFFICE | {"env_staff"},
+    "kind_zuotan": set(PERSONAS),  # the kinds are reference data every signed-in user reads
 }
 
 # Whose letters they are: the issuing institution's acting users.
@@ -171,6 +181,28 @@ ALLOWED = {
     # the intermediate court (which sends them) and the procuratorate (copied); not agencies,
     # not county institutions (their county only), not administrators.
     "indicators.city": {"*": OFFICE | GOV | {"justice_legal"} | COURT | PROC},
+    # meetings: anyone acting proposes; the city office convenes and keeps the minutes; the
+    # convener's head (the office head, not a matrix persona) signs notices and minutes off
+    "meeting.propose": {"*": ACTING},
+    "meeting.office": {"*": {"office"}},
+    "meeting.head": {"*": set()},
+    "invitation.respond": {
+        "invitation_court": COURT,
+        "meeting_notified": AGENCY | COURT | PROC,
+        "meeting_minuted": GOV,
+        "meeting_closed": GOV,
+    },
+    # the API's minutes actions on a meeting without minutes: the office gets 409, others 403
+    "minutes.office": {"*": {"office"}},
+    "minutes.comment": {
+        "minutes_circulated": COURT | GOV,
+        "meeting_minuted": COURT | GOV,
+        "meeting_closed": COURT | GOV,
+        "meeting_notified": AGENCY | COURT | PROC,  # participants: 409 (no minutes yet)
+    },
+    "decision.office": {"*": {"office"}},
+    "decision.progress": {"decision_env": {"env_staff", "office"}},
+    "decision.report": {"decision_env": {"env_staff"}},
 }
 
 

@@ -93,6 +93,7 @@ def build(world) -> dict:
 
     objs.update(_suggestions(world))
     objs.update(_cases(world))
+    objs.update(_meetings(world))
 
     mark = canary(world["agency_staff"].institution)
     services.notify(users=[world["agency_staff"]], kind="test", title=f"通知{mark}", key=f"matrix:{mark}")
@@ -329,4 +330,69 @@ def _cases(world) -> dict:
     for model, record in ((ClueTransfer, clue), (Dispute, dispute), (Enforcement, enforcement), (Review, review)):
         model.objects.filter(pk=record.pk).update(case=county)
     objs["case_county_number"] = (county, county.number)
+    return objs
+
+
+def _meetings(world) -> dict:
+    """A proposal only its proposer and the office see; a notified 协调会 with invitees; a
+    座谈会 whose minutes are issued, with a decision owned by an agency that was not invited."""
+    import datetime as dt
+
+    from meetings import services as ms
+    from meetings.models import MeetingKind
+
+    kinds = {k.code: k for k in MeetingKind.objects.all()}
+    inst = {u: world[u].institution for u in ("agency_staff", "court_clerk", "proc_staff", "gov_legal", "env_staff")}
+    start = timezone.now() + dt.timedelta(days=3)
+    objs = {}
+
+    mark = canary(inst["env_staff"])
+    proposed = ms.meeting_propose(
+        by=world["env_staff"], kind=kinds["zuotan"], title=f"提议{mark}", reasons=f"理由{mark}"
+    )
+    objs["meeting_proposed"] = (proposed, mark)
+
+    mark = canary(inst["agency_staff"])
+    m = ms.meeting_propose(by=world["agency_staff"], kind=kinds["xietiao"], title=f"协调{mark}", reasons=f"理由{mark}")
+    ms.agenda_add(meeting=m, by=world["office"], title=f"议程{mark}")
+    ms.meeting_convene(
+        meeting=m,
+        by=world["office"],
+        starts_at=start,
+        location=f"地点{mark}",
+        invitees=[inst["agency_staff"], inst["court_clerk"], inst["proc_staff"]],
+    )
+    ms.meeting_issue_notice(meeting=m, by=world["office_head"])
+    objs["meeting_notified"] = (m, mark)
+    objs["invitation_court"] = (m.invitations.get(institution=inst["court_clerk"]), mark)
+
+    mark = canary(inst["court_clerk"])
+    m = ms.meeting_propose(by=world["court_clerk"], kind=kinds["zuotan"], title=f"座谈{mark}", reasons=f"理由{mark}")
+    ms.meeting_convene(
+        meeting=m, by=world["office"], starts_at=start, location=f"地点{mark}", invitees=[inst["gov_legal"]]
+    )
+    ms.meeting_issue_notice(meeting=m, by=world["office_head"])
+    inv = m.invitations.get()
+    ms.invitation_respond(invitation=inv, by=world["gov_legal"], attending=True, attendees=f"陆海燕 {mark}")
+    ms.meeting_hold(meeting=m, by=world["office"], attendance=ms.attendance_prefill(m))
+    ms.decision_add(meeting=m, by=world["office"], text=f"落实{mark}", owner=inst["env_staff"], period=20)
+    minutes = ms.minutes_draft(meeting=m, by=world["office"])
+    ms.minutes_circulate(minutes=minutes, by=world["office"])
+    objs["meeting_minuted"] = (m, mark)
+    objs["minutes_circulated"] = (minutes, mark)
+    # a second held meeting whose minutes are issued: its decision is on env's ledger
+    mark = canary(inst["court_clerk"])
+    m2 = ms.meeting_propose(by=world["court_clerk"], kind=kinds["zuotan"], title=f"座谈二{mark}", reasons=f"理由{mark}")
+    ms.meeting_convene(meeting=m2, by=world["office"], starts_at=start, location="x", invitees=[inst["gov_legal"]])
+    ms.meeting_issue_notice(meeting=m2, by=world["office_head"])
+    ms.meeting_hold(meeting=m2, by=world["office"], attendance=[{"institution": inst["gov_legal"], "name": "陆海燕"}])
+    objs["meeting_closed"] = (m2, mark)
+    mark = canary(inst["env_staff"])
+    decision = ms.decision_add(meeting=m2, by=world["office"], text=f"落实{mark}", owner=inst["env_staff"], period=20)
+    mn2 = ms.minutes_draft(meeting=m2, by=world["office"])
+    ms.minutes_submit(minutes=mn2, by=world["office"])
+    ms.minutes_approve(minutes=mn2, by=world["office_head"])
+    decision.refresh_from_db()
+    objs["decision_env"] = (decision, mark)
+    objs["kind_zuotan"] = (kinds["zuotan"], "CANARY-none-reference-data")
     return objs

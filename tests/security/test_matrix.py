@@ -103,6 +103,14 @@ ALL_LETTERS = ("letter_issued", "letter_signed", "letter_proc", "letter_county",
 ISSUED_LETTERS = ("letter_issued", "letter_signed", "letter_proc", "letter_county")
 ENTRIES = ("entry_agency", "entry_env")
 
+MEETINGS = ("meeting_proposed", "meeting_notified", "meeting_minuted")
+MEETING_OFFICE_PAGES = ("convene", "decline", "agenda", "hold", "decide", "draft_minutes", "cancel")
+
+
+def kind_code(record):
+    return {"code": "zuotan"}
+
+
 # ---- the classification of every route: web routes by URL name, API by (METHOD, path)
 LIST = Row()
 EXPORT = Row()
@@ -175,6 +183,30 @@ WEB_ROUTES: dict[str, Row] = {
         "suggestion.decide_extension", targets=("sugg_received",), kwargs=suggestion_extension
     ),
     "suggestions:evaluate": sugg("suggestion.evaluate"),
+    # meetings/
+    "meetings:index": LIST,
+    "meetings:propose": create("meeting.propose"),
+    "meetings:calendar": LIST,
+    "meetings:feed": Row(methods=("GET", "POST")),
+    "meetings:ical": Row(
+        skip="a secret-token feed without login: tests/meetings/test_views.py (visible meetings only, revoked 404)"
+    ),
+    "meetings:decisions": LIST,
+    "meetings:decisions_bulk": Row(methods=("POST",), verb="decision.office"),
+    "meetings:decision_detail": Row(targets=("decision_env",), kwargs=uuid_of),
+    "meetings:detail": Row(targets=MEETINGS + ("meeting_closed",), kwargs=uuid_of),
+    **{f"meetings:{name}": on("meeting.office", MEETINGS) for name in MEETING_OFFICE_PAGES},
+    "meetings:issue_notice": on("meeting.head", MEETINGS),
+    "meetings:respond": on("invitation.respond", ("invitation_court",)),
+    **{
+        f"meetings:minutes_{name}": on("minutes.office", ("minutes_circulated",))
+        for name in ("edit", "circulate", "submit")
+    },
+    "meetings:minutes_comment": on("minutes.comment", ("minutes_circulated",)),
+    **{f"meetings:minutes_{name}": on("meeting.head", ("minutes_circulated",)) for name in ("approve", "return")},
+    **{f"meetings:decision_{name}": on("decision.office", ("decision_env",)) for name in ("edit", "confirm", "return")},
+    "meetings:decision_progress": on("decision.progress", ("decision_env",)),
+    "meetings:decision_report": on("decision.report", ("decision_env",)),
     # cases/
     "cases:index": LIST,
     "cases:export": EXPORT,
@@ -337,6 +369,42 @@ API_ROUTES: dict[tuple[str, str], Row] = {
         data={"quarter": "2026Q4", "level": "city", "indicator": "loss_rate", "part": "denominator"},
         get_verb="indicators.city",
     ),
+    # meetings
+    ("GET", API + "meeting-kinds/"): LIST,
+    ("GET", API + "meeting-kinds/{code}/"): Row(targets=("kind_zuotan",), kwargs=kind_code),
+    ("GET", API + "meetings/"): LIST,
+    ("POST", API + "meetings/"): Row(verb="meeting.propose"),
+    ("GET", API + "meetings/export/"): EXPORT,
+    ("GET", API + "meetings/{uuid}/"): Row(targets=MEETINGS + ("meeting_closed",), kwargs=uuid_of),
+    **{
+        ("POST", API + f"meetings/{{uuid}}/{name}/"): on("meeting.office", MEETINGS, methods=("POST",))
+        for name in ("convene", "decline", "agenda", "hold", "decide", "draft-minutes", "cancel")
+    },
+    ("POST", API + "meetings/{uuid}/issue-notice/"): on("meeting.head", MEETINGS, methods=("POST",)),
+    ("POST", API + "meetings/{uuid}/respond/"): on(
+        "invitation.respond", ("meeting_proposed", "meeting_notified", "meeting_minuted"), methods=("POST",)
+    ),
+    **{
+        ("POST", API + f"meetings/{{uuid}}/{name}-minutes/"): on("minutes.office", MEETINGS, methods=("POST",))
+        for name in ("edit", "circulate", "submit")
+    },
+    ("POST", API + "meetings/{uuid}/comment-minutes/"): on(
+        "minutes.comment", ("meeting_notified", "meeting_minuted"), methods=("POST",)
+    ),
+    **{
+        ("POST", API + f"meetings/{{uuid}}/{name}-minutes/"): on("meeting.head", MEETINGS, methods=("POST",))
+        for name in ("approve", "return")
+    },
+    ("GET", API + "decisions/"): LIST,
+    ("GET", API + "decisions/export/"): EXPORT,
+    ("POST", API + "decisions/bulk-progress/"): Row(verb="decision.office"),
+    ("GET", API + "decisions/{uuid}/"): Row(targets=("decision_env",), kwargs=uuid_of),
+    **{
+        ("POST", API + f"decisions/{{uuid}}/{name}/"): on("decision.office", ("decision_env",), methods=("POST",))
+        for name in ("edit", "confirm", "return")
+    },
+    ("POST", API + "decisions/{uuid}/progress/"): on("decision.progress", ("decision_env",), methods=("POST",)),
+    ("POST", API + "decisions/{uuid}/report/"): on("decision.report", ("decision_env",), methods=("POST",)),
     ("GET", API + "reviews/"): LIST,
     ("GET", API + "reviews/{uuid}/"): Row(targets=("review",), kwargs=uuid_of),
 }

@@ -1,0 +1,561 @@
+"""Meeting pages: list, proposal, detail, one action view for every transition, decisions
+(the office's supervision list), the month calendar and the personal .ics feed.
+
+Each action first finds its record among those the user may see (404), then asks the
+transition table (403 wrong person; a wrong state is a message and a redirect), and only
+then reads the form; service errors go beside the fields.
+"""
+
+import calendar as pycal
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from liaison import access, workflow
+from liaison.errors import Conflict
+from liaison.forms import apply_service_errors
+from liaison.models import Letter
+from liaison.views.common import conflict_redirect, paginate
+
+from . import exports, forms, ical, selectors, services
+from .models import Decision, Invitation, Meeting, MeetingKind, Minutes
+
+GET_POST = require_http_methods(["GET", "HEAD", "POST"])
+GET = require_http_methods(["GET", "HEAD"])
+
+
+def meeting_url(m) -> str:
+    return reverse("meetings:detail", kwargs={"uuid": m.uuid})
+
+
+def decision_url(d) -> str:
+    return reverse("meetings:decision_detail", kwargs={"uuid": d.uuid})
+
+
+def _buttons(pairs):
+    return [
+        {"t": t, "url": t.url(obj) if hasattr(t, "url") else reverse(t.page, kwargs={"uuid": obj.uuid})}
+        for t, obj in pairs
+    ]
+
+
+# ----------------------------------------------------------------------------- lists
+
+
+@login_required
+@GET
+def index(request):
+    p = request.GET
+    year = p.get("year", "")
+    qs = selectors.meetings(
+        request.user,
+        status=p.get("status", "") if p.get("status", "") in Meeting.Status.values else "",
+        kind=p.get("kind", "")[:40],
+        year=int(year) if year.isdigit() else None,
+        q=p.get("q", "")[:100],
+    )
+    if p.get("export"):
+        return exports.meetings_xlsx(qs)
+    return render(
+        request,
+        "meetings/list.html",
+        {
+            "page": paginate(request, qs),
+            "statuses": Meeting.Status.choices,
+            "kinds": MeetingKind.objects.filter(is_active=True),
+            "params": p,
+            "filtered": any(p.get(k) for k in ("status", "kind", "year", "q")),
+            "export_query": p.urlencode(),
+            "can_propose": access.can(request.user, "meeting.propose"),
+        },
+    )
+
+
+@login_required
+@GET_POST
+def propose(request):
+    access.require(request.user, "meeting.propose")
+    form = forms.ProposeForm(
+        request.POST if request.method == "POST" else None, initial={"kind": request.GET.get("kind")}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            m = services.meeting_propose(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("会议提议已提交领导小组办公室。"))
+            return redirect(meeting_url(m))
+    return render(
+        request, "meetings/form.html", {"form": form, "title": _("提议召开会议"), "back": reverse("meetings:index")}
+    )
+
+
+@login_required
+@GET
+def detail(request, uuid):
+    m = access.get_visible_or_404(selectors.meeting_detail_queryset(request.user), request.user, uuid=uuid)
+    user = request.user
+    minutes = selectors.minutes_for(m, user)
+    letters = {
+        letter.pk
+        for letter in Letter.objects.visible_to(user).filter(
+            pk__in=[x for x in (m.notice_letter_id, minutes.letter_id if minutes else None) if x]
+        )
+    }
+    return render(
+        request,
+        "meetings/detail.html",
+        {
+            "m": m,
+            "minutes": minutes,
+            "buttons": _buttons(selectors.meeting_actions(user, m, minutes)),
+            "notice_visible": m.notice_letter_id in letters,
+            "minutes_letter_visible": bool(minutes and minutes.letter_id in letters),
+            "links": services.visible_links(m, user, links=[link for link in m.links.all() if not link.agenda_item_id]),
+            "decisions": [
+                {"d": d, "buttons": _buttons((t, d) for t in workflow.available(user, d))} for d in m.decisions.all()
+            ],
+        },
+    )
+
+
+@login_required
+@GET
+def decisions(request):
+    p = request.GET
+    qs = selectors.decisions(
+        request.user,
+        status=p.get("status", "") if p.get("status", "") in Decision.Status.values else "",
+        overdue=p.get("overdue") == "1",
+        open_only=p.get("open") == "1",
+        q=p.get("q", "")[:100],
+    )
+    if p.get("export"):
+        return exports.decisions_xlsx(qs)
+    return render(
+        request,
+        "meetings/decisions.html",
+        {
+            "page": paginate(request, qs),
+            "statuses": Decision.Status.choices,
+            "params": p,
+            "today": timezone.localdate(),
+            "filtered": any(p.get(k) for k in ("status", "overdue", "open", "q")),
+            "export_query": p.urlencode(),
+            "can_bulk": access.is_office(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def decisions_bulk(request):
+    access.require(request.user, "decision.bulk")
+    uuids = request.POST.getlist("decisions")
+    rows = list(selectors.decision_detail_queryset(request.user).filter(uuid__in=[u for u in uuids if _is_uuid(u)]))
+    try:
+        if len(rows) != len(set(uuids)):
+            raise ValidationError(_("部分议定事项不存在或无权访问。"))
+        for d in rows:
+            access.require(request.user, "decision.progress", d)
+        n = services.decision_progress_bulk(decisions=rows, by=request.user, text=request.POST.get("text", ""))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已为 %(n)d 项议定事项登记进展。") % {"n": n})
+    return redirect(reverse("meetings:decisions") + "?open=1")
+
+
+def _is_uuid(value) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+@login_required
+@GET
+def decision_detail(request, uuid):
+    d = access.get_visible_or_404(selectors.decision_detail_queryset(request.user), request.user, uuid=uuid)
+    meeting_visible = access.visible(Meeting.objects.filter(pk=d.meeting_id), request.user).exists()
+    return render(
+        request,
+        "meetings/decision_detail.html",
+        {
+            "d": d,
+            "meeting_visible": meeting_visible,
+            "buttons": _buttons((t, d) for t in workflow.available(request.user, d)),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+# ----------------------------------------------------------------------------- actions
+
+
+def _meeting(request, uuid):
+    return access.get_visible_or_404(selectors.meeting_detail_queryset(request.user), request.user, uuid=uuid)
+
+
+def _invitation(request, uuid):
+    inv = access.get_visible_or_404(
+        Invitation.objects.select_related("meeting__convener", "institution"), request.user, uuid=uuid
+    )
+    return inv
+
+
+def _minutes(request, uuid):
+    return access.get_visible_or_404(
+        Minutes.objects.select_related("meeting__convener__region", "meeting__kind"), request.user, uuid=uuid
+    )
+
+
+def _decision(request, uuid):
+    return access.get_visible_or_404(selectors.decision_detail_queryset(request.user), request.user, uuid=uuid)
+
+
+def _parse_attendance(m: Meeting, text: str) -> list[dict]:
+    parties = {m.convener, m.proposer} | {i.institution for i in m.invitations.all()}
+    by_name = {}
+    for inst in parties:
+        by_name[inst.short_name] = inst
+        by_name[inst.name] = inst
+    rows = []
+    for n, line in enumerate((text or "").splitlines(), 1):
+        parts = line.split()
+        if not parts:
+            continue
+        if len(parts) < 2 or parts[0] not in by_name:
+            raise ValidationError(
+                {"attendance": [_("第%(n)d行：请写成“单位简称 姓名 职务”，单位须为参会单位。") % {"n": n}]}
+            )
+        rows.append({"institution": by_name[parts[0]], "name": parts[1], "post": " ".join(parts[2:]), "present": True})
+    return rows
+
+
+def _attendance_text(m: Meeting) -> str:
+    return "\n".join(
+        f"{r['institution'].short_name} {r['name']} {r['post']}".strip() for r in services.attendance_prefill(m)
+    )
+
+
+# name: (loader, verb, form, title, initial(obj) -> dict, run(obj, user, data), done message, back(obj))
+def _m(obj):
+    return obj if isinstance(obj, Meeting) else obj.meeting
+
+
+ACTIONS = {
+    "convene": (
+        _meeting,
+        "meeting.convene",
+        forms.ConveneForm,
+        _("受理并召集"),
+        lambda m: {
+            "invitees": list(m.proposed_participants.all()) + [m.proposer],
+            "starts_at": dt.datetime.combine(m.proposed_date, dt.time(9, 30)) if m.proposed_date else None,
+        },
+        lambda m, u, d: services.meeting_convene(meeting=m, by=u, **d),
+        _("已召集，会议通知已报负责人签发。"),
+    ),
+    "decline": (
+        _meeting,
+        "meeting.decline",
+        forms.ReasonForm,
+        _("不予召集"),
+        None,
+        lambda m, u, d: services.meeting_decline(meeting=m, by=u, reason=d["reason"]),
+        _("已决定不予召集，并告知提议单位。"),
+    ),
+    "agenda": (
+        _meeting,
+        "meeting.agenda",
+        forms.AgendaForm,
+        _("增加议程"),
+        None,
+        lambda m, u, d: services.agenda_add(meeting=m, by=u, **d),
+        _("已增加议程。"),
+    ),
+    "issue_notice": (
+        _meeting,
+        "meeting.issue_notice",
+        forms.ConfirmForm,
+        _("签发会议通知"),
+        None,
+        lambda m, u, d: services.meeting_issue_notice(meeting=m, by=u),
+        _("会议通知已签发并送达各受邀单位。"),
+    ),
+    "hold": (
+        _meeting,
+        "meeting.hold",
+        forms.HoldForm,
+        _("会议签到"),
+        lambda m: {
+            "held_on": min(timezone.localdate(), timezone.localtime(m.starts_at).date()),
+            "attendance": _attendance_text(m),
+        },
+        lambda m, u, d: services.meeting_hold(
+            meeting=m, by=u, held_on=d["held_on"], attendance=_parse_attendance(m, d["attendance"])
+        ),
+        _("已登记签到，会议已召开。"),
+    ),
+    "decide": (
+        _meeting,
+        "meeting.decide",
+        forms.DecisionForm,
+        _("登记议定事项"),
+        None,
+        lambda m, u, d: services.decision_add(meeting=m, by=u, **d),
+        _("已登记议定事项。"),
+    ),
+    "draft_minutes": (
+        _meeting,
+        "meeting.draft_minutes",
+        forms.ConfirmForm,
+        _("起草会议纪要"),
+        None,
+        lambda m, u, d: services.minutes_draft(meeting=m, by=u),
+        _("已按议程、签到和议定事项预填纪要，请修改后征求意见或报审。"),
+    ),
+    "cancel": (
+        _meeting,
+        "meeting.cancel",
+        forms.ReasonForm,
+        _("取消会议"),
+        None,
+        lambda m, u, d: services.meeting_cancel(meeting=m, by=u, reason=d["reason"]),
+        _("会议已取消。"),
+    ),
+    "respond": (
+        _invitation,
+        "invitation.respond",
+        forms.RespondForm,
+        _("回复参会情况"),
+        lambda i: {
+            "attending": "0" if i.status == "apology" else "1",
+            "attendees": i.attendees,
+            "apology_reason": i.apology_reason,
+        },
+        lambda i, u, d: services.invitation_respond(invitation=i, by=u, **d),
+        _("已回复参会情况。"),
+    ),
+    "minutes_edit": (
+        _minutes,
+        "minutes.edit",
+        forms.MinutesForm,
+        _("修改纪要"),
+        lambda mn: {"title": mn.title, "body": mn.body},
+        lambda mn, u, d: services.minutes_update(minutes=mn, by=u, **d),
+        _("纪要已保存。"),
+    ),
+    "minutes_circulate": (
+        _minutes,
+        "minutes.circulate",
+        forms.ConfirmForm,
+        _("征求与会单位意见"),
+        None,
+        lambda mn, u, d: services.minutes_circulate(minutes=mn, by=u),
+        _("纪要已送与会单位征求意见。"),
+    ),
+    "minutes_comment": (
+        _minutes,
+        "minutes.comment",
+        forms.TextForm,
+        _("对纪要提出意见"),
+        None,
+        lambda mn, u, d: services.minutes_comment(minutes=mn, by=u, text=d["text"]),
+        _("意见已送领导小组办公室。"),
+    ),
+    "minutes_submit": (
+        _minutes,
+        "minutes.submit",
+        forms.ConfirmForm,
+        _("报负责人审定"),
+        None,
+        lambda mn, u, d: services.minutes_submit(minutes=mn, by=u),
+        _("纪要已报负责人审定。"),
+    ),
+    "minutes_approve": (
+        _minutes,
+        "minutes.approve",
+        forms.ConfirmForm,
+        _("审定并印发纪要"),
+        None,
+        lambda mn, u, d: services.minutes_approve(minutes=mn, by=u),
+        _("纪要已印发，议定事项已进入责任单位台账。"),
+    ),
+    "minutes_return": (
+        _minutes,
+        "minutes.return",
+        forms.ReasonForm,
+        _("退回纪要修改"),
+        None,
+        lambda mn, u, d: services.minutes_return(minutes=mn, by=u, reason=d["reason"]),
+        _("纪要已退回修改。"),
+    ),
+    "decision_edit": (
+        _decision,
+        "decision.edit",
+        forms.DecisionForm,
+        _("修改议定事项"),
+        lambda d: {"text": d.text, "owner": d.owner, "period": d.period, "unit": d.unit},
+        lambda d, u, v: services.decision_update(decision=d, by=u, **v),
+        _("议定事项已修改。"),
+    ),
+    "decision_progress": (
+        _decision,
+        "decision.progress",
+        forms.TextForm,
+        _("报告落实进展"),
+        None,
+        lambda d, u, v: services.decision_progress(decision=d, by=u, text=v["text"]),
+        _("进展已登记。"),
+    ),
+    "decision_report": (
+        _decision,
+        "decision.report",
+        forms.ReportForm,
+        _("报请办结"),
+        None,
+        lambda d, u, v: services.decision_report(decision=d, by=u, **v),
+        _("已报请办结，待领导小组办公室确认。"),
+    ),
+    "decision_confirm": (
+        _decision,
+        "decision.confirm",
+        forms.NoteForm,
+        _("确认办结"),
+        None,
+        lambda d, u, v: services.decision_confirm(decision=d, by=u, note=v.get("note", "")),
+        _("已确认办结，台账事项同时办结。"),
+    ),
+    "decision_return": (
+        _decision,
+        "decision.return",
+        forms.ReasonForm,
+        _("退回继续落实"),
+        None,
+        lambda d, u, v: services.decision_return(decision=d, by=u, reason=v["reason"]),
+        _("已退回责任单位继续落实。"),
+    ),
+}
+
+
+def _back(obj) -> str:
+    return decision_url(obj) if isinstance(obj, Decision) else meeting_url(_m(obj))
+
+
+def action_view(name):
+    loader, verb, form_class, title, initial, run, done = ACTIONS[name]
+
+    @login_required
+    @GET_POST
+    def view(request, uuid):
+        obj = loader(request, uuid)
+        back = _back(obj)
+        try:
+            access.require(request.user, verb, obj)
+        except Conflict as exc:
+            return conflict_redirect(request, exc, back)
+        form = form_class(request.POST if request.method == "POST" else None, initial=initial(obj) if initial else None)
+        if request.method == "POST" and form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "") or k in ("attending",)}
+            try:
+                run(obj, request.user, data)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            except Conflict as exc:
+                return conflict_redirect(request, exc, back)
+            else:
+                messages.success(request, done)
+                return redirect(back)
+        return render(
+            request,
+            "meetings/form.html",
+            {"form": form, "title": title, "back": back, "meeting": _m(obj), "obj": obj, "action": name},
+        )
+
+    view.__name__ = f"meeting_{name}"
+    return view
+
+
+# ----------------------------------------------------------------------------- calendar and feed
+
+
+@login_required
+@GET
+def calendar_month(request):
+    today = timezone.localdate()
+    try:
+        year, month = (int(x) for x in request.GET.get("month", f"{today.year}-{today.month}").split("-"))
+        first = dt.date(year, month, 1)
+    except (ValueError, TypeError):
+        raise Http404 from None
+    if not 2000 <= year <= 2100:
+        raise Http404
+    items = selectors.month_meetings(request.user, year, month)
+    by_day: dict[int, list] = {}
+    for m in items:
+        by_day.setdefault(timezone.localtime(m.starts_at).day, []).append(m)
+    weeks = [
+        [{"day": d, "meetings": by_day.get(d, []), "today": first.replace(day=d) == today} if d else None for d in week]
+        for week in pycal.Calendar(firstweekday=0).monthdayscalendar(year, month)
+    ]
+    prev_month = (first - dt.timedelta(days=1)).replace(day=1)
+    next_month = (first + dt.timedelta(days=32)).replace(day=1)
+    return render(
+        request,
+        "meetings/calendar.html",
+        {
+            "first": first,
+            "weeks": weeks,
+            "prev": f"{prev_month.year}-{prev_month.month}",
+            "next": f"{next_month.year}-{next_month.month}",
+            "count": len(items),
+        },
+    )
+
+
+@login_required
+@GET_POST
+def feed_settings(request):
+    if request.method == "POST":
+        if request.POST.get("revoke"):
+            ical.revoke(request.user)
+            messages.success(request, _("订阅地址已停用，原地址不再可用。"))
+        else:
+            ical.revoke(request.user)
+            ical.feed_for(request.user)
+            messages.success(request, _("已生成新的订阅地址。"))
+        return redirect("meetings:feed")
+    from .models import CalendarFeed
+
+    feed = CalendarFeed.objects.filter(user=request.user, revoked_at__isnull=True).first()
+    url = request.build_absolute_uri(reverse("meetings:ical", kwargs={"token": feed.token})) if feed else ""
+    return render(request, "meetings/feed.html", {"feed": feed, "feed_url": url})
+
+
+@GET
+def ical_feed(request, token):
+    """The secret-URL feed (no login: calendar programs cannot log in). Revoked or unknown: 404."""
+    feed = ical.live_feed(token)
+    if feed is None:
+        raise Http404
+    body = ical.calendar_bytes(feed.user, base_url=request.build_absolute_uri("/").rstrip("/"))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="meetings.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response
