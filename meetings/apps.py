@@ -7,11 +7,36 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("会议与会商")
 
     def ready(self):
+        from liaison import plugins
         from liaison.signals import letter_issued
 
         from . import access_rules, flows  # noqa: F401  registers visibility, verbs and transitions
 
         letter_issued.connect(_letter_issued, dispatch_uid="meetings.letters")
+        plugins.register(
+            self,
+            urls="meetings.urls",
+            nav=[plugins.Nav(key="meetings", label=_("会议"), url_name="meetings:index", order=30)],
+            api_routes=[
+                ("meeting-kinds", "meetings.api.MeetingKindViewSet", "meeting-kind"),
+                ("meetings", "meetings.api.MeetingViewSet", "meeting"),
+                ("decisions", "meetings.api.DecisionViewSet", "decision"),
+            ],
+            schedules=[
+                (
+                    "按计划提议召开年度“三长”会议和季度联席会议",
+                    "meetings.tasks.propose_scheduled_meetings",
+                    ("0", "8", "*", "1", "1,4,7,10,12"),
+                    "每年12月1日提议年度“三长”联席会商会议，每季度首月1日提议常规联席会议（可重复执行，每次只提议一次）。",
+                ),
+                (
+                    "会议前一工作日提醒参会单位",
+                    "meetings.tasks.remind_meetings",
+                    ("0", "9", "*", "*", "*"),
+                    "每个工作日 09:00 提醒下一工作日召开的会议的参会单位（每个会议只提醒一次）。",
+                ),
+            ],
+        )
 
 
 def _letter_issued(sender, letter, by, **kwargs):
