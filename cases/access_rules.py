@@ -24,6 +24,7 @@ from .models import (
 
 K = Institution.Kind
 Role = User.Role
+Defendants = AdministrativeCase.defendants.through
 
 
 def _office(user, *fields) -> Q:
@@ -35,23 +36,24 @@ def _office(user, *fields) -> Q:
 
 
 def _cases(qs, user, inst):
-    q = Q(court=inst)
-    q |= Q(
-        pk__in=AdministrativeCase.defendants.through.objects.filter(
-            Q(institution=inst) | Q(institution__parent=inst)
-        ).values("administrativecase_id")
+    # The court, the defendants and their superiors, the procuratorate or government drawn in
+    # (coordination, supervision, observation), and the office overseeing the court's or a
+    # defendant's region. Each `IN (…)` is one index lookup (STACK.md pitfall 8).
+    if access.oversees_every_region(user):
+        return qs
+    q = Q(court=inst) | access.in_any(
+        Defendants.objects.filter(institution_id__in=access.own_and_subordinate_ids(inst)).values(
+            "administrativecase_id"
+        ),
+        Coordination.objects.filter(Q(procuratorate=inst) | Q(government=inst)).values("case_id"),
+        CaseSupervision.objects.filter(procuratorate=inst).values("case_id"),
+        Observation.objects.filter(procuratorate=inst).values("case_id"),
     )
-    q |= Q(pk__in=Coordination.objects.filter(Q(procuratorate=inst) | Q(government=inst)).values("case_id"))
-    q |= Q(pk__in=CaseSupervision.objects.filter(procuratorate=inst).values("case_id"))
-    q |= Q(pk__in=Observation.objects.filter(procuratorate=inst).values("case_id"))
     regions = access.office_region_ids(user)
     if regions:
-        q |= Q(court__region_id__in=regions)
-        q |= Q(
-            pk__in=AdministrativeCase.defendants.through.objects.filter(institution__region_id__in=regions).values(
-                "administrativecase_id"
-            )
-        )
+        overseen = access.region_institution_ids(regions)
+        q |= Q(court_id__in=overseen)
+        q |= Q(pk__in=Defendants.objects.filter(institution_id__in=overseen).values("administrativecase_id"))
     return qs.filter(q)
 
 

@@ -62,16 +62,53 @@ def office_region_ids(user) -> list[int]:
     if cached is not None:
         return cached
     ids: list[int] = []
+    every = False
     if oversees_region(user):
         inst = user.institution
         if inst.level == Institution.Level.CITY:
-            ids = list(
-                Region.objects.filter(Q(pk=inst.region_id) | Q(parent_id=inst.region_id)).values_list("pk", flat=True)
-            )
+            # One query for every region: the city's own and those below it, and whether that is all.
+            regions = list(Region.objects.values_list("pk", "parent_id"))
+            ids = [pk for pk, parent in regions if inst.region_id in (pk, parent)]
+            every = len(ids) == len(regions)
         else:
             ids = [inst.region_id]
     user._office_region_ids = ids
+    user._oversees_every_region = every
     return ids
+
+
+def oversees_every_region(user) -> bool:
+    """An office user whose regions are all the regions there are: every region filter is true, so none is needed."""
+    office_region_ids(user)
+    return getattr(user, "_oversees_every_region", False)
+
+
+# ----------------------------------------------------------------------------- predicates the planner can index
+#
+# A visibility rule written with `OR parent_id = X` inside a subquery, or whose subqueries
+# join other tables, makes PostgreSQL scan the whole table (STACK.md pitfall 8). The rules
+# below resolve "this institution and those under it" (or "the institutions of these
+# regions") to a short id list first, so every `IN (…)` is one index lookup; the planner
+# can then walk the list's order index and stop at the page, and a viewer who oversees
+# every region gets no filter at all.
+
+
+def own_and_subordinate_ids(inst: Institution) -> QuerySet:
+    """The institution and those whose 上级机关 it is (a government's departments, a court's lower courts)."""
+    return Institution.objects.filter(Q(pk=inst.pk) | Q(parent_id=inst.pk)).order_by().values("pk")
+
+
+def region_institution_ids(regions) -> QuerySet:
+    return Institution.objects.filter(region_id__in=regions).order_by().values("pk")
+
+
+def in_any(*id_sets: QuerySet, field: str = "pk") -> Q:
+    """`field` in any of the id sets (one-column querysets)."""
+    first, *rest = id_sets
+    q = Q(**{f"{field}__in": first.order_by()})
+    for s in rest:
+        q |= Q(**{f"{field}__in": s.order_by()})
+    return q
 
 
 def institution_group(institution: Institution) -> Group:
@@ -90,24 +127,32 @@ def shared_ids(model, institution: Institution, through) -> QuerySet:
 
 
 def _letters(qs, user, inst):
-    q = Q(issuer=inst)
-    q |= Q(status=Letter.Status.ISSUED, pk__in=Delivery.objects.filter(recipient=inst).values("letter_id"))
-    q |= Q(status=Letter.Status.ISSUED, pk__in=shared_ids(Letter, inst, LetterGroupObjectPermission))
+    # Issued letters: a recipient's, a sharee's, the overseeing office's; every status: the issuer's.
+    issued = Letter.Status.ISSUED
+    if oversees_every_region(user):
+        return qs.filter(Q(issuer=inst) | Q(status=issued))
+    q = Q(pk__in=Delivery.objects.filter(recipient=inst).values("letter_id"))
+    q |= Q(pk__in=shared_ids(Letter, inst, LetterGroupObjectPermission))
     regions = office_region_ids(user)
     if regions:
-        q |= Q(status=Letter.Status.ISSUED, issuer__region_id__in=regions)
-    return qs.filter(q)
+        q |= Q(issuer_id__in=region_institution_ids(regions))
+    return qs.filter(Q(issuer=inst) | (Q(status=issued) & q))
 
 
 def _ledger(qs, user, inst):
-    q = Q(owner=inst) | Q(owner__parent=inst)
+    # The owner's entries, its subordinates' (escalation), and the overseeing office's region.
+    if oversees_every_region(user):
+        return qs
+    q = Q(owner_id__in=own_and_subordinate_ids(inst))
     regions = office_region_ids(user)
     if regions:
-        q |= Q(owner__region_id__in=regions)
+        q |= Q(owner_id__in=region_institution_ids(regions))
     return qs.filter(q)
 
 
 def _inspections(qs, user, inst):
+    if oversees_every_region(user):
+        return qs
     q = Q(institution=inst)
     regions = office_region_ids(user)
     if regions:
