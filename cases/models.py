@@ -133,7 +133,16 @@ class AdministrativeCase(models.Model):
         verbose_name = _("行政案件")
         verbose_name_plural = _("行政案件")
         ordering = ["-filed_on", "-id"]
-        indexes = [models.Index(fields=["court", "filed_on"]), models.Index(fields=["instance", "effective_on"])]
+        indexes = [
+            models.Index(fields=["court", "filed_on"]),
+            models.Index(fields=["instance", "effective_on"]),
+            # The list's default order (and its filed_from/filed_to filters): pages walk it and stop.
+            models.Index(fields=["-filed_on", "-id"], name="case_list_order"),
+            models.Index(fields=["status", "-filed_on", "-id"], name="case_status_order"),
+            models.Index(fields=["cause", "-filed_on", "-id"], name="case_cause_order"),
+            models.Index(fields=["instance", "-filed_on", "-id"], name="case_instance_order"),
+            models.Index(fields=["major_category", "-filed_on", "-id"], name="case_major_order"),
+        ]
 
     def __str__(self):
         return self.number

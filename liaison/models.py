@@ -202,7 +202,13 @@ class Letter(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["issuer", "series", "year", "number"], name="letter_number_unique"),
         ]
-        indexes = [models.Index(fields=["source_type", "source_id"])]
+        indexes = [
+            models.Index(fields=["source_type", "source_id"]),
+            # The lists' default order (API, outbox by issuer, office-wide by status).
+            models.Index(fields=["-created_at", "-id"], name="letter_list_order"),
+            models.Index(fields=["issuer", "-created_at", "-id"], name="letter_outbox_order"),
+            models.Index(fields=["status", "-created_at", "-id"], name="letter_status_order"),
+        ]
 
     def __str__(self):
         return self.doc_number or self.title
@@ -274,7 +280,11 @@ class Delivery(models.Model):
         verbose_name_plural = _("送达")
         ordering = ["position", "id"]
         constraints = [models.UniqueConstraint(fields=["letter", "recipient"], name="delivery_unique")]
-        indexes = [models.Index(fields=["recipient", "signed_on"])]
+        indexes = [
+            models.Index(fields=["recipient", "signed_on"]),
+            # The inbox: one recipient's deliveries, newest first.
+            models.Index(fields=["recipient", "-delivered_at", "-id"], name="delivery_inbox_order"),
+        ]
 
     @property
     def state(self) -> str:

@@ -117,6 +117,12 @@ class Suggestion(models.Model):
         indexes = [
             models.Index(fields=["issuer", "issued_on"]),
             models.Index(fields=["recipient", "issued_on"]),
+            # The list's default order, and per filter the same order after it.
+            models.Index(fields=["-created_at", "-id"], name="suggestion_list_order"),
+            models.Index(fields=["status", "-created_at", "-id"], name="suggestion_status_order"),
+            models.Index(fields=["kind", "-created_at", "-id"], name="suggestion_kind_order"),
+            models.Index(fields=["issuer", "-created_at", "-id"], name="suggestion_issuer_order"),
+            models.Index(fields=["recipient", "-created_at", "-id"], name="suggestion_recipient_order"),
         ]
 
     def __str__(self):
