@@ -234,13 +234,21 @@ class LetterListSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    # One serializer of each kind per list, reused for every row: building a fresh
+    # InstitutionRefSerializer/DeliverySerializer per row cost more than the SQL.
+    def _ref(self, institution):
+        ref = getattr(self, "_ref_serializer", None)
+        if ref is None:
+            ref = self._ref_serializer = InstitutionRefSerializer()
+        return ref.to_representation(institution)
+
     @extend_schema_field(InstitutionRefSerializer(many=True))
     def get_addressees(self, letter):
-        return InstitutionRefSerializer([d.recipient for d in _deliveries(letter, Delivery.Kind.TO)], many=True).data
+        return [self._ref(d.recipient) for d in _deliveries(letter, Delivery.Kind.TO)]
 
     @extend_schema_field(InstitutionRefSerializer(many=True))
     def get_cc(self, letter):
-        return InstitutionRefSerializer([d.recipient for d in _deliveries(letter, Delivery.Kind.CC)], many=True).data
+        return [self._ref(d.recipient) for d in _deliveries(letter, Delivery.Kind.CC)]
 
     @extend_schema_field(DeliverySerializer(allow_null=True))
     def get_my_delivery(self, letter):
@@ -250,7 +258,10 @@ class LetterListSerializer(serializers.ModelSerializer):
             return None
         for delivery in letter.deliveries.all():
             if delivery.recipient_id == institution_id:
-                return DeliverySerializer(delivery, context=self.context).data
+                own = getattr(self, "_delivery_serializer", None)
+                if own is None:
+                    own = self._delivery_serializer = DeliverySerializer(context=self.context)
+                return own.to_representation(delivery)
         return None
 
     def get_has_pdf(self, letter) -> bool:
