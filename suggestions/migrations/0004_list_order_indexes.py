@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('liaison', '0003_list_order_indexes'),
+        ('liaison', '0004_list_order_indexes'),
         ('suggestions', '0003_periodicreport'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('liaison', '0002_audit_append_only'),
+        ('liaison', '0003_login_failures_move_to_axes'),
     ]
 
     operations = [
