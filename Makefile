@@ -18,7 +18,7 @@ SQLITE_TEST_FILE := $(CURDIR)/var/test-processes.sqlite3
 SYSTEM_PACKAGES := fontconfig fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils gettext
 
 .PHONY: help run test test-browser test-celery test-reliability test-all lint format \
-        sysdeps venv migrate demo schedules worker beat clean
+        sysdeps venv migrate demo schedules worker beat clean check-deploy bench
 
 help:
 	@echo "make run               安装依赖、迁移数据库、载入演示数据，在 http://$(HOST):$(PORT)/ 启动门户"
@@ -27,6 +27,8 @@ help:
 	@echo "make test-celery       真实 Celery worker + Redis 的测试（REDIS_URL，默认 $(REDIS_URL_TEST)）"
 	@echo "make test-reliability  可靠性测试（较慢）"
 	@echo "make lint              ruff check + ruff format --check"
+	@echo "make check-deploy      check --deploy（生产设置）、makemigrations --check、docker-compose config -q"
+	@echo "make bench             20 万件案件规模的性能基准（PostgreSQL + gunicorn + wrk，见 bench/）"
 	@echo "make worker / beat     在本机启动 Celery worker / beat（需要 REDIS_URL）"
 
 # ----------------------------------------------------------------------------- bootstrap
@@ -107,6 +109,23 @@ test-reliability: venv
 	  $(PY) -m pytest -m slow $(PYTEST_ARGS)
 
 test-all: test test-celery test-reliability test-browser
+
+# Production settings (DEBUG=0, a fresh random key) against an empty database, so the
+# demo-password check (liaison.E001) judges the code, not this machine's demo data.
+DEPLOY_ENV := DEBUG=0 ALLOWED_HOSTS=fylink.example.gov.cn CSRF_TRUSTED_ORIGINS=https://fylink.example.gov.cn \
+  DATABASE_URL=sqlite:///$(CURDIR)/var/check-deploy.sqlite3
+check-deploy: venv
+	@rm -f var/check-deploy.sqlite3
+	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') $(DEPLOY_ENV) \
+	  $(PY) manage.py check --deploy --fail-level WARNING
+	$(PY) manage.py makemigrations --check --dry-run
+	@command -v docker-compose >/dev/null || { echo "docker-compose 未安装：apt-get install docker-compose"; exit 1; }
+	SECRET_KEY=check POSTGRES_PASSWORD=check docker-compose config -q && echo "docker-compose.yml: valid"
+	@rm -f var/check-deploy.sqlite3
+
+# The 200,000-case benchmark (PostgreSQL, gunicorn, wrk): see bench/ and bench/RESULTS.md.
+bench: venv
+	$(MAKE) -C bench bench
 
 lint: venv
 	$(PY) -m ruff check .
