@@ -62,6 +62,13 @@ def ensure_pdf(letter):
     if not letter.pdf_sha256:
         render_letter_pdf(letter.pk)
         letter.refresh_from_db()
+    elif not letter.pdf.storage.exists(letter.pdf.name):
+        # Rendered by a checkout with another MEDIA_ROOT: put the file back where this one looks.
+        from django.core.files.base import ContentFile
+
+        from liaison.pdf import render_letter
+
+        letter.pdf.storage.save(letter.pdf.name, ContentFile(render_letter(letter)))
 
 
 def check(rows, cookies) -> None:
