@@ -171,7 +171,8 @@ for verb, rule in {
     "enforcement.feedback": _assignee,
     "supervision.create": lambda user, obj=None: _kind(user, K.PROCURATORATE),
     "supervision.decide": _procuratorate_of,
-    "case_supervision.create": lambda user, obj=None: _kind(user, K.PROCURATORATE),
+    # Opening 个案监督 widens what the procuratorate sees: its head signs it off (RULES: 检察长决定).
+    "case_supervision.create": lambda user, obj=None: _kind(user, K.PROCURATORATE) and user.role == Role.HEAD,
     "clue.create": lambda user, obj=None: _kind(user, K.GOVERNMENT, K.COURT, K.PROCURATORATE),
     "clue.receive": _clue_recipient,
     "clue.handle": _clue_recipient,

@@ -15,12 +15,18 @@ from rest_framework.views import APIView
 
 from liaison import access
 from liaison.api.parsers import BoundedJSONParser
-from liaison.api.serializers import BoundedListField, InstitutionRefSerializer, _no_duplicates, institution_list_field
+from liaison.api.serializers import (
+    BoundedListField,
+    ErrorSerializer,
+    InstitutionRefSerializer,
+    _no_duplicates,
+    institution_list_field,
+)
 from liaison.api.views import errors
 
 from .. import importer, selectors, services
 from ..filters import CaseFilter
-from ..models import AdministrativeCase, Appearance, Cause, Coordination, Hearing, Outcome
+from ..models import AdministrativeCase, Appearance, Cause, Coordination, Hearing, Outcome, normalise_case_number
 from ._common import (
     CREATE_ERRORS,
     DETAIL_ERRORS,
@@ -561,8 +567,8 @@ class CaseImportCommitView(APIView):
 
 
 class CaseSupervisionCreateView(APIView):
-    """个案监督: the procuratorate opens supervision of a case heard by a court it supervises,
-    named by 案号; it then sees the case."""
+    """个案监督: the procuratorate's head opens supervision of a case heard by a court it supervises,
+    named by 案号; it then sees the case. 202 with the same words whether or not such a case exists."""
 
     renderer_classes = [JSONRenderer]
 
@@ -570,21 +576,17 @@ class CaseSupervisionCreateView(APIView):
         tags=[TAG],
         summary=_("个案监督（检察院）"),
         request=CaseSupervisionCreateSerializer,
-        responses={201: CaseDetailSerializer, **errors(400, 403, 409)},
+        responses={202: ErrorSerializer, **errors(400, 403, 409)},
     )
     def post(self, request):
         access.require(request.user, "case_supervision.create")
         data = validated(CaseSupervisionCreateSerializer, request)
-        case = selectors.case_in_jurisdiction(procuratorate=request.user.institution, number=data["case_number"])
-        if case is None:
-            raise exceptions.ValidationError({"case_number": [_("本院监督范围内没有该案号的案件。")]})
         try:
-            services.case_supervision_create(
-                by=request.user, case=case, notes=data["notes"], opened_on=data.get("opened_on")
-            )
+            number = normalise_case_number(data["case_number"])
         except DjangoValidationError as exc:
-            # The service names the case `case`; here the client gave `case_number`.
-            if hasattr(exc, "error_dict") and "case" in exc.error_dict:
-                raise exceptions.ValidationError({"case_number": exc.message_dict["case"]}) from None
-            raise
-        return Response(detail_data(CaseViewSet, request, case), status=status.HTTP_201_CREATED)
+            raise exceptions.ValidationError({"case_number": exc.messages}) from None
+        # The same answer whether or not a case of that number is within jurisdiction (see the service).
+        services.case_supervision_request(
+            by=request.user, number=number, notes=data["notes"], opened_on=data.get("opened_on")
+        )
+        return Response({"detail": services.case_supervision_answer(number)}, status=status.HTTP_202_ACCEPTED)

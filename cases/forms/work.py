@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from liaison.forms import FilterForm, InstitutionChoices, PortalForm, date_field
 from liaison.models import Institution
 
-from .. import selectors
 from ..models import (
     AdministrativeCase,
     ClueTransfer,
@@ -363,10 +362,9 @@ class CaseSupervisionForm(WorkForm):
             number = normalise_case_number(number)
         except ValidationError as exc:
             raise forms.ValidationError(exc.messages) from None
-        case = selectors.case_in_jurisdiction(procuratorate=self.user.institution, number=number)
-        if case is None:
-            raise forms.ValidationError(_("本院监督范围内没有该案号的案件。"))
-        return case
+        # Only the format is checked here: whether such a case exists is not told (see
+        # services.case_supervision_request).
+        return number
 
 
 # ----------------------------------------------------------------------------- 违法线索移送

@@ -47,7 +47,9 @@ from .resolution import (
     mediation_add,
 )
 from .supervision import (
+    case_supervision_answer,
     case_supervision_create,
+    case_supervision_request,
     clue_transfer_handle,
     clue_transfer_receive,
     clue_transfer_send,
@@ -61,7 +63,9 @@ __all__ = [
     "case_create",
     "case_mark_effective",
     "case_record_performance",
+    "case_supervision_answer",
     "case_supervision_create",
+    "case_supervision_request",
     "case_update",
     "clue_transfer_handle",
     "clue_transfer_receive",

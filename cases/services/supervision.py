@@ -20,6 +20,7 @@ from ..models import (
     Enforcement,
     SupervisionApplication,
 )
+from ..selectors import case_in_jurisdiction
 from ._common import (
     ADMINISTRATIVE_KINDS,
     ES,
@@ -187,15 +188,57 @@ def case_supervision_create(
         notes=hub.clean_text(notes, "notes", max_length=20000),
         created_by=by,
     )
-    hub.audit(actor=by, action="case_supervision.create", target=case, after={"procuratorate": proc.name})
+    # The reason is the audit trail's: opening 个案监督 widens what the procuratorate sees.
+    hub.audit(
+        actor=by,
+        action="case_supervision.create",
+        target=case,
+        after={"procuratorate": proc.name, "reason": record.notes},
+    )
     _notify(
         case.court,
         kind="case.supervised",
         title=_("个案监督：%(p)s 监督 %(n)s") % {"p": proc.short_name, "n": case.number},
+        body=record.notes,
         key=f"case.supervised:{case.uuid}:{proc.pk}",
         url=_url(case),
     )
     return record
+
+
+def case_supervision_answer(number: str) -> str:
+    """What a 个案监督 request by 案号 answers, whether or not the case was found."""
+    return _(
+        "已受理对 %(n)s 的个案监督。如该案由本院监督范围内的法院审理，即已立案监督：审理法院收到通知，"
+        "该案出现在本院的案件列表中；否则不会有任何案件出现。"
+    ) % {"n": number}
+
+
+@transaction.atomic
+def case_supervision_request(
+    *, by: User, number: str, notes: str, opened_on: dt.date | None = None
+) -> CaseSupervision | None:
+    """个案监督 asked for by 案号, as the procuratorate's head signs it off (it cannot see the case yet).
+
+    One answer whether or not a court it supervises has such a case, so the request is no way to
+    probe for cases: a match opens the supervision (the case becomes visible, the court is told,
+    the reason is audited); no match writes an audit entry with the number and the reason, for the
+    office to see who asked for what. The dates checked are those that do not depend on the case
+    (a supervision opened before the case was filed is recorded from its filing date)."""
+    access.require(by, "case_supervision.create")
+    proc = by.institution
+    reason = hub.clean_text(notes, "notes", max_length=20000)
+    opened = _date(opened_on or timezone.localdate(), "opened_on", _("立案监督日期"))
+    case = case_in_jurisdiction(procuratorate=proc, number=number)
+    if case is None:
+        hub.audit(
+            actor=by,
+            action="case_supervision.unmatched",
+            target=proc,
+            after={"number": (number or "")[:40], "reason": reason},
+        )
+        return None
+    return case_supervision_create(by=by, case=case, notes=reason, opened_on=max(opened, case.filed_on))
 
 
 @transaction.atomic

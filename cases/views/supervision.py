@@ -262,7 +262,8 @@ def supervision_decide(request, uuid):
 @login_required
 @require_form_methods
 def case_supervision_create(request):
-    """个案监督 on a case heard by a court the procuratorate supervises, named by its 案号."""
+    """个案监督 on a case heard by a court the procuratorate supervises, named by its 案号, signed off
+    by the procuratorate's head; the same answer whether or not such a case exists."""
     user = request.user
     access.require(user, "case_supervision.create")
     initial = {"case": request.GET.get("number", "")[:40]} if request.method == "GET" else None
@@ -270,12 +271,10 @@ def case_supervision_create(request):
     return pages.action_page(
         request,
         form=form,
-        service=services.case_supervision_create,
-        args=lambda d: {"by": user, "case": d["case"], "notes": d["notes"], "opened_on": d["opened_on"]},
-        done=lambda record: _("已对 %(n)s 立案监督，%(c)s已收到通知。")
-        % {"n": record.case.number, "c": record.case.court.name},
+        service=services.case_supervision_request,
+        args=lambda d: {"by": user, "number": d["case"], "notes": d["notes"], "opened_on": d["opened_on"]},
+        done=lambda _record: services.case_supervision_answer(form.cleaned_data["case"]),
         back=reverse("cases:supervisions"),
-        to=lambda record: _work.case_url(user, record.case) or reverse("cases:supervisions"),
         template="cases/work/case_supervision_form.html",
         context={"form": form},
     )

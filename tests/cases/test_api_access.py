@@ -235,7 +235,7 @@ CREATES = [
     (f"{API}enforcements/", ["agency_staff", "gov_legal", "proc_staff", "office", "auditor"]),
     (f"{API}supervisions/", ["court_clerk", "agency_staff", "gov_legal", "office", "auditor"]),
     (f"{API}clues/", ["agency_staff", "office", "auditor"]),
-    (f"{API}case-supervisions/", ["court_clerk", "agency_staff", "gov_legal", "office", "auditor"]),
+    (f"{API}case-supervisions/", ["court_clerk", "agency_staff", "gov_legal", "proc_staff", "office", "auditor"]),
     (f"{CASES}import/commit/", ["agency_staff", "gov_legal", "proc_staff", "office", "auditor"]),
 ]
 

@@ -150,21 +150,34 @@ def test_the_decision_closes_the_ledger_entry_and_court_and_agency_are_told(
 # ----------------------------------------------------------------------------- 个案监督
 
 
-def test_case_supervision_lets_the_procuratorate_see_the_case_once(make_case, proc_staff, court_clerk):
+def test_case_supervision_lets_the_procuratorate_see_the_case_once(make_case, proc_head, court_clerk):
     case = make_case()
-    assert not AdministrativeCase.objects.visible_to(proc_staff).exists()
-    record = services.case_supervision_create(by=proc_staff, case=case, notes="审查审判程序", opened_on=D("2026-04-01"))
-    assert record.procuratorate == proc_staff.institution
-    assert AdministrativeCase.objects.visible_to(proc_staff).filter(pk=case.pk).exists()
+    assert not AdministrativeCase.objects.visible_to(proc_head).exists()
+    record = services.case_supervision_create(by=proc_head, case=case, notes="审查审判程序", opened_on=D("2026-04-01"))
+    assert record.procuratorate == proc_head.institution
+    assert AdministrativeCase.objects.visible_to(proc_head).filter(pk=case.pk).exists()
     assert notified("case.supervised", user=court_clerk) == ["court_clerk"]
-    assert AuditEntry.objects.filter(action="case_supervision.create", target_id=case.pk).exists()
+    entry = AuditEntry.objects.get(action="case_supervision.create", target_id=case.pk)
+    assert entry.after["reason"] == "审查审判程序"  # the reason is on the audit trail
     with pytest.raises(Conflict):
-        services.case_supervision_create(by=proc_staff, case=case, notes="again")
+        services.case_supervision_create(by=proc_head, case=case, notes="again")
+
+
+def test_only_the_procuratorates_head_opens_case_supervision(make_case, proc_staff, proc_head):
+    case = make_case()
+    for user in (proc_staff,):
+        with pytest.raises(PermissionDenied):
+            services.case_supervision_create(by=user, case=case, notes="n")
+        with pytest.raises(PermissionDenied):
+            services.case_supervision_request(by=user, number=case.number, notes="n")
+    assert not CaseSupervision.objects.exists()
 
 
 def test_a_procuratorate_supervises_only_courts_in_its_jurisdiction(make_case, user_at, court_clerk, agency_staff):
+    from liaison.models import User
+
     case = make_case()
-    county_proc = user_at("柳州市城中区人民检察院")
+    county_proc = user_at("柳州市城中区人民检察院", role=User.Role.HEAD)
     with pytest.raises(ValidationError) as err:
         services.case_supervision_create(by=county_proc, case=case, notes="n")
     assert list(err.value.message_dict) == ["case"]
@@ -174,11 +187,35 @@ def test_a_procuratorate_supervises_only_courts_in_its_jurisdiction(make_case, u
     assert not CaseSupervision.objects.exists()
 
 
-def test_a_city_procuratorate_supervises_county_courts_too(make_case, county_clerk, proc_staff):
-    case = make_case(by=county_clerk, number="（2026）桂0202行初5号")
-    services.case_supervision_create(by=proc_staff, case=case, notes="n")
+def test_a_request_by_number_for_no_case_in_jurisdiction_is_audited_not_told(make_case, user_at, proc_head):
+    from liaison.models import User
+
+    case = make_case()
+    county_proc = user_at("柳州市城中区人民检察院", role=User.Role.HEAD)
+    for by, number in ((county_proc, case.number), (proc_head, "（2026）桂02行初999号")):
+        assert services.case_supervision_request(by=by, number=number, notes="核查线索") is None
+        entry = AuditEntry.objects.filter(action="case_supervision.unmatched", actor=by).get()
+        assert entry.after == {"number": number, "reason": "核查线索"}
+    assert not CaseSupervision.objects.exists()
+    assert not AdministrativeCase.objects.visible_to(county_proc).exists()
+
+
+def test_a_request_by_number_opens_a_case_in_jurisdiction(make_case, proc_head):
+    case = make_case()
+    record = services.case_supervision_request(
+        by=proc_head, number=case.number, notes="依职权监督", opened_on=case.filed_on - dt.timedelta(days=3)
+    )
+    assert record.case == case and record.opened_on == case.filed_on  # not before the filing
     with pytest.raises(ValidationError) as err:
-        services.case_supervision_create(by=proc_staff, case=make_case(), notes=" ")
+        services.case_supervision_request(by=proc_head, number=case.number, notes=" ")
+    assert list(err.value.message_dict) == ["notes"]
+
+
+def test_a_city_procuratorate_supervises_county_courts_too(make_case, county_clerk, proc_head):
+    case = make_case(by=county_clerk, number="（2026）桂0202行初5号")
+    services.case_supervision_create(by=proc_head, case=case, notes="n")
+    with pytest.raises(ValidationError) as err:
+        services.case_supervision_create(by=proc_head, case=make_case(), notes=" ")
     assert list(err.value.message_dict) == ["notes"]
 
 

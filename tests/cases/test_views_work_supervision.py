@@ -254,31 +254,42 @@ def test_decision_needs_the_csrf_token(application, proc_staff):
 # ----------------------------------------------------------------------------- 个案监督
 
 
-def test_case_supervision_by_number_opens_the_case_to_the_procuratorate(proc_staff, make_case):
+ANSWER = "已受理对 %s 的个案监督。"
+
+
+def test_case_supervision_by_number_opens_the_case_to_the_procuratorate(proc_head, make_case):
     case = make_case()
-    client = client_for(proc_staff)
+    client = client_for(proc_head)
     assert client.get(CASE_NEW).status_code == 200
     response = client.post(
-        CASE_NEW, {"case": case.number.replace("（", "(").replace("）", ")"), "notes": "依职权监督。"}
+        CASE_NEW, {"case": case.number.replace("（", "(").replace("）", ")"), "notes": "依职权监督。"}, follow=True
     )
-    assert response.status_code == 302 and response["Location"] == f"/cases/{case.uuid}/"
+    assert ANSWER % case.number in body(response)
     assert CaseSupervision.objects.get().case == case
 
 
-def test_case_supervision_outside_jurisdiction_or_unknown_is_not_found(
-    proc_staff, county_clerk, make_case, inst, user_at
-):
-    county_proc = user_at("柳州市鱼峰区人民检察院")
+def test_case_supervision_answers_the_same_for_no_case_in_jurisdiction(proc_head, county_clerk, make_case, user_at):
+    from liaison.models import User
+
+    county_proc = user_at("柳州市鱼峰区人民检察院", role=User.Role.HEAD)
     case = make_case(by=county_clerk, number="（2026）桂0202行初5号")  # 城中区 court
-    response = client_for(county_proc).post(CASE_NEW, {"case": case.number, "notes": "监督"})
-    assert "case" in response.context["form"].errors
-    response = client_for(proc_staff).post(CASE_NEW, {"case": "（2026）桂02行初999号", "notes": "监督"})
-    assert "case" in response.context["form"].errors
-    assert not CaseSupervision.objects.exists()
+    head, county = client_for(proc_head), client_for(county_proc)
+    found = head.post(CASE_NEW, {"case": case.number, "notes": "监督"}, follow=True)
+    outside = county.post(CASE_NEW, {"case": case.number, "notes": "监督"}, follow=True)
+    missing = head.post(CASE_NEW, {"case": "（2026）桂0202行初999号", "notes": "监督"}, follow=True)
+    assert [r.redirect_chain for r in (found, outside)] == [missing.redirect_chain] * 2
+    assert ANSWER % case.number in body(found) and ANSWER % case.number in body(outside)
+    assert ANSWER % "（2026）桂0202行初999号" in body(missing)
+    assert CaseSupervision.objects.count() == 1  # only the one in jurisdiction
 
 
-@pytest.mark.parametrize("persona", ["court_clerk", "agency_staff", "auditor"])
-def test_only_a_procuratorate_opens_case_supervision(world, make_case, persona):
+def test_a_malformed_number_is_still_a_field_error(proc_head):
+    response = client_for(proc_head).post(CASE_NEW, {"case": "garbage", "notes": "监督"})
+    assert response.status_code == 200 and "case" in response.context["form"].errors
+
+
+@pytest.mark.parametrize("persona", ["proc_staff", "court_clerk", "agency_staff", "auditor"])
+def test_only_a_procuratorates_head_opens_case_supervision(world, make_case, persona):
     case = make_case()
     client = client_for(world[persona])
     assert client.get(CASE_NEW).status_code == 403
@@ -286,17 +297,17 @@ def test_only_a_procuratorate_opens_case_supervision(world, make_case, persona):
     assert not CaseSupervision.objects.exists()
 
 
-def test_case_supervision_twice_is_a_message(proc_staff, make_case):
+def test_case_supervision_twice_is_a_message(proc_head, make_case):
     case = make_case()
-    client = client_for(proc_staff)
+    client = client_for(proc_head)
     client.post(CASE_NEW, {"case": case.number, "notes": "监督"})
     again = client.post(CASE_NEW, {"case": case.number, "notes": "监督"}, follow=True)
     assert "本院已对该案件立案监督" in body(again) and CaseSupervision.objects.count() == 1
 
 
-def test_case_supervision_needs_the_csrf_token(proc_staff, make_case):
+def test_case_supervision_needs_the_csrf_token(proc_head, make_case):
     case = make_case()
     client = Client(enforce_csrf_checks=True)
-    client.force_login(proc_staff)
+    client.force_login(proc_head)
     assert client.post(CASE_NEW, {"case": case.number, "notes": "x"}).status_code == 403
     assert not CaseSupervision.objects.exists()

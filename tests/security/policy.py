@@ -169,7 +169,8 @@ ALLOWED = {
     "enforcement.rule": CASE_COURT,
     "enforcement.feedback": {"enforcement": AGENCY},
     "supervision.create": {"*": PROC},
-    "case_supervision.create": {"*": PROC},
+    # the head signs 个案监督 off (issue 11): it widens what the procuratorate sees
+    "case_supervision.create": {"*": {"proc_head"}},
     "supervision.decide": {"supervision": PROC},
     "clue.create": {"*": ALL_COURTS | PROC | GOVERNMENTS},
     "clue.receive": {"clue": GOV},
