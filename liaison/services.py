@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import access
+from . import access, uploads
 from .calendar import compute_deadline
 from .errors import Conflict
 from .models import (
@@ -450,18 +450,16 @@ def attachment_add(*, letter: Letter, by: User, upload) -> Attachment:
         raise Conflict(_("只有草稿可以添加附件。"))
     if upload.size > settings.UPLOAD_MAX_BYTES:
         raise ValidationError({"file": [_("文件过大，最大 %(m)d MB。") % {"m": settings.UPLOAD_MAX_BYTES // 1048576}]})
-    head = upload.read(16)
-    upload.seek(0)
-    ctype = sniff_content_type(head)
-    if ctype is None:
-        raise ValidationError({"file": [_("只接受 PDF、PNG、JPEG、Word/Excel（docx/xlsx）文件。")]})
+    name = sanitize_filename(upload.name)
+    # Content sniffed, and the name's extension must be one that content may carry.
+    ctype = uploads.check_attachment(upload, name).content_type
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
     att = Attachment(
         letter=letter,
-        name=sanitize_filename(upload.name),
+        name=name,
         content_type=ctype,
         size=upload.size,
         sha256=digest.hexdigest(),
