@@ -97,6 +97,9 @@ class SuggestionListSerializer(serializers.ModelSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     issuer = InstitutionRefSerializer(read_only=True)
     recipient = InstitutionRefSerializer(read_only=True)
+    # Declared so the schema's enum includes "" (not yet evaluated), which the answer carries;
+    # a read-only model field would lose allow_blank.
+    evaluation = serializers.ChoiceField(choices=Suggestion.Evaluation.choices, allow_blank=True, read_only=True)
     overdue = serializers.SerializerMethodField()
 
     class Meta:

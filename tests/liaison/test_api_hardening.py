@@ -157,3 +157,13 @@ def test_logged_in_pages_exports_and_the_api_are_not_stored(api, court_clerk):
         assert "no-store" in response["Cache-Control"], url
     assert "no-store" in api(court_clerk).get(URL)["Cache-Control"]
     assert "no-store" in Client().get("/login/")["Cache-Control"]
+
+
+def test_the_schema_enum_allows_the_blank_evaluation_the_api_returns(db):
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    for name in ("SuggestionList", "SuggestionDetail"):
+        prop = schema["components"]["schemas"][name]["properties"]["evaluation"]
+        assert {"$ref": "#/components/schemas/BlankEnum"} in prop["oneOf"], name
+    assert schema["components"]["schemas"]["BlankEnum"]["enum"] == [""]
