@@ -128,8 +128,10 @@ def _read_upload(file) -> bytes:
     return data
 
 
-# A row element (any namespace prefix) and its r="…" attribute, in the raw sheet XML.
-_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row(?=[\s/>])([^>]{0,512})")
+# A row element (any namespace prefix) and its r="…" attribute, in the raw sheet XML. The name is
+# found first (fast even in millions of other elements), then checked to open a tag.
+_ROW_NAME = re.compile(rb"row(?=[\s/>])")
+_TAG_OPEN = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,62}:)?\Z")
 _ROW_INDEX = re.compile(rb"\br\s*=\s*[\"'](\d+)")
 # Elements a sheet row may hold: 13 columns of inline strings are ~80; Excel's shared strings fewer.
 ELEMENTS_PER_LINE = 100
@@ -147,15 +149,18 @@ def _scan_sheet(archive, info) -> None:
             buf = tail + chunk
             end = len(buf) if not chunk else max(0, len(buf) - 600)
             elements += buf.count(b"<", 0, end)
-            for match in _ROW.finditer(buf):
-                if match.start() >= end:
-                    break
-                rows += 1
-                index = _ROW_INDEX.search(match.group(1))
-                if rows > layout.MAX_LINES or (index and int(index.group(1)) > layout.MAX_LINES):
-                    raise _too_many_lines()
             if elements > layout.MAX_LINES * ELEMENTS_PER_LINE:
                 raise _too_many_lines()
+            for match in _ROW_NAME.finditer(buf):
+                start = match.start()
+                if start >= end:
+                    break
+                if not _TAG_OPEN.search(buf, max(0, start - 64), start):
+                    continue
+                rows += 1
+                index = _ROW_INDEX.search(buf[match.end() : match.end() + 512].split(b">", 1)[0])
+                if rows > layout.MAX_LINES or (index and int(index.group(1)) > layout.MAX_LINES):
+                    raise _too_many_lines()
             if not chunk:
                 return
             tail = buf[end:]
