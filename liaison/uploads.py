@@ -30,7 +30,9 @@ OLE = Kind(gettext_lazy("Word/Excel/WPS 文档（旧格式）"), "application/x-
 DOCX = Kind(
     gettext_lazy("Word 文档"), "application/vnd.openxmlformats-officedocument.wordprocessingml.document", (".docx",)
 )
-XLSX = Kind(gettext_lazy("Excel 工作簿"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",))
+XLSX = Kind(
+    gettext_lazy("Excel 工作簿"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",)
+)
 OFD = Kind(gettext_lazy("OFD 版式文件"), "application/ofd", (".ofd",))
 
 MAGIC = (
