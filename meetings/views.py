@@ -458,6 +458,14 @@ def _back(obj) -> str:
     return decision_url(obj) if isinstance(obj, Decision) else meeting_url(_m(obj))
 
 
+def _shown_meeting(request, obj):
+    """The meeting named on the page: a decision's owner who was not invited does not see it."""
+    m = _m(obj)
+    if isinstance(obj, Decision) and not access.visible(Meeting.objects.filter(pk=m.pk), request.user).exists():
+        return None
+    return m
+
+
 def action_view(name):
     loader, verb, form_class, title, initial, run, done = ACTIONS[name]
 
@@ -485,7 +493,7 @@ def action_view(name):
         return render(
             request,
             "meetings/form.html",
-            {"form": form, "title": title, "back": back, "meeting": _m(obj), "obj": obj, "action": name},
+            {"form": form, "title": title, "back": back, "meeting": _shown_meeting(request, obj), "obj": obj},
         )
 
     view.__name__ = f"meeting_{name}"
