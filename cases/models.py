@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from liaison.models import Institution, Letter
+from liaison.status import BLUE, GREEN, GREY
+from liaison.status import colours as status_colours
 
 from .querysets import (
     CaseQuerySet,
@@ -96,6 +98,8 @@ class AdministrativeCase(models.Model):
         PENDING = "pending", _("审理中")
         CONCLUDED = "concluded", _("已结案")
         EFFECTIVE = "effective", _("已生效")
+
+    status_colours(Status, {Status.PENDING: BLUE, Status.CONCLUDED: GREEN, Status.EFFECTIVE: GREEN})
 
     class MajorCategory(models.TextChoices):
         NONE = "", _("—")
@@ -229,6 +233,11 @@ class Dispute(models.Model):
         WITHDRAWN = "withdrawn", _("申请人撤回")
         FILED = "filed", _("立案受理")
 
+    status_colours(
+        Status,
+        {Status.OPEN: BLUE, Status.RESOLVED: GREEN, Status.WITHDRAWN: GREY, Status.FILED: GREEN},
+    )
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(_("争议事项"), max_length=200)
     applicant = models.CharField(_("申请人"), max_length=200)
@@ -280,6 +289,8 @@ class Coordination(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("协调中")
         CLOSED = "closed", _("已结束")
+
+    status_colours(Status, {Status.OPEN: BLUE, Status.CLOSED: GREEN})
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(AdministrativeCase, on_delete=models.PROTECT, related_name="coordinations")
@@ -344,6 +355,18 @@ class Enforcement(models.Model):
         FEEDBACK = "feedback", _("已书面反馈")
         CLOSED = "closed", _("已结案")
 
+    status_colours(
+        Status,
+        {
+            Status.APPLIED: BLUE,
+            Status.REFUSED: GREY,
+            Status.COURT: GREEN,
+            Status.ASSIGNED: BLUE,
+            Status.FEEDBACK: GREEN,
+            Status.CLOSED: GREEN,
+        },
+    )
+
     class Ruling(models.TextChoices):
         NONE = "", _("—")
         GRANTED = "granted", _("准予执行")
@@ -396,6 +419,8 @@ class SupervisionApplication(models.Model):
     class Status(models.TextChoices):
         RECEIVED = "received", _("审查中")
         DECIDED = "decided", _("已决定")
+
+    status_colours(Status, {Status.RECEIVED: BLUE, Status.DECIDED: GREEN})
 
     class Decision(models.TextChoices):
         NONE = "", _("—")
@@ -453,6 +478,8 @@ class ClueTransfer(models.Model):
         SENT = "sent", _("已移送")
         RECEIVED = "received", _("已接收")
         HANDLED = "handled", _("已办结")
+
+    status_colours(Status, {Status.SENT: BLUE, Status.RECEIVED: BLUE, Status.HANDLED: GREEN})
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sender = models.ForeignKey(Institution, verbose_name=_("移送单位"), on_delete=models.PROTECT, related_name="+")

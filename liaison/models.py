@@ -18,6 +18,8 @@ from .querysets import (
     LetterQuerySet,
     NotificationQuerySet,
 )
+from .status import BLUE, GREEN, GREY, RED
+from .status import colours as status_colours
 
 
 class Region(models.Model):
@@ -151,6 +153,8 @@ class Letter(models.Model):
         DRAFT = "draft", _("草稿")
         PENDING = "pending", _("待签发")
         ISSUED = "issued", _("已发出")
+
+    status_colours(Status, {Status.DRAFT: GREY, Status.PENDING: BLUE, Status.ISSUED: GREEN})
 
     class Series(models.TextChoices):
         HAN = "han", _("函")
@@ -330,6 +334,8 @@ class LedgerEntry(models.Model):
         OVERDUE = "overdue", _("已逾期")
         DONE = "done", _("已办结")
         WAIVED = "waived", _("已免除")
+
+    status_colours(Status, {Status.OPEN: BLUE, Status.OVERDUE: RED, Status.DONE: GREEN, Status.WAIVED: GREY})
 
     class Unit(models.TextChoices):
         DAYS = "days", _("日")

@@ -5,7 +5,6 @@ of queries whatever the number of rows.
 """
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
@@ -13,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import access
+from . import access, status
 from .calendar import WorkCalendar
 from .models import (
     AuditEntry,
@@ -26,44 +25,18 @@ from .models import (
     User,
 )
 
-DUE_SOON_DAYS = 7
+DUE_SOON_DAYS = status.DUE_SOON_DAYS
 
 # ----------------------------------------------------------------------------- deadlines
 
 
-@dataclass(frozen=True)
-class DeadlineState:
-    """How a ledger entry's deadline reads today: the colour convention and its words."""
-
-    kind: str  # done, waived, overdue, soon, open
-    label: str
-    days: int | None = None
-
-    @property
-    def css(self) -> str:
-        return {
-            "done": "text-bg-success",
-            "waived": "text-bg-secondary",
-            "overdue": "text-bg-danger",
-            "soon": "text-bg-warning",
-            "open": "text-bg-primary",
-        }[self.kind]
-
-
-def deadline_state(entry: LedgerEntry, *, today: dt.date, calendar: WorkCalendar) -> DeadlineState:
+def deadline_state(entry: LedgerEntry, *, today: dt.date, calendar: WorkCalendar) -> status.Due:
+    """A ledger entry's deadline in the portal's one wording (liaison.status)."""
     if entry.status == LedgerEntry.Status.DONE:
-        return DeadlineState("done", _("已办结"))
+        return status.Due("done", _("已办结"), status.GREEN)
     if entry.status == LedgerEntry.Status.WAIVED:
-        return DeadlineState("waived", _("已免除"))
-    if entry.due_date < today:
-        days = (today - entry.due_date).days
-        return DeadlineState("overdue", _("已逾期 %(n)d 天") % {"n": days}, days)
-    if entry.due_date <= today + dt.timedelta(days=DUE_SOON_DAYS):
-        days = calendar.working_days_between(today, entry.due_date)
-        if entry.due_date == today:
-            return DeadlineState("soon", _("今天到期"), 0)
-        return DeadlineState("soon", _("剩余 %(n)d 个工作日") % {"n": days}, days)
-    return DeadlineState("open", _("办理中"))
+        return status.Due("waived", _("已免除"), status.GREY)
+    return status.due_state(entry.due_date, today=today, calendar=calendar)
 
 
 def with_deadlines(entries, *, today: dt.date | None = None) -> list[LedgerEntry]:

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from liaison.models import Institution, Letter
+from liaison.status import BLUE, GREEN, GREY
+from liaison.status import colours as status_colours
 
 from .querysets import FilingQuerySet, SuggestionQuerySet
 
@@ -60,6 +62,22 @@ class Suggestion(models.Model):
         EVALUATED = "evaluated", _("已评价")
         RECTIFYING = "rectifying", _("整改中")
         WITHDRAWN = "withdrawn", _("已撤回")
+
+    # In progress until replied; the reply deadline has its own badge (amber, red).
+    status_colours(
+        Status,
+        {
+            Status.DRAFT: GREY,
+            Status.SUBMITTED: BLUE,
+            Status.APPROVED: BLUE,
+            Status.ISSUED: BLUE,
+            Status.RECEIVED: BLUE,
+            Status.RECTIFYING: BLUE,
+            Status.REPLIED: GREEN,
+            Status.EVALUATED: GREEN,
+            Status.WITHDRAWN: GREY,
+        },
+    )
 
     class Evaluation(models.TextChoices):
         ADOPTED = "adopted", _("采纳")

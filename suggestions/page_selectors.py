@@ -5,37 +5,23 @@ or `access.get_visible_or_404`), so nothing here widens what a user sees.
 """
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from liaison import access
+from liaison import access, status
 from liaison import selectors as hub_selectors
+from liaison.calendar import WorkCalendar
 from liaison.models import Institution
 
 from . import selectors
 from .models import Extension, Filing, Reply, Suggestion
 
 S = Suggestion.Status
-DUE_SOON_DAYS = 7
 OPEN_STATES = (S.RECEIVED, S.RECTIFYING)
 
-# The portal's colour convention (grey draft, blue in progress, green done); red and amber are
-# kept for the reply deadline, which has its own column.
-STATUS_COLOURS = {
-    S.DRAFT: "grey",
-    S.SUBMITTED: "blue",
-    S.APPROVED: "blue",
-    S.ISSUED: "blue",
-    S.RECEIVED: "blue",
-    S.RECTIFYING: "blue",
-    S.REPLIED: "green",
-    S.EVALUATED: "green",
-    S.WITHDRAWN: "grey",
-}
 
 BOXES = {
     "todo": gettext_lazy("待办"),
@@ -134,41 +120,31 @@ def rows(user, *, box: str, values: dict) -> QuerySet:
 # ----------------------------------------------------------------------------- deadlines
 
 
-@dataclass(frozen=True)
-class DueState:
-    """How a suggestion's reply deadline reads today: colour and words (never colour alone)."""
-
-    kind: str  # overdue, soon, open, waiting, replied, none
-    label: str
-    colour: str
-    days: int | None = None
+REPLY_WORDS = (gettext_lazy("按期回复"), gettext_lazy("逾期回复"))
 
 
-def due_state(s: Suggestion, *, today: dt.date) -> DueState:
-    if s.status in OPEN_STATES and s.reply_due:
-        days = (s.reply_due - today).days
-        if days < 0:
-            return DueState("overdue", _("已逾期 %(n)d 天") % {"n": -days}, "red", -days)
-        if days == 0:
-            return DueState("soon", _("今天到期"), "amber", 0)
-        if days <= DUE_SOON_DAYS:
-            return DueState("soon", _("剩余 %(n)d 天") % {"n": days}, "amber", days)
-        return DueState("open", _("剩余 %(n)d 天") % {"n": days}, "blue", days)
+def due_state(s: Suggestion, *, today: dt.date, calendar: WorkCalendar | None = None) -> status.Due:
+    """The reply deadline in the portal's one wording (liaison.status); before receipt it has not started."""
     if s.status == S.ISSUED:
-        return DueState("waiting", _("签收后起算"), "grey")
-    if s.status in (S.REPLIED, S.EVALUATED) and s.replied_on:
-        late = s.reply_due and s.replied_on > s.reply_due
-        return DueState("replied", _("逾期回复") if late else _("按期回复"), "green")
-    return DueState("none", "", "grey")
+        return status.Due("waiting", _("签收后起算"), status.GREY)
+    replied = s.status in (S.REPLIED, S.EVALUATED)
+    return status.due_state(
+        s.reply_due,
+        pending=s.status in OPEN_STATES,
+        done_on=s.replied_on if replied else None,
+        done_words=REPLY_WORDS,
+        today=today,
+        calendar=calendar,
+    )
 
 
 def decorate(rows, *, today: dt.date | None = None) -> list[Suggestion]:
-    """Evaluate `rows` and set `status_colour` and `due` on each."""
+    """Evaluate `rows` and set `due` (the reply deadline) on each."""
     today = today or timezone.localdate()
+    calendar = WorkCalendar()
     out = list(rows)
     for s in out:
-        s.status_colour = STATUS_COLOURS.get(s.status, "grey")
-        s.due = due_state(s, today=today)
+        s.due = due_state(s, today=today, calendar=calendar)
     return out
 
 

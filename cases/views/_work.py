@@ -1,19 +1,15 @@
 """What the case-work pages (enforcement, supervision, clues, disputes, observations, reviews)
-share: deadline words, the list page with its export, the timeline, letters and ledger entries
+share: the list page with its export, the timeline, letters and ledger entries
 of a record. Their action pages are the hub's (`liaison.pages.action_page`).
 
 Every read starts from `visible_to(user)`; nothing here decides who may act (that is
 `liaison.access`, asked by each view before it reads any input).
 """
 
-import datetime as dt
-from dataclasses import dataclass
-
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import F
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
@@ -25,7 +21,6 @@ from liaison.views.common import paginate
 
 from ..models import AdministrativeCase
 
-DUE_SOON_DAYS = 7
 # The list pages show the cases module's tabs (cases/_tabs.html, from the case pages) when present.
 TABS_TEMPLATES = ("cases/_tabs.html", "cases/work/_subnav.html")
 WORK_SECTIONS = [
@@ -40,38 +35,6 @@ WORK_SECTIONS = [
 
 # A page with a form answers GET (and HEAD) with the form and POST with the step; nothing else.
 require_form_methods = require_http_methods(["GET", "HEAD", "POST"])
-
-
-# ----------------------------------------------------------------------------- deadlines
-
-
-@dataclass(frozen=True)
-class DueState:
-    """How a deadline reads today: colour and words (never colour alone)."""
-
-    kind: str  # overdue, soon, open, done, none
-    label: str
-    colour: str
-    days: int | None = None
-
-
-def due_state(
-    due: dt.date | None, *, pending: bool, done_on: dt.date | None = None, done_words=None, today=None
-) -> DueState:
-    """`pending`: the step the deadline is for is still to be taken; `done_words`: (on time, late)."""
-    today = today or timezone.localdate()
-    if pending and due:
-        days = (due - today).days
-        if days < 0:
-            return DueState("overdue", _("已逾期 %(n)d 天") % {"n": -days}, "red", -days)
-        if days == 0:
-            return DueState("soon", _("今天到期"), "amber", 0)
-        colour, kind = ("amber", "soon") if days <= DUE_SOON_DAYS else ("blue", "open")
-        return DueState(kind, _("剩余 %(n)d 天") % {"n": days}, colour, days)
-    if due and done_on:
-        on_time, late = done_words or (_("按期办结"), _("逾期办结"))
-        return DueState("done", str(late if done_on > due else on_time), "green")
-    return DueState("none", "", "grey")
 
 
 # ----------------------------------------------------------------------------- lists

@@ -43,7 +43,6 @@ from ..services._common import _url as canonical_url
 
 Case = AdministrativeCase
 CS = Case.Status
-STATUS_COLOURS = {CS.PENDING: "blue", CS.CONCLUDED: "green", CS.EFFECTIVE: "green"}
 
 SORTS = {
     # （2026）桂02行初9号 before …10号: the year, then shorter numbers first, then the text.
@@ -70,7 +69,6 @@ def decorate(cases):
     """Status colour and the parties as the list shows them (defendants are prefetched)."""
     rows = list(cases)
     for case in rows:
-        case.status_colour = STATUS_COLOURS.get(case.status, "grey")
         names = [p for p in case.plaintiffs.splitlines() if p.strip()]
         case.plaintiff_names = names
         case.defendant_list = list(case.defendants.all())
@@ -351,7 +349,6 @@ def available_actions(user, case) -> dict:
 def detail(request, uuid):
     user = request.user
     case = case_for_page(user, uuid)
-    case.status_colour = STATUS_COLOURS.get(case.status, "grey")
     defendants = list(case.defendants.order_by("id"))
     can = available_actions(user, case)
     is_court = case.court_id == user.institution_id

@@ -20,7 +20,6 @@ from . import _work
 from ._work import require_form_methods
 
 CS = ClueTransfer.Status
-STATUS_COLOURS = {CS.SENT: "blue", CS.RECEIVED: "blue", CS.HANDLED: "green"}
 SORTS = {
     "sent_on": ("sent_on",),
     "sender": ("sender__name",),
@@ -37,12 +36,6 @@ LABELS = {
 
 def detail_url(clue) -> str:
     return reverse("cases:clue_detail", kwargs={"uuid": clue.uuid})
-
-
-def decorate(rows):
-    for clue in rows:
-        clue.status_colour = STATUS_COLOURS.get(clue.status, "grey")
-    return rows
 
 
 def _for_page(user, uuid) -> ClueTransfer:
@@ -84,7 +77,6 @@ def clue_list(request):
         filters=filters,
         qs=qs,
         sort=sort,
-        decorate=decorate,
         context={"can_create": access.can(request.user, "clue.create")},
     )
 
@@ -160,7 +152,6 @@ def clue_create(request):
 def clue_detail(request, uuid):
     user = request.user
     clue = _for_page(user, uuid)
-    decorate([clue])
     context = {
         "clue": clue,
         "can": {

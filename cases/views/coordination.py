@@ -25,7 +25,6 @@ from ..models import Coordination
 from .cases import case_for_page, detail_url
 
 CO = Coordination.Status
-STATUS_COLOURS = {CO.OPEN: "blue", CO.CLOSED: "green"}
 SORTS = {
     "opened": ("opened_on",),
     "case": ("case__number",),
@@ -50,7 +49,6 @@ def coordination_for_page(user, uuid) -> Coordination:
         "case", "case__court", "case__cause", "court", "government", "procuratorate"
     )
     c = access.get_visible_or_404(qs, user, uuid=uuid)
-    c.status_colour = STATUS_COLOURS.get(c.status, "grey")
     return c
 
 
@@ -71,18 +69,10 @@ def _filtered(request):
     return filters, values, qs, sort
 
 
-def _decorate(rows):
-    rows = list(rows)
-    for c in rows:
-        c.status_colour = STATUS_COLOURS.get(c.status, "grey")
-    return rows
-
-
 @login_required
 def index(request):
     filters, values, qs, sort = _filtered(request)
     page = paginate(request, qs)
-    page.object_list = _decorate(page.object_list)
     params = request.GET.copy()
     params.pop("page", None)
     context = {

@@ -19,7 +19,6 @@ from . import _work
 from ._work import require_form_methods
 
 DS = Dispute.Status
-STATUS_COLOURS = {DS.OPEN: "blue", DS.RESOLVED: "green", DS.WITHDRAWN: "grey", DS.FILED: "green"}
 SORTS = {
     "received_on": ("received_on",),
     "title": ("title",),
@@ -37,12 +36,6 @@ LABELS = {
 
 def detail_url(d) -> str:
     return reverse("cases:dispute_detail", kwargs={"uuid": d.uuid})
-
-
-def decorate(rows):
-    for d in rows:
-        d.status_colour = STATUS_COLOURS.get(d.status, "grey")
-    return rows
 
 
 def _for_page(user, uuid) -> Dispute:
@@ -81,7 +74,6 @@ def dispute_list(request):
         filters=filters,
         qs=qs,
         sort=sort,
-        decorate=decorate,
         context={"can_create": access.can(request.user, "dispute.create")},
     )
 
@@ -165,7 +157,6 @@ def dispute_create(request):
 def dispute_detail(request, uuid):
     user = request.user
     d = _for_page(user, uuid)
-    decorate([d])
     is_open = d.status == DS.OPEN
     context = {
         "d": d,

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from liaison import access, pages
+from liaison import access, pages, status
+from liaison.calendar import WorkCalendar
 from liaison.errors import Conflict
 from liaison.excel import xlsx_response
 from liaison.forms import apply_service_errors
@@ -29,14 +30,6 @@ from . import _work
 from ._work import require_form_methods
 
 ES = Enforcement.Status
-STATUS_COLOURS = {
-    ES.APPLIED: "blue",
-    ES.REFUSED: "grey",
-    ES.COURT: "green",
-    ES.ASSIGNED: "blue",
-    ES.FEEDBACK: "green",
-    ES.CLOSED: "green",
-}
 SORTS = {
     "applied_on": ("applied_on",),
     "basis_reference": ("basis_reference",),
@@ -61,10 +54,14 @@ def detail_url(e) -> str:
 
 
 def decorate(rows):
+    calendar = WorkCalendar()  # one for the list: it caches the holidays it reads
     for e in rows:
-        e.status_colour = STATUS_COLOURS.get(e.status, "grey")
-        e.due = _work.due_state(
-            e.feedback_due, pending=e.status == ES.ASSIGNED, done_on=e.feedback_on, done_words=FEEDBACK_WORDS
+        e.due = status.due_state(
+            e.feedback_due,
+            pending=e.status == ES.ASSIGNED,
+            done_on=e.feedback_on,
+            done_words=FEEDBACK_WORDS,
+            calendar=calendar,
         )
     return rows
 

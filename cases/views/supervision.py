@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from liaison import access, pages
+from liaison import access, pages, status
+from liaison.calendar import WorkCalendar
 from liaison.excel import xlsx_response
 from liaison.models import User
 
@@ -45,11 +46,15 @@ def detail_url(app) -> str:
 
 
 def decorate(rows):
+    calendar = WorkCalendar()  # one for the list: it caches the holidays it reads
     for app in rows:
-        app.status_colour = "green" if app.status == SS.DECIDED else "blue"
         app.status_text = app.get_decision_display() if app.status == SS.DECIDED else app.get_status_display()
-        app.due = _work.due_state(
-            app.decision_due, pending=app.status == SS.RECEIVED, done_on=app.decided_on, done_words=DECISION_WORDS
+        app.due = status.due_state(
+            app.decision_due,
+            pending=app.status == SS.RECEIVED,
+            done_on=app.decided_on,
+            done_words=DECISION_WORDS,
+            calendar=calendar,
         )
     return rows
 

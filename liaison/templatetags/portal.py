@@ -11,19 +11,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .. import links
+from .. import links, status
 
 register = template.Library()
-
-# The colour convention: grey draft, blue in progress, amber due ≤7 days, red overdue, green done.
-BADGE = {
-    "grey": "text-bg-secondary",
-    "blue": "text-bg-primary",
-    "amber": "text-bg-warning",
-    "red": "text-bg-danger",
-    "green": "text-bg-success",
-}
-LETTER_COLOURS = {"draft": "grey", "pending": "blue", "issued": "green"}
 
 
 def _local(value):
@@ -60,12 +50,14 @@ def cn_date(value):
 
 @register.simple_tag
 def badge(colour, text):
-    return format_html('<span class="badge {}">{}</span>', BADGE.get(colour, BADGE["grey"]), text)
+    """A badge in one of the convention's colours (liaison.status): grey, blue, amber, red, green."""
+    return format_html('<span class="badge {}">{}</span>', status.CSS.get(colour, status.CSS[status.GREY]), text)
 
 
 @register.simple_tag
-def letter_badge(letter):
-    return badge(LETTER_COLOURS.get(letter.status, "grey"), letter.get_status_display())
+def status_badge(obj, text=None):
+    """`obj`'s status in the colour declared on its choices; `text` replaces the status's own words."""
+    return badge(status.colour_of(obj), obj.get_status_display() if text is None else text)
 
 
 @register.simple_tag
@@ -80,10 +72,13 @@ def delivery_badge(delivery):
 
 
 @register.simple_tag
-def deadline_badge(entry):
-    """A ledger entry's state; needs `entry.deadline` (selectors.with_deadlines)."""
-    state = entry.deadline
-    return format_html('<span class="badge {}">{}</span>', state.css, state.label)
+def deadline_badge(value):
+    """A deadline as it reads today (liaison.status.Due): "剩余 3 个工作日", "已逾期 2 天", done words.
+    Takes the Due, or a record decorated with one (`entry.deadline`, `row.due`); nothing without words."""
+    due = value if isinstance(value, status.Due) else getattr(value, "deadline", None) or getattr(value, "due", None)
+    if not due or not due.label:
+        return ""
+    return badge(due.colour, due.label)
 
 
 @register.simple_tag(takes_context=True)

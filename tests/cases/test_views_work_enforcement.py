@@ -8,6 +8,7 @@ from django.test import Client
 
 from cases import services
 from cases.models import Enforcement
+from liaison.calendar import WorkCalendar
 from liaison.models import LedgerEntry, Letter
 
 from ._work_helpers import body, bulk_enforcements, client_for, listed, queries_for, rows_of, today
@@ -62,7 +63,8 @@ def test_court_and_assignee_see_the_list_with_feedback_deadline_words(assigned, 
     text = body(client_for(agency_staff).get(LIST))
     assert assigned.basis_reference in text and "已交由政府组织实施" in text
     days = (assigned.feedback_due - today()).days
-    assert (f"剩余 {days} 天" if days > 0 else f"已逾期 {-days} 天") in text
+    left = WorkCalendar().working_days_between(today(), assigned.feedback_due)
+    assert (f"剩余 {left} 个工作日" if days > 0 else f"已逾期 {-days} 天") in text
 
 
 @pytest.mark.parametrize("persona", ["env_staff", "justice_legal", "county_clerk"])

@@ -9,6 +9,7 @@ from django.test import Client
 
 from cases import services
 from cases.models import CaseSupervision, SupervisionApplication
+from liaison.calendar import WorkCalendar
 from liaison.models import LedgerEntry, Letter
 
 from ._work_helpers import body, bulk_supervisions, client_for, listed, queries_for, rows_of, today
@@ -60,8 +61,8 @@ def valid(inst, **changes):
 def test_parties_see_the_application_with_its_decision_deadline(application, world, persona):
     response = client_for(world[persona]).get(LIST)
     assert response.status_code == 200 and [a.pk for a in listed(response)] == [application.pk]
-    days = (application.decision_due - today()).days
-    assert f"剩余 {days} 天" in body(response)
+    left = WorkCalendar().working_days_between(today(), application.decision_due)
+    assert f"剩余 {left} 个工作日" in body(response)
 
 
 @pytest.mark.parametrize("persona", ["env_staff", "justice_legal", "gov_legal"])

@@ -1,9 +1,13 @@
 """The suggestion list: tabs per party, deadline words, filters, sorting, pagination, query budget, export."""
 
+import datetime as dt
 import io
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
+
+from liaison.calendar import WorkCalendar
 
 from ._view_helpers import CITY_AGENCY, bulk_suggestions, client_for, draft
 
@@ -69,9 +73,12 @@ def test_reply_due_reads_as_days_left_or_overdue_with_colours(court_clerk, agenc
     bulk_suggestions(court_clerk, agency_staff.institution, 1, prefix="将到期建议", due_in=5)
     bulk_suggestions(court_clerk, agency_staff.institution, 1, prefix="还早的建议", due_in=40)
     body = client_for(agency_staff).get(URL, {"box": "received"}).content.decode()
+    today = timezone.localdate()
+    left = {n: WorkCalendar().working_days_between(today, today + dt.timedelta(days=n)) for n in (5, 40)}
+    # The portal's one wording (UX.md): working days left, calendar days overdue.
     assert "已逾期 3 天" in body and "text-bg-danger" in body
-    assert "剩余 5 天" in body and "text-bg-warning" in body
-    assert "剩余 40 天" in body
+    assert f"剩余 {left[5]} 个工作日" in body and "text-bg-warning" in body
+    assert f"剩余 {left[40]} 个工作日" in body and "text-bg-primary" in body
 
 
 def test_todo_box_lists_overdue_first_then_due_soonest_then_awaiting_receipt(court_clerk, agency_staff, issued):

@@ -1,0 +1,110 @@
+"""How a record's state reads on every page: its status colour and its deadline, in one wording.
+
+The colour convention (UX.md): grey draft, blue in progress, amber due within 7 days, red
+overdue, green done. A model declares its statuses' colours once, on the choices, next to them:
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        ISSUED = "issued", _("已签发")
+    status.colours(Status, {Status.DRAFT: status.GREY, Status.ISSUED: status.GREEN})
+
+and `{% status_badge obj %}` reads it (`colour_of(obj)`). Badges always carry words: colour
+is never the only information.
+
+A deadline reads "剩余 3 个工作日", "今天到期" or "已逾期 2 天" while the step it is for is pending
+(amber from 7 calendar days before, red once overdue), and its done words afterwards
+(`due_state`); `{% deadline_badge %}` shows it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:  # models declare their colours here, and the calendar reads a model
+    from .calendar import WorkCalendar
+
+GREY, BLUE, AMBER, RED, GREEN = "grey", "blue", "amber", "red", "green"
+CSS = {
+    GREY: "text-bg-secondary",
+    BLUE: "text-bg-primary",
+    AMBER: "text-bg-warning",
+    RED: "text-bg-danger",
+    GREEN: "text-bg-success",
+}
+DUE_SOON_DAYS = 7
+
+
+# ----------------------------------------------------------------------------- status colours
+
+
+def colours(choices, mapping: dict) -> None:
+    """Declare the colour of every member of `choices` (a TextChoices class); a member left out
+    is a mistake caught at import, not a grey badge found later."""
+    missing = [m for m in choices if m not in mapping]
+    unknown = [c for c in mapping.values() if c not in CSS]
+    if missing or unknown:
+        raise ImproperlyConfigured(f"{choices.__qualname__}: no colour for {missing}, unknown colours {unknown}")
+    choices.colours = {str(member): colour for member, colour in mapping.items()}
+
+
+def colour_of(obj, field: str = "status") -> str:
+    """The declared colour of `obj`'s status (its model's `Status` choices); grey if undeclared."""
+    choices = getattr(type(obj), field.capitalize(), None)
+    return getattr(choices, "colours", {}).get(str(getattr(obj, field, "")), GREY)
+
+
+# ----------------------------------------------------------------------------- deadlines
+
+
+@dataclass(frozen=True)
+class Due:
+    """How a deadline reads today: its kind, words and colour (never colour alone)."""
+
+    kind: str  # overdue, soon, open, done, none; apps add their own (waiting, waived)
+    label: str
+    colour: str
+    days: int | None = None  # overdue: calendar days late; pending: working days left
+
+    @property
+    def css(self) -> str:
+        return CSS[self.colour]
+
+
+NO_DEADLINE = Due("none", "", GREY)
+
+
+def due_state(
+    due: dt.date | None,
+    *,
+    pending: bool = True,
+    done_on: dt.date | None = None,
+    done_words=None,
+    today: dt.date | None = None,
+    calendar: WorkCalendar | None = None,
+) -> Due:
+    """`pending`: the step the deadline is for is still to be taken; `done_words`: (on time, late),
+    shown once it is taken on `done_on`. Pass one `calendar` for a whole list (it caches holidays)."""
+    today = today or timezone.localdate()
+    if pending and due:
+        if due < today:
+            days = (today - due).days
+            return Due("overdue", _("已逾期 %(n)d 天") % {"n": days}, RED, days)
+        if due == today:
+            return Due("soon", _("今天到期"), AMBER, 0)
+        if calendar is None:
+            from .calendar import WorkCalendar
+
+            calendar = WorkCalendar()
+        left = calendar.working_days_between(today, due)
+        colour, kind = (AMBER, "soon") if (due - today).days <= DUE_SOON_DAYS else (BLUE, "open")
+        return Due(kind, _("剩余 %(n)d 个工作日") % {"n": left}, colour, left)
+    if due and done_on:
+        on_time, late = done_words or (_("按期办结"), _("逾期办结"))
+        return Due("done", str(late if done_on > due else on_time), GREEN)
+    return NO_DEADLINE
