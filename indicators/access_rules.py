@@ -71,3 +71,29 @@ for verb, rule in {
     "indicators.city": _view("city"),
 }.items():
     access.register_action(verb, rule)
+
+
+# ----------------------------------------------------------------------------- bulletins
+
+
+def _bulletins(qs, user, inst):
+    from django.db.models import Q
+
+    from .models import Bulletin
+
+    q = Q(issuer=inst)
+    q |= Q(status=Bulletin.Status.ISSUED) & (Q(government=inst) | Q(procuratorate=inst))
+    regions = access.office_region_ids(user)
+    if regions:
+        q |= Q(region_id__in=regions)
+    return qs.filter(q)
+
+
+def _register_bulletins():
+    from .models import Bulletin, _declare
+
+    access.register_visibility(Bulletin, _bulletins)
+    _declare()
+
+
+_register_bulletins()

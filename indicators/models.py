@@ -8,9 +8,17 @@ which mapping it was computed under.
 
 import hashlib
 import json
+import uuid
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from liaison.querysets import VisibleQuerySet
+
+
+class BulletinQuerySet(VisibleQuerySet):
+    pass
 
 
 class CountingRules(models.Model):
@@ -62,3 +70,171 @@ def rules_snapshot(rules: CountingRules, lost_codes: list[str]) -> dict:
     }
     digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:10]
     return {**body, "digest": digest}
+
+
+class Bulletin(models.Model):
+    """季度指标通报: a frozen snapshot of one quarter's figures for the city or one county.
+
+    Drafted by a scheduled job after the quarter (one per region and quarter, however often
+    the job runs); the office reviews it and writes its commentary; the court's head issues
+    it as a numbered letter to the government, cc the procuratorate. From then on its
+    figures never change; a correction is a new bulletin that names the one it corrects.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("待审核")
+        REVIEWED = "reviewed", _("待签发")
+        ISSUED = "issued", _("已印发")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    region = models.ForeignKey(
+        "liaison.Region", verbose_name=_("通报范围"), on_delete=models.PROTECT, related_name="bulletins"
+    )
+    period = models.CharField(_("季度"), max_length=6, help_text=_("如 2026Q3。"))
+    issuer = models.ForeignKey(
+        "liaison.Institution", verbose_name=_("通报法院"), on_delete=models.PROTECT, related_name="+"
+    )
+    government = models.ForeignKey(
+        "liaison.Institution", verbose_name=_("主送政府"), on_delete=models.PROTECT, related_name="+"
+    )
+    procuratorate = models.ForeignKey(
+        "liaison.Institution",
+        verbose_name=_("抄送检察院"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    commentary = models.TextField(_("办公室审核意见与工作建议"), blank=True)
+    snapshot = models.JSONField(_("指标快照"), default=dict, editable=False, encoder=DjangoJSONEncoder)
+    computed_at = models.DateTimeField(_("计算时间"), null=True, blank=True)
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("更正的通报"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+    )
+    correction_reason = models.TextField(_("更正原因"), blank=True)
+    letter = models.ForeignKey(
+        "liaison.Letter", verbose_name=_("通报函"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    issued_at = models.DateTimeField(null=True, blank=True)
+
+    objects = BulletinQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("季度指标通报")
+        verbose_name_plural = _("季度指标通报")
+        ordering = ["-period", "region_id", "-id"]
+        constraints = [
+            # The scheduled job may run twice: one original bulletin per region and quarter.
+            models.UniqueConstraint(
+                fields=["region", "period"], condition=models.Q(corrects__isnull=True), name="one_bulletin_per_quarter"
+            ),
+            # One correction in progress at a time.
+            models.UniqueConstraint(
+                fields=["corrects"],
+                condition=models.Q(corrects__isnull=False) & ~models.Q(status="issued"),
+                name="one_open_correction",
+            ),
+        ]
+
+    def __str__(self):
+        if self.letter_id and self.letter.doc_number:
+            return self.letter.doc_number
+        return f"{self.region} {self.period}"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status == self.Status.ISSUED
+
+
+# ----------------------------------------------------------------------------- the bulletin's transitions
+
+
+def _office_of(user, b) -> bool:
+    from liaison import access
+
+    return access.is_office(user) and b.region_id in access.office_region_ids(user)
+
+
+def _court_acting(user, b) -> bool:
+    from liaison import access
+
+    return access.is_acting(user) and user.institution_id == b.issuer_id
+
+
+def _court_head(user, b) -> bool:
+    from liaison.models import User
+
+    return user.role == User.Role.HEAD and user.institution_id == b.issuer_id
+
+
+def _no_open_correction(b) -> bool:
+    return not b.corrections.exclude(status=Bulletin.Status.ISSUED).exists()
+
+
+def _declare():
+    from liaison import workflow
+
+    B = Bulletin.Status
+    return workflow.register(
+        workflow.Workflow(
+            Bulletin,
+            workflow.Transition(
+                "bulletin.refresh",
+                sources=[B.DRAFT],
+                who=lambda u, b: _office_of(u, b) or _court_acting(u, b),
+                label=_("按最新数据重新计算"),
+                page="indicators:bulletin_refresh",
+                style="secondary",
+            ),
+            workflow.Transition(
+                "bulletin.comment",
+                sources=[B.DRAFT],
+                who=_office_of,
+                label=_("填写审核意见"),
+                page="indicators:bulletin_comment",
+                style="secondary",
+            ),
+            workflow.Transition(
+                "bulletin.submit",
+                sources=[B.DRAFT],
+                target=B.REVIEWED,
+                who=_office_of,
+                label=_("审核完毕，送法院签发"),
+                page="indicators:bulletin_submit",
+            ),
+            workflow.Transition(
+                "bulletin.return",
+                sources=[B.REVIEWED],
+                target=B.DRAFT,
+                who=_court_head,
+                label=_("退回办公室"),
+                page="indicators:bulletin_return",
+                style="secondary",
+            ),
+            workflow.Transition(
+                "bulletin.issue",
+                sources=[B.REVIEWED],
+                target=B.ISSUED,
+                who=_court_head,
+                label=_("签发通报函"),
+                page="indicators:bulletin_issue",
+            ),
+            workflow.Transition(
+                "bulletin.correct",
+                sources=[B.ISSUED],
+                who=lambda u, b: _office_of(u, b) or _court_acting(u, b),
+                when=_no_open_correction,
+                label=_("发起更正"),
+                page="indicators:bulletin_correct",
+                style="danger",
+                refusal=_("该通报已有一份更正正在办理。"),
+            ),
+        )
+    )

@@ -133,9 +133,11 @@ def test_setup_schedules_is_idempotent():
     assert task.enabled
     quarterly = PeriodicTask.objects.get(task="suggestions.tasks.draft_periodic_reports")
     assert (quarterly.crontab.day_of_month, quarterly.crontab.month_of_year) == ("1", "1,4,7,10")
-    assert CrontabSchedule.objects.count() == PeriodicTask.objects.count() == 5
     meetings = PeriodicTask.objects.get(task="meetings.tasks.propose_scheduled_meetings")
     assert (meetings.crontab.day_of_month, meetings.crontab.month_of_year) == ("1", "1,4,7,10,12")
+    bulletins = PeriodicTask.objects.get(task="indicators.tasks.draft_bulletins")
+    assert (bulletins.crontab.day_of_month, bulletins.crontab.month_of_year) == ("5", "1,4,7,10")
+    assert CrontabSchedule.objects.count() == PeriodicTask.objects.count() == 6
     # Every scheduled task exists in the Celery app (a renamed task would fail silently at 06:00).
     from liaison.celery import app
 
