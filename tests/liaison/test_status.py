@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.utils import translation
 
 from liaison import status
 from liaison.calendar import WorkCalendar
@@ -30,6 +31,12 @@ def test_a_pending_deadline_reads_in_working_days_left_or_days_overdue(due, word
 
 
 def test_a_deadline_met_reads_its_done_words_in_green():
+    # The words are translated: read them in Chinese whatever language an earlier test left active.
+    with translation.override("zh-hans"):
+        _check_done_words()
+
+
+def _check_done_words():
     on_time = status.due_state(MONDAY, pending=False, done_on=MONDAY, done_words=("按期", "逾期"), today=MONDAY)
     late = status.due_state(MONDAY, pending=False, done_on=MONDAY + dt.timedelta(days=1), today=MONDAY)
     assert (on_time.label, on_time.colour, late.label) == ("按期", status.GREEN, "逾期办结")
