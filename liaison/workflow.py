@@ -169,6 +169,13 @@ def available(user, obj, verbs: Iterable[str] | None = None) -> list[Transition]
     return [t for t in flow if (wanted is None or t.verb in wanted) and t.who(user, obj) and flow.state_allows(t, obj)]
 
 
+def page_url(t: Transition, obj) -> str:
+    """The URL of a transition's action page for `obj` (its `page` url name, reversed with the uuid)."""
+    from django.urls import reverse
+
+    return reverse(t.page, kwargs={"uuid": obj.uuid})
+
+
 def api_actions(user, obj) -> list[str]:
     """The API's `allowed_actions` for `obj`: derived, never listed by hand."""
     return [t.api for t in available(user, obj)]

@@ -172,3 +172,26 @@ def breadcrumb(*parts):
 def timeline(steps, title=None):
     """Every step of a record (who, institution, when), in the card the detail pages show it in."""
     return {"timeline": steps, "title": title}
+
+
+@register.inclusion_tag("liaison/_actions.html", takes_context=True)
+def actions(context, obj, size="", verbs=None):
+    """The buttons of the transitions the viewer may take on `obj` now, from its workflow
+    declaration (liaison.workflow): never listed by hand in a template.
+
+    {% actions s %} renders every available transition with a page, in declaration order,
+    each as a link to its action page carrying `data-verb="<verb>"` (the agreement test reads
+    it). `verbs` (a comma-separated string) limits it to some verbs, e.g. on a sub-record's row.
+    """
+    from .. import workflow
+
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    wanted = [v.strip() for v in verbs.split(",")] if verbs else None
+    buttons = []
+    if user is not None:
+        for t in workflow.available(user, obj, wanted):
+            if not t.page:
+                continue
+            buttons.append({"t": t, "url": workflow.page_url(t, obj)})
+    return {"buttons": buttons, "size": size}

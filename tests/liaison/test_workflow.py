@@ -84,3 +84,20 @@ def test_can_is_the_guard_and_allowed_adds_the_state(flow):
 def test_a_verb_is_declared_once():
     with pytest.raises(ValueError):
         workflow.Workflow(Letter, workflow.Transition("t.x", who=_head), workflow.Transition("t.x", who=_head))
+
+
+def test_actions_tag_renders_exactly_the_available_transitions_with_a_page(flow, monkeypatch):
+    from django.template import Context, Template
+
+    monkeypatch.setattr(workflow, "page_url", lambda t, obj: f"/x/{t.name}/")
+    object.__setattr__(flow.transitions["t.edit"], "page", "x:edit")
+    object.__setattr__(flow.transitions["t.issue"], "page", "x:issue")
+    tpl = Template("{% load portal %}{% actions obj %}")
+    head = tpl.render(Context({"user": _Head(), "obj": Letter(status=DRAFT, title="a")}))
+    staff = tpl.render(Context({"user": _Staff(), "obj": Letter(status=DRAFT, title="a")}))
+    issued = tpl.render(Context({"user": _Head(), "obj": Letter(status=ISSUED, title="a")}))
+    assert 'data-verb="t.edit"' in head and 'data-verb="t.issue"' in head
+    assert 'href="/x/issue/"' in head
+    assert "t.request_extension" not in head  # no page: no button
+    assert 'data-verb="t.edit"' in staff and "t.issue" not in staff  # the guard decides
+    assert "data-verb" not in issued  # the state decides
