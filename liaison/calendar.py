@@ -66,18 +66,22 @@ def uncovered_year_warning(year: int) -> str:
 
 
 class WorkCalendar:
-    """Answers day questions; loads administrator overrides once per year it is asked about."""
+    """Answers day questions; loads the administrator overrides once, on first use."""
 
     def __init__(self):
         self._overrides: dict[int, dict[dt.date, HolidayOverride]] = {}
         self._covered: dict[int, bool] = {}
+        self._loaded = False
         self.warnings: set[str] = set()
 
     def _year_overrides(self, year: int) -> dict[dt.date, HolidayOverride]:
-        if year not in self._overrides:
-            rows = HolidayOverride.objects.filter(date__year=year)
-            self._overrides[year] = {row.date: row for row in rows}
-        return self._overrides[year]
+        # Every override in one query on first use (a few dozen rows a year): a list whose
+        # deadlines run into the next year costs no extra query (constant query counts).
+        if not self._loaded:
+            self._loaded = True
+            for row in HolidayOverride.objects.all():
+                self._overrides.setdefault(row.date.year, {})[row.date] = row
+        return self._overrides.get(year, {})
 
     def _package_covers(self, year: int) -> bool:
         if year not in self._covered:
