@@ -415,6 +415,16 @@ class Notification(models.Model):
     key = models.CharField(max_length=120)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # A notification that asks for an action (待审批, 待签发, 待签收 …) names the record and the
+    # transition it waits for; it settles itself (marked read, shown as 已办理) as soon as that
+    # transition is no longer open to its user, whoever entitled took it (services.settle_notifications).
+    subject_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.SET_NULL, db_constraint=False, related_name="+"
+    )
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    awaits = models.CharField(_("等待的操作"), max_length=60, blank=True)
+    while_state = models.CharField(max_length=30, blank=True)  # the record's state when it asked
+    settled_at = models.DateTimeField(_("已办理"), null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -423,7 +433,14 @@ class Notification(models.Model):
         verbose_name_plural = _("通知")
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once")]
-        indexes = [models.Index(fields=["user", "read_at"])]
+        indexes = [
+            models.Index(fields=["user", "read_at"]),
+            models.Index(
+                fields=["subject_type", "subject_id"],
+                condition=models.Q(settled_at__isnull=True) & ~models.Q(awaits=""),
+                name="notification_open_action",
+            ),
+        ]
 
     def __str__(self):
         return self.title

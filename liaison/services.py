@@ -10,7 +10,8 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,8 +36,12 @@ from .models import (
 
 
 def audit(*, actor, action: str, target=None, before: dict | None = None, after: dict | None = None) -> AuditEntry:
-    """Write one audit entry. Call inside the transaction that makes the change."""
+    """Write one audit entry. Call inside the transaction that makes the change (after it: every
+    change of a record is audited, so this is also where the notifications that waited for an
+    action on it settle themselves)."""
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    if target is not None and getattr(target, "pk", None) is not None:
+        settle_notifications(target)
     return AuditEntry.objects.create(
         actor=actor_obj,
         actor_name=(actor_obj.get_username() if actor_obj else "system"),
@@ -74,8 +79,32 @@ def _jsonable(data: dict) -> dict:
 # ----------------------------------------------------------------------------- notifications
 
 
-def notify(*, users: Iterable[User], kind: str, title: str, key: str, body: str = "", url: str = "") -> int:
-    """Create one notification per user and key (a second call with the same key adds nothing)."""
+def notify(
+    *,
+    users: Iterable[User],
+    kind: str,
+    title: str,
+    key: str,
+    body: str = "",
+    url: str = "",
+    about=None,
+    awaits: str = "",
+) -> int:
+    """Create one notification per user and key (a second call with the same key adds nothing).
+
+    A notification that asks its user to act names the record (`about`) and the transition it waits
+    for (`awaits`, a verb of the record's workflow, e.g. "suggestion.approve"): it settles itself
+    once that transition is no longer open to the user (`settle_notifications`)."""
+    if awaits and about is None:
+        raise ValueError("a notification that awaits an action names its record (about=)")
+    subject = {}
+    if about is not None:
+        subject = {
+            "subject_type": ContentType.objects.get_for_model(about),
+            "subject_id": about.pk,
+            "awaits": awaits,
+            "while_state": str(getattr(about, "status", "") or ""),
+        }
     created = []
     for user in users:
         if Notification.objects.filter(user=user, key=key).exists():
@@ -83,7 +112,9 @@ def notify(*, users: Iterable[User], kind: str, title: str, key: str, body: str 
         try:
             with transaction.atomic():
                 created.append(
-                    Notification.objects.create(user=user, kind=kind, title=title, body=body, url=url, key=key)
+                    Notification.objects.create(
+                        user=user, kind=kind, title=title, body=body, url=url, key=key, **subject
+                    )
                 )
         except IntegrityError:
             continue
@@ -93,6 +124,36 @@ def notify(*, users: Iterable[User], kind: str, title: str, key: str, body: str 
 
         transaction.on_commit(lambda: send_notification_emails.delay(ids))
     return len(created)
+
+
+def _still_awaited(notification: Notification, obj) -> bool:
+    """The record is still in the state it was in when it asked, and (for a declared transition)
+    the transition is still open to the user."""
+    from . import workflow
+
+    if notification.while_state and str(getattr(obj, "status", "") or "") != notification.while_state:
+        return False
+    if workflow.find(notification.awaits) is None:
+        return True
+    return workflow.allowed(notification.user, notification.awaits, obj)
+
+
+def settle_notifications(obj) -> int:
+    """Settle the open notifications that wait for an action on `obj` which their user can no
+    longer take (someone entitled took it, or the record moved on): marked read and 已办理, so
+    the bell counts only what still asks for an action. Called by `audit` on every change."""
+    waiting = list(
+        Notification.objects.filter(
+            subject_type=ContentType.objects.get_for_model(obj), subject_id=obj.pk, settled_at__isnull=True
+        )
+        .exclude(awaits="")
+        .select_related("user")
+    )
+    done = [n.pk for n in waiting if not _still_awaited(n, obj)]
+    if done:
+        now = timezone.now()
+        Notification.objects.filter(pk__in=done).update(settled_at=now, read_at=Coalesce("read_at", Value(now)))
+    return len(done)
 
 
 def notify_institution(*, institution: Institution, roles=None, **kwargs) -> int:
@@ -235,6 +296,8 @@ def letter_submit(*, letter: Letter, by: User) -> Letter:
         title=_("待签发：%(t)s") % {"t": letter.title},
         key=f"letter.pending:{letter.uuid}:{letter.submitted_at.timestamp():.0f}",
         url=f"/letters/{letter.uuid}/",
+        about=letter,
+        awaits="letter.issue",
     )
     return letter
 

@@ -478,7 +478,7 @@ class InspectionCreateSerializer(serializers.Serializer):
 class NotificationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Notification
-        fields = ["uuid", "kind", "title", "body", "url", "created_at", "read_at"]
+        fields = ["uuid", "kind", "title", "body", "url", "created_at", "read_at", "settled_at"]
         read_only_fields = fields
 
 
