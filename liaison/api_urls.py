@@ -14,7 +14,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import SimpleRouter
 
 from . import plugins
-from .api import views
+from .api import todo, views
 
 app_name = "api"
 
@@ -30,6 +30,7 @@ urlpatterns = [
     path("auth/token/", views.TokenObtainView.as_view(), name="token"),
     path("auth/logout/", views.LogoutView.as_view(), name="logout"),
     path("calendar/deadline/", views.DeadlineView.as_view(), name="calendar-deadline"),
+    path("todo/", todo.TodoView.as_view(), name="todo"),
     *plugins.api_urlpatterns(),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="schema"),
     # The page's one inline <style> carries the nonce; scripts are all files.

@@ -64,6 +64,7 @@ class Transition:
     api: str = ""  # the API action's name; defaults to the verb's last part, "_" -> "-"
     style: str = "primary"  # button style: primary, secondary, danger
     refusal: str = ""  # the 409 message when `when` refuses (state refusals say the state)
+    todo: str = ""  # a pending action (待办): what the to-do list calls it, e.g. _("待签发")
 
     def __post_init__(self):
         if self.sources is not None and not isinstance(self.sources, tuple):
@@ -79,9 +80,22 @@ class Transition:
 class Workflow:
     """The transitions of one model, in the order their buttons are shown."""
 
-    def __init__(self, model, *transitions: Transition, state: str = "status"):
+    def __init__(
+        self,
+        model,
+        *transitions: Transition,
+        state: str = "status",
+        pending: Callable | None = None,
+        due: Callable | None = None,
+    ):
+        """`pending(user, states)`: the records in `states` where `user` may have something to do
+        (a narrow, indexed queryset: the to-do list asks the transitions of each one); default
+        `model.objects.visible_to(user)` in those states. `due(obj)`: the date the pending step is
+        due (the to-do list's deadline), default none."""
         self.model = model
         self.state = state
+        self.pending = pending
+        self.due = due
         self.transitions: dict[str, Transition] = {}
         for t in transitions:
             if t.verb in self.transitions:
@@ -90,6 +104,23 @@ class Workflow:
 
     def __iter__(self):
         return iter(self.transitions.values())
+
+    @property
+    def todo_transitions(self) -> list[Transition]:
+        return [t for t in self if t.todo]
+
+    def todo_candidates(self, user):
+        """The records where `user` may have a pending action of this workflow (see `pending`)."""
+        states: set | None = set()
+        for t in self.todo_transitions:
+            if t.sources is None:
+                states = None
+                break
+            states.update(t.sources)
+        if self.pending is not None:
+            return self.pending(user, states)
+        qs = self.model.objects.visible_to(user)
+        return qs if states is None else qs.filter(**{f"{self.state}__in": states})
 
     def state_of(self, obj):
         return getattr(obj, self.state)

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
-from .. import plugins, selectors
+from .. import plugins, selectors, todo
 from ..calendar import years_needing_attention
 from ..models import User
 
@@ -17,6 +17,10 @@ def _is_admin(user) -> bool:
 def dashboard(request):
     user = request.user
     context = selectors.dashboard(user)
+    found = todo.items(user)
+    context["todo"] = found
+    context["todo_groups"] = todo.grouped(found)
+    context["todo_overdue"] = sum(1 for i in found if i.overdue)
     context["is_admin"] = _is_admin(user)
     # The apps' blocks (liaison.plugins.register(dashboard=…)), each only when it has something.
     context["plugin_blocks"] = plugins.dashboard_blocks(user)

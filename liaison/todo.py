@@ -1,0 +1,95 @@
+"""待办: every record where a user may act now, derived from the transition table.
+
+A transition that is someone's duty (sign off, issue, sign for, reply, approve a reply,
+evaluate, decide an extension, …) carries its to-do wording in its declaration
+(`Transition(..., todo=_("待签发"))`). The to-do list of a user is, for every registered
+workflow, its candidate records (`Workflow.pending`, narrow and indexed) filtered by
+`workflow.available(user, obj)`: exactly the actions the page shows as buttons and the API
+lists in `allowed_actions`, so the three cannot disagree. Overdue first, then by deadline.
+
+The dashboard's counters are the lengths of these lists, and `/api/v1/todo/` returns them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from . import status, workflow
+from .calendar import WorkCalendar
+
+# A safety bound per workflow: a to-do list is a worklist, not a report.
+LIMIT = 200
+
+
+@dataclass
+class Item:
+    transition: workflow.Transition
+    obj: object
+    due: dt.date | None
+    deadline: status.Due
+
+    @property
+    def verb(self) -> str:
+        return self.transition.verb
+
+    @property
+    def label(self) -> str:
+        return str(self.transition.todo)
+
+    @property
+    def action_url(self) -> str:
+        return workflow.page_url(self.transition, self.obj) if self.transition.page else self.record_url
+
+    @property
+    def record_url(self) -> str:
+        get = getattr(self.obj, "get_absolute_url", None)
+        return get() if get else ""
+
+    @property
+    def title(self) -> str:
+        return str(self.obj)
+
+    @property
+    def kind(self) -> str:
+        return str(self.obj._meta.verbose_name)
+
+    @property
+    def overdue(self) -> bool:
+        return self.deadline.kind == "overdue"
+
+
+def _sort_key(item: Item):
+    # overdue first (most overdue first), then by deadline, undated last
+    return (not item.overdue, item.due is None, item.due or dt.date.max, item.title)
+
+
+def items(user, *, today: dt.date | None = None) -> list[Item]:
+    """Every pending action of `user`, overdue first."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    today = today or timezone.localdate()
+    calendar = WorkCalendar()
+    found: list[Item] = []
+    for flow in list(workflow.WORKFLOWS.values()):
+        if not flow.todo_transitions:
+            continue
+        for obj in flow.todo_candidates(user)[:LIMIT]:
+            for t in workflow.available(user, obj):
+                if not t.todo:
+                    continue
+                due = flow.due(obj) if flow.due else None
+                found.append(Item(t, obj, due, status.due_state(due, pending=True, today=today, calendar=calendar)))
+    found.sort(key=_sort_key)
+    return found
+
+
+def grouped(found: list[Item]) -> OrderedDict[str, list[Item]]:
+    """The list by to-do wording (待签发, 待签收, 待答复 …), each group overdue first."""
+    groups: OrderedDict[str, list[Item]] = OrderedDict()
+    for item in found:
+        groups.setdefault(item.label, []).append(item)
+    return groups

@@ -1,0 +1,104 @@
+"""待办 derived from the transition table: the dashboard, its counter and /api/v1/todo/ agree."""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from liaison import services, todo, workflow
+from liaison.models import Letter, User
+
+PENDING = Letter.Status.PENDING
+
+
+@pytest.fixture
+def letter_flow():
+    """A to-do transition on Letter (head signs off a pending letter of his institution), due
+    three days after submission; the real registry is restored afterwards."""
+    saved = dict(workflow.REGISTRY), dict(workflow.WORKFLOWS)
+    for verb in [v for v, (f, _t) in workflow.REGISTRY.items() if f.model is Letter]:
+        del workflow.REGISTRY[verb]
+    workflow.WORKFLOWS.pop(Letter, None)
+    workflow.register(
+        workflow.Workflow(
+            Letter,
+            workflow.Transition(
+                "letter.issue",
+                sources=[PENDING],
+                target=Letter.Status.ISSUED,
+                who=lambda u, o: u.role == User.Role.HEAD and o.issuer_id == u.institution_id,
+                label="签发",
+                todo="待签发",
+            ),
+            workflow.Transition("letter.share", who=lambda u, o: True, label="共享"),  # not a duty
+            pending=lambda user, states: Letter.objects.visible_to(user).filter(
+                issuer_id=user.institution_id, status__in=states
+            ),
+            due=lambda o: timezone.localdate(o.submitted_at) + dt.timedelta(days=3) if o.submitted_at else None,
+        )
+    )
+    yield
+    workflow.REGISTRY.clear()
+    workflow.REGISTRY.update(saved[0])
+    workflow.WORKFLOWS.clear()
+    workflow.WORKFLOWS.update(saved[1])
+
+
+def _pending(clerk, addressee, title, submitted_days_ago=0):
+    letter = services.letter_create(by=clerk, title=title, body="正文", addressees=[addressee])
+    services.letter_submit(letter=letter, by=clerk)
+    if submitted_days_ago:
+        Letter.objects.filter(pk=letter.pk).update(submitted_at=timezone.now() - dt.timedelta(days=submitted_days_ago))
+    return Letter.objects.get(pk=letter.pk)
+
+
+def test_the_head_has_the_pending_letter_and_the_clerk_does_not(letter_flow, court_clerk, court_head, agency_staff):
+    letter = _pending(court_clerk, agency_staff.institution, "关于执法程序的函")
+    mine = todo.items(court_head)
+    assert [(i.verb, i.obj.pk, i.label) for i in mine] == [("letter.issue", letter.pk, "待签发")]
+    assert todo.items(court_clerk) == []  # the guard decides
+    assert todo.items(agency_staff) == []  # not his institution's letter
+    services.letter_issue(letter=letter, by=court_head)
+    assert todo.items(court_head) == []  # done: gone
+
+
+def test_overdue_first_then_by_deadline(letter_flow, court_clerk, court_head, agency_staff):
+    fresh = _pending(court_clerk, agency_staff.institution, "新近提交")
+    late = _pending(court_clerk, agency_staff.institution, "早已提交", submitted_days_ago=10)
+    middle = _pending(court_clerk, agency_staff.institution, "前天提交", submitted_days_ago=2)
+    found = todo.items(court_head)
+    assert [i.obj.pk for i in found] == [late.pk, middle.pk, fresh.pk]
+    assert found[0].overdue and found[0].deadline.label == "已逾期 7 天"
+    assert not found[1].overdue
+
+
+def test_dashboard_counter_is_the_length_of_its_list(letter_flow, court_clerk, court_head, agency_staff):
+    _pending(court_clerk, agency_staff.institution, "甲函", submitted_days_ago=10)
+    _pending(court_clerk, agency_staff.institution, "乙函")
+    client = Client()
+    client.force_login(court_head)
+    response = client.get("/")
+    page = response.content.decode()
+    assert len(response.context["todo"]) == 2 and response.context["todo_overdue"] == 1
+    assert '<span class="summary-n" data-count="todo">2</span>' in page
+    assert page.count('data-verb="letter.issue"') == 2
+    assert "1 件逾期" in page
+
+
+def test_api_returns_the_same_list(letter_flow, court_clerk, court_head, agency_staff):
+    letter = _pending(court_clerk, agency_staff.institution, "甲函", submitted_days_ago=10)
+    api = APIClient()
+    api.force_authenticate(court_head)
+    body = api.get("/api/v1/todo/").json()
+    assert body["count"] == 1 and body["overdue"] == 1
+    row = body["results"][0]
+    assert row["verb"] == "letter.issue" and row["action"] == "issue" and row["label"] == "待签发"
+    assert row["record"]["uuid"] == str(letter.uuid) and row["deadline"] == "已逾期 7 天"
+    api.force_authenticate(court_clerk)
+    assert api.get("/api/v1/todo/").json() == {"count": 0, "overdue": 0, "results": []}
+
+
+def test_api_needs_a_login():
+    assert APIClient().get("/api/v1/todo/").status_code in (401, 403)
