@@ -272,6 +272,7 @@ API_ROUTES: dict[tuple[str, str], Row] = {
     ("POST", API + "auth/token/"): Row(skip="credential exchange, no record: tests/liaison/test_api_auth*.py"),
     ("POST", API + "auth/logout/"): Row(methods=("POST",)),
     ("GET", API + "calendar/deadline/"): Row(data={"start": "2026-01-31", "period": 1, "unit": "months"}),
+    ("GET", API + "todo/"): Row(),  # the caller's own pending actions: liaison.todo asks workflow.available
     ("GET", API + "institutions/"): LIST,
     ("GET", API + "institutions/{uuid}/"): Row(skip="the institution directory is public to every signed-in user"),
     ("GET", API + "inspections/"): LIST,
