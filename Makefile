@@ -89,11 +89,15 @@ run: venv
 	@echo "门户：http://$(HOST):$(PORT)/   接口文档：http://$(HOST):$(PORT)/api/v1/docs/   后台：http://$(HOST):$(PORT)/admin/"
 	exec $(PY) manage.py runserver $(HOST):$(PORT) $(RUNSERVER_ARGS)
 
-# pytest exits 5 when it collects no tests, which fails the build.
+# `make test` spreads the tests over the machine's cores with pytest-xdist (one worker per core,
+# at most 4; each worker has its own test database and media directory). PYTEST_WORKERS=0 runs
+# them in this process. pytest exits 5 when it collects no tests, which fails the build.
+PYTEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); if [ $$n -gt 4 ]; then n=4; elif [ $$n -lt 2 ]; then n=0; fi; echo $$n)
 test: venv
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # ----------------------------------------------------------------------------- other suites
+# These start processes of their own (a Celery worker, a browser) and run serially.
 
 test-browser: venv
 	@if [ ! -d tests/browser ]; then echo "tests/browser 不存在：没有浏览器测试。"; exit 0; fi; \
@@ -153,4 +157,4 @@ beat: venv
 	REDIS_URL="$${REDIS_URL:-$(REDIS_URL_DEFAULT)}" $(VENV)/bin/celery -A liaison beat -l INFO
 
 clean:
-	rm -rf staticfiles .pytest_cache .ruff_cache var/test-processes.sqlite3 var/test-media test-artifacts
+	rm -rf staticfiles .pytest_cache .ruff_cache var/test-processes.sqlite3* var/test-media var/test-media-gw* test-artifacts

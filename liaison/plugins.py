@@ -39,8 +39,8 @@ In `<app>/apps.py`::
                 demo="meetings.demo.load",
                 # `setup_schedules`: celery beat entries (name, task, (minute, hour, dow, dom, moy), description)
                 schedules=[("会议提醒", "meetings.tasks.remind", ("0", "8", "*", "*", "*"), "每天 08:00 …")],
-                # the cross-tenant matrix (tests/security/): the module with this app's ROUTES rows,
-                # default "tests.security.policy_<label>" (see tests/security/test_matrix.py)
+                # the cross-tenant matrix (tests/security/): the module with this app's policy, routes
+                # and scenario records, default "tests.security.policy_<label>" (see tests/security/policy.py)
                 matrix="tests.security.policy_meetings",
             )
 

@@ -19,6 +19,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def world(db):
     """The demo institutions and users (re-created after a transactional test flushed them)."""
+    return personas()
+
+
+def personas() -> dict:
+    """{username: User} of the demo users, created if a transactional test flushed them."""
     if not User.objects.filter(username="office").exists():
         ensure_demo_users(PASSWORD)
     ensure_reference_data()
@@ -84,3 +89,55 @@ def api():
         return client
 
     return make
+
+
+# ----------------------------------------------------------------------------- matrix figures
+# The cross-tenant matrix (tests/security/test_matrix.py) runs one test per route, spread over
+# xdist workers; each test reports its figures as a user property, and the figures are added
+# up here (in the controller under xdist) and printed at the end of the run.
+
+_matrix = {"apps": {}, "unclassified": None, "builds": []}
+
+
+def pytest_runtest_logreport(report):
+    if report.when != "call":
+        return
+    for name, value in report.user_properties:
+        if name == "matrix":
+            figures = _matrix["apps"].setdefault(value["label"], {"routes": 0, "failed": 0})
+            figures["routes"] += 1
+            figures["failed"] += int(report.failed)
+            for key in ("probes", "leaks", "unexpected", "errors"):
+                figures[key] = figures.get(key, 0) + value[key]
+        elif name == "matrix_unclassified":
+            _matrix["unclassified"] = value
+        elif name == "matrix_world_built":
+            _matrix["builds"].append(value)
+
+
+def _matrix_line(figures: dict) -> str:
+    return (
+        f"{figures.get('probes', 0)} probes, {figures.get('leaks', 0)} leaks, "
+        f"{figures.get('unexpected', 0)} unexpected allows/denials, {figures.get('errors', 0)} server errors"
+    )
+
+
+def pytest_terminal_summary(terminalreporter):
+    apps = _matrix["apps"]
+    if not apps:
+        return
+    write = terminalreporter.write_line
+    write("")
+    for label, figures in apps.items():
+        write(f"cross-tenant matrix [{label}]: {figures['routes']} routes, {_matrix_line(figures)}")
+    total = {
+        key: sum(f.get(key, 0) for f in apps.values()) for key in ("routes", "probes", "leaks", "unexpected", "errors")
+    }
+    unclassified = _matrix["unclassified"]
+    builds = _matrix["builds"]
+    write(
+        f"cross-tenant matrix: {_matrix_line(total)}, "
+        f"{'not checked' if unclassified is None else unclassified} unclassified routes "
+        f"({total['routes']} routes of {len(apps)} apps; scenario built {len(builds)} times, "
+        f"{sum(builds):.0f} s in all)"
+    )

@@ -1,0 +1,182 @@
+"""Cross-tenant matrix rows of meetings/ (联席会议, 纪要, 议定事项). See policy.py."""
+
+from django.utils import timezone
+
+from . import scenario
+from .policy import ACTING, AGENCY, COURT, GOV, OFFICE, PERSONAS, PROC
+from .rows import API, EXPORT, LIST, Row, create, on, uuid_of
+
+VISIBLE = {
+    # meetings: the proposer and the office; once the notice is issued, the invitees
+    "meeting_proposed": {"env_staff"} | OFFICE,
+    "meeting_notified": AGENCY | COURT | PROC | OFFICE,
+    "invitation_court": AGENCY | COURT | PROC | OFFICE,
+    "meeting_minuted": COURT | GOV | OFFICE,
+    "minutes_circulated": COURT | GOV | OFFICE,
+    "meeting_closed": COURT | GOV | OFFICE,
+    # a decision: whoever sees its meeting, and its owner (an agency not invited) and the owner's superior
+    "decision_env": COURT | GOV | OFFICE | {"env_staff"},
+    "kind_zuotan": set(PERSONAS),  # the kinds are reference data every signed-in user reads
+}
+
+ALLOWED = {
+    # meetings: anyone acting proposes; the city office convenes and keeps the minutes; the
+    # convener's head (the office head, not a matrix persona) signs notices and minutes off
+    "meeting.propose": {"*": ACTING},
+    "meeting.office": {"*": {"office"}},
+    "meeting.head": {"*": set()},
+    "invitation.respond": {
+        "invitation_court": COURT,
+        "meeting_notified": AGENCY | COURT | PROC,
+        "meeting_minuted": GOV,
+        "meeting_closed": GOV,
+    },
+    # the API's minutes actions on a meeting without minutes: the office gets 409, others 403
+    "minutes.office": {"*": {"office"}},
+    "minutes.comment": {
+        "minutes_circulated": COURT | GOV,
+        "meeting_minuted": COURT | GOV,
+        "meeting_closed": COURT | GOV,
+        "meeting_notified": AGENCY | COURT | PROC,  # participants: 409 (no minutes yet)
+    },
+    "decision.office": {"*": {"office"}},
+    "decision.progress": {"decision_env": {"env_staff", "office"}},
+    "decision.report": {"decision_env": {"env_staff"}},
+}
+
+MEETINGS = ("meeting_proposed", "meeting_notified", "meeting_minuted")
+MEETING_OFFICE_PAGES = ("convene", "decline", "agenda", "hold", "decide", "draft_minutes", "cancel")
+
+
+def kind_code(record):
+    return {"code": "zuotan"}
+
+
+WEB_ROUTES: dict[str, Row] = {
+    "meetings:index": LIST,
+    "meetings:propose": create("meeting.propose"),
+    "meetings:calendar": LIST,
+    "meetings:feed": Row(methods=("GET", "POST")),
+    "meetings:ical": Row(
+        skip="a secret-token feed without login: tests/meetings/test_views.py (visible meetings only, revoked 404)"
+    ),
+    "meetings:decisions": LIST,
+    "meetings:decisions_bulk": Row(methods=("POST",), verb="decision.office"),
+    "meetings:decision_detail": Row(targets=("decision_env",), kwargs=uuid_of),
+    "meetings:detail": Row(targets=MEETINGS + ("meeting_closed",), kwargs=uuid_of),
+    **{f"meetings:{name}": on("meeting.office", MEETINGS) for name in MEETING_OFFICE_PAGES},
+    "meetings:issue_notice": on("meeting.head", MEETINGS),
+    "meetings:respond": on("invitation.respond", ("invitation_court",)),
+    **{
+        f"meetings:minutes_{name}": on("minutes.office", ("minutes_circulated",))
+        for name in ("edit", "circulate", "submit")
+    },
+    "meetings:minutes_comment": on("minutes.comment", ("minutes_circulated",)),
+    **{f"meetings:minutes_{name}": on("meeting.head", ("minutes_circulated",)) for name in ("approve", "return")},
+    **{f"meetings:decision_{name}": on("decision.office", ("decision_env",)) for name in ("edit", "confirm", "return")},
+    "meetings:decision_progress": on("decision.progress", ("decision_env",)),
+    "meetings:decision_report": on("decision.report", ("decision_env",)),
+}
+
+API_ROUTES: dict[tuple[str, str], Row] = {
+    ("GET", API + "meeting-kinds/"): LIST,
+    ("GET", API + "meeting-kinds/{code}/"): Row(targets=("kind_zuotan",), kwargs=kind_code),
+    ("GET", API + "meetings/"): LIST,
+    ("POST", API + "meetings/"): Row(verb="meeting.propose"),
+    ("GET", API + "meetings/export/"): EXPORT,
+    ("GET", API + "meetings/{uuid}/"): Row(targets=MEETINGS + ("meeting_closed",), kwargs=uuid_of),
+    **{
+        ("POST", API + f"meetings/{{uuid}}/{name}/"): on("meeting.office", MEETINGS, methods=("POST",))
+        for name in ("convene", "decline", "agenda", "hold", "decide", "draft-minutes", "cancel")
+    },
+    ("POST", API + "meetings/{uuid}/issue-notice/"): on("meeting.head", MEETINGS, methods=("POST",)),
+    ("POST", API + "meetings/{uuid}/respond/"): on(
+        "invitation.respond", ("meeting_proposed", "meeting_notified", "meeting_minuted"), methods=("POST",)
+    ),
+    **{
+        ("POST", API + f"meetings/{{uuid}}/{name}-minutes/"): on("minutes.office", MEETINGS, methods=("POST",))
+        for name in ("edit", "circulate", "submit")
+    },
+    ("POST", API + "meetings/{uuid}/comment-minutes/"): on(
+        "minutes.comment", ("meeting_notified", "meeting_minuted"), methods=("POST",)
+    ),
+    **{
+        ("POST", API + f"meetings/{{uuid}}/{name}-minutes/"): on("meeting.head", MEETINGS, methods=("POST",))
+        for name in ("approve", "return")
+    },
+    ("GET", API + "decisions/"): LIST,
+    ("GET", API + "decisions/export/"): EXPORT,
+    ("POST", API + "decisions/bulk-progress/"): Row(verb="decision.office"),
+    ("GET", API + "decisions/{uuid}/"): Row(targets=("decision_env",), kwargs=uuid_of),
+    **{
+        ("POST", API + f"decisions/{{uuid}}/{name}/"): on("decision.office", ("decision_env",), methods=("POST",))
+        for name in ("edit", "confirm", "return")
+    },
+    ("POST", API + "decisions/{uuid}/progress/"): on("decision.progress", ("decision_env",), methods=("POST",)),
+    ("POST", API + "decisions/{uuid}/report/"): on("decision.report", ("decision_env",), methods=("POST",)),
+}
+
+
+def records(world) -> dict:
+    """A proposal only its proposer and the office see; a notified 协调会 with invitees; a
+    座谈会 whose minutes are issued, with a decision owned by an agency that was not invited."""
+    import datetime as dt
+
+    from meetings import services as ms
+    from meetings.models import MeetingKind
+
+    kinds = {k.code: k for k in MeetingKind.objects.all()}
+    inst = {u: world[u].institution for u in ("agency_staff", "court_clerk", "proc_staff", "gov_legal", "env_staff")}
+    start = timezone.now() + dt.timedelta(days=3)
+    objs = {}
+
+    mark = scenario.canary(inst["env_staff"])
+    proposed = ms.meeting_propose(
+        by=world["env_staff"], kind=kinds["zuotan"], title=f"提议{mark}", reasons=f"理由{mark}"
+    )
+    objs["meeting_proposed"] = (proposed, mark)
+
+    mark = scenario.canary(inst["agency_staff"])
+    m = ms.meeting_propose(by=world["agency_staff"], kind=kinds["xietiao"], title=f"协调{mark}", reasons=f"理由{mark}")
+    ms.agenda_add(meeting=m, by=world["office"], title=f"议程{mark}")
+    ms.meeting_convene(
+        meeting=m,
+        by=world["office"],
+        starts_at=start,
+        location=f"地点{mark}",
+        invitees=[inst["agency_staff"], inst["court_clerk"], inst["proc_staff"]],
+    )
+    ms.meeting_issue_notice(meeting=m, by=world["office_head"])
+    objs["meeting_notified"] = (m, mark)
+    objs["invitation_court"] = (m.invitations.get(institution=inst["court_clerk"]), mark)
+
+    mark = scenario.canary(inst["court_clerk"])
+    m = ms.meeting_propose(by=world["court_clerk"], kind=kinds["zuotan"], title=f"座谈{mark}", reasons=f"理由{mark}")
+    ms.meeting_convene(
+        meeting=m, by=world["office"], starts_at=start, location=f"地点{mark}", invitees=[inst["gov_legal"]]
+    )
+    ms.meeting_issue_notice(meeting=m, by=world["office_head"])
+    inv = m.invitations.get()
+    ms.invitation_respond(invitation=inv, by=world["gov_legal"], attending=True, attendees=f"陆海燕 {mark}")
+    ms.meeting_hold(meeting=m, by=world["office"], attendance=ms.attendance_prefill(m))
+    ms.decision_add(meeting=m, by=world["office"], text=f"落实{mark}", owner=inst["env_staff"], period=20)
+    minutes = ms.minutes_draft(meeting=m, by=world["office"])
+    ms.minutes_circulate(minutes=minutes, by=world["office"])
+    objs["meeting_minuted"] = (m, mark)
+    objs["minutes_circulated"] = (minutes, mark)
+    # a second held meeting whose minutes are issued: its decision is on env's ledger
+    mark = scenario.canary(inst["court_clerk"])
+    m2 = ms.meeting_propose(by=world["court_clerk"], kind=kinds["zuotan"], title=f"座谈二{mark}", reasons=f"理由{mark}")
+    ms.meeting_convene(meeting=m2, by=world["office"], starts_at=start, location="x", invitees=[inst["gov_legal"]])
+    ms.meeting_issue_notice(meeting=m2, by=world["office_head"])
+    ms.meeting_hold(meeting=m2, by=world["office"], attendance=[{"institution": inst["gov_legal"], "name": "陆海燕"}])
+    objs["meeting_closed"] = (m2, mark)
+    mark = scenario.canary(inst["env_staff"])
+    decision = ms.decision_add(meeting=m2, by=world["office"], text=f"落实{mark}", owner=inst["env_staff"], period=20)
+    mn2 = ms.minutes_draft(meeting=m2, by=world["office"])
+    ms.minutes_submit(minutes=mn2, by=world["office"])
+    ms.minutes_approve(minutes=mn2, by=world["office_head"])
+    decision.refresh_from_db()
+    objs["decision_env"] = (decision, mark)
+    objs["kind_zuotan"] = (kinds["zuotan"], "CANARY-none-reference-data")
+    return objs
