@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -237,16 +238,27 @@ def fill(pattern: str, kwargs: dict) -> str:
     return "/" + url.lstrip("/")
 
 
-def run(case: Case, world: dict, objs: dict) -> Tally:
-    """Probe one route: every method × target × persona (and anonymously)."""
+def signed_in(user) -> str:
+    """The session key of a new session of `user`."""
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def run(case: Case, world: dict, objs: dict, sessions: dict | None = None) -> Tally:
+    """Probe one route: every method × target × persona (and anonymously).
+
+    sessions: {persona: session key} to start from (else each persona signs in here).
+    """
     tally = Tally()
     row = case.row
-    clients = {}
-    for persona in ["anonymous"] + policy.PERSONAS:
-        client = Client()
-        if persona != "anonymous":
+    clients = {"anonymous": Client()}
+    for persona in policy.PERSONAS:
+        client = clients[persona] = Client()
+        if sessions:
+            client.cookies[settings.SESSION_COOKIE_NAME] = sessions[persona]
+        else:
             client.force_login(world[persona])
-        clients[persona] = client
     for method in row.methods:
         for target in row.targets:
             kwargs = row.kwargs(objs[target][0]) if (row.kwargs and target) else {}

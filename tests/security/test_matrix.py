@@ -26,6 +26,8 @@ class Built:
     def __init__(self, world, objs, seconds):
         self.world, self.objs, self.seconds = world, objs, seconds
         self.reported = False
+        # each persona signed in once; every route's test starts from these sessions
+        self.sessions = {persona: matrix.signed_in(world[persona]) for persona in policy.PERSONAS}
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +57,7 @@ def test_route(case, matrix_world, record_property):
     if not matrix_world.reported:
         matrix_world.reported = True
         record_property("matrix_world_built", round(matrix_world.seconds, 1))
-    tally = matrix.run(case, matrix_world.world, matrix_world.objs)
+    tally = matrix.run(case, matrix_world.world, matrix_world.objs, matrix_world.sessions)
     record_property("matrix", {"label": case.label, **tally.figures()})
     assert tally.probes > 0
     assert not tally.errors, "\n".join(tally.errors[:50])
