@@ -60,10 +60,14 @@ class Transition:
     who: Guard = field(default=lambda user, obj: False)  # role and institution (403)
     when: Condition | None = None  # a condition beyond the state (409)
     label: str = ""  # the button's words (lazy translation)
-    page: str = ""  # url name of the action's page, reversed with the object's uuid
+    # url name of the action's page, reversed with the object's uuid; or a callable(obj) -> url
+    # for a page under its parent record or with a query ("suggestions:create?linked_from=…")
+    page: str | Callable = ""
     api: str = ""  # the API action's name; defaults to the verb's last part, "_" -> "-"
     style: str = "primary"  # button style: primary, secondary, danger
-    refusal: str = ""  # the 409 message when `when` refuses (state refusals say the state)
+    # the 409 message when `when` refuses (state refusals say the state); or a callable(obj) -> str
+    # when `when` joins several conditions, each with its own reason
+    refusal: str | Callable = ""
     todo: str = ""  # a pending action (待办): what the to-do list calls it, e.g. _("待签发")
 
     def __post_init__(self):
@@ -137,7 +141,8 @@ class Workflow:
                 "what": self.model._meta.verbose_name,
                 "state": display,
             }
-        return str(t.refusal) or _("当前不能执行此操作。")
+        refusal = t.refusal(obj) if callable(t.refusal) else t.refusal
+        return str(refusal) or _("当前不能执行此操作。")
 
 
 # verb -> (workflow, transition); filled by `register`.
@@ -204,6 +209,8 @@ def page_url(t: Transition, obj) -> str:
     """The URL of a transition's action page for `obj` (its `page` url name, reversed with the uuid)."""
     from django.urls import reverse
 
+    if callable(t.page):
+        return t.page(obj)
     return reverse(t.page, kwargs={"uuid": obj.uuid})
 
 
