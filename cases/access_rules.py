@@ -109,75 +109,23 @@ for model, rule in {
 
 
 # ----------------------------------------------------------------------------- verbs
+#
+# Creating a record starts from no record; every step on a record is a transition declared in
+# cases/flows.py (its guard, states and condition), which access.require/allowed read.
 
 
 def _kind(user, *kinds) -> bool:
     return access.is_acting(user) and user.institution.kind in kinds
 
 
-def _court_of(user, obj) -> bool:
-    return access.is_acting(user) and obj.court_id == user.institution_id
-
-
-def _appearance(user, case) -> bool:
-    # The court records hearings; a defendant records its own appearance (负责人出庭).
-    return _court_of(user, case) or (access.is_acting(user) and case.defendants.filter(pk=user.institution_id).exists())
-
-
-def _coordination_party(user, c) -> bool:
-    return access.is_acting(user) and user.institution_id in (c.court_id, c.government_id, c.procuratorate_id)
-
-
-def _dispute_party(user, d) -> bool:
-    return access.is_acting(user) and user.institution_id in (
-        d.court_id,
-        d.government_id,
-        d.agency_id,
-        d.procuratorate_id,
-    )
-
-
-def _dispute_host(user, d) -> bool:
-    return access.is_acting(user) and user.institution_id in (d.court_id, d.government_id)
-
-
-def _assignee(user, e) -> bool:
-    return access.is_acting(user) and e.assignee_id == user.institution_id
-
-
-def _procuratorate_of(user, s) -> bool:
-    return access.is_acting(user) and s.procuratorate_id == user.institution_id
-
-
-def _clue_recipient(user, c) -> bool:
-    return access.is_acting(user) and c.recipient_id == user.institution_id
-
-
 for verb, rule in {
     "case.create": lambda user, obj=None: _kind(user, K.COURT),
     "case.import": lambda user, obj=None: _kind(user, K.COURT),
-    "case.edit": _court_of,
-    "case.hearing": _court_of,
-    "case.appearance": _appearance,
-    "coordination.open": _court_of,  # on a case of the court's
-    "coordination.invite": _court_of,
-    "coordination.close": _court_of,
-    "coordination.communicate": _coordination_party,
     "dispute.create": lambda user, obj=None: _kind(user, K.COURT, K.GOVERNMENT),
-    "dispute.session": _dispute_party,
-    "dispute.conclude": _dispute_host,
     "enforcement.create": lambda user, obj=None: _kind(user, K.COURT),
-    "enforcement.rule": _court_of,
-    "enforcement.feedback": _assignee,
     "supervision.create": lambda user, obj=None: _kind(user, K.PROCURATORATE),
-    "supervision.decide": _procuratorate_of,
     # Opening 个案监督 widens what the procuratorate sees: its head signs it off (RULES: 检察长决定).
     "case_supervision.create": lambda user, obj=None: _kind(user, K.PROCURATORATE) and user.role == Role.HEAD,
     "clue.create": lambda user, obj=None: _kind(user, K.GOVERNMENT, K.COURT, K.PROCURATORATE),
-    "clue.receive": _clue_recipient,
-    "clue.handle": _clue_recipient,
-    "observation.create": _court_of,  # on a case of the court's
-    "observation.attendance": _court_of,
-    "review.create": _court_of,  # on a case of the court's
 }.items():
     access.register_action(verb, rule)

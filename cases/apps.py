@@ -10,7 +10,7 @@ class CasesConfig(AppConfig):
         from liaison import plugins
         from liaison.signals import ledger_due_changed, letter_issued
 
-        from . import access_rules  # noqa: F401  registers visibility and verbs with liaison.access
+        from . import access_rules, flows  # noqa: F401  registers visibility, verbs and transitions
 
         letter_issued.connect(_letter_issued, dispatch_uid="cases.enforcement_letters")
         ledger_due_changed.connect(_ledger_due_changed, dispatch_uid="cases.due_dates")

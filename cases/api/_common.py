@@ -8,7 +8,7 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from liaison import access, links
+from liaison import access, links, workflow
 from liaison.api.serializers import InstitutionRefSerializer, ScopedSlugRelatedField
 from liaison.api.views import ApiMixin, errors
 from liaison.models import Institution, Letter
@@ -104,6 +104,19 @@ class VisibleLetterField(serializers.Field):
         if getattr(obj, f"{self.letter_name}_id") is None or not getattr(obj, f"{self.letter_name}_visible", False):
             return None
         return LetterRefSerializer(getattr(obj, self.letter_name)).data
+
+
+@extend_schema_field(serializers.ListField(child=serializers.CharField()))
+class AllowedActionsField(serializers.Field):
+    """What the user may do now: the record's declared transitions (cases/flows.py) that its guard
+    and state allow, by their API names. Every action checks the same table again."""
+
+    def __init__(self, **kwargs):
+        kwargs.update(source="*", read_only=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, obj):
+        return workflow.api_actions(self.context["request"].user, obj)
 
 
 def ref(**kwargs):

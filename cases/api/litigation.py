@@ -4,7 +4,6 @@ effect and performance; the case-list import (preview, commit); 个案监督."""
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status, viewsets
@@ -31,6 +30,7 @@ from ._common import (
     CREATE_ERRORS,
     DETAIL_ERRORS,
     LIST_ERRORS,
+    AllowedActionsField,
     CasesApiMixin,
     action_post,
     action_schema,
@@ -143,7 +143,7 @@ class CaseListSerializer(serializers.ModelSerializer):
 class CaseDetailSerializer(CaseListSerializer):
     hearings = HearingSerializer(many=True, read_only=True)
     coordinations = serializers.SerializerMethodField()
-    allowed_actions = serializers.SerializerMethodField()
+    allowed_actions = AllowedActionsField()
 
     class Meta(CaseListSerializer.Meta):
         fields = CaseListSerializer.Meta.fields + [
@@ -166,39 +166,6 @@ class CaseDetailSerializer(CaseListSerializer):
         """Major-case coordinations on this case that the user may see."""
         rows = Coordination.objects.visible_to(self._user()).filter(case=case).order_by("opened_on", "id")
         return CoordinationRefSerializer(rows, many=True).data
-
-    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
-    def get_allowed_actions(self, case):
-        """What the user may do now (a hint for clients; every action is checked again)."""
-        return case_allowed_actions(self._user(), case)
-
-
-def case_allowed_actions(user, case: AdministrativeCase) -> list[str]:
-    def can(verb):
-        return access.can(user, verb, case)
-
-    pending = case.status == CS.PENDING
-    actions = []
-    if can("case.edit"):
-        actions.append("edit")
-    if pending and can("case.hearing"):
-        actions.append("hearings")
-    today = timezone.localdate()
-    if any(h.held_on <= today for h in case.hearings.all()) and can("case.appearance"):
-        actions.append("appearances")
-    if pending and can("case.edit"):
-        actions.append("conclude")
-    if case.status == CS.CONCLUDED and can("case.edit"):
-        actions.append("mark-effective")
-    if case.status == CS.EFFECTIVE and case.imposes_obligation is True and can("case.edit"):
-        actions.append("record-performance")
-    if pending and case.is_major and can("coordination.open"):
-        actions.append("coordinations")
-    if can("observation.create"):
-        actions.append("observations")
-    if case.status == CS.EFFECTIVE and can("review.create"):
-        actions.append("reviews")
-    return actions
 
 
 def plaintiffs_field(**kwargs):
@@ -476,7 +443,7 @@ class CaseViewSet(CasesApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
     @action_post("conclude")
     def conclude(self, request, uuid=None):
         """The court records the outcome and the conclusion date (and the effective date if known)."""
-        case = self.object_for("case.edit")
+        case = self.object_for("case.conclude")
         data = validated(CaseConcludeSerializer, request)
         return self.detail_response(services.case_conclude(case=case, by=request.user, **data))
 
@@ -484,7 +451,7 @@ class CaseViewSet(CasesApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
     @action_post("mark-effective")
     def mark_effective(self, request, uuid=None):
         """The court records the date the concluded case's judgment took effect."""
-        case = self.object_for("case.edit")
+        case = self.object_for("case.mark_effective")
         data = validated(CaseEffectiveSerializer, request)
         return self.detail_response(services.case_mark_effective(case=case, by=request.user, **data))
 
@@ -492,7 +459,7 @@ class CaseViewSet(CasesApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
     @action_post("record-performance")
     def record_performance(self, request, uuid=None):
         """Whether an effective judgment imposing an obligation was performed without enforcement."""
-        case = self.object_for("case.edit")
+        case = self.object_for("case.record_performance")
         data = validated(CasePerformanceSerializer, request)
         return self.detail_response(services.case_record_performance(case=case, by=request.user, **data))
 

@@ -3,12 +3,10 @@
 Both are organised by the court from its case (`POST /api/v1/cases/{uuid}/observations/`,
 `POST /api/v1/cases/{uuid}/reviews/`)."""
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 
-from liaison import access
 from liaison.api.serializers import BoundedListField, _no_duplicates, institution_list_field
 
 from .. import selectors, services
@@ -17,6 +15,7 @@ from ..models import Observation, ObservationAttendance, Review
 from ._common import (
     DETAIL_ERRORS,
     LIST_ERRORS,
+    AllowedActionsField,
     CasesApiMixin,
     VisibleCaseField,
     action_post,
@@ -44,18 +43,12 @@ class ObservationSerializer(serializers.ModelSerializer):
     court = ref()
     procuratorate = ref(allow_null=True)
     attendances = AttendanceSerializer(many=True, read_only=True)
-    allowed_actions = serializers.SerializerMethodField()
+    allowed_actions = AllowedActionsField()
 
     class Meta:
         model = Observation
         fields = ["uuid", "case", "court", "held_on", "title", "procuratorate", "attendances", "allowed_actions"]
         read_only_fields = fields
-
-    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
-    def get_allowed_actions(self, o):
-        user = self.context["request"].user
-        held = o.held_on <= timezone.localdate()
-        return ["attendance"] if held and access.can(user, "observation.attendance", o) else []
 
 
 class AttendeeSerializer(serializers.Serializer):

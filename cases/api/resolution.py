@@ -5,7 +5,7 @@ a dispute is taken up by a court or a government."""
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 
 from liaison import access
@@ -18,6 +18,7 @@ from ._common import (
     CREATE_ERRORS,
     DETAIL_ERRORS,
     LIST_ERRORS,
+    AllowedActionsField,
     CasesApiMixin,
     VisibleCaseField,
     action_post,
@@ -66,7 +67,7 @@ class DisputeListSerializer(serializers.ModelSerializer):
 class DisputeDetailSerializer(DisputeListSerializer):
     case = VisibleCaseField(help_text=_("立案受理后关联的行政案件（本单位可见时）。"))
     sessions = MediationSessionSerializer(many=True, read_only=True)
-    allowed_actions = serializers.SerializerMethodField()
+    allowed_actions = AllowedActionsField()
 
     class Meta(DisputeListSerializer.Meta):
         fields = DisputeListSerializer.Meta.fields + [
@@ -78,17 +79,6 @@ class DisputeDetailSerializer(DisputeListSerializer):
             "allowed_actions",
         ]
         read_only_fields = fields
-
-    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
-    def get_allowed_actions(self, d):
-        user = self.context["request"].user
-        if d.status != Dispute.Status.OPEN:
-            return []
-        return [
-            name
-            for name, verb in (("sessions", "dispute.session"), ("conclude", "dispute.conclude"))
-            if access.can(user, verb, d)
-        ]
 
 
 class DisputeCreateSerializer(serializers.Serializer):
@@ -232,25 +222,11 @@ class CoordinationListSerializer(serializers.ModelSerializer):
 
 class CoordinationDetailSerializer(CoordinationListSerializer):
     communications = CommunicationSerializer(many=True, read_only=True)
-    allowed_actions = serializers.SerializerMethodField()
+    allowed_actions = AllowedActionsField()
 
     class Meta(CoordinationListSerializer.Meta):
         fields = CoordinationListSerializer.Meta.fields + ["outcome", "communications", "allowed_actions"]
         read_only_fields = fields
-
-    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
-    def get_allowed_actions(self, c):
-        user = self.context["request"].user
-        if c.status != Coordination.Status.OPEN:
-            return []
-        actions = []
-        if c.procuratorate_id is None and access.can(user, "coordination.invite", c):
-            actions.append("invite")
-        if access.can(user, "coordination.communicate", c):
-            actions.append("communications")
-        if access.can(user, "coordination.close", c):
-            actions.append("close")
-        return actions
 
 
 class CoordinationOpenSerializer(serializers.Serializer):

@@ -9,7 +9,6 @@ from rest_framework.response import Response
 
 from liaison import access
 from liaison.api.serializers import ScopedSlugRelatedField
-from liaison.models import Letter
 
 from .. import selectors, services
 from ..filters import ClueFilter, EnforcementFilter, SupervisionFilter
@@ -18,6 +17,7 @@ from ._common import (
     CREATE_ERRORS,
     DETAIL_ERRORS,
     LIST_ERRORS,
+    AllowedActionsField,
     CasesApiMixin,
     VisibleCaseField,
     VisibleLetterField,
@@ -31,10 +31,6 @@ from ._common import (
 )
 
 ES = Enforcement.Status
-
-
-def _allowed(user, obj, pairs) -> list[str]:
-    return [name for name, verb, when in pairs if when and access.can(user, verb, obj)]
 
 
 # ============================================================================= enforcements
@@ -76,7 +72,7 @@ class EnforcementDetailSerializer(EnforcementListSerializer):
     case = VisibleCaseField()
     assignment_letter = VisibleLetterField("assignment_letter", help_text=_("法院的组织实施函（本单位可见时）。"))
     feedback_letter = VisibleLetterField("feedback_letter", help_text=_("组织实施机关的书面反馈函（本单位可见时）。"))
-    allowed_actions = serializers.SerializerMethodField()
+    allowed_actions = AllowedActionsField()
 
     class Meta(EnforcementListSerializer.Meta):
         fields = EnforcementListSerializer.Meta.fields + [
@@ -90,21 +86,6 @@ class EnforcementDetailSerializer(EnforcementListSerializer):
             "allowed_actions",
         ]
         read_only_fields = fields
-
-    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
-    def get_allowed_actions(self, e):
-        letter = e.assignment_letter
-        feedback_open = (
-            e.status == ES.ASSIGNED
-            and e.feedback_letter_id is None
-            and letter is not None
-            and letter.status == Letter.Status.ISSUED
-        )
-        return _allowed(
-            self.context["request"].user,
-            e,
-            [("rule", "enforcement.rule", e.status == ES.APPLIED), ("feedback", "enforcement.feedback", feedback_open)],
-        )
 
 
 class EnforcementCreateSerializer(serializers.Serializer):
@@ -246,7 +227,7 @@ class SupervisionSerializer(serializers.ModelSerializer):
 
 class SupervisionDetailSerializer(SupervisionSerializer):
     enforcement = serializers.SerializerMethodField()
-    allowed_actions = serializers.SerializerMethodField()
+    allowed_actions = AllowedActionsField()
 
     class Meta(SupervisionSerializer.Meta):
         fields = SupervisionSerializer.Meta.fields + [
@@ -262,11 +243,6 @@ class SupervisionDetailSerializer(SupervisionSerializer):
     def get_enforcement(self, app):
         """The enforcement case the application concerns (its uuid, when the user may see it)."""
         return str(app.enforcement.uuid) if app.enforcement_id and getattr(app, "enforcement_visible", False) else None
-
-    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
-    def get_allowed_actions(self, app):
-        received = app.status == SupervisionApplication.Status.RECEIVED
-        return _allowed(self.context["request"].user, app, [("decide", "supervision.decide", received)])
 
 
 class SupervisionCreateSerializer(serializers.Serializer):
@@ -371,20 +347,11 @@ class ClueSerializer(serializers.ModelSerializer):
 
 class ClueDetailSerializer(ClueSerializer):
     case = VisibleCaseField()
-    allowed_actions = serializers.SerializerMethodField()
+    allowed_actions = AllowedActionsField()
 
     class Meta(ClueSerializer.Meta):
         fields = ClueSerializer.Meta.fields + ["summary", "handling_result", "case", "allowed_actions"]
         read_only_fields = fields
-
-    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
-    def get_allowed_actions(self, clue):
-        S = ClueTransfer.Status
-        return _allowed(
-            self.context["request"].user,
-            clue,
-            [("receive", "clue.receive", clue.status == S.SENT), ("handle", "clue.handle", clue.status == S.RECEIVED)],
-        )
 
 
 class ClueCreateSerializer(serializers.Serializer):

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 
 from liaison import access
 from liaison import services as hub
-from liaison.errors import Conflict
 from liaison.models import Institution, Letter, User
 
 from ..models import (
@@ -49,11 +48,6 @@ def _err(field: str, message: str) -> ValidationError:
 
 def _locked(obj):
     return type(obj).objects.select_for_update().get(pk=obj.pk)
-
-
-def _expect(obj, *states) -> None:
-    if obj.status not in states:
-        raise Conflict(_("当前状态为“%(s)s”，不能执行此操作。") % {"s": obj.get_status_display()})
 
 
 def _date(value, field: str, label: str, *, not_before=None, not_before_label: str = "", future_ok=False) -> dt.date:

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from liaison import access
 from liaison import services as hub
 from liaison.calendar import compute_deadline
-from liaison.errors import Conflict
 from liaison.models import Institution, LedgerEntry, Letter, User
 
 from ..models import (
@@ -25,7 +24,6 @@ from ._common import (
     _cn_date,
     _date,
     _err,
-    _expect,
     _government_of,
     _locked,
     _notify,
@@ -119,7 +117,6 @@ def enforcement_rule(
     go to the government or its designated agency by a numbered letter, with a feedback period."""
     e = _locked(enforcement)
     access.require(by, "enforcement.rule", e)
-    _expect(e, ES.APPLIED)
     if ruling not in (Enforcement.Ruling.GRANTED, Enforcement.Ruling.REFUSED):
         raise _err("ruling", _("请选择审查结果。"))
     ruled_on = _date(ruled_on, "ruled_on", _("裁定日期"), not_before=e.applied_on, not_before_label=_("申请日期"))
@@ -179,12 +176,7 @@ def enforcement_feedback_draft(*, enforcement: Enforcement, by: User, result: st
     """The assignee's written feedback to the court, submitted for its head's sign-off (a head's
     is issued at once); issuing it closes the obligation (on_letter_issued)."""
     e = _locked(enforcement)
-    access.require(by, "enforcement.feedback", e)
-    _expect(e, ES.ASSIGNED)
-    if e.assignment_letter is None or e.assignment_letter.status != Letter.Status.ISSUED:
-        raise Conflict(_("法院的组织实施函尚未签发。"))
-    if e.feedback_letter_id:
-        raise Conflict(_("已起草执行情况反馈函，请在公文页面修改或签发。"))
+    access.require(by, "enforcement.feedback", e)  # assignment letter issued, no reply drafted yet
     result = hub.clean_text(result, "result", max_length=20000)
     letter = hub.letter_create(
         by=by,
@@ -228,15 +220,15 @@ def on_letter_issued(*, letter: Letter, by) -> None:
         )
         hub.audit(actor=by, action="enforcement.assign", target=e, after={"letter": letter.doc_number})
     elif letter.issuer_id == e.assignee_id and e.status == ES.ASSIGNED:
-        e.status, e.feedback_on, e.feedback_letter = ES.FEEDBACK, letter.issued_on, letter
-        e.save(update_fields=["status", "feedback_on", "feedback_letter"])
+        e.feedback_on, e.feedback_letter = letter.issued_on, letter
+        hub.move(
+            e,
+            by=by,
+            action="enforcement.feedback",
+            target=ES.FEEDBACK,
+            update_fields=["status", "feedback_on", "feedback_letter"],
+            after={"letter": letter.doc_number},
+        )
         hub.ledger_close_for_source(
             source=e, owner=e.assignee, evidence=letter.doc_number, done_on=letter.issued_on, by=by
-        )
-        hub.audit(
-            actor=by,
-            action="enforcement.feedback",
-            target=e,
-            before={"status": ES.ASSIGNED},
-            after={"status": ES.FEEDBACK, "letter": letter.doc_number},
         )

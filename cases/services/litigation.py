@@ -27,7 +27,6 @@ from ._common import (
     CS,
     _date,
     _err,
-    _expect,
     _locked,
     _notify,
     _of_kind,
@@ -205,7 +204,6 @@ def hearing_add(*, case: AdministrativeCase, by: User, held_on: dt.date, court_r
     """A hearing of a pending case; it may be scheduled ahead."""
     case = _locked(case)
     access.require(by, "case.hearing", case)
-    _expect(case, CS.PENDING)
     held_on = _date(
         held_on, "held_on", _("开庭日期"), not_before=case.filed_on, not_before_label=_("立案日期"), future_ok=True
     )
@@ -358,8 +356,7 @@ def case_conclude(
     imposes_obligation: bool | None = None,
 ) -> AdministrativeCase:
     case = _locked(case)
-    access.require(by, "case.edit", case)
-    _expect(case, CS.PENDING)
+    access.require(by, "case.conclude", case)
     if not isinstance(outcome, Outcome):
         raise _err("outcome", _("请选择结案方式。"))
     concluded_on, effective_on = _conclusion_dates(case, concluded_on, effective_on)
@@ -385,8 +382,7 @@ def case_mark_effective(
     *, case: AdministrativeCase, by: User, effective_on: dt.date, imposes_obligation: bool | None = None
 ) -> AdministrativeCase:
     case = _locked(case)
-    access.require(by, "case.edit", case)
-    _expect(case, CS.CONCLUDED)
+    access.require(by, "case.mark_effective", case)
     case.effective_on = _date(
         effective_on, "effective_on", _("生效日期"), not_before=case.concluded_on, not_before_label=_("结案日期")
     )
@@ -400,10 +396,7 @@ def case_mark_effective(
 def case_record_performance(*, case: AdministrativeCase, by: User, performed_voluntarily: bool) -> AdministrativeCase:
     """Whether an effective judgment imposing an obligation was performed without enforcement."""
     case = _locked(case)
-    access.require(by, "case.edit", case)
-    _expect(case, CS.EFFECTIVE)
-    if case.imposes_obligation is not True:
-        raise Conflict(_("该生效裁判未课以义务，无需记录履行情况。"))
+    access.require(by, "case.record_performance", case)
     if performed_voluntarily not in (True, False):
         raise _err("performed_voluntarily", _("请选择是否自动履行。"))
     before = case.performed_voluntarily

@@ -4,12 +4,10 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison import access, links
 from liaison import services as hub
-from liaison.errors import Conflict
 from liaison.models import Institution, User
 
 from ..models import (
@@ -20,12 +18,10 @@ from ..models import (
 )
 from ._common import (
     ADMINISTRATIVE_KINDS,
-    CS,
     K,
     _count,
     _date,
     _err,
-    _expect,
     _locked,
     _notify,
     _of_kind,
@@ -96,9 +92,7 @@ def observation_record_attendance(
     *, observation: Observation, by: User, institution: Institution, attended, names: str = ""
 ) -> ObservationAttendance:
     observation = _locked(observation)
-    access.require(by, "observation.attendance", observation)
-    if observation.held_on > timezone.localdate():
-        raise Conflict(_("观摩尚未举行，不能登记实到人数。"))
+    access.require(by, "observation.attendance", observation)  # once held (409 before)
     row = ObservationAttendance.objects.filter(
         observation=observation, institution_id=getattr(institution, "pk", None)
     ).first()
@@ -134,8 +128,7 @@ def review_create(
 ) -> Review:
     """判后评议 once the judgment is effective, on the six topics of work plan 四(四)3."""
     case = _locked(case)
-    access.require(by, "review.create", case)
-    _expect(case, CS.EFFECTIVE)
+    access.require(by, "review.create", case)  # an effective case (409 otherwise)
     held_on = _date(held_on, "held_on", _("评议日期"), not_before=case.effective_on, not_before_label=_("生效日期"))
     unique = {}
     for inst in participants or ():

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 
 from liaison import access
 from liaison import services as hub
-from liaison.errors import Conflict
 from liaison.models import Institution, User
 
 from ..models import (
@@ -20,11 +19,9 @@ from ..models import (
 )
 from ._common import (
     ADMINISTRATIVE_KINDS,
-    CS,
     K,
     _date,
     _err,
-    _expect,
     _government_of,
     _locked,
     _notify,
@@ -93,7 +90,6 @@ def mediation_add(
 ) -> MediationSession:
     dispute = _locked(dispute)
     access.require(by, "dispute.session", dispute)
-    _expect(dispute, Dispute.Status.OPEN)
     session = MediationSession.objects.create(
         dispute=dispute,
         held_on=_date(
@@ -114,7 +110,6 @@ def dispute_conclude(
     """Resolved before litigation, withdrawn, or filed as a case (linked when the case is visible)."""
     dispute = _locked(dispute)
     access.require(by, "dispute.conclude", dispute)
-    _expect(dispute, Dispute.Status.OPEN)
     final = (Dispute.Status.RESOLVED, Dispute.Status.WITHDRAWN, Dispute.Status.FILED)
     if status not in final:
         raise _err("status", _("请选择化解结果。"))
@@ -141,10 +136,7 @@ def coordination_open(
 ) -> Coordination:
     """The court opens a coordination with the government on one of its major pending cases."""
     case = _locked(case)
-    access.require(by, "coordination.open", case)
-    if not case.is_major:
-        raise _err("case", _("只有重大案件（集体土地征收、房屋拆迁补偿、生态环境保护等）才启动协调。"))
-    _expect(case, CS.PENDING)
+    access.require(by, "coordination.open", case)  # a major case, pending (409 otherwise)
     government = _of_kind(government, "government", (K.GOVERNMENT,), _("请选择协调的人民政府。"))
     coordination = Coordination.objects.create(
         case=case,
@@ -180,10 +172,7 @@ def coordination_open(
 def coordination_invite(*, coordination: Coordination, by: User, procuratorate: Institution) -> Coordination:
     """Invite the procuratorate to supervise: it then sees the coordination and the case."""
     coordination = _locked(coordination)
-    access.require(by, "coordination.invite", coordination)
-    _expect(coordination, Coordination.Status.OPEN)
-    if coordination.procuratorate_id:
-        raise Conflict(_("已邀请%(p)s监督。") % {"p": coordination.procuratorate.name})
+    access.require(by, "coordination.invite", coordination)  # open, none invited yet (409 otherwise)
     procuratorate = _of_kind(procuratorate, "procuratorate", (K.PROCURATORATE,), _("请选择人民检察院。"))
     coordination.procuratorate = procuratorate
     coordination.invited_on = timezone.localdate()
@@ -205,7 +194,6 @@ def communication_add(
 ) -> Communication:
     coordination = _locked(coordination)
     access.require(by, "coordination.communicate", coordination)
-    _expect(coordination, Coordination.Status.OPEN)
     communication = Communication.objects.create(
         coordination=coordination,
         institution=by.institution,
@@ -243,7 +231,6 @@ def coordination_close(
 ) -> Coordination:
     coordination = _locked(coordination)
     access.require(by, "coordination.close", coordination)
-    _expect(coordination, Coordination.Status.OPEN)
     coordination.outcome = hub.clean_text(outcome, "outcome", max_length=20000)
     coordination.closed_on = _date(
         closed_on or timezone.localdate(),

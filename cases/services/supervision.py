@@ -28,7 +28,6 @@ from ._common import (
     _cn_date,
     _date,
     _err,
-    _expect,
     _in_jurisdiction,
     _locked,
     _notify,
@@ -125,7 +124,6 @@ def supervision_decide(
 ) -> SupervisionApplication:
     app = _locked(application)
     access.require(by, "supervision.decide", app)
-    _expect(app, SupervisionApplication.Status.RECEIVED)
     if decision not in (SupervisionApplication.Decision.SUPPORT, SupervisionApplication.Decision.NOT_SUPPORT):
         raise _err("decision", _("请选择支持或不支持监督申请。"))
     app.decision = decision
@@ -287,7 +285,6 @@ def clue_transfer_send(
 def clue_transfer_receive(*, clue: ClueTransfer, by: User, received_on: dt.date | None = None) -> ClueTransfer:
     clue = _locked(clue)
     access.require(by, "clue.receive", clue)
-    _expect(clue, ClueTransfer.Status.SENT)
     clue.received_on = _date(
         received_on or timezone.localdate(),
         "received_on",
@@ -312,7 +309,6 @@ def clue_transfer_handle(
 ) -> ClueTransfer:
     clue = _locked(clue)
     access.require(by, "clue.handle", clue)
-    _expect(clue, ClueTransfer.Status.RECEIVED)
     clue.handling_result = hub.clean_text(result, "result", max_length=20000)
     clue.handled_on = _date(
         handled_on or timezone.localdate(),

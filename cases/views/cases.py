@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from liaison import access, pages
+from liaison import access, pages, workflow
 from liaison import selectors as hub_selectors
 from liaison.errors import Conflict
 from liaison.excel import attachment_disposition, xlsx_response
@@ -304,7 +304,8 @@ def related_records(user, case) -> dict:
 
 
 def hearing_rows(case, hearings, defendants, *, user, may_record: bool, is_court: bool):
-    """Each hearing with one line per defendant: its appearance, and whether this user may record it."""
+    """Each hearing with one line per defendant: its appearance, and whether this user may record it
+    (`may_record`: the guard of case.appearance; a line's button carries its data-verb)."""
     today = timezone.localdate()
     for hearing in hearings:
         by_defendant = {a.defendant_id: a for a in hearing.appearances.all()}
@@ -328,36 +329,18 @@ def case_title(case, plaintiffs, defendants) -> str:
     }
 
 
-def available_actions(user, case) -> dict:
-    def may(verb):
-        return access.can(user, verb, case)
-
-    status = case.status
-    may_edit = may("case.edit")
-    return {
-        "edit": may_edit,
-        "hearing": status == CS.PENDING and may("case.hearing"),
-        "appearance": may("case.appearance"),
-        "conclude": status == CS.PENDING and may_edit,
-        "effective": status == CS.CONCLUDED and may_edit,
-        "performance": status == CS.EFFECTIVE and case.imposes_obligation is True and may_edit,
-        "coordinate": case.is_major and status == CS.PENDING and may("coordination.open"),
-    }
-
-
 @login_required
 def detail(request, uuid):
     user = request.user
     case = case_for_page(user, uuid)
     defendants = list(case.defendants.order_by("id"))
-    can = available_actions(user, case)
     is_court = case.court_id == user.institution_id
     hearings = hearing_rows(
         case,
         list(selectors.case_hearings(case=case)),
         defendants,
         user=user,
-        may_record=can["appearance"],
+        may_record=access.can(user, "case.appearance", case),
         is_court=is_court,
     )
     plaintiffs = [p for p in case.plaintiffs.splitlines() if p.strip()]
@@ -369,7 +352,8 @@ def detail(request, uuid):
         "hearings": hearings,
         "coordinations": list(selectors.coordination_list(user=user, case=case)),
         "timeline": case_timeline(user, case),
-        "can": can,
+        # The transitions open to this user now (the section hints); the buttons are {% actions case %}.
+        "available": {t.verb for t in workflow.available(user, case)},
         **related_records(user, case),
     }
     return render(request, "cases/case/detail.html", context)
@@ -385,7 +369,6 @@ def hearing_add(request, uuid):
         request,
         case,
         verb="case.hearing",
-        states=(CS.PENDING,),
         form=lambda: HearingForm(pages.post_data(request)),
         service=services.hearing_add,
         args=lambda d: {"case": case, "by": request.user, "held_on": d["held_on"], "court_room": d["court_room"]},
@@ -401,7 +384,8 @@ def appearance(request, uuid, hearing_uuid):
     """Record who appeared for a defendant: the court for any defendant, a defendant for itself."""
     user = request.user
     case = case_for_page(user, uuid)
-    access.require(user, "case.appearance", case)
+    if refused := pages.precheck(request, "case.appearance", case, back=detail_url(case)):
+        return refused
     try:
         hearing = case.hearings.get(uuid=hearing_uuid)
     except (Hearing.DoesNotExist, ValidationError, ValueError):
@@ -493,8 +477,7 @@ def conclude(request, uuid):
     return pages.action_page(
         request,
         case,
-        verb="case.edit",
-        states=(CS.PENDING,),
+        verb="case.conclude",
         form=lambda: ConcludeForm(pages.post_data(request)),
         service=services.case_conclude,
         args=lambda d: {
@@ -520,8 +503,7 @@ def mark_effective(request, uuid):
     return pages.action_page(
         request,
         case,
-        verb="case.edit",
-        states=(CS.CONCLUDED,),
+        verb="case.mark_effective",
         form=lambda: EffectiveForm(pages.post_data(request), initial=initial),
         service=services.case_mark_effective,
         args=lambda d: {
@@ -544,8 +526,7 @@ def performance(request, uuid):
     return pages.action_page(
         request,
         case,
-        verb="case.edit",
-        states=(CS.EFFECTIVE,),
+        verb="case.record_performance",
         form=lambda: PerformanceForm(pages.post_data(request), initial=initial),
         service=services.case_record_performance,
         args=lambda d: {

@@ -154,10 +154,6 @@ def clue_detail(request, uuid):
     clue = _for_page(user, uuid)
     context = {
         "clue": clue,
-        "can": {
-            "receive": clue.status == CS.SENT and access.can(user, "clue.receive", clue),
-            "handle": clue.status == CS.RECEIVED and access.can(user, "clue.handle", clue),
-        },
         "case_url": _work.case_url(user, clue.case),
         "ledger": _work.ledger_of(user, clue),
         "timeline": _work.timeline(user, clue, labels=LABELS),
@@ -172,19 +168,17 @@ def clue_receive(request, uuid):
     """接收: a confirmation page with the date of receipt."""
     user = request.user
     clue = _for_page(user, uuid)
-    access.require(user, "clue.receive", clue)
-    if clue.status != CS.SENT:
-        return pages.conflict_page(request, pages.state_refusal(clue), detail_url(clue))
-    form = ClueReceiveForm(pages.post_data(request))
     return pages.action_page(
         request,
-        form=form,
+        clue,
+        verb="clue.receive",
+        form=lambda: ClueReceiveForm(pages.post_data(request)),
         service=services.clue_transfer_receive,
         args=lambda d: {"clue": clue, "by": user, "received_on": d["received_on"]},
         done=lambda c: _("已接收线索（%(d)s）。") % {"d": c.received_on.isoformat()},
         back=detail_url(clue),
         template="cases/work/clue_receive.html",
-        context={"clue": clue, "form": form, "action": _("接收线索"), **_crumbs(clue)},
+        context={"clue": clue, "action": _("接收线索"), **_crumbs(clue)},
     )
 
 
@@ -194,9 +188,8 @@ def clue_handle(request, uuid):
     """办结: fill in the result (step 1), review and confirm (step 2); the sender is told."""
     user = request.user
     clue = _for_page(user, uuid)
-    access.require(user, "clue.handle", clue)
-    if clue.status != CS.RECEIVED:
-        return pages.conflict_page(request, pages.state_refusal(clue), detail_url(clue))
+    if refused := pages.precheck(request, "clue.handle", clue, back=detail_url(clue)):
+        return refused
     form = ClueHandleForm(pages.post_data(request))
 
     def confirm_context(data):
@@ -216,6 +209,7 @@ def clue_handle(request, uuid):
     return pages.action_page(
         request,
         clue,
+        checked=True,
         form=form,
         service=services.clue_transfer_handle,
         args=lambda d: {"clue": clue, "by": user, "result": d["result"], "handled_on": d["handled_on"]},

@@ -4,10 +4,9 @@ communications of the parties, inviting the procuratorate to supervise and closi
 Inviting and closing cannot be undone, so each is a form (step 1) and a confirmation (step 2).
 """
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -138,13 +137,8 @@ def open_(request, uuid):
     """发起协调 on one of the court's major pending cases."""
     user = request.user
     case = case_for_page(user, uuid)
-    access.require(user, "coordination.open", case)
-    if not case.is_major:
-        messages.error(request, _("只有重大案件（集体土地征收、房屋拆迁补偿、生态环境保护等）才启动协调。"))
-        return redirect(detail_url(case))
-    if case.status != case.Status.PENDING:
-        messages.error(request, _("案件当前状态为“%(s)s”，不能启动协调。") % {"s": case.get_status_display()})
-        return redirect(detail_url(case))
+    if refused := pages.precheck(request, "coordination.open", case, back=detail_url(case)):
+        return refused  # a major pending case of the court's only
     initial = {
         "government": _default_government(case),
         "subject": _("%(c)s争议协调") % {"c": case.get_major_category_display()},
@@ -182,27 +176,16 @@ def coordination_timeline(c) -> list:
     return entries
 
 
-def available_actions(user, c) -> dict:
-    is_open = c.status == CO.OPEN
-    return {
-        "communicate": is_open and access.can(user, "coordination.communicate", c),
-        "invite": is_open and not c.procuratorate_id and access.can(user, "coordination.invite", c),
-        "close": is_open and access.can(user, "coordination.close", c),
-    }
-
-
 @login_required
 def detail(request, uuid):
     user = request.user
     c = coordination_for_page(user, uuid)
-    can = available_actions(user, c)
     context = {
         "c": c,
         "case": c.case,
         "communications": list(c.communications.select_related("institution", "author").order_by("occurred_on", "id")),
         "timeline": coordination_timeline(c),
-        "can": can,
-        "form": CommunicationForm() if can["communicate"] else None,
+        "form": CommunicationForm() if access.allowed(user, "coordination.communicate", c) else None,
     }
     return render(request, "cases/case/coordination_detail.html", context)
 
@@ -215,7 +198,6 @@ def communicate(request, uuid):
         request,
         c,
         verb="coordination.communicate",
-        states=(CO.OPEN,),
         form=lambda: CommunicationForm(pages.post_data(request)),
         service=services.communication_add,
         args=lambda d: {"coordination": c, "by": user, "summary": d["summary"], "occurred_on": d["occurred_on"]},
@@ -239,11 +221,8 @@ def invite(request, uuid):
     """邀请检察院监督: choose (step 1), confirm (step 2); the procuratorate then sees the case."""
     user = request.user
     c = coordination_for_page(user, uuid)
-    if refused := pages.precheck(request, "coordination.invite", c, back=coordination_url(c), states=(CO.OPEN,)):
-        return refused
-    if c.procuratorate_id:
-        messages.info(request, _("已邀请%(p)s监督。") % {"p": c.procuratorate.name})
-        return redirect(coordination_url(c))
+    if refused := pages.precheck(request, "coordination.invite", c, back=coordination_url(c)):
+        return refused  # open, and no procuratorate invited yet
     action = _("邀请检察院监督")
     form = InviteForm(pages.post_data(request), user=user, initial={"procuratorate": _default_procuratorate(c)})
     return pages.action_page(
@@ -273,7 +252,6 @@ def close(request, uuid):
         request,
         c,
         verb="coordination.close",
-        states=(CO.OPEN,),
         form=lambda: CloseForm(pages.post_data(request)),
         service=services.coordination_close,
         args=lambda d: {"coordination": c, "by": user, "outcome": d["outcome"], "closed_on": d["closed_on"]},

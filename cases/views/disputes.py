@@ -157,14 +157,9 @@ def dispute_create(request):
 def dispute_detail(request, uuid):
     user = request.user
     d = _for_page(user, uuid)
-    is_open = d.status == DS.OPEN
     context = {
         "d": d,
         "sessions": list(d.sessions.order_by("held_on", "id")),
-        "can": {
-            "session": is_open and access.can(user, "dispute.session", d),
-            "conclude": is_open and access.can(user, "dispute.conclude", d),
-        },
         "case_url": _work.case_url(user, d.case),
         "timeline": _work.timeline(user, d, labels=LABELS, describe=_describe),
         **_crumbs(d),
@@ -188,12 +183,13 @@ def _describe(entry) -> str:
 def mediation_add(request, uuid):
     user = request.user
     d = _for_page(user, uuid)
-    access.require(user, "dispute.session", d)
-    if d.status != DS.OPEN:
-        return pages.conflict_page(request, pages.state_refusal(d), detail_url(d))
+    if refused := pages.precheck(request, "dispute.session", d, back=detail_url(d)):
+        return refused
     form = MediationForm(pages.post_data(request))
     return pages.action_page(
         request,
+        d,
+        checked=True,
         form=form,
         service=services.mediation_add,
         args=lambda data: {
@@ -217,9 +213,8 @@ def dispute_conclude(request, uuid):
     """化解结束: fill in (step 1), review and confirm (step 2); a filed dispute links its case."""
     user = request.user
     d = _for_page(user, uuid)
-    access.require(user, "dispute.conclude", d)
-    if d.status != DS.OPEN:
-        return pages.conflict_page(request, pages.state_refusal(d), detail_url(d))
+    if refused := pages.precheck(request, "dispute.conclude", d, back=detail_url(d)):
+        return refused
     form = ConcludeForm(pages.post_data(request), user=user)
 
     def confirm_context(data):
@@ -243,6 +238,7 @@ def dispute_conclude(request, uuid):
     return pages.action_page(
         request,
         d,
+        checked=True,
         form=form,
         service=services.dispute_conclude,
         args=lambda data: {

@@ -188,18 +188,6 @@ def enforcement_create(request):
 # ----------------------------------------------------------------------------- detail
 
 
-def available_actions(user, e: Enforcement) -> dict:
-    """The actions this user may take now: their right (access) and the record's state."""
-    assignment_issued = e.assignment_letter is not None and e.assignment_letter.status == Letter.Status.ISSUED
-    return {
-        "rule": e.status == ES.APPLIED and access.can(user, "enforcement.rule", e),
-        "feedback": e.status == ES.ASSIGNED
-        and assignment_issued
-        and not e.feedback_letter_id
-        and access.can(user, "enforcement.feedback", e),
-    }
-
-
 def _letter_if_visible(letter, visible_ids):
     return letter if letter is not None and letter.pk in visible_ids else None
 
@@ -220,7 +208,6 @@ def enforcement_detail(request, uuid):
     )
     context = {
         "e": e,
-        "can": available_actions(user, e),
         "assignment_letter": _letter_if_visible(e.assignment_letter, visible_ids),
         "feedback_letter": _letter_if_visible(e.feedback_letter, visible_ids),
         "is_assignee": e.assignee_id is not None and e.assignee_id == user.institution_id,
@@ -260,9 +247,8 @@ def enforcement_rule(request, uuid):
     assignment letter (signed off at once when the head rules)."""
     user = request.user
     e = _for_page(user, uuid)
-    access.require(user, "enforcement.rule", e)
-    if e.status != ES.APPLIED:
-        return pages.conflict_page(request, pages.state_refusal(e), detail_url(e))
+    if refused := pages.precheck(request, "enforcement.rule", e, back=detail_url(e)):
+        return refused
     form = RulingForm(pages.post_data(request), enforcement=e)
 
     def done(ruled):
@@ -295,6 +281,7 @@ def enforcement_rule(request, uuid):
     return pages.action_page(
         request,
         e,
+        checked=True,
         form=form,
         service=services.enforcement_rule,
         args=lambda d: {
@@ -351,12 +338,12 @@ def enforcement_feedback(request, uuid):
     letter page (a head's own is reviewed here first, because it is issued at once)."""
     user = request.user
     e = _for_page(user, uuid)
-    access.require(user, "enforcement.feedback", e)
-    if e.status != ES.ASSIGNED:
-        return pages.conflict_page(request, pages.state_refusal(e), detail_url(e))
-    if e.feedback_letter_id:
+    if access.can(user, "enforcement.feedback", e) and e.status == ES.ASSIGNED and e.feedback_letter_id:
+        # The reply is drafted: the assignee is taken to it (its head signs it off there).
         messages.info(request, _("已起草执行情况反馈函，请在公文页面修改或签发。"))
         return redirect("letter_detail", uuid=e.feedback_letter.uuid)
+    if refused := pages.precheck(request, "enforcement.feedback", e, back=detail_url(e)):
+        return refused
     form = FeedbackForm(pages.post_data(request))
     signs_off = user.role == User.Role.HEAD
     going_back = request.POST.get("back") == "1"

@@ -8,7 +8,7 @@ See cases/views/enforcement.py for the order of checks.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import redirect, render
@@ -92,13 +92,13 @@ def _period(qs, values, *, text_fields, user):
     return qs
 
 
-def _case_for(request, verb):
-    """The case named by `?case=<uuid>`: visible (404), and the user may act on it (403)."""
+def _case_for(request, verb, *, back):
+    """The case named by `?case=<uuid>`: visible (404), the user may act on it (403) and its state
+    allows it (the conflict page, back on the case's page or the list). Returns (case, refusal)."""
     case = access.get_visible_or_404(
         AdministrativeCase.objects.select_related("court", "cause"), request.user, uuid=request.GET.get("case", "")
     )
-    access.require(request.user, verb, case)
-    return case
+    return case, pages.precheck(request, verb, case, back=_work.case_url(request.user, case) or back)
 
 
 def _pick_case(request, *, verb, title, list_url, list_label):
@@ -106,7 +106,8 @@ def _pick_case(request, *, verb, title, list_url, list_label):
     form = CasePickForm(request.GET if "number" in request.GET else None, user=request.user)
     if form.is_bound and form.is_valid():
         case = form.cleaned_data["number"]
-        access.require(request.user, verb, case)
+        if not access.can(request.user, verb, case):  # the state is checked on the next step
+            raise PermissionDenied(verb)
         return redirect(f"{request.path}?{urlencode({'case': case.uuid})}")
     return render(
         request,
@@ -196,7 +197,9 @@ def observation_create(request):
             list_url=reverse("cases:observations"),
             list_label=_("庭审观摩"),
         )
-    case = _case_for(request, "observation.create")
+    case, refused = _case_for(request, "observation.create", back=reverse("cases:observations"))
+    if refused:
+        return refused
     form = ObservationForm(pages.post_data(request), user=user, case=case)
     return pages.action_page(
         request,
@@ -251,7 +254,6 @@ def observation_detail(request, uuid):
         "rows": rows,
         "held": held,
         "totals": {"invited": sum(r.invited for r in rows), "attended": sum(r.attended for r in rows)},
-        "can": {"attendance": held and access.can(user, "observation.attendance", o)},
         "case_url": _work.case_url(user, o.case),
         "timeline": _work.timeline(user, o, labels=LABELS, describe=_describe),
         **_observation_crumbs(o),
@@ -279,10 +281,8 @@ def observation_attendance(request, uuid):
     """实到人数 and names of every invited institution on one page; all rows are saved or none."""
     user = request.user
     o = _observation_for_page(user, uuid)
-    access.require(user, "observation.attendance", o)
-    if o.held_on > timezone.localdate():
-        messages.error(request, _("观摩尚未举行，不能登记实到人数。"))
-        return redirect(observation_url(o))
+    if refused := pages.precheck(request, "observation.attendance", o, back=observation_url(o)):
+        return refused  # not held yet
     rows = list(o.attendances.select_related("institution").order_by("id"))
     form = AttendanceForm(pages.post_data(request), rows=rows)
     if request.method == "POST" and form.is_valid():
@@ -395,14 +395,9 @@ def review_create(request):
             list_url=reverse("cases:reviews"),
             list_label=_("判后评议"),
         )
-    case = _case_for(request, "review.create")
-    if case.status != AdministrativeCase.Status.EFFECTIVE:
-        messages.error(
-            request,
-            _("判决生效后才能组织判后评议（%(n)s 当前为“%(s)s”）。")
-            % {"n": case.number, "s": case.get_status_display()},
-        )
-        return redirect(_work.case_url(user, case) or reverse("cases:reviews"))
+    case, refused = _case_for(request, "review.create", back=reverse("cases:reviews"))
+    if refused:  # judgment not yet effective
+        return refused
     form = ReviewForm(pages.post_data(request), user=user, case=case)
     return pages.action_page(
         request,

@@ -196,7 +196,6 @@ def supervision_detail(request, uuid):
         enforcement = app.enforcement
     context = {
         "app": app,
-        "can": {"decide": app.status == SS.RECEIVED and access.can(user, "supervision.decide", app)},
         "letters": _work.letters_of(user, app),
         "enforcement": enforcement,
         "ledger": _work.ledger_of(user, app),
@@ -219,9 +218,8 @@ def supervision_decide(request, uuid):
     """决定: fill in (step 1), review and confirm (step 2); the court and the agency are told."""
     user = request.user
     app = _for_page(user, uuid)
-    access.require(user, "supervision.decide", app)
-    if app.status != SS.RECEIVED:
-        return pages.conflict_page(request, pages.state_refusal(app), detail_url(app))
+    if refused := pages.precheck(request, "supervision.decide", app, back=detail_url(app)):
+        return refused
     form = DecisionForm(pages.post_data(request))
 
     def confirm_context(data):
@@ -243,6 +241,7 @@ def supervision_decide(request, uuid):
     return pages.action_page(
         request,
         app,
+        checked=True,
         form=form,
         service=services.supervision_decide,
         args=lambda d: {

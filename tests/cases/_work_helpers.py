@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -28,6 +29,11 @@ def today() -> dt.date:
 
 def body(response) -> str:
     return response.content.decode()
+
+
+def verbs_shown(response) -> set[str]:
+    """The transitions a page offers: its buttons' data-verb (rendered from cases/flows.py)."""
+    return set(re.findall(r'data-verb="([^"]+)"', response.content.decode()))
 
 
 def rows_of(response):

@@ -25,7 +25,8 @@ def test_court_registers_a_case_that_its_defendant_and_the_office_see(
     assert [d["name"] for d in data["defendants"]] == [CITY_AGENCY]
     assert (data["cause"], data["instance"], data["major_category"]) == ("行政处罚", "first", "demolition")
     assert (data["outcome"], data["agency_lost"], data["hearings"], data["coordinations"]) == (None, None, [], [])
-    assert data["allowed_actions"] == ["edit", "hearings", "conclude", "coordinations", "observations"]
+    # In the order of the declaration (cases/flows.py), the order of the buttons on the page.
+    assert data["allowed_actions"] == ["hearings", "coordinations", "conclude", "observations", "edit"]
     case = AdministrativeCase.objects.get(uuid=data["uuid"])
     assert AuditEntry.objects.filter(action="case.create", target_id=case.pk).count() == 1
     for user in (agency_staff, gov_legal, office):
@@ -178,7 +179,7 @@ def test_conclusion_effect_and_performance(api, make_case, court_clerk, agency_s
         True,
     )
     assert (data["concluded_on"], data["effective_on"], data["imposes_obligation"]) == ("2026-05-06", None, True)
-    assert data["allowed_actions"] == ["edit", "mark-effective", "observations"]
+    assert data["allowed_actions"] == ["mark-effective", "observations", "edit"]
 
     response = post(clerk, detail(case, "mark-effective"), {"effective_on": "2026-05-25"})
     assert response.status_code == 200, response.content
@@ -286,7 +287,7 @@ def test_coordination_needs_a_major_case_and_a_government(api, make_case, court_
     before = snapshot()
     body = {"government": str(inst[GOV].uuid), "subject": "协调"}
     response = post(api(court_clerk), detail(ordinary, "coordinations"), body)
-    assert response.status_code == 400 and "case" in response.json()
+    assert response.status_code == 409 and "重大案件" in response.json()["detail"]  # the case's state, not the body
     response = post(
         api(court_clerk), detail(major, "coordinations"), dict(body, government=str(inst[CITY_AGENCY].uuid))
     )
