@@ -42,7 +42,6 @@ from ..models import AdministrativeCase, Appearance, Enforcement, Hearing
 from ..services._common import _url as canonical_url
 
 Case = AdministrativeCase
-CS = Case.Status
 
 SORTS = {
     # （2026）桂02行初9号 before …10号: the year, then shorter numbers first, then the text.

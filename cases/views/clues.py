@@ -19,7 +19,6 @@ from ..models import ClueTransfer
 from . import _work
 from ._work import require_form_methods
 
-CS = ClueTransfer.Status
 SORTS = {
     "sent_on": ("sent_on",),
     "sender": ("sender__name",),

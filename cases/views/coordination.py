@@ -23,7 +23,6 @@ from ..forms.cases import CloseForm, CommunicationForm, CoordinationFilter, Coor
 from ..models import Coordination
 from .cases import case_for_page, detail_url
 
-CO = Coordination.Status
 SORTS = {
     "opened": ("opened_on",),
     "case": ("case__number",),
