@@ -1,6 +1,6 @@
 """Server-side SVG charts for PDFs (WeasyPrint draws SVG): ranking bars and eight-quarter trends.
 
-The browser draws the same data with the vendored Chart.js (static/indicators/charts.js);
+The browser draws the same data with the vendored Chart.js (indicators/static/indicators/dashboard.js);
 both use `COLOURS`, so a chart on paper looks like the one on screen. Every chart is
 printed with its data table beside it (in the templates), so nothing is shown by colour
 alone. All text is escaped: unit names are data.
