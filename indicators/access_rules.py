@@ -79,10 +79,8 @@ for verb, rule in {
 def _bulletins(qs, user, inst):
     from django.db.models import Q
 
-    from .models import Bulletin
-
     q = Q(issuer=inst)
-    q |= Q(status=Bulletin.Status.ISSUED) & (Q(government=inst) | Q(procuratorate=inst))
+    q |= Q(status="issued") & (Q(government=inst) | Q(procuratorate=inst))
     regions = access.office_region_ids(user)
     if regions:
         q |= Q(region_id__in=regions)
@@ -90,10 +88,14 @@ def _bulletins(qs, user, inst):
 
 
 def _register_bulletins():
-    from .models import Bulletin, _declare
+    from .models import AnnualReport, Bulletin, _declare, _declare_report
 
     access.register_visibility(Bulletin, _bulletins)
+    # The annual report: the same readers as a bulletin (the court writing it, the office of its
+    # region; the government and procuratorate once issued).
+    access.register_visibility(AnnualReport, _bulletins)
     _declare()
+    _declare_report()
 
 
 _register_bulletins()

@@ -11,16 +11,27 @@ class IndicatorsConfig(AppConfig):
 
         from . import access_rules  # noqa: F401  registers the indicator verbs with liaison.access
 
-        # The API (no pages yet, so the nav keeps 指标通报 greyed); see liaison/plugins.py.
         plugins.register(
             self,
+            urls="indicators.urls",
+            nav=[plugins.Nav(key="indicators", label=_("指标通报"), url_name="indicators:index", order=40)],
             api_urls="indicators.api_urls",
+            api_routes=[
+                ("bulletins", "indicators.bulletin_api.BulletinViewSet", "bulletin"),
+                ("annual-reports", "indicators.report_api.ReportViewSet", "annual-report"),
+            ],
             schedules=[
                 (
                     "季度指标通报（起草）",
                     "indicators.tasks.draft_bulletins",
                     ("30", "7", "*", "5", "1,4,7,10"),
                     "每季度第 5 日 07:30 为全市和各县（区）起草上一季度五项指标通报，交办公室审核（可重复执行）。",
+                ),
+                (
+                    "年度行政诉讼司法审查报告（起草）",
+                    "indicators.tasks.draft_annual_reports",
+                    ("0", "8", "*", "10", "1"),
+                    "每年 1 月 10 日 08:00 为全市和各县（区）起草上一年度行政诉讼司法审查报告，交法院修改完善（可重复执行）。",
                 ),
             ],
         )

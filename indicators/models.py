@@ -130,6 +130,11 @@ class Bulletin(models.Model):
         verbose_name = _("季度指标通报")
         verbose_name_plural = _("季度指标通报")
         ordering = ["-period", "region_id", "-id"]
+        # the list's default order, and filtered by status or by quarter
+        indexes = [
+            models.Index(fields=["-period", "region", "-id"], name="bulletin_list_order"),
+            models.Index(fields=["status", "-period", "region", "-id"], name="bulletin_status_order"),
+        ]
         constraints = [
             # The scheduled job may run twice: one original bulletin per region and quarter.
             models.UniqueConstraint(
@@ -235,6 +240,157 @@ def _declare():
                 page="indicators:bulletin_correct",
                 style="danger",
                 refusal=_("该通报已有一份更正正在办理。"),
+            ),
+        )
+    )
+
+
+# ----------------------------------------------------------------------------- the annual report
+
+
+class AnnualReport(models.Model):
+    """行政诉讼司法审查报告: the court's yearly report to the government, cc the procuratorate.
+
+    Drafted in January by a scheduled job (one per region and year, however often it runs)
+    with its tables computed from the cases, suggestions and enforcement records and a first
+    wording of each section; the court edits the sections (restricted markup, see markup.py)
+    and chooses the typical cases; its head issues it as a numbered letter with the report
+    as a PDF attachment. The tables are recomputed while it is a draft and frozen at issue.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("起草中")
+        SUBMITTED = "submitted", _("待签发")
+        ISSUED = "issued", _("已印发")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    region = models.ForeignKey(
+        "liaison.Region", verbose_name=_("报告范围"), on_delete=models.PROTECT, related_name="annual_reports"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    issuer = models.ForeignKey(
+        "liaison.Institution", verbose_name=_("报告法院"), on_delete=models.PROTECT, related_name="+"
+    )
+    government = models.ForeignKey(
+        "liaison.Institution", verbose_name=_("主送政府"), on_delete=models.PROTECT, related_name="+"
+    )
+    procuratorate = models.ForeignKey(
+        "liaison.Institution",
+        verbose_name=_("抄送检察院"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    data = models.JSONField(_("统计数据"), default=dict, editable=False, encoder=DjangoJSONEncoder)
+    computed_at = models.DateTimeField(_("计算时间"), null=True, blank=True)
+    typical_cases = models.ManyToManyField(
+        "cases.AdministrativeCase", verbose_name=_("典型案例"), blank=True, related_name="+"
+    )
+    letter = models.ForeignKey(
+        "liaison.Letter", verbose_name=_("报告函"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    issued_at = models.DateTimeField(null=True, blank=True)
+
+    objects = BulletinQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("行政诉讼司法审查报告")
+        verbose_name_plural = _("行政诉讼司法审查报告")
+        ordering = ["-year", "region_id", "-id"]
+        indexes = [
+            models.Index(fields=["-year", "region", "-id"], name="report_list_order"),
+            models.Index(fields=["status", "-year", "region", "-id"], name="report_status_order"),
+        ]
+        constraints = [
+            # The January job may run twice: one report per region and year.
+            models.UniqueConstraint(fields=["region", "year"], name="one_report_per_year"),
+        ]
+
+    def __str__(self):
+        if self.letter_id and self.letter.doc_number:
+            return self.letter.doc_number
+        return f"{self.region} {self.year}"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status == self.Status.ISSUED
+
+
+class ReportSection(models.Model):
+    """One section of an annual report: its heading and text (restricted markup, see markup.py)."""
+
+    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveSmallIntegerField()
+    key = models.CharField(max_length=20)
+    heading = models.CharField(_("标题"), max_length=100)
+    body = models.TextField(_("正文"), blank=True)
+
+    class Meta:
+        verbose_name = _("报告章节")
+        verbose_name_plural = _("报告章节")
+        ordering = ["report", "position"]
+        constraints = [models.UniqueConstraint(fields=["report", "key"], name="one_section_per_key")]
+
+    def __str__(self):
+        return self.heading
+
+
+def _report_court_acting(user, r) -> bool:
+    from liaison import access
+
+    return access.is_acting(user) and user.institution_id == r.issuer_id
+
+
+def _declare_report():
+    from liaison import workflow
+
+    R = AnnualReport.Status
+    return workflow.register(
+        workflow.Workflow(
+            AnnualReport,
+            workflow.Transition(
+                "report.edit",
+                sources=[R.DRAFT],
+                who=_report_court_acting,
+                label=_("编辑报告"),
+                page="indicators:report_edit",
+                style="secondary",
+            ),
+            workflow.Transition(
+                "report.refresh",
+                sources=[R.DRAFT],
+                who=_report_court_acting,
+                label=_("按最新数据重新统计"),
+                page="indicators:report_refresh",
+                style="secondary",
+            ),
+            workflow.Transition(
+                "report.submit",
+                sources=[R.DRAFT],
+                target=R.SUBMITTED,
+                who=_report_court_acting,
+                label=_("送负责人签发"),
+                page="indicators:report_submit",
+            ),
+            workflow.Transition(
+                "report.return",
+                sources=[R.SUBMITTED],
+                target=R.DRAFT,
+                who=_court_head,
+                label=_("退回修改"),
+                page="indicators:report_return",
+                style="secondary",
+            ),
+            workflow.Transition(
+                "report.issue",
+                sources=[R.SUBMITTED],
+                target=R.ISSUED,
+                who=_court_head,
+                label=_("签发报告"),
+                page="indicators:report_issue",
             ),
         )
     )

@@ -80,3 +80,44 @@ def attach_tables(*, bulletin, letter, by) -> None:
     hub.attachment_add(
         letter=letter, by=by, upload=SimpleUploadedFile(tables_filename(bulletin), pdf, "application/pdf")
     )
+
+
+class AnnualReportPdf(PdfDocument):
+    """行政诉讼司法审查报告 (the attachment of the report letter): the court's sections, each
+    in its restricted markup, with the quarter trend and the agencies' loss rates as SVG charts
+    (their data tables beside them in the sections)."""
+
+    template_name = "indicators/pdf/annual_report.html"
+
+    def __init__(self, report):
+        self.report = report
+
+    def get_context(self) -> dict:
+        d = self.report.data
+        quarters = d.get("quarters") or []
+        keys = list(charts.COLOURS)
+        series = {k: [q["figures"][k]["rate"] for q in quarters] for k in keys}
+        losses = d.get("losses") or []
+        sections = list(self.report.sections.all())
+        return {
+            "r": self.report,
+            "d": d,
+            "sections": sections,
+            "typical": list(self.report.typical_cases.select_related("cause", "outcome", "court").order_by("number")),
+            "trend_svg": mark_safe(charts.trend([q["period"] for q in quarters], series)),  # noqa: S308
+            "trend_heads": [
+                {"name": d["indicators"][k]["name"], "colour": charts.COLOURS[k]} for k in keys if k in d["indicators"]
+            ],
+            "trend_rows": [{"period": q["period"], "cells": [q["figures"][k] for k in keys]} for q in quarters],
+            "loss_svg": mark_safe(  # noqa: S308 (escaped in charts)
+                charts.bars(
+                    [(r["name"], r["rate"], r["display"]) for r in losses[:15]], colour=charts.COLOURS["loss_rate"]
+                )
+            )
+            if losses
+            else "",
+            "loss_rows": losses[:15],
+            "issued_on": chinese_date(self.report.issued_at or self.report.computed_at)
+            if (self.report.issued_at or self.report.computed_at)
+            else "",
+        }

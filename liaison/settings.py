@@ -295,6 +295,8 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "cases.models.AdministrativeCase.Status",
         "AppearanceKindEnum": "cases.models.Appearance.Kind",
         "DisputeStatusEnum": "cases.models.Dispute.Status",
+        "BulletinStatusEnum": "indicators.models.Bulletin.Status",
+        "AnnualReportStatusEnum": "indicators.models.AnnualReport.Status",
         "CoordinationStatusEnum": "cases.models.Coordination.Status",
         "EnforcementStatusEnum": "cases.models.Enforcement.Status",
         "SupervisionStatusEnum": "cases.models.SupervisionApplication.Status",

@@ -137,7 +137,9 @@ def test_setup_schedules_is_idempotent():
     assert (meetings.crontab.day_of_month, meetings.crontab.month_of_year) == ("1", "1,4,7,10,12")
     bulletins = PeriodicTask.objects.get(task="indicators.tasks.draft_bulletins")
     assert (bulletins.crontab.day_of_month, bulletins.crontab.month_of_year) == ("5", "1,4,7,10")
-    assert CrontabSchedule.objects.count() == PeriodicTask.objects.count() == 6
+    annual = PeriodicTask.objects.get(task="indicators.tasks.draft_annual_reports")
+    assert (annual.crontab.day_of_month, annual.crontab.month_of_year) == ("10", "1")
+    assert CrontabSchedule.objects.count() == PeriodicTask.objects.count() == 7
     # Every scheduled task exists in the Celery app (a renamed task would fail silently at 06:00).
     from liaison.celery import app
 
