@@ -16,6 +16,7 @@ class IndicatorsConfig(AppConfig):
             urls="indicators.urls",
             nav=[plugins.Nav(key="indicators", label=_("指标通报"), url_name="indicators:index", order=40)],
             api_urls="indicators.api_urls",
+            demo="indicators.demo.load",
             api_routes=[
                 ("bulletins", "indicators.bulletin_api.BulletinViewSet", "bulletin"),
                 ("annual-reports", "indicators.report_api.ReportViewSet", "annual-report"),

@@ -50,7 +50,7 @@ def bars(items: list[tuple[str, object, str]], *, colour: str = "#0d6efd", width
 
 def trend(periods: list[str], series: dict[str, list], *, width: int = 460, height: int = 200) -> str:
     """Lines over the periods, 0–100 %, one per indicator key in `series` (None: no point)."""
-    left, right, top, bottom = 34, 10, 10, 34
+    left, right, top, bottom = 34, 24, 10, 34  # room for the last quarter's label
     plot_w, plot_h = width - left - right, height - top - bottom
     step = plot_w / max(len(periods) - 1, 1)
     out = [
