@@ -396,6 +396,8 @@ class Inspection(models.Model):
         verbose_name = _("专项检查")
         verbose_name_plural = _("专项检查")
         ordering = ["-created_at"]
+        # The list of checks, newest first (liaison.listings.INSPECTIONS).
+        indexes = [models.Index(fields=["-created_at", "-id"], name="inspection_list_order")]
 
     def __str__(self):
         return self.title

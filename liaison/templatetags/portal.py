@@ -1,6 +1,6 @@
 """Template helpers shared by every app's pages: dates, status badges, sortable headers, and the
 page toolkit's partials (`liaison/templates/liaison/_*.html`): {% field %}, {% radios %},
-{% breadcrumb %}, {% timeline %}."""
+{% breadcrumb %}, {% timeline %}, and a declared list's {% filter_bar %} and {% list_table %} (liaison.lists)."""
 
 import datetime as dt
 
@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .. import links, status
+from .. import links, lists, status
 
 register = template.Library()
 
@@ -84,25 +84,13 @@ def deadline_badge(value):
 @register.simple_tag(takes_context=True)
 def sort_th(context, key, label):
     """A sortable column header: a link that toggles the order and keeps the other filters."""
-    request = context["request"]
-    current = context.get("sort", "")
-    params = request.GET.copy()
-    params.pop("page", None)
-    if current == key:
-        params["sort"] = "-" + key
-        aria, arrow = "ascending", "▲"
-    elif current == "-" + key:
-        params["sort"] = key
-        aria, arrow = "descending", "▼"
-    else:
-        params["sort"] = key
-        aria, arrow = "none", ""
+    link = lists.sort_link(context["request"], context.get("sort", ""), key)
     return format_html(
-        '<th scope="col" aria-sort="{}"><a class="sort-link" href="?{}">{}<span class="sort-arrow" aria-hidden="true">{}</span></a></th>',
-        aria,
-        params.urlencode(),
+        '<th scope="col" aria-sort="{}"><a class="sort-link" href="{}">{}<span class="sort-arrow" aria-hidden="true">{}</span></a></th>',
+        link["aria"],
+        link["href"],
         label,
-        arrow,
+        link["arrow"],
     )
 
 
@@ -195,3 +183,32 @@ def actions(context, obj, size="", verbs=None):
                 continue
             buttons.append({"t": t, "url": workflow.page_url(t, obj)})
     return {"buttons": buttons, "size": size}
+
+
+# ----------------------------------------------------------------------------- declared lists (liaison.lists)
+
+
+@register.inclusion_tag("liaison/_list_table.html")
+def list_table(listing):
+    """A declared list's table: the count, sortable headers, one row per record, pagination."""
+    return listing.table()
+
+
+@register.inclusion_tag("liaison/_filter_bar.html", takes_context=True)
+def filter_bar(context, listing, label="", submit=""):
+    """The filter bar of a declared list: the fields of its filter form, the hidden tab/sort it keeps,
+    "筛选" and "清除筛选"; and, for print only, the list's name and the filters it shows."""
+    return {
+        "listing": listing,
+        "form": listing.filters,
+        "sort": listing.sort,
+        "label": label or _("筛选"),
+        "submit": submit or _("筛选"),
+    }
+
+
+@register.simple_tag(takes_context=True)
+def list_value(context, column, row):
+    """A column's value as the table shows it, for a column without its own cell snippet."""
+    request = context.get("request")
+    return lists.cell_text(column, row, getattr(request, "user", None))

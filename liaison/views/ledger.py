@@ -1,31 +1,19 @@
 """工作台账 and 专项检查: the ledger list with its Excel export, entry detail, inspections."""
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from .. import access, selectors, services
+from .. import access, lists, selectors, services
 from ..errors import Conflict
-from ..excel import xlsx_response
 from ..forms import InspectionForm, LedgerCompleteForm, LedgerFilter, LedgerWaiveForm, apply_service_errors
+from ..listings import INSPECTION_ROWS, INSPECTIONS, LEDGER
 from ..models import Inspection
-from .common import conflict_redirect, paginate
-
-LEDGER_SORTS = {
-    "due_date": ("due_date",),
-    "start_date": ("start_date",),
-    "owner": ("owner__name",),
-    "title": ("title",),
-    "status": ("status", "due_date"),
-}
+from .common import conflict_redirect
 
 
 def _filtered_entries(request):
@@ -39,58 +27,22 @@ def _filtered_entries(request):
         due_to=values.get("due_to"),
         keyword=values.get("q", ""),
     )
-    qs, sort = selectors.apply_sort(qs, request.GET.get("sort"), LEDGER_SORTS, "due_date")
-    return filters, values, qs, sort
+    qs, sort = LEDGER.order(qs, request.GET.get("sort"))
+    return filters, qs, sort
 
 
 @login_required
 def ledger_list(request):
-    filters, values, qs, sort = _filtered_entries(request)
-    page = paginate(request, qs)
-    page.object_list = selectors.with_deadlines(page.object_list)
-    params = request.GET.copy()
-    params.pop("page", None)
-    context = {
-        "filters": filters,
-        "page": page,
-        "sort": sort,
-        "filtered": bool(values),
-        "export_query": params.urlencode(),
-    }
+    filters, qs, sort = _filtered_entries(request)
+    context = lists.page(request, LEDGER, qs, filters=filters, sort=sort, decorate=selectors.with_deadlines)
     return render(request, "liaison/ledger/list.html", context)
-
-
-LEDGER_HEADERS = [
-    gettext_lazy("责任单位"),
-    gettext_lazy("事项"),
-    gettext_lazy("起算日"),
-    gettext_lazy("截止日期"),
-    gettext_lazy("期限计算"),
-    gettext_lazy("状态"),
-    gettext_lazy("办结日期"),
-    gettext_lazy("办结情况"),
-]
 
 
 @login_required
 def ledger_export(request):
     """Exactly the rows the list shows with the same filters (every page)."""
-    _filters, _values, qs, _sort = _filtered_entries(request)
-    rows = (
-        [
-            e.owner.name,
-            e.title,
-            e.start_date,
-            e.due_date,
-            e.due_explained,
-            e.deadline.label,
-            e.done_on,
-            e.evidence,
-        ]
-        for e in selectors.with_deadlines(qs)
-    )
-    filename = _("工作台账_%(d)s.xlsx") % {"d": timezone.localdate().isoformat()}
-    return xlsx_response(filename, [str(h) for h in LEDGER_HEADERS], rows, sheet_title=_("工作台账"))
+    filters, qs, _sort = _filtered_entries(request)
+    return LEDGER.export(selectors.with_deadlines(qs), viewer=request.user, filters=filters)
 
 
 def _render_entry(request, entry, *, complete_form=None, waive_form=None):
@@ -165,8 +117,9 @@ def ledger_waive(request, uuid):
 
 @login_required
 def inspection_list(request):
-    page = paginate(request, selectors.inspections(request.user).order_by("-created_at", "-id"))
-    context = {"page": page, "can_create": access.can(request.user, "inspection.create")}
+    qs = INSPECTIONS.order(selectors.inspections(request.user), None)[0]
+    context = lists.page(request, INSPECTIONS, qs)
+    context["can_create"] = access.can(request.user, "inspection.create")
     return render(request, "liaison/inspections/list.html", context)
 
 
@@ -194,40 +147,10 @@ def inspection_detail(request, uuid):
     return render(request, "liaison/inspections/detail.html", {"inspection": inspection})
 
 
-SNAPSHOT_HEADERS = [
-    gettext_lazy("责任单位"),
-    gettext_lazy("事项"),
-    gettext_lazy("起算日"),
-    gettext_lazy("截止日期"),
-    gettext_lazy("期限计算"),
-    gettext_lazy("状态"),
-    gettext_lazy("办结日期"),
-    gettext_lazy("办结情况"),
-]
-
-
-def _iso_date(value):
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except (TypeError, ValueError):
-        return value
-
-
 @login_required
 def inspection_export(request, uuid):
     inspection = access.get_visible_or_404(Inspection, request.user, uuid=uuid)
-    rows = (
-        [
-            row.get("owner", ""),
-            row.get("title", ""),
-            _iso_date(row.get("start_date")),
-            _iso_date(row.get("due_date")),
-            row.get("due_explained", ""),
-            row.get("status_display", ""),
-            _iso_date(row.get("done_on")),
-            row.get("evidence", ""),
-        ]
-        for row in inspection.snapshot
-    )
     filename = _("专项检查_%(t)s.xlsx") % {"t": inspection.title}
-    return xlsx_response(filename, [str(h) for h in SNAPSHOT_HEADERS], rows, sheet_title=_("专项检查"))
+    return INSPECTION_ROWS.export(
+        inspection.snapshot, viewer=request.user, filename=filename, scope=[(_("检查名称"), inspection.title)]
+    )

@@ -12,14 +12,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from .. import access, selectors, services
+from .. import access, lists, selectors, services
 from ..errors import Conflict
-from ..excel import attachment_disposition, xlsx_response
+from ..excel import attachment_disposition
 from ..forms import (
     AttachmentForm,
     InboxFilter,
@@ -31,22 +29,9 @@ from ..forms import (
     SignForm,
     apply_service_errors,
 )
+from ..listings import INBOX, OUTBOX
 from ..models import Attachment, Letter
-from .common import conflict_redirect, paginate
-
-OUTBOX_SORTS = {
-    "created": ("created_at",),
-    "issued": ("issued_on",),
-    "doc_number": ("doc_number",),
-    "title": ("title",),
-    "status": ("status",),
-}
-INBOX_SORTS = {
-    "delivered": ("delivered_at",),
-    "doc_number": ("letter__doc_number",),
-    "issuer": ("letter__issuer__name",),
-    "signed": ("signed_on",),
-}
+from .common import conflict_redirect
 
 
 def _detail_url(letter) -> str:
@@ -70,110 +55,43 @@ def _outbox_rows(request):
         keyword=values.get("q", ""),
         year=values.get("year"),
     )
-    qs, sort = selectors.apply_sort(qs, request.GET.get("sort"), OUTBOX_SORTS, "-created")
-    return filters, values, qs, sort
+    qs, sort = OUTBOX.order(qs, request.GET.get("sort"))
+    return filters, qs, sort
 
 
 def _inbox_rows(request):
     filters = InboxFilter(request.GET or None)
     values = filters.values()
     qs = selectors.inbox(request.user, signed=values.get("signed", ""), keyword=values.get("q", ""))
-    qs, sort = selectors.apply_sort(qs, request.GET.get("sort"), INBOX_SORTS, "-delivered")
-    return filters, values, qs, sort
-
-
-def _export_query(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
+    qs, sort = INBOX.order(qs, request.GET.get("sort"))
+    return filters, qs, sort
 
 
 @login_required
 def outbox(request):
-    filters, values, qs, sort = _outbox_rows(request)
-    context = {
-        "export_query": _export_query(request),
-        "filters": filters,
-        "page": paginate(request, qs),
-        "sort": sort,
-        "can_create": access.can(request.user, "letter.create"),
-        "filtered": bool(values),
-    }
+    filters, qs, sort = _outbox_rows(request)
+    context = lists.page(request, OUTBOX, qs, filters=filters, sort=sort)
+    context["can_create"] = access.can(request.user, "letter.create")
     return render(request, "liaison/letters/outbox.html", context)
 
 
 @login_required
 def inbox(request):
-    filters, values, qs, sort = _inbox_rows(request)
-    context = {
-        "filters": filters,
-        "page": paginate(request, qs),
-        "sort": sort,
-        "filtered": bool(values),
-        "export_query": _export_query(request),
-    }
-    return render(request, "liaison/letters/inbox.html", context)
-
-
-OUTBOX_HEADERS = [
-    gettext_lazy("发文字号"),
-    gettext_lazy("标题"),
-    gettext_lazy("文种"),
-    gettext_lazy("状态"),
-    gettext_lazy("起草日期"),
-    gettext_lazy("成文日期"),
-    gettext_lazy("收文机关数"),
-    gettext_lazy("已签收"),
-]
-INBOX_HEADERS = [
-    gettext_lazy("发文字号"),
-    gettext_lazy("标题"),
-    gettext_lazy("发文机关"),
-    gettext_lazy("类别"),
-    gettext_lazy("送达时间"),
-    gettext_lazy("签收日期"),
-    gettext_lazy("阅读时间"),
-]
+    filters, qs, sort = _inbox_rows(request)
+    return render(request, "liaison/letters/inbox.html", lists.page(request, INBOX, qs, filters=filters, sort=sort))
 
 
 @login_required
 def outbox_export(request):
     """The outbox rows with the same filters (every page)."""
-    _filters, _values, qs, _sort = _outbox_rows(request)
-    rows = (
-        [
-            letter.doc_number or "",
-            letter.title,
-            letter.get_series_display(),
-            letter.get_status_display(),
-            letter.created_at,
-            letter.issued_on,
-            letter.n_recipients,
-            letter.n_signed,
-        ]
-        for letter in qs
-    )
-    filename = _("发文_%(d)s.xlsx") % {"d": timezone.localdate().isoformat()}
-    return xlsx_response(filename, [str(h) for h in OUTBOX_HEADERS], rows, sheet_title=_("发文"))
+    filters, qs, _sort = _outbox_rows(request)
+    return OUTBOX.export(qs, viewer=request.user, filters=filters)
 
 
 @login_required
 def inbox_export(request):
-    _filters, _values, qs, _sort = _inbox_rows(request)
-    rows = (
-        [
-            d.letter.doc_number or "",
-            d.letter.title,
-            d.letter.issuer.name,
-            d.get_kind_display(),
-            d.delivered_at,
-            d.signed_on,
-            d.read_at,
-        ]
-        for d in qs
-    )
-    filename = _("收文_%(d)s.xlsx") % {"d": timezone.localdate().isoformat()}
-    return xlsx_response(filename, [str(h) for h in INBOX_HEADERS], rows, sheet_title=_("收文"))
+    filters, qs, _sort = _inbox_rows(request)
+    return INBOX.export(qs, viewer=request.user, filters=filters)
 
 
 # ----------------------------------------------------------------------------- detail

@@ -1,0 +1,125 @@
+"""The hub's lists, each declared once (liaison.lists): 发文, 收文, 工作台账, 专项检查 and a check's frozen rows."""
+
+import datetime as dt
+
+from django.utils.translation import gettext_lazy as _
+
+from .lists import Column, ListSpec
+from .models import Delivery, Inspection, LedgerEntry, Letter
+
+OUTBOX = ListSpec(
+    title=_("发文"),
+    model=Letter,
+    columns=[
+        Column("doc_number", _("发文字号"), sort=("doc_number",), nowrap=True, empty="—"),
+        Column("title", _("标题"), sort=("title",), link="letter_detail"),
+        Column("series", _("文种"), "get_series_display"),
+        Column("status", _("状态"), "get_status_display", cell="{% status_badge row %}", sort=("status",)),
+        Column("created", _("起草日期"), "created_at", sort=("created_at",), nowrap=True),
+        Column("issued", _("成文日期"), "issued_on", sort=("issued_on",), nowrap=True, empty="—"),
+        Column(
+            "signed",
+            _("签收"),
+            cell="{% if row.is_issued %}{{ row.n_signed }} / {{ row.n_recipients }}{% else %}—{% endif %}",
+            nowrap=True,
+        ),
+        Column("n_recipients", _("收文机关数")),
+        Column("n_signed", _("已签收")),
+    ],
+    on_page=("doc_number", "title", "series", "status", "created", "issued", "signed"),
+    in_export=("doc_number", "title", "series", "status", "created", "issued", "n_recipients", "n_signed"),
+    default_sort="-created",
+    export_route="letter_outbox_export",
+)
+
+INBOX = ListSpec(
+    title=_("收文"),
+    model=Delivery,
+    columns=[
+        Column("doc_number", _("发文字号"), "letter.doc_number", sort=("letter__doc_number",), nowrap=True),
+        Column(
+            "title",
+            _("标题"),
+            "letter.title",
+            cell="<a href=\"{% url 'letter_detail' row.letter.uuid %}\">{{ row.letter.title }}</a>"
+            '{% if row.letter.urgency %} <span class="badge urgency-badge">{{ row.letter.urgency }}</span>{% endif %}',
+        ),
+        Column(
+            "issuer",
+            _("发文机关"),
+            "letter.issuer.name",
+            cell="{{ row.letter.issuer.name }}",
+            sort=("letter__issuer__name",),
+        ),
+        Column("kind", _("类别"), "get_kind_display"),
+        Column("delivered", _("送达时间"), "delivered_at", sort=("delivered_at",), nowrap=True),
+        Column("signed", _("签收日期"), "signed_on", sort=("signed_on",), nowrap=True, empty="—"),
+        Column("state", _("状态"), cell="{% delivery_badge row %}"),
+        Column("read_at", _("阅读时间")),
+    ],
+    on_page=("doc_number", "title", "issuer", "kind", "delivered", "signed", "state"),
+    in_export=("doc_number", "title", "issuer", "kind", "delivered", "signed", "read_at"),
+    default_sort="-delivered",
+    export_route="letter_inbox_export",
+)
+
+LEDGER = ListSpec(
+    title=_("工作台账"),
+    model=LedgerEntry,
+    columns=[
+        Column("owner", _("责任单位"), "owner.name", cell="{{ row.owner.short_name }}", sort=("owner__name",)),
+        Column("title", _("事项"), sort=("title",), link="ledger_detail"),
+        Column("start_date", _("起算日"), sort=("start_date",), nowrap=True),
+        Column("due_date", _("截止日期"), sort=("due_date",), nowrap=True),
+        Column("due_explained", _("期限计算")),
+        Column("status", _("状态"), "deadline.label", cell="{% deadline_badge row %}", sort=("status", "due_date")),
+        Column("done_on", _("办结日期"), nowrap=True, empty="—"),
+        Column("evidence", _("办结情况")),
+    ],
+    on_page=("title", "owner", "start_date", "due_date", "status", "done_on"),
+    in_export=("owner", "title", "start_date", "due_date", "due_explained", "status", "done_on", "evidence"),
+    row_class="deadline-{{ row.deadline.kind }}",
+    default_sort="due_date",
+    export_route="ledger_export",
+)
+
+INSPECTIONS = ListSpec(
+    title=_("专项检查"),
+    model=Inspection,
+    columns=[
+        Column("title", _("检查名称"), link="inspection_detail"),
+        Column("institution", _("检查单位"), "institution.short_name"),
+        Column("created_by", _("检查人")),
+        Column("created", _("建立日期"), "created_at", nowrap=True),
+        Column("n_entries", _("事项数"), lambda row, viewer: len(row.snapshot)),
+    ],
+    sorts={"created": ("created_at",)},
+    default_sort="-created",
+)
+
+
+def _iso_date(value):
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return value
+
+
+def _snapshot_date(key):
+    return lambda row, viewer: _iso_date(row.get(key))
+
+
+# A check's frozen rows (dicts written when the check was made), exported as they were then.
+INSPECTION_ROWS = ListSpec(
+    title=_("专项检查"),
+    columns=[
+        Column("owner", _("责任单位")),
+        Column("title", _("事项")),
+        Column("start_date", _("起算日"), _snapshot_date("start_date")),
+        Column("due_date", _("截止日期"), _snapshot_date("due_date")),
+        Column("due_explained", _("期限计算")),
+        Column("status", _("状态"), "status_display"),
+        Column("done_on", _("办结日期"), _snapshot_date("done_on")),
+        Column("evidence", _("办结情况")),
+    ],
+)

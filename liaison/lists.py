@@ -1,0 +1,410 @@
+"""List declarations: one `ListSpec` per list renders its table, its sortable headers and its Excel export.
+
+A list declares its columns once, next to its views::
+
+    CLUES = lists.ListSpec(
+        title=_("违法线索移送"),
+        columns=[
+            lists.Column("sent_on", _("移送日期"), sort=("sent_on",), link="cases:clue_detail"),
+            lists.Column("sender", _("移送单位"), "sender.name", cell="{{ row.sender.short_name }}", sort=...),
+            ...
+        ],
+        on_page=("sent_on", "sender", ...),      # the page's columns, in order (default: all)
+        in_export=("sender", "recipient", ...),  # the workbook's columns, in order (default: all)
+        default_sort="-sent_on",
+        export_route="cases:clues_export",
+    )
+
+and its views do `lists.page(request, SPEC, qs, filters=form)` for the page and
+`SPEC.export(rows, viewer=request.user, filters=form)` for the workbook; the templates do
+`{% filter_bar listing %}` and `{% list_table listing %}` (liaison/templatetags/portal.py).
+
+Why our own small spec rather than django-tables2: the lists already get their rows from
+`visible_to(user)` selectors and their filters from `FilterForm`s (liaison.forms), and the export
+must do what tablib's xlsx export cannot (frozen header, auto-filter, widths for Chinese text, typed
+date cells, text that never becomes a formula, the filters written into the file): with
+django-tables2 we would have kept our own exporter and our own filter bar anyway and added a
+dependency to learn its rendering on top. This module is the part of django-tables2 we need (column
+declaration, whitelisted ordering, one table template) in ~300 lines, on the portal's own templates.
+
+Sorting: a column with `sort=(fields...)` is sortable under its key; `ListSpec(sorts=...)` adds keys
+that are no column (a default order such as `-created`). Only declared keys are accepted (anything
+else falls back to the default), so `?sort=` can never order by an arbitrary field. Every list's
+default order is served by an index of its model (`index_for` names it; tests/liaison/test_lists.py
+checks it for every declared list).
+"""
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from django import forms
+from django.core.paginator import Paginator
+from django.db.models import F, QuerySet
+from django.template import engines
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from . import excel
+
+PAGE_SIZE = 50
+# Query parameters that are not filters: they never count as "filtered" and never reach a filter form.
+NOT_FILTERS = ("sort", "page")
+
+# Every list that declares itself is registered here (tests check each default order has an index).
+REGISTRY: list["ListSpec"] = []
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its label, its value, how the page shows it and how it sorts.
+
+    `value` is a dotted path from the row (`"sender.name"`, callables on the way are called, so
+    `"get_status_display"` works) or a function `(row, viewer) -> value`; by default the key itself.
+    The export writes the value; the page shows `cell` (a template snippet with `row` in context) or,
+    without one, the value formatted (dates as 2026-03-05, nothing as `empty`).
+    """
+
+    key: str
+    label: Any
+    value: str | Callable[[Any, Any], Any] = ""
+    cell: str = ""
+    sort: tuple[str, ...] = ()
+    nulls_last: bool = False  # empty values sort last either way (nullable dates)
+    link: str = ""  # URL name taking `row.<link_arg>`: the page cell links to the record
+    link_arg: str = "uuid"
+    nowrap: bool = False
+    css: str = ""  # extra class of the page's <th>/<td> (e.g. "text-end", "small")
+    row_header: bool = False  # the page cell is the row's <th scope="row">
+    empty: str = ""  # what the page shows for an empty value
+    width: int | None = None  # the workbook column's width in Excel units (default: fits the contents)
+    number_format: str | None = None  # the workbook's number format (default: by type)
+
+    def get(self, row, viewer=None):
+        if callable(self.value):
+            return self.value(row, viewer)
+        return resolve(row, self.value or self.key)
+
+
+def resolve(obj, path: str):
+    """`a.b.c` from an object or a dict; a callable on the way is called; None stops the walk."""
+    for part in path.split("."):
+        if obj is None:
+            return None
+        obj = obj.get(part) if isinstance(obj, dict) else getattr(obj, part)
+        if callable(obj):
+            obj = obj()
+    return obj
+
+
+def shown(value, empty: str = "") -> str:
+    """A value as a table shows it: dates as 2026-03-05, times as 2026-03-05 14:30."""
+    if value is None or value == "":
+        return empty
+    if isinstance(value, dt.datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return local.strftime("%Y-%m-%d")
+    if isinstance(value, dt.date):
+        return value.strftime("%Y-%m-%d")
+    return str(value)
+
+
+@dataclass(eq=False)
+class ListSpec:
+    title: Any
+    columns: Sequence[Column]
+    default_sort: str = ""
+    on_page: Sequence[str] | None = None  # the page's columns, in order (default: all)
+    in_export: Sequence[str] | None = None  # the workbook's columns, in order (default: all)
+    sorts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    row_class: str = ""  # a template snippet for each <tr>'s class (e.g. "deadline-{{ row.due.kind }}")
+    export_route: str = ""  # URL name of the export; the page's "导出 Excel" button points there
+    sheet: Any = ""  # the sheet's title (default: the list's title)
+    filename: Any = ""  # the workbook's name before "_<date>.xlsx" (default: the list's title)
+    model: Any = None  # the model whose index serves the default order
+
+    def __post_init__(self):
+        self.by_key = {c.key: c for c in self.columns}
+        for keys in (self.on_page, self.in_export):
+            missing = set(keys or ()) - set(self.by_key)
+            if missing:
+                raise ValueError(f"{self.title}: no column {sorted(missing)}")
+        REGISTRY.append(self)
+
+    # ------------------------------------------------------------------ columns and sorting
+
+    @cached_property
+    def page_columns(self) -> list[Column]:
+        return [self.by_key[k] for k in self.on_page] if self.on_page else list(self.columns)
+
+    @cached_property
+    def export_columns(self) -> list[Column]:
+        return [self.by_key[k] for k in self.in_export] if self.in_export else list(self.columns)
+
+    @cached_property
+    def sort_fields(self) -> dict[str, tuple[str, ...]]:
+        return {**{c.key: c.sort for c in self.columns if c.sort}, **self.sorts}
+
+    def order(self, qs: QuerySet, requested: str | None, default: str | None = None) -> tuple[QuerySet, str]:
+        """Order by a declared sort key (`due_date` or `-due_date`); anything else falls back to the default.
+        Ties are broken by the primary key in the same direction, so pages never overlap."""
+        key = (requested or "").strip()
+        name = key.lstrip("-")
+        if name not in self.sort_fields:
+            key = default or self.default_sort
+            name = key.lstrip("-")
+        descending = key.startswith("-")
+        column = self.by_key.get(name)
+        fields = self.sort_fields[name]
+        if column is not None and column.nulls_last:
+            order = [F(f).desc(nulls_last=True) if descending else F(f).asc(nulls_last=True) for f in fields]
+        else:
+            order = [("-" if descending else "") + f for f in fields]
+        return qs.order_by(*order, "-pk" if descending else "pk"), key
+
+    # ------------------------------------------------------------------ the page
+
+    @cached_property
+    def body(self):
+        """The table's rows as one template, compiled once: each column's cell in its <td>."""
+        cells = []
+        for index, column in enumerate(self.page_columns):
+            content = column.cell or f"{{% list_value spec.page_columns.{index} row %}}"
+            if column.link:
+                content = f"<a href=\"{{% url '{column.link}' row.{column.link_arg} %}}\">{content}</a>"
+            tag = "th" if column.row_header else "td"
+            scope = ' scope="row"' if column.row_header else ""
+            classes = " ".join(filter(None, ["text-nowrap" if column.nowrap else "", column.css]))
+            css = f' class="{classes}"' if classes else ""
+            cells.append(f"<{tag}{scope}{css}>{content}</{tag}>")
+        row_class = f' class="{self.row_class}"' if self.row_class else ""
+        source = (
+            "{% load i18n portal %}{% for row in rows %}<tr" + row_class + ">" + "".join(cells) + "</tr>\n{% endfor %}"
+        )
+        return engines["django"].from_string(source)
+
+    def render_rows(self, rows, request) -> str:
+        return mark_safe(self.body.render({"rows": rows, "spec": self}, request))
+
+    def headers(self, request, sort: str) -> list[dict]:
+        out = []
+        for column in self.page_columns:
+            header = {"label": column.label, "css": column.css, "sortable": bool(column.sort)}
+            if column.sort:
+                header.update(sort_link(request, sort, column.key))
+            out.append(header)
+        return out
+
+    # ------------------------------------------------------------------ the workbook
+
+    def export(
+        self,
+        rows: Iterable,
+        *,
+        viewer,
+        filters: forms.Form | None = None,
+        scope: Sequence[tuple[str, str]] = (),
+        filename: str = "",
+        labels: dict[str, str] | None = None,
+    ):
+        """The rows as an .xlsx download with the declared export columns; the active filters (and
+        any `scope`, e.g. the tab) are written into the print header and the "筛选条件" sheet."""
+        columns = self.export_columns
+        labels = labels or {}
+        headers = [str(labels.get(c.key, c.label)) for c in columns]
+        data = ([c.get(row, viewer) for c in columns] for row in rows)
+        name = filename or _("%(t)s_%(d)s.xlsx") % {
+            "t": self.filename or self.title,
+            "d": timezone.localdate().isoformat(),
+        }
+        return excel.xlsx_response(
+            name,
+            headers,
+            data,
+            sheet_title=str(self.sheet or self.title),
+            widths=[c.width for c in columns],
+            formats=[c.number_format for c in columns],
+            about=about(self, viewer, filters, scope),
+        )
+
+
+# ----------------------------------------------------------------------------- filters
+
+
+def describe_filters(form: forms.Form | None) -> list[tuple[str, str]]:
+    """The active filters as (label, text): "状态", "已签收"; what a printed list and an export state."""
+    if form is None or not form.is_bound:
+        return []
+    form.is_valid()
+    out = []
+    for name, value in form.cleaned_data.items():
+        if value in (None, "", [], ()) or (hasattr(value, "exists") and not value.exists()):
+            continue
+        out.append((str(form.fields[name].label or name), _field_text(form.fields[name], value)))
+    return out
+
+
+def _field_text(form_field, value) -> str:
+    if isinstance(form_field, forms.ModelMultipleChoiceField):
+        return "、".join(form_field.label_from_instance(v) for v in value)
+    if isinstance(form_field, forms.ModelChoiceField):
+        return str(form_field.label_from_instance(value))
+    if isinstance(form_field, forms.ChoiceField):
+        choices = {str(k): v for k, v in form_field.choices if not isinstance(v, (list, tuple))}
+        if isinstance(value, (list, tuple)):
+            return "、".join(str(choices.get(str(v), v)) for v in value)
+        return str(choices.get(str(value), value))
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    return shown(value)
+
+
+def about(spec: ListSpec, viewer, filters=None, scope: Sequence[tuple[str, str]] = ()) -> list[tuple[str, str]]:
+    """What a list is a selection of: its name, scope (tab), filters, and who exported it when."""
+    described = [*scope, *describe_filters(filters)]
+    rows = [(_("列表"), str(spec.title))]
+    rows += described or [(_("筛选条件"), _("无（全部）"))]
+    institution = getattr(viewer, "institution", None)
+    who = f"{institution.name} {viewer}" if institution else str(viewer or "")
+    rows += [(_("导出人"), who.strip()), (_("导出时间"), timezone.localtime().strftime("%Y-%m-%d %H:%M"))]
+    return rows
+
+
+def filter_params(request, keep: Sequence[str] = ()) -> dict | None:
+    """The GET parameters a filter form reads (not sort, page or `keep`, e.g. the tab)."""
+    params = request.GET.copy()
+    for key in (*NOT_FILTERS, *keep):
+        params.pop(key, None)
+    return params or None
+
+
+# ----------------------------------------------------------------------------- one request's list
+
+
+def sort_link(request, current: str, key: str) -> dict:
+    """The header link for `key`: it toggles the order and keeps the other filters."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    if current == key:
+        params["sort"], aria, arrow = "-" + key, "ascending", "▲"
+    elif current == "-" + key:
+        params["sort"], aria, arrow = key, "descending", "▼"
+    else:
+        params["sort"], aria, arrow = key, "none", ""
+    return {"href": "?" + params.urlencode(), "aria": aria, "arrow": arrow}
+
+
+@dataclass
+class Listing:
+    """A list as one request shows it: what `{% list_table %}` and `{% filter_bar %}` render."""
+
+    spec: ListSpec
+    request: Any
+    page: Any
+    rows: list
+    sort: str = ""
+    filters: forms.Form | None = None
+    keep: dict = field(default_factory=dict)  # hidden parameters the filter bar carries (the tab)
+    scope: Sequence[tuple[str, str]] = ()
+    totals: dict | None = None  # a footer row (statistics)
+    caption: str = ""
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.filters is not None and self.filters.is_bound and self.filters.values())
+
+    @cached_property
+    def described(self) -> list[tuple[str, str]]:
+        return [*self.scope, *describe_filters(self.filters)]
+
+    @property
+    def export_href(self) -> str:
+        if not self.spec.export_route:
+            return ""
+        query = export_query(self.request)
+        return reverse(self.spec.export_route) + (f"?{query}" if query else "")
+
+    @property
+    def clear_href(self) -> str:
+        from django.utils.http import urlencode
+
+        return "?" + urlencode(self.keep) if self.keep else "?"
+
+    def table(self) -> dict:
+        return {
+            "listing": self,
+            "headers": self.spec.headers(self.request, self.sort),
+            "body": self.spec.render_rows(self.rows, self.request),
+            "foot": self.spec.render_rows([self.totals], self.request) if self.totals else "",
+        }
+
+
+def export_query(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def page(
+    request,
+    spec: ListSpec,
+    qs,
+    *,
+    filters: forms.Form | None = None,
+    sort: str = "",
+    decorate: Callable[[list], list] | None = None,
+    keep: dict | None = None,
+    scope: Sequence[tuple[str, str]] = (),
+    per_page: int = PAGE_SIZE,
+) -> dict:
+    """The context of a list page: one page of `qs` (decorated), and the `listing` its tags render.
+    `filtered`, `page`, `sort`, `filters` and `export_query` stay in the context for the page's own
+    words (the empty state)."""
+    page_ = Paginator(qs, per_page).get_page(request.GET.get("page"))
+    rows = list(page_.object_list)
+    if decorate:
+        rows = list(decorate(rows)) or rows
+    page_.object_list = rows
+    listing = Listing(spec, request, page_, rows, sort=sort, filters=filters, keep=keep or {}, scope=scope)
+    return {
+        "listing": listing,
+        "page": page_,
+        "filters": filters,
+        "filtered": listing.filtered,
+        "sort": sort,
+        "export_query": export_query(request),
+    }
+
+
+# ----------------------------------------------------------------------------- indexes
+
+
+def index_for(spec: ListSpec, key: str | None = None) -> str | None:
+    """The name of the model index that serves sort `key` (default: the default order): the same fields in
+    the same directions, or all reversed (a backward scan), after any leading equality columns (the
+    owner, the status a list filters by). None when there is none."""
+    model = spec.model
+    key = key or spec.default_sort
+    if model is None or key.lstrip("-") not in spec.sort_fields:
+        return None
+    descending = key.startswith("-")
+    wanted = [("-" if descending else "") + f for f in spec.sort_fields[key.lstrip("-")]]
+    flipped = [f[1:] if f.startswith("-") else "-" + f for f in wanted]
+    for index in model._meta.indexes:
+        fields = list(index.fields)
+        if getattr(index, "condition", None) is not None:
+            continue
+        # Leading columns before the order are the list's equality filters (its owner, its status).
+        for start in range(len(fields)):
+            if fields[start : start + len(wanted)] in (wanted, flipped):
+                return index.name or ",".join(fields)
+    return None
+
+
+def cell_text(column: Column, row, viewer) -> str:
+    return format_html("{}", shown(column.get(row, viewer), column.empty))
