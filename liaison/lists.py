@@ -82,6 +82,7 @@ class Column:
     css: str = ""  # extra class of the page's <th>/<td> (e.g. "text-end", "small")
     row_header: bool = False  # the page cell is the row's <th scope="row">
     empty: str = ""  # what the page shows for an empty value
+    export_label: Any = None  # the workbook's heading when it differs from the page's
     width: int | None = None  # the workbook column's width in Excel units (default: fits the contents)
     number_format: str | None = None  # the workbook's number format (default: by type)
 
@@ -127,6 +128,7 @@ class ListSpec:
     sheet: Any = ""  # the sheet's title (default: the list's title)
     filename: Any = ""  # the workbook's name before "_<date>.xlsx" (default: the list's title)
     model: Any = None  # the model whose index serves the default order
+    css: str = ""  # extra class of the <table>
 
     def __post_init__(self):
         self.by_key = {c.key: c for c in self.columns}
@@ -189,12 +191,15 @@ class ListSpec:
         return engines["django"].from_string(source)
 
     def render_rows(self, rows, request) -> str:
-        return mark_safe(self.body.render({"rows": rows, "spec": self}, request))
+        # No RequestContext: the page's context processors (the bell's count) have run once already.
+        user = getattr(request, "user", None)
+        return mark_safe(self.body.render({"rows": rows, "spec": self, "request": request, "user": user}))
 
-    def headers(self, request, sort: str) -> list[dict]:
+    def headers(self, request, sort: str, labels: dict | None = None) -> list[dict]:
         out = []
         for column in self.page_columns:
-            header = {"label": column.label, "css": column.css, "sortable": bool(column.sort)}
+            label = (labels or {}).get(column.key, column.label)
+            header = {"label": label, "css": column.css, "sortable": bool(column.sort)}
             if column.sort:
                 header.update(sort_link(request, sort, column.key))
             out.append(header)
@@ -216,7 +221,7 @@ class ListSpec:
         any `scope`, e.g. the tab) are written into the print header and the "筛选条件" sheet."""
         columns = self.export_columns
         labels = labels or {}
-        headers = [str(labels.get(c.key, c.label)) for c in columns]
+        headers = [str(labels.get(c.key, c.export_label or c.label)) for c in columns]
         data = ([c.get(row, viewer) for c in columns] for row in rows)
         name = filename or _("%(t)s_%(d)s.xlsx") % {
             "t": self.filename or self.title,
@@ -311,12 +316,15 @@ class Listing:
     filters: forms.Form | None = None
     keep: dict = field(default_factory=dict)  # hidden parameters the filter bar carries (the tab)
     scope: Sequence[tuple[str, str]] = ()
-    totals: dict | None = None  # a footer row (statistics)
+    totals: Any = None  # a footer row (statistics)
     caption: str = ""
+    labels: dict = field(default_factory=dict)  # headings chosen per request (the grouping)
 
     @property
     def filtered(self) -> bool:
-        return bool(self.filters is not None and self.filters.is_bound and self.filters.values())
+        if self.filters is None or not self.filters.is_bound:
+            return False
+        return bool(self.filters.values() if hasattr(self.filters, "values") else self.described)
 
     @cached_property
     def described(self) -> list[tuple[str, str]]:
@@ -338,7 +346,7 @@ class Listing:
     def table(self) -> dict:
         return {
             "listing": self,
-            "headers": self.spec.headers(self.request, self.sort),
+            "headers": self.spec.headers(self.request, self.sort, self.labels),
             "body": self.spec.render_rows(self.rows, self.request),
             "foot": self.spec.render_rows([self.totals], self.request) if self.totals else "",
         }

@@ -31,18 +31,6 @@ BOXES = {
     "all": gettext_lazy("全部"),
 }
 
-SORTS = {
-    "created": ("created_at",),
-    "doc_number": ("letter__doc_number",),
-    "title": ("title",),
-    "kind": ("kind",),
-    "issuer": ("issuer__name",),
-    "recipient": ("recipient__name",),
-    "status": ("status",),
-    "issued": ("issued_on",),
-    "reply_due": ("reply_due",),
-}
-
 
 # ----------------------------------------------------------------------------- boxes
 
@@ -267,14 +255,6 @@ def filing_suggestion_choices(user) -> QuerySet:
 
 
 # ----------------------------------------------------------------------------- filings
-
-
-FILING_SORTS = {
-    "filed_on": ("filed_on",),
-    "title": ("title",),
-    "kind": ("kind",),
-    "procuratorate": ("procuratorate__name",),
-}
 
 
 def filings(user, *, kind="", keyword="", filed_from=None, filed_to=None) -> QuerySet:

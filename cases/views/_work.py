@@ -1,5 +1,5 @@
 """What the case-work pages (enforcement, supervision, clues, disputes, observations, reviews)
-share: the list page with its export, the timeline, letters and ledger entries
+share: the list page (its columns and export declared in cases/listings.py), the timeline, letters and ledger entries
 of a record. Their action pages are the hub's (`liaison.pages.action_page`).
 
 Every read starts from `visible_to(user)`; nothing here decides who may act (that is
@@ -7,17 +7,13 @@ Every read starts from `visible_to(user)`; nothing here decides who may act (tha
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import F
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from liaison import access, links
+from liaison import access, links, lists
 from liaison import selectors as hub_selectors
 from liaison.models import LedgerEntry, Letter
-from liaison.selectors import apply_sort
-from liaison.views.common import paginate
 
 from ..models import AdministrativeCase
 
@@ -40,47 +36,11 @@ require_form_methods = require_http_methods(["GET", "HEAD", "POST"])
 # ----------------------------------------------------------------------------- lists
 
 
-def export_query(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
-def sorted_rows(qs, request, sorts: dict, default: str, *, nullable=()):
-    """Order by a whitelisted column; nullable date columns put the empty ones last either way."""
-    qs, sort = apply_sort(qs, request.GET.get("sort"), sorts, default)
-    name = sort.lstrip("-")
-    if name in nullable:
-        (field,) = sorts[name]
-        expr = F(field).desc(nulls_last=True) if sort.startswith("-") else F(field).asc(nulls_last=True)
-        qs = qs.order_by(expr, "-pk")
-    return qs, sort
-
-
-def list_page(request, *, template, filters, qs, sort, decorate=None, context=None):
-    page = paginate(request, qs)
-    rows = list(page.object_list)
-    if decorate:
-        decorate(rows)
-    page.object_list = rows
-    return render(
-        request,
-        template,
-        {
-            "filters": filters,
-            "filtered": bool(filters.values()),
-            "page": page,
-            "sort": sort,
-            "export_query": export_query(request),
-            "tabs_templates": TABS_TEMPLATES,
-            "work_sections": WORK_SECTIONS,
-            **(context or {}),
-        },
-    )
-
-
-def today_stamp() -> str:
-    return timezone.localdate().isoformat()
+def list_page(request, spec, *, template, filters, qs, sort, decorate=None, context=None):
+    """A case-work list (its `spec` in cases/listings.py) under the cases module's tabs."""
+    page_context = lists.page(request, spec, qs, filters=filters, sort=sort, decorate=decorate)
+    page_context.update({"tabs_templates": TABS_TEMPLATES, "work_sections": WORK_SECTIONS, **(context or {})})
+    return render(request, template, page_context)
 
 
 # ----------------------------------------------------------------------------- a record's surroundings

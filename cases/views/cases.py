@@ -20,11 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from liaison import access, pages, workflow
+from liaison import access, lists, pages, workflow
 from liaison import selectors as hub_selectors
 from liaison.errors import Conflict
-from liaison.excel import attachment_disposition, xlsx_response
-from liaison.views.common import paginate
+from liaison.excel import attachment_disposition
 
 from .. import selectors, services
 from ..forms.cases import (
@@ -38,22 +37,11 @@ from ..forms.cases import (
     yes_no,
     yes_no_initial,
 )
+from ..listings import CASES
 from ..models import AdministrativeCase, Appearance, Enforcement, Hearing
 from ..services._common import _url as canonical_url
 
 Case = AdministrativeCase
-
-SORTS = {
-    # （2026）桂02行初9号 before …10号: the year, then shorter numbers first, then the text.
-    "number": ("number_year", "number_length", "number"),
-    "court": ("court__name",),
-    "instance": ("instance",),
-    "cause": ("cause__position", "cause_id"),
-    "filed": ("filed_on",),
-    "status": ("status",),
-    "major": ("major_category",),
-    "effective": ("effective_on",),
-}
 
 
 def detail_url(case) -> str:
@@ -77,17 +65,8 @@ def decorate(cases):
 # ----------------------------------------------------------------------------- list
 
 
-def export_query(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 def _filtered(request):
-    params = request.GET.copy()
-    for key in ("sort", "page"):
-        params.pop(key, None)
-    filters = CaseFilter(params or None, user=request.user)
+    filters = CaseFilter(lists.filter_params(request), user=request.user)
     values = filters.values()
     major = values.get("major", "")
     qs = selectors.case_list(
@@ -105,77 +84,24 @@ def _filtered(request):
     if major and major not in ("yes", "no"):
         qs = qs.filter(major_category=major)
     qs = qs.annotate(number_year=Substr("number", 2, 4), number_length=Length("number"))
-    qs, sort = hub_selectors.apply_sort(qs, request.GET.get("sort"), SORTS, "-filed")
-    return filters, values, qs, sort
+    qs, sort = CASES.order(qs, request.GET.get("sort"))
+    return filters, qs, sort
 
 
 @login_required
 def index(request):
-    filters, values, qs, sort = _filtered(request)
-    page = paginate(request, qs)
-    page.object_list = decorate(page.object_list)
-    context = {
-        "filters": filters,
-        "page": page,
-        "sort": sort,
-        "filtered": bool(values),
-        "export_query": export_query(request),
-        "can_create": access.can(request.user, "case.create"),
-        "can_import": access.can(request.user, "case.import"),
-    }
+    filters, qs, sort = _filtered(request)
+    context = lists.page(request, CASES, qs, filters=filters, sort=sort, decorate=decorate)
+    context["can_create"] = access.can(request.user, "case.create")
+    context["can_import"] = access.can(request.user, "case.import")
     return render(request, "cases/case/list.html", context)
-
-
-# The columns of the import template first (an export re-imports as it stands), then the rest.
-EXPORT_HEADERS = [
-    "案号",
-    "审级",
-    "案由",
-    "原告",
-    "被告",
-    "立案日期",
-    "结案方式",
-    "结案日期",
-    "生效日期",
-    "是否课以义务",
-    "是否自动履行",
-    "重大案件类别",
-    "案情摘要",
-    gettext_lazy("审理法院"),
-    gettext_lazy("状态"),
-]
-
-
-def _yes_no_text(value) -> str:
-    return {True: "是", False: "否"}.get(value, "")
 
 
 @login_required
 def export(request):
     """Exactly the rows of the list with the same filters, every page."""
-    _filters, _values, qs, _sort = _filtered(request)
-    rows = (
-        [
-            c.number,
-            c.get_instance_display(),
-            c.cause.name,
-            "、".join(c.plaintiff_names),
-            "、".join(d.name for d in c.defendant_list),
-            c.filed_on,
-            c.outcome.name if c.outcome_id else "",
-            c.concluded_on,
-            c.effective_on,
-            _yes_no_text(c.imposes_obligation),
-            _yes_no_text(c.performed_voluntarily),
-            c.get_major_category_display() if c.major_category else "",
-            c.summary,
-            c.court.name,
-            c.get_status_display(),
-        ]
-        for c in decorate(qs)
-    )
-    filename = _("行政案件_%(d)s.xlsx") % {"d": timezone.localdate().isoformat()}
-    return xlsx_response(filename, [str(h) for h in EXPORT_HEADERS], rows, sheet_title="案件清单")
+    filters, qs, _sort = _filtered(request)
+    return CASES.export(decorate(qs), viewer=request.user, filters=filters)
 
 
 # ----------------------------------------------------------------------------- filing and editing

@@ -11,21 +11,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from liaison import access, links, pages
-from liaison.excel import xlsx_response
 
 from .. import selectors, services
 from ..forms.work import ClueFilter, ClueForm, ClueHandleForm, ClueReceiveForm, recent_case_numbers
+from ..listings import CLUES
 from ..models import ClueTransfer
 from . import _work
 from ._work import require_form_methods
 
-SORTS = {
-    "sent_on": ("sent_on",),
-    "sender": ("sender__name",),
-    "recipient": ("recipient__name",),
-    "status": ("status",),
-    "handled_on": ("handled_on",),
-}
 LABELS = {
     "clue.send": gettext_lazy("移送线索"),
     "clue.receive": gettext_lazy("接收"),
@@ -62,7 +55,7 @@ def _filtered(request):
     if q := values.get("q"):
         qs = qs.filter(Q(summary__icontains=q) | Q(sender__name__icontains=q) | Q(recipient__name__icontains=q))
     qs = links.annotate(qs, request.user, "case")
-    qs, sort = _work.sorted_rows(qs, request, SORTS, "-sent_on", nullable=("handled_on",))
+    qs, sort = CLUES.order(qs, request.GET.get("sort"))
     return filters, qs, sort
 
 
@@ -72,6 +65,7 @@ def clue_list(request):
     filters, qs, sort = _filtered(request)
     return _work.list_page(
         request,
+        CLUES,
         template="cases/work/clue_list.html",
         filters=filters,
         qs=qs,
@@ -80,39 +74,11 @@ def clue_list(request):
     )
 
 
-EXPORT_HEADERS = [
-    gettext_lazy("移送单位"),
-    gettext_lazy("接收单位"),
-    gettext_lazy("关联案号"),
-    gettext_lazy("线索内容"),
-    gettext_lazy("移送日期"),
-    gettext_lazy("状态"),
-    gettext_lazy("接收日期"),
-    gettext_lazy("办结日期"),
-    gettext_lazy("处理结果"),
-]
-
-
 @login_required
 @require_safe
 def clue_export(request):
-    _filters, qs, _sort = _filtered(request)
-    rows = (
-        [
-            c.sender.name,
-            c.recipient.name,
-            links.label(request.user, c, "case"),
-            c.summary,
-            c.sent_on,
-            c.get_status_display(),
-            c.received_on,
-            c.handled_on,
-            c.handling_result,
-        ]
-        for c in qs
-    )
-    filename = _("违法线索移送_%(d)s.xlsx") % {"d": _work.today_stamp()}
-    return xlsx_response(filename, [str(h) for h in EXPORT_HEADERS], rows, sheet_title=_("线索移送"))
+    filters, qs, _sort = _filtered(request)
+    return CLUES.export(qs, viewer=request.user, filters=filters)
 
 
 # ----------------------------------------------------------------------------- send

@@ -8,28 +8,19 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from liaison import access, pages
+from liaison import access, lists, pages
 from liaison import selectors as hub_selectors
-from liaison.excel import xlsx_response
 from liaison.models import Institution
-from liaison.views.common import paginate
 
 from .. import selectors, services
 from ..forms.cases import CloseForm, CommunicationForm, CoordinationFilter, CoordinationOpenForm, InviteForm
+from ..listings import COORDINATIONS
 from ..models import Coordination
 from .cases import case_for_page, detail_url
 
-SORTS = {
-    "opened": ("opened_on",),
-    "case": ("case__number",),
-    "subject": ("subject",),
-    "government": ("government__name",),
-    "status": ("status",),
-}
 ACTION_LABELS = {
     "coordination.open": gettext_lazy("启动协调"),
     "coordination.invite": gettext_lazy("邀请检察院监督"),
@@ -54,68 +45,29 @@ def coordination_for_page(user, uuid) -> Coordination:
 
 
 def _filtered(request):
-    params = request.GET.copy()
-    for key in ("sort", "page"):
-        params.pop(key, None)
-    filters = CoordinationFilter(params or None)
+    filters = CoordinationFilter(lists.filter_params(request))
     values = filters.values()
     qs = selectors.coordination_list(user=request.user, status=values.get("status"))
     if q := values.get("q"):
         number = q.replace(" ", "").replace("(", "（").replace(")", "）")
         qs = qs.filter(Q(case__number__icontains=number) | Q(subject__icontains=q))
-    qs, sort = hub_selectors.apply_sort(qs, request.GET.get("sort"), SORTS, "-opened")
-    return filters, values, qs, sort
+    qs, sort = COORDINATIONS.order(qs, request.GET.get("sort"))
+    return filters, qs, sort
 
 
 @login_required
 def index(request):
-    filters, values, qs, sort = _filtered(request)
-    page = paginate(request, qs)
-    params = request.GET.copy()
-    params.pop("page", None)
-    context = {
-        "filters": filters,
-        "page": page,
-        "sort": sort,
-        "filtered": bool(values),
-        "export_query": params.urlencode(),
-        "is_court": request.user.institution is not None and request.user.institution.kind == Institution.Kind.COURT,
-    }
+    filters, qs, sort = _filtered(request)
+    context = lists.page(request, COORDINATIONS, qs, filters=filters, sort=sort)
+    user = request.user
+    context["is_court"] = user.institution is not None and user.institution.kind == Institution.Kind.COURT
     return render(request, "cases/case/coordinations.html", context)
-
-
-EXPORT_HEADERS = [
-    gettext_lazy("案号"),
-    gettext_lazy("协调事项"),
-    gettext_lazy("法院"),
-    gettext_lazy("协调政府"),
-    gettext_lazy("邀请监督的检察院"),
-    gettext_lazy("启动日期"),
-    gettext_lazy("状态"),
-    gettext_lazy("结束日期"),
-    gettext_lazy("协调结果"),
-]
 
 
 @login_required
 def export(request):
-    _filters, _values, qs, _sort = _filtered(request)
-    rows = (
-        [
-            c.case.number,
-            c.subject,
-            c.court.name,
-            c.government.name,
-            c.procuratorate.name if c.procuratorate_id else "",
-            c.opened_on,
-            c.get_status_display(),
-            c.closed_on,
-            c.outcome,
-        ]
-        for c in qs
-    )
-    filename = _("重大案件协调_%(d)s.xlsx") % {"d": timezone.localdate().isoformat()}
-    return xlsx_response(filename, [str(h) for h in EXPORT_HEADERS], rows, sheet_title=_("协调"))
+    filters, qs, _sort = _filtered(request)
+    return COORDINATIONS.export(qs, viewer=request.user, filters=filters)
 
 
 # ----------------------------------------------------------------------------- opening

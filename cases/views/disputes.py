@@ -10,23 +10,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from liaison import access, links, pages
-from liaison.excel import xlsx_response
 
 from .. import selectors, services
 from ..forms.work import ConcludeForm, DisputeFilter, DisputeForm, MediationForm, recent_case_numbers
+from ..listings import DISPUTES
 from ..models import Dispute
 from . import _work
 from ._work import require_form_methods
 
 DS = Dispute.Status
-SORTS = {
-    "received_on": ("received_on",),
-    "title": ("title",),
-    "applicant": ("applicant",),
-    "agency": ("agency__name",),
-    "court": ("court__name",),
-    "status": ("status",),
-}
 LABELS = {
     "dispute.create": gettext_lazy("受理争议，启动诉前化解"),
     "dispute.session": gettext_lazy("联合调解"),
@@ -60,7 +52,7 @@ def _filtered(request):
     values = filters.values()
     qs = selectors.dispute_list(user=request.user, status=values.get("status"), q=values.get("q"))
     qs = links.annotate(qs, request.user, "case")
-    qs, sort = _work.sorted_rows(qs, request, SORTS, "-received_on")
+    qs, sort = DISPUTES.order(qs, request.GET.get("sort"))
     return filters, qs, sort
 
 
@@ -70,6 +62,7 @@ def dispute_list(request):
     filters, qs, sort = _filtered(request)
     return _work.list_page(
         request,
+        DISPUTES,
         template="cases/work/dispute_list.html",
         filters=filters,
         qs=qs,
@@ -78,43 +71,11 @@ def dispute_list(request):
     )
 
 
-EXPORT_HEADERS = [
-    gettext_lazy("争议事项"),
-    gettext_lazy("申请人"),
-    gettext_lazy("涉事行政机关"),
-    gettext_lazy("政府"),
-    gettext_lazy("法院"),
-    gettext_lazy("检察院"),
-    gettext_lazy("受理日期"),
-    gettext_lazy("状态"),
-    gettext_lazy("化解日期"),
-    gettext_lazy("立案案号"),
-    gettext_lazy("化解结果"),
-]
-
-
 @login_required
 @require_safe
 def dispute_export(request):
-    _filters, qs, _sort = _filtered(request)
-    rows = (
-        [
-            d.title,
-            d.applicant,
-            d.agency.name,
-            d.government.name,
-            d.court.name,
-            d.procuratorate.name if d.procuratorate_id else "",
-            d.received_on,
-            d.get_status_display(),
-            d.outcome_on,
-            links.label(request.user, d, "case"),
-            d.outcome_notes,
-        ]
-        for d in qs
-    )
-    filename = _("行政争议诉前化解_%(d)s.xlsx") % {"d": _work.today_stamp()}
-    return xlsx_response(filename, [str(h) for h in EXPORT_HEADERS], rows, sheet_title=_("诉前化解"))
+    filters, qs, _sort = _filtered(request)
+    return DISPUTES.export(qs, viewer=request.user, filters=filters)
 
 
 # ----------------------------------------------------------------------------- create

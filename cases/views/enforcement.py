@@ -18,27 +18,18 @@ from django.views.decorators.http import require_safe
 from liaison import access, pages, status
 from liaison.calendar import WorkCalendar
 from liaison.errors import Conflict
-from liaison.excel import xlsx_response
 from liaison.forms import apply_service_errors
 from liaison.models import Letter, User
 from liaison.views.common import conflict_redirect
 
 from .. import selectors, services
 from ..forms.work import EnforcementFilter, EnforcementForm, FeedbackForm, RulingForm, recent_case_numbers
+from ..listings import ENFORCEMENTS
 from ..models import Enforcement, SupervisionApplication
 from . import _work
 from ._work import require_form_methods
 
 ES = Enforcement.Status
-SORTS = {
-    "applied_on": ("applied_on",),
-    "basis_reference": ("basis_reference",),
-    "respondent": ("respondent",),
-    "applicant": ("applicant__name",),
-    "status": ("status",),
-    "assignee": ("assignee__name",),
-    "feedback_due": ("feedback_due",),
-}
 FEEDBACK_WORDS = (gettext_lazy("按期反馈"), gettext_lazy("逾期反馈"))
 LABELS = {
     "enforcement.create": gettext_lazy("登记执行申请"),
@@ -82,7 +73,7 @@ def _filtered(request):
     qs = selectors.enforcement_list(
         user=request.user, status=values.get("status"), q=values.get("q"), overdue=values.get("overdue") == "yes"
     )
-    qs, sort = _work.sorted_rows(qs, request, SORTS, "-applied_on", nullable=("feedback_due",))
+    qs, sort = ENFORCEMENTS.order(qs, request.GET.get("sort"))
     return filters, qs, sort
 
 
@@ -92,6 +83,7 @@ def enforcement_list(request):
     filters, qs, sort = _filtered(request)
     return _work.list_page(
         request,
+        ENFORCEMENTS,
         template="cases/work/enforcement_list.html",
         filters=filters,
         qs=qs,
@@ -101,56 +93,12 @@ def enforcement_list(request):
     )
 
 
-EXPORT_HEADERS = [
-    gettext_lazy("执行依据文号"),
-    gettext_lazy("执行依据类别"),
-    gettext_lazy("被执行人"),
-    gettext_lazy("申请机关"),
-    gettext_lazy("审查法院"),
-    gettext_lazy("金钱给付义务"),
-    gettext_lazy("申请日期"),
-    gettext_lazy("状态"),
-    gettext_lazy("裁定日期"),
-    gettext_lazy("组织实施机关"),
-    gettext_lazy("组织实施函"),
-    gettext_lazy("反馈期限"),
-    gettext_lazy("期限情况"),
-    gettext_lazy("反馈日期"),
-    gettext_lazy("反馈函"),
-]
-
-
-def _issued_number(letter: Letter | None) -> str:
-    return letter.doc_number if letter is not None and letter.status == Letter.Status.ISSUED else ""
-
-
 @login_required
 @require_safe
 def enforcement_export(request):
     """Exactly the rows of the list with the same filters, every page."""
-    _filters, qs, _sort = _filtered(request)
-    rows = (
-        [
-            e.basis_reference,
-            e.get_basis_display(),
-            e.respondent,
-            e.applicant.name,
-            e.court.name,
-            _("是") if e.money_obligation else _("否"),
-            e.applied_on,
-            e.get_status_display(),
-            e.ruled_on,
-            e.assignee.name if e.assignee_id else "",
-            _issued_number(e.assignment_letter),
-            e.feedback_due,
-            e.due.label,
-            e.feedback_on,
-            _issued_number(e.feedback_letter),
-        ]
-        for e in decorate(list(qs))
-    )
-    filename = _("裁执分离执行案件_%(d)s.xlsx") % {"d": _work.today_stamp()}
-    return xlsx_response(filename, [str(h) for h in EXPORT_HEADERS], rows, sheet_title=_("裁执分离"))
+    filters, qs, _sort = _filtered(request)
+    return ENFORCEMENTS.export(decorate(list(qs)), viewer=request.user, filters=filters)
 
 
 # ----------------------------------------------------------------------------- create

@@ -21,7 +21,6 @@ from django.views.decorators.http import require_safe
 
 from liaison import access, links, pages
 from liaison.errors import Conflict
-from liaison.excel import xlsx_response
 from liaison.views.common import conflict_redirect
 
 from .. import selectors, services
@@ -34,17 +33,11 @@ from ..forms.work import (
     ReviewForm,
     recent_case_numbers,
 )
+from ..listings import OBSERVATIONS, REVIEWS
 from ..models import AdministrativeCase, Observation, Review
 from . import _work
 from ._work import require_form_methods
 
-OBSERVATION_SORTS = {
-    "held_on": ("held_on",),
-    "title": ("title",),
-    "case": ("case__number",),
-    "court": ("court__name",),
-}
-REVIEW_SORTS = {"held_on": ("held_on",), "case": ("case__number",), "court": ("court__name",)}
 LABELS = {
     "observation.create": gettext_lazy("组织庭审观摩，通知参加单位"),
     "observation.attendance": gettext_lazy("登记实到人数"),
@@ -130,7 +123,7 @@ def _observations(request):
     filters = ObservationFilter(request.GET or None)
     values = filters.values()
     qs = _period(selectors.observation_list(user=request.user), values, text_fields=("title",), user=request.user)
-    qs, sort = _work.sorted_rows(qs, request, OBSERVATION_SORTS, "-held_on")
+    qs, sort = OBSERVATIONS.order(qs, request.GET.get("sort"))
     return filters, qs, sort
 
 
@@ -140,6 +133,7 @@ def observation_list(request):
     filters, qs, sort = _observations(request)
     return _work.list_page(
         request,
+        OBSERVATIONS,
         template="cases/work/observation_list.html",
         filters=filters,
         qs=qs,
@@ -149,37 +143,11 @@ def observation_list(request):
     )
 
 
-OBSERVATION_HEADERS = [
-    gettext_lazy("名称"),
-    gettext_lazy("案号"),
-    gettext_lazy("日期"),
-    gettext_lazy("法院"),
-    gettext_lazy("邀请监督的检察院"),
-    gettext_lazy("参加单位"),
-    gettext_lazy("通知人数"),
-    gettext_lazy("实到人数"),
-]
-
-
 @login_required
 @require_safe
 def observation_export(request):
-    _filters, qs, _sort = _observations(request)
-    rows = (
-        [
-            o.title,
-            links.label(request.user, o, "case"),
-            o.held_on,
-            o.court.name,
-            o.procuratorate.name if o.procuratorate_id else "",
-            "、".join(a.institution.name for a in o.attendances.all()),
-            o.n_invited,
-            o.n_attended,
-        ]
-        for o in _held(list(qs))
-    )
-    filename = _("庭审观摩_%(d)s.xlsx") % {"d": _work.today_stamp()}
-    return xlsx_response(filename, [str(h) for h in OBSERVATION_HEADERS], rows, sheet_title=_("庭审观摩"))
+    filters, qs, _sort = _observations(request)
+    return OBSERVATIONS.export(_held(list(qs)), viewer=request.user, filters=filters)
 
 
 # ----------------------------------------------------------------------------- 庭审观摩: create, detail, attendance
@@ -333,7 +301,7 @@ def _reviews(request):
     filters = ReviewFilter(request.GET or None)
     values = filters.values()
     qs = _period(selectors.review_list(user=request.user), values, text_fields=(), user=request.user)
-    qs, sort = _work.sorted_rows(qs, request, REVIEW_SORTS, "-held_on")
+    qs, sort = REVIEWS.order(qs, request.GET.get("sort"))
     return filters, qs, sort
 
 
@@ -349,6 +317,7 @@ def review_list(request):
     filters, qs, sort = _reviews(request)
     return _work.list_page(
         request,
+        REVIEWS,
         template="cases/work/review_list.html",
         filters=filters,
         qs=qs,
@@ -361,26 +330,8 @@ def review_list(request):
 @login_required
 @require_safe
 def review_export(request):
-    _filters, qs, _sort = _reviews(request)
-    headers = [
-        _("案号"),
-        _("评议日期"),
-        _("法院"),
-        _("参加单位"),
-        *[str(Review._meta.get_field(name).verbose_name) for name in Review.TOPICS],
-    ]
-    rows = (
-        [
-            links.label(request.user, r, "case"),
-            r.held_on,
-            r.court.name,
-            "、".join(i.name for i in r.participants.all()),
-            *[getattr(r, name) for name in Review.TOPICS],
-        ]
-        for r in qs
-    )
-    filename = _("判后评议_%(d)s.xlsx") % {"d": _work.today_stamp()}
-    return xlsx_response(filename, headers, rows, sheet_title=_("判后评议"))
+    filters, qs, _sort = _reviews(request)
+    return REVIEWS.export(qs, viewer=request.user, filters=filters)
 
 
 @login_required

@@ -16,24 +16,16 @@ from django.views.decorators.http import require_safe
 
 from liaison import access, pages, status
 from liaison.calendar import WorkCalendar
-from liaison.excel import xlsx_response
 from liaison.models import User
 
 from .. import selectors, services
 from ..forms.work import CaseSupervisionForm, DecisionForm, SupervisionFilter, SupervisionForm
+from ..listings import SUPERVISIONS
 from ..models import Enforcement, SupervisionApplication
 from . import _work
 from ._work import require_form_methods
 
 SS = SupervisionApplication.Status
-SORTS = {
-    "received_on": ("received_on",),
-    "applicant": ("applicant",),
-    "court": ("court__name",),
-    "enforcing_agency": ("enforcing_agency__name",),
-    "status": ("status", "decision"),
-    "decision_due": ("decision_due",),
-}
 DECISION_WORDS = (gettext_lazy("按期决定"), gettext_lazy("逾期决定"))
 LABELS = {
     "supervision.create": gettext_lazy("受理执行监督申请，函告法院和实施机关"),
@@ -86,7 +78,7 @@ def _filtered(request):
         qs = qs.filter(Q(applicant__icontains=q) | Q(request__icontains=q) | Q(court__name__icontains=q))
     if values.get("overdue") == "yes":
         qs = qs.filter(status=SS.RECEIVED, decision_due__lt=timezone.localdate())
-    qs, sort = _work.sorted_rows(qs, request, SORTS, "-received_on")
+    qs, sort = SUPERVISIONS.order(qs, request.GET.get("sort"))
     return filters, qs, sort
 
 
@@ -97,6 +89,7 @@ def supervision_list(request):
     user = request.user
     return _work.list_page(
         request,
+        SUPERVISIONS,
         template="cases/work/supervision_list.html",
         filters=filters,
         qs=qs,
@@ -109,43 +102,11 @@ def supervision_list(request):
     )
 
 
-EXPORT_HEADERS = [
-    gettext_lazy("申请人"),
-    gettext_lazy("检察院"),
-    gettext_lazy("作出裁定的法院"),
-    gettext_lazy("实施强制执行的机关"),
-    gettext_lazy("执行依据文号"),
-    gettext_lazy("收到申请日期"),
-    gettext_lazy("决定期限"),
-    gettext_lazy("期限情况"),
-    gettext_lazy("状态"),
-    gettext_lazy("决定"),
-    gettext_lazy("决定日期"),
-]
-
-
 @login_required
 @require_safe
 def supervision_export(request):
-    _filters, qs, _sort = _filtered(request)
-    rows = (
-        [
-            app.applicant,
-            app.procuratorate.name,
-            app.court.name,
-            app.enforcing_agency.name,
-            app.enforcement.basis_reference if app.enforcement_id else "",
-            app.received_on,
-            app.decision_due,
-            app.due.label,
-            app.get_status_display(),
-            app.get_decision_display() if app.decision else "",
-            app.decided_on,
-        ]
-        for app in decorate(list(qs))
-    )
-    filename = _("执行监督申请_%(d)s.xlsx") % {"d": _work.today_stamp()}
-    return xlsx_response(filename, [str(h) for h in EXPORT_HEADERS], rows, sheet_title=_("执行监督"))
+    filters, qs, _sort = _filtered(request)
+    return SUPERVISIONS.export(decorate(list(qs)), viewer=request.user, filters=filters)
 
 
 # ----------------------------------------------------------------------------- create

@@ -5,10 +5,11 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from liaison.excel import xlsx_response
+from liaison import lists
 
 from .. import page_selectors, selectors
 from ..forms import GROUP_CHOICES, StatisticsForm
+from ..listings import STATISTICS
 
 GROUP_HEADINGS = {
     "issuer": gettext_lazy("发出机关"),
@@ -32,58 +33,48 @@ def _compute(request):
     return form, start, end, period_label, group, rows, totals
 
 
+def _about(period_label, group) -> dict:
+    return {"scope": [(_("统计期间"), period_label)], "labels": {"group": GROUP_HEADINGS[group]}}
+
+
 @login_required
 def statistics(request):
     form, start, end, period_label, group, rows, totals = _compute(request)
-    params = request.GET.copy()
+    listing = lists.Listing(
+        STATISTICS,
+        request,
+        None,
+        rows,
+        filters=form,
+        totals={**totals, "group": _("合计")},
+        caption=_(
+            "统计期间：%(p)s。应回复 = 期内到期未回复数 + 期内回复数；回复率 = 已回复 ÷ 应回复；分母为 0 时显示“—”。"
+        )
+        % {"p": period_label},
+        **_about(period_label, group),
+    )
     context = {
+        "listing": listing,
         "form": form,
         "start": start,
         "end": end,
         "period_label": period_label,
         "group": group,
-        "group_heading": GROUP_HEADINGS[group],
         "group_label": dict(GROUP_CHOICES)[group],
         "rows": rows,
         "totals": totals,
-        "export_query": params.urlencode(),
     }
     return render(request, "suggestions/statistics.html", context)
 
 
-HEADERS = [
-    gettext_lazy("发出"),
-    gettext_lazy("签收"),
-    gettext_lazy("应回复"),
-    gettext_lazy("已回复"),
-    gettext_lazy("按期回复"),
-    gettext_lazy("逾期未回复"),
-    gettext_lazy("采纳"),
-    gettext_lazy("回复率"),
-    gettext_lazy("按期回复率"),
-]
-
-
 @login_required
 def statistics_export(request):
-    _form, start, end, period_label, group, rows, totals = _compute(request)
-
-    def line(label, r):
-        return [
-            label,
-            r["issued"],
-            r["received"],
-            r["due"],
-            r["replied"],
-            r["on_time"],
-            r["overdue"],
-            r["adopted"],
-            r["reply_rate_text"],
-            r["on_time_rate_text"],
-        ]
-
-    data = [line(row["group"], row) for row in rows]
-    data.append(line(_("合计"), totals))
-    headers = [str(GROUP_HEADINGS[group]), *[str(h) for h in HEADERS]]
+    form, start, end, period_label, group, rows, totals = _compute(request)
     filename = _("建议统计_%(a)s_%(b)s.xlsx") % {"a": start.isoformat(), "b": end.isoformat()}
-    return xlsx_response(filename, headers, data, sheet_title=_("建议统计"))
+    return STATISTICS.export(
+        [*rows, {**totals, "group": _("合计")}],
+        viewer=request.user,
+        filters=form,
+        filename=filename,
+        **_about(period_label, group),
+    )

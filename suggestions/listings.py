@@ -1,0 +1,140 @@
+"""The suggestion module's lists, each declared once (liaison.lists): 建议, 备案登记, 建议统计."""
+
+from django.utils.translation import gettext_lazy as _
+
+from liaison.lists import Column, ListSpec
+
+from .models import Filing, Suggestion
+
+SUGGESTIONS = ListSpec(
+    title=_("司法建议/检察建议"),
+    model=Suggestion,
+    columns=[
+        Column(
+            "doc_number",
+            _("文号"),
+            lambda s, viewer: s.letter.doc_number if s.letter_id else "",
+            cell='{% if row.letter %}{{ row.letter.doc_number }}{% else %}<span class="text-body-secondary">'
+            '{% translate "未编号" %}</span>{% endif %}',
+            sort=("letter__doc_number",),
+            nowrap=True,
+        ),
+        Column(
+            "title",
+            _("标题"),
+            cell="<a href=\"{% url 'suggestions:detail' row.uuid %}\">{{ row.title }}</a>{% if row.urgent %} "
+            '<span class="badge urgency-badge">{% translate "紧急" %}</span>{% endif %}',
+            sort=("title",),
+        ),
+        Column("kind", _("类别"), "get_kind_display", sort=("kind",), nowrap=True),
+        Column("subkind", _("子类"), lambda s, viewer: s.get_subkind_display() if s.subkind else ""),
+        Column("issuer", _("发出机关"), "issuer.name", cell="{{ row.issuer.short_name }}", sort=("issuer__name",)),
+        Column(
+            "recipient",
+            _("被建议单位"),
+            "recipient.name",
+            cell="{{ row.recipient.short_name }}",
+            sort=("recipient__name",),
+        ),
+        Column("case_number", _("关联案号")),
+        Column("category", _("问题类别"), "get_category_display"),
+        Column("status", _("状态"), "status_label", cell="{% status_badge row row.status_label %}", sort=("status",)),
+        Column("issued", _("发出日期"), "issued_on", sort=("issued_on",)),
+        Column("received_on", _("签收日期")),
+        Column(
+            "reply_due",
+            _("回复期限"),
+            cell="{% if row.reply_due %}{{ row.reply_due|ymd }} {% endif %}{% deadline_badge row.due %}",
+            sort=("reply_due",),  # empty last, newest first among equals: suggestions/views/lists.py
+            nowrap=True,
+        ),
+        Column("due", _("期限情况"), "due.label"),
+        Column("replied_on", _("回复日期")),
+        Column("evaluation", _("评价"), lambda s, viewer: s.get_evaluation_display() if s.evaluation else ""),
+    ],
+    on_page=("doc_number", "title", "kind", "issuer", "recipient", "status", "reply_due"),
+    in_export=(
+        "doc_number",
+        "title",
+        "kind",
+        "subkind",
+        "issuer",
+        "recipient",
+        "case_number",
+        "category",
+        "status",
+        "issued",
+        "received_on",
+        "reply_due",
+        "due",
+        "replied_on",
+        "evaluation",
+    ),
+    sorts={"created": ("created_at",)},
+    row_class="deadline-{{ row.due.kind }}",
+    default_sort="-created",
+    export_route="suggestions:export",
+    sheet=_("建议"),
+    filename=_("司法建议与检察建议"),
+)
+
+FILINGS = ListSpec(
+    title=_("备案登记"),
+    model=Filing,
+    columns=[
+        Column("filed_on", _("备案日期"), sort=("filed_on",), nowrap=True),
+        Column("kind", _("备案类别"), "get_kind_display", sort=("kind",), nowrap=True),
+        Column("title", _("标题"), sort=("title",)),
+        Column(
+            "suggestion",
+            _("检察建议"),
+            lambda f, viewer: f.suggestion.letter.doc_number if f.suggestion_id and f.suggestion.letter_id else "",
+            export_label=_("检察建议文号"),
+            cell="{% if row.suggestion %}<a href=\"{% url 'suggestions:detail' row.suggestion.uuid %}\">"
+            "{{ row.suggestion.letter.doc_number|default:row.suggestion.title }}</a>{% else %}—{% endif %}",
+            nowrap=True,
+        ),
+        Column(
+            "procuratorate",
+            _("备案单位"),
+            "procuratorate.name",
+            cell="{{ row.procuratorate.short_name }}",
+            sort=("procuratorate__name",),
+        ),
+        Column("office", _("受理办公室"), "office.name"),
+        Column("summary", _("基本情况"), cell="{{ row.summary|truncatechars:80 }}", css="small"),
+        Column("created_by", _("登记人"), lambda f, viewer: str(f.created_by)),
+    ],
+    on_page=("filed_on", "kind", "title", "suggestion", "procuratorate", "summary"),
+    in_export=("filed_on", "kind", "title", "suggestion", "procuratorate", "office", "summary", "created_by"),
+    default_sort="-filed_on",
+    export_route="suggestions:filing_export",
+)
+
+
+def _count(key, label, cell=""):
+    return Column(key, label, cell=cell, css="text-end")
+
+
+# Rows are dicts (suggestions.selectors.statistics); the first column's heading is the chosen grouping.
+STATISTICS = ListSpec(
+    title=_("建议统计"),
+    columns=[
+        Column("group", _("分组"), row_header=True, css="fw-normal"),
+        _count("issued", _("发出")),
+        _count("received", _("签收")),
+        _count("due", _("应回复")),
+        _count("replied", _("已回复")),
+        _count("on_time", _("按期回复")),
+        _count(
+            "overdue",
+            _("逾期未回复"),
+            cell='{% if row.overdue %}<span class="text-danger fw-semibold">{{ row.overdue }}</span>{% else %}0{% endif %}',
+        ),
+        _count("adopted", _("采纳")),
+        Column("reply_rate_text", _("回复率"), css="text-end", nowrap=True),
+        Column("on_time_rate_text", _("按期回复率"), css="text-end", nowrap=True),
+    ],
+    export_route="suggestions:statistics_export",
+    css="stats-table",
+)
