@@ -264,6 +264,8 @@ class Dispute(models.Model):
         verbose_name = _("行政争议诉前化解")
         verbose_name_plural = _("行政争议诉前化解")
         ordering = ["-received_on", "-id"]
+        # The list's default order (liaison.lists: every declared list's default order has an index).
+        indexes = [models.Index(fields=["-received_on", "-id"], name="dispute_list_order")]
 
     def __str__(self):
         return self.title
@@ -318,6 +320,8 @@ class Coordination(models.Model):
         verbose_name = _("重大案件协调")
         verbose_name_plural = _("重大案件协调")
         ordering = ["-opened_on", "-id"]
+        # The list's default order (liaison.lists: every declared list's default order has an index).
+        indexes = [models.Index(fields=["-opened_on", "-id"], name="coordination_list_order")]
 
     def __str__(self):
         return self.subject
@@ -405,6 +409,8 @@ class Enforcement(models.Model):
         verbose_name = _("裁执分离执行案件")
         verbose_name_plural = _("裁执分离执行案件")
         ordering = ["-applied_on", "-id"]
+        # The list's default order (liaison.lists: every declared list's default order has an index).
+        indexes = [models.Index(fields=["-applied_on", "-id"], name="enforcement_list_order")]
 
     def __str__(self):
         return f"{self.basis_reference} {self.respondent}"
@@ -453,6 +459,8 @@ class SupervisionApplication(models.Model):
         verbose_name = _("执行监督申请")
         verbose_name_plural = _("执行监督申请")
         ordering = ["-received_on", "-id"]
+        # The list's default order (liaison.lists: every declared list's default order has an index).
+        indexes = [models.Index(fields=["-received_on", "-id"], name="supervision_list_order")]
 
 
 class CaseSupervision(models.Model):
@@ -499,6 +507,8 @@ class ClueTransfer(models.Model):
         verbose_name = _("违法线索移送")
         verbose_name_plural = _("违法线索移送")
         ordering = ["-sent_on", "-id"]
+        # The list's default order (liaison.lists: every declared list's default order has an index).
+        indexes = [models.Index(fields=["-sent_on", "-id"], name="clue_list_order")]
 
 
 # ----------------------------------------------------------------------------- 庭审旁听、判后评议
@@ -523,6 +533,8 @@ class Observation(models.Model):
         verbose_name = _("庭审旁听观摩")
         verbose_name_plural = _("庭审旁听观摩")
         ordering = ["-held_on", "-id"]
+        # The list's default order (liaison.lists: every declared list's default order has an index).
+        indexes = [models.Index(fields=["-held_on", "-id"], name="observation_list_order")]
 
 
 class ObservationAttendance(models.Model):
@@ -567,3 +579,5 @@ class Review(models.Model):
         verbose_name = _("判后评议")
         verbose_name_plural = _("判后评议")
         ordering = ["-held_on", "-id"]
+        # The list's default order (liaison.lists: every declared list's default order has an index).
+        indexes = [models.Index(fields=["-held_on", "-id"], name="review_list_order")]

@@ -69,8 +69,8 @@ def _plain(value):
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
     if isinstance(value, (dt.date, int, float, decimal.Decimal)) and not isinstance(value, bool):
         return value
-    if value is None:
-        return None
+    if value is None or value == "":
+        return None  # an empty cell, not an empty string
     if isinstance(value, bool):
         return _("是") if value else _("否")
     return ILLEGAL_CHARACTERS_RE.sub("", str(value))
@@ -170,19 +170,9 @@ def xlsx_bytes(
     return buffer.getvalue()
 
 
-def xlsx_response(
-    filename: str,
-    headers: Sequence[str],
-    rows: Iterable[Sequence],
-    *,
-    sheet_title: str = "Sheet1",
-    widths: Sequence[int | None] | None = None,
-    formats: Sequence[str | None] | None = None,
-    about: Sequence[tuple[str, str]] | None = None,
-) -> HttpResponse:
-    """An .xlsx download; `filename` may be Chinese and should end with .xlsx."""
-    content = xlsx_bytes(headers, rows, sheet_title=sheet_title, widths=widths, formats=formats, about=about)
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+def xlsx_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence], **options) -> HttpResponse:
+    """An .xlsx download; `filename` may be Chinese and should end with .xlsx. `options` as `xlsx_bytes`."""
+    response = HttpResponse(xlsx_bytes(headers, rows, **options), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = attachment_disposition(filename)
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -230,6 +230,8 @@ class Filing(models.Model):
         verbose_name = _("备案")
         verbose_name_plural = _("备案登记")
         ordering = ["-filed_on", "-id"]
+        # The list's default order (liaison.lists: every declared list's default order has an index).
+        indexes = [models.Index(fields=["-filed_on", "-id"], name="filing_list_order")]
 
     def __str__(self):
         return self.title
