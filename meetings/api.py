@@ -14,8 +14,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from liaison import access, workflow
+from liaison.api.records import ApiMixin, RecordViewSet, errors, record_action
 from liaison.api.serializers import InstitutionRefSerializer, ScopedSlugRelatedField
-from liaison.api.views import ApiMixin, errors
 from liaison.errors import Conflict
 from liaison.models import Institution, LedgerEntry
 
@@ -343,34 +343,6 @@ class MeetingBulkProgressSerializer(serializers.Serializer):
 # ----------------------------------------------------------------------------- viewsets
 
 
-def _validated(serializer_class, request):
-    serializer = serializer_class(data=request.data, context={"request": request})
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
-def _post(name, request=None, response=None, summary="", code=200):
-    def wrap(fn):
-        fn = extend_schema(
-            tags=[TAG],
-            summary=summary,
-            request=request,
-            responses={code: response, **errors(400, 403, 404, 409)},
-        )(fn)
-        return action(detail=True, methods=["post"], url_path=name, url_name=name)(fn)
-
-    return wrap
-
-
-class _Base(ApiMixin):
-    lookup_field = "uuid"
-    http_method_names = ["get", "post", "head", "options"]
-
-    def get_object(self):
-        qs = self.get_queryset()
-        return access.get_visible_or_404(qs, self.request.user, uuid=self.kwargs["uuid"])
-
-
 @extend_schema_view(
     list=extend_schema(tags=[TAG], summary=_("会议类别（工作方案默认值）")),
     retrieve=extend_schema(
@@ -402,13 +374,16 @@ _LIST_PARAMS = [
         responses={201: MeetingDetailSerializer, **errors(400, 403)},
     ),
 )
-class MeetingViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    def get_serializer_class(self):
-        return MeetingListSerializer if self.action in ("list", "export") else MeetingDetailSerializer
+class MeetingViewSet(RecordViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    schema_tag = TAG
+    list_actions = ("list", "export")
+    list_serializer = MeetingListSerializer
+    detail_serializer = MeetingDetailSerializer
+    filter_backends = []
 
-    def get_queryset(self):
+    def base_queryset(self):
         user = self.request.user
-        if self.action in ("list", "export"):
+        if self.is_list:
             p = self.request.query_params
             year = p.get("year")
             return selectors.meetings(
@@ -420,16 +395,12 @@ class MeetingViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
             )
         return selectors.meeting_detail_queryset(user)
 
-    def _detail(self, m, code=status.HTTP_200_OK):
-        fresh = selectors.meeting_detail_queryset(self.request.user).get(pk=m.pk)
-        return Response(MeetingDetailSerializer(fresh, context=self.get_serializer_context()).data, status=code)
-
     def _links(self, data):
         return [services.resolve_link(by=self.request.user, label=x["type"], uuid=x["uuid"]) for x in data]
 
     def create(self, request):
         access.require(request.user, "meeting.propose")
-        data = _validated(MeetingProposeSerializer, request)
+        data = self.validated(MeetingProposeSerializer)
         m = services.meeting_propose(
             by=request.user,
             kind=data["kind"],
@@ -439,27 +410,19 @@ class MeetingViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
             participants=data.get("participants", []),
             links=self._links(data.get("links", [])),
         )
-        return self._detail(m, status.HTTP_201_CREATED)
+        return self.detail_response(m, status.HTTP_201_CREATED)
 
     @extend_schema(tags=[TAG], summary=_("导出会议列表（Excel）"), parameters=_LIST_PARAMS, responses={200: bytes})
     @action(detail=False, methods=["get"], url_path="export", url_name="export")
     def export(self, request):
         return exports.meetings_xlsx(self.get_queryset())
 
-    def _for(self, verb):
-        m = self.get_object()
-        access.require(self.request.user, verb, m)
-        return m
-
-    @_post(
-        "convene",
-        MeetingConveneSerializer,
-        MeetingDetailSerializer,
-        _("受理并召集：确定时间、地点和受邀单位，起草会议通知"),
+    @record_action(
+        "meeting.convene",
+        request=MeetingConveneSerializer,
+        summary=_("受理并召集：确定时间、地点和受邀单位，起草会议通知"),
     )
-    def convene(self, request, uuid=None):
-        m = self._for("meeting.convene")
-        d = _validated(MeetingConveneSerializer, request)
+    def convene(self, request, m, d):
         services.meeting_convene(
             meeting=m,
             by=request.user,
@@ -468,20 +431,13 @@ class MeetingViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
             location=d["location"],
             invitees=d["invitees"],
         )
-        return self._detail(m)
 
-    @_post("decline", MeetingReasonSerializer, MeetingDetailSerializer, _("不予召集（说明理由）"))
-    def decline(self, request, uuid=None):
-        m = self._for("meeting.decline")
-        services.meeting_decline(
-            meeting=m, by=request.user, reason=_validated(MeetingReasonSerializer, request)["reason"]
-        )
-        return self._detail(m)
+    @record_action("meeting.decline", request=MeetingReasonSerializer, summary=_("不予召集（说明理由）"))
+    def decline(self, request, m, d):
+        services.meeting_decline(meeting=m, by=request.user, reason=d["reason"])
 
-    @_post("agenda", MeetingAgendaSerializer, MeetingDetailSerializer, _("增加议程（可关联案件、建议、公文）"))
-    def agenda(self, request, uuid=None):
-        m = self._for("meeting.agenda")
-        d = _validated(MeetingAgendaSerializer, request)
+    @record_action("meeting.agenda", request=MeetingAgendaSerializer, summary=_("增加议程（可关联案件、建议、公文）"))
+    def agenda(self, request, m, d):
         services.agenda_add(
             meeting=m,
             by=request.user,
@@ -489,22 +445,25 @@ class MeetingViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
             presenter=d.get("presenter"),
             links=self._links(d.get("links", [])),
         )
-        return self._detail(m)
 
-    @_post("issue-notice", None, MeetingDetailSerializer, _("召集单位负责人签发会议通知"))
-    def issue_notice(self, request, uuid=None):
-        m = self._for("meeting.issue_notice")
+    @record_action("meeting.issue_notice", summary=_("召集单位负责人签发会议通知"))
+    def issue_notice(self, request, m, d):
         services.meeting_issue_notice(meeting=m, by=request.user)
-        return self._detail(m)
 
-    @_post("respond", MeetingRespondSerializer, MeetingDetailSerializer, _("受邀单位回复参会人员或请假"))
-    def respond(self, request, uuid=None):
-        m = self.get_object()
-        inv = selectors.own_invitation(m, request.user)
+    def own_invitation(self, m, verb):
+        """The user's institution's invitation to the meeting (403 when it was not invited)."""
+        inv = selectors.own_invitation(m, self.request.user)
         if inv is None:
-            raise PermissionDenied("invitation.respond")
-        access.require(request.user, "invitation.respond", inv)
-        d = _validated(MeetingRespondSerializer, request)
+            raise PermissionDenied(verb)
+        return inv
+
+    @record_action(
+        "invitation.respond",
+        subject="own_invitation",
+        request=MeetingRespondSerializer,
+        summary=_("受邀单位回复参会人员或请假"),
+    )
+    def respond(self, request, inv, d):
         services.invitation_respond(
             invitation=inv,
             by=request.user,
@@ -512,12 +471,10 @@ class MeetingViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
             attendees=d.get("attendees", ""),
             apology_reason=d.get("apology_reason", ""),
         )
-        return self._detail(m)
+        return inv.meeting
 
-    @_post("hold", MeetingHoldSerializer, MeetingDetailSerializer, _("会议签到（不填则按回复的参会人员）"))
-    def hold(self, request, uuid=None):
-        m = self._for("meeting.hold")
-        d = _validated(MeetingHoldSerializer, request)
+    @record_action("meeting.hold", request=MeetingHoldSerializer, summary=_("会议签到（不填则按回复的参会人员）"))
+    def hold(self, request, m, d):
         rows = d.get("attendance")
         services.meeting_hold(
             meeting=m,
@@ -525,12 +482,9 @@ class MeetingViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
             attendance=rows if rows else services.attendance_prefill(m),
             held_on=d.get("held_on"),
         )
-        return self._detail(m)
 
-    @_post("decide", MeetingDecideSerializer, MeetingDetailSerializer, _("登记议定事项（责任单位、完成期限）"))
-    def decide(self, request, uuid=None):
-        m = self._for("meeting.decide")
-        d = _validated(MeetingDecideSerializer, request)
+    @record_action("meeting.decide", request=MeetingDecideSerializer, summary=_("登记议定事项（责任单位、完成期限）"))
+    def decide(self, request, m, d):
         services.decision_add(
             meeting=m,
             by=request.user,
@@ -540,73 +494,59 @@ class MeetingViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
             period=d.get("period"),
             unit=d.get("unit"),
         )
-        return self._detail(m)
 
-    @_post("draft-minutes", None, MeetingDetailSerializer, _("起草会议纪要（按议程、签到和议定事项预填）"))
-    def draft_minutes(self, request, uuid=None):
-        m = self._for("meeting.draft_minutes")
+    @record_action("meeting.draft_minutes", summary=_("起草会议纪要（按议程、签到和议定事项预填）"))
+    def draft_minutes(self, request, m, d):
         services.minutes_draft(meeting=m, by=request.user)
-        return self._detail(m)
 
-    @_post("cancel", MeetingReasonSerializer, MeetingDetailSerializer, _("取消会议"))
-    def cancel(self, request, uuid=None):
-        m = self._for("meeting.cancel")
-        services.meeting_cancel(
-            meeting=m, by=request.user, reason=_validated(MeetingReasonSerializer, request)["reason"]
-        )
-        return self._detail(m)
+    @record_action("meeting.cancel", request=MeetingReasonSerializer, summary=_("取消会议"))
+    def cancel(self, request, m, d):
+        services.meeting_cancel(meeting=m, by=request.user, reason=d["reason"])
 
-    def _minutes_for(self, verb):
-        m = self.get_object()
+    def own_minutes(self, m, verb):
+        """The meeting's minutes as this user may see them; none yet: the guard answers 403, else the state 409."""
         mn = selectors.minutes_for(m, self.request.user)
         if mn is None:
-            # No minutes (or none this user may see yet): the guard answers 403, else the state 409.
             if not workflow.permitted(self.request.user, verb, Minutes(meeting=m)):
                 raise PermissionDenied(verb)
             raise Conflict(_("尚未起草会议纪要。"))
-        access.require(self.request.user, verb, mn)
-        return m, mn
+        return mn
 
-    @_post("edit-minutes", MinutesEditSerializer, MeetingDetailSerializer, _("修改纪要（prefill 重新预填）"))
-    def edit_minutes(self, request, uuid=None):
-        m, mn = self._minutes_for("minutes.edit")
-        d = _validated(MinutesEditSerializer, request)
+    @record_action(
+        "minutes.edit", subject="own_minutes", request=MinutesEditSerializer, summary=_("修改纪要（prefill 重新预填）")
+    )
+    def edit_minutes(self, request, mn, d):
         services.minutes_update(
             minutes=mn, by=request.user, title=d.get("title"), body=d.get("body"), prefill=d["prefill"]
         )
-        return self._detail(m)
+        return mn.meeting
 
-    @_post("circulate-minutes", None, MeetingDetailSerializer, _("纪要征求与会单位意见"))
-    def circulate_minutes(self, request, uuid=None):
-        m, mn = self._minutes_for("minutes.circulate")
+    @record_action("minutes.circulate", subject="own_minutes", summary=_("纪要征求与会单位意见"))
+    def circulate_minutes(self, request, mn, d):
         services.minutes_circulate(minutes=mn, by=request.user)
-        return self._detail(m)
+        return mn.meeting
 
-    @_post("comment-minutes", MeetingTextSerializer, MeetingDetailSerializer, _("对纪要提出意见"))
-    def comment_minutes(self, request, uuid=None):
-        m, mn = self._minutes_for("minutes.comment")
-        services.minutes_comment(minutes=mn, by=request.user, text=_validated(MeetingTextSerializer, request)["text"])
-        return self._detail(m)
+    @record_action("minutes.comment", subject="own_minutes", request=MeetingTextSerializer, summary=_("对纪要提出意见"))
+    def comment_minutes(self, request, mn, d):
+        services.minutes_comment(minutes=mn, by=request.user, text=d["text"])
+        return mn.meeting
 
-    @_post("submit-minutes", None, MeetingDetailSerializer, _("纪要报召集单位负责人审定"))
-    def submit_minutes(self, request, uuid=None):
-        m, mn = self._minutes_for("minutes.submit")
+    @record_action("minutes.submit", subject="own_minutes", summary=_("纪要报召集单位负责人审定"))
+    def submit_minutes(self, request, mn, d):
         services.minutes_submit(minutes=mn, by=request.user)
-        return self._detail(m)
+        return mn.meeting
 
-    @_post("approve-minutes", None, MeetingDetailSerializer, _("负责人审定纪要并印发（议定事项进入台账）"))
-    def approve_minutes(self, request, uuid=None):
-        m, mn = self._minutes_for("minutes.approve")
+    @record_action("minutes.approve", subject="own_minutes", summary=_("负责人审定纪要并印发（议定事项进入台账）"))
+    def approve_minutes(self, request, mn, d):
         services.minutes_approve(minutes=mn, by=request.user)
-        return self._detail(m)
+        return mn.meeting
 
-    @_post("return-minutes", MeetingReasonSerializer, MeetingDetailSerializer, _("负责人退回纪要修改"))
-    def return_minutes(self, request, uuid=None):
-        m, mn = self._minutes_for("minutes.return")
-        services.minutes_return(
-            minutes=mn, by=request.user, reason=_validated(MeetingReasonSerializer, request)["reason"]
-        )
-        return self._detail(m)
+    @record_action(
+        "minutes.return", subject="own_minutes", request=MeetingReasonSerializer, summary=_("负责人退回纪要修改")
+    )
+    def return_minutes(self, request, mn, d):
+        services.minutes_return(minutes=mn, by=request.user, reason=d["reason"])
+        return mn.meeting
 
 
 _DECISION_PARAMS = [
@@ -624,13 +564,16 @@ _DECISION_PARAMS = [
         tags=[TAG], summary=_("议定事项详情"), responses={200: DecisionDetailSerializer, **errors(404)}
     ),
 )
-class DecisionViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    def get_serializer_class(self):
-        return DecisionSerializer if self.action in ("list", "export") else DecisionDetailSerializer
+class DecisionViewSet(RecordViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    schema_tag = TAG
+    list_actions = ("list", "export")
+    list_serializer = DecisionSerializer
+    detail_serializer = DecisionDetailSerializer
+    filter_backends = []
 
-    def get_queryset(self):
+    def base_queryset(self):
         user = self.request.user
-        if self.action in ("list", "export", "bulk_progress"):
+        if self.is_list:
             p = self.request.query_params
             owner = None
             if p.get("owner"):
@@ -646,15 +589,6 @@ class DecisionViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, v
                 q=p.get("q", "")[:100],
             )
         return selectors.decision_detail_queryset(user)
-
-    def _detail(self, d):
-        fresh = selectors.decision_detail_queryset(self.request.user).get(pk=d.pk)
-        return Response(DecisionDetailSerializer(fresh, context=self.get_serializer_context()).data)
-
-    def _for(self, verb):
-        d = self.get_object()
-        access.require(self.request.user, verb, d)
-        return d
 
     @extend_schema(
         tags=[TAG], summary=_("导出议定事项督办表（Excel）"), parameters=_DECISION_PARAMS, responses={200: bytes}
@@ -672,7 +606,7 @@ class DecisionViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, v
     @action(detail=False, methods=["post"], url_path="bulk-progress", url_name="bulk-progress")
     def bulk_progress(self, request):
         access.require(request.user, "decision.bulk")
-        d = _validated(MeetingBulkProgressSerializer, request)
+        d = self.validated(MeetingBulkProgressSerializer)
         rows = list(selectors.decision_detail_queryset(request.user).filter(uuid__in=d["decisions"]))
         if len(rows) != len(set(d["decisions"])):
             raise serializers.ValidationError({"decisions": [_("部分议定事项不存在或无权访问。")]})
@@ -681,10 +615,8 @@ class DecisionViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         n = services.decision_progress_bulk(decisions=rows, by=request.user, text=d["text"])
         return Response({"updated": n})
 
-    @_post("edit", DecisionEditSerializer, DecisionDetailSerializer, _("修改议定事项（纪要报送审定前）"))
-    def edit(self, request, uuid=None):
-        d = self._for("decision.edit")
-        v = _validated(DecisionEditSerializer, request)
+    @record_action("decision.edit", request=DecisionEditSerializer, summary=_("修改议定事项（纪要报送审定前）"))
+    def edit(self, request, d, v):
         services.decision_update(
             decision=d,
             by=request.user,
@@ -694,36 +626,22 @@ class DecisionViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, v
             period=v.get("period"),
             unit=v.get("unit"),
         )
-        return self._detail(d)
 
-    @_post("progress", MeetingTextSerializer, DecisionDetailSerializer, _("报告落实进展"))
-    def progress(self, request, uuid=None):
-        d = self._for("decision.progress")
-        services.decision_progress(decision=d, by=request.user, text=_validated(MeetingTextSerializer, request)["text"])
-        return self._detail(d)
+    @record_action("decision.progress", request=MeetingTextSerializer, summary=_("报告落实进展"))
+    def progress(self, request, d, v):
+        services.decision_progress(decision=d, by=request.user, text=v["text"])
 
-    @_post("report", MeetingReportSerializer, DecisionDetailSerializer, _("责任单位报请办结（附办结情况）"))
-    def report(self, request, uuid=None):
-        d = self._for("decision.report")
-        v = _validated(MeetingReportSerializer, request)
+    @record_action("decision.report", request=MeetingReportSerializer, summary=_("责任单位报请办结（附办结情况）"))
+    def report(self, request, d, v):
         services.decision_report(decision=d, by=request.user, evidence=v["evidence"], done_on=v.get("done_on"))
-        return self._detail(d)
 
-    @_post("confirm", MeetingNoteSerializer, DecisionDetailSerializer, _("办公室确认办结（台账同时办结）"))
-    def confirm(self, request, uuid=None):
-        d = self._for("decision.confirm")
-        services.decision_confirm(
-            decision=d, by=request.user, note=_validated(MeetingNoteSerializer, request).get("note", "")
-        )
-        return self._detail(d)
+    @record_action("decision.confirm", request=MeetingNoteSerializer, summary=_("办公室确认办结（台账同时办结）"))
+    def confirm(self, request, d, v):
+        services.decision_confirm(decision=d, by=request.user, note=v.get("note", ""))
 
-    @_post("return", MeetingReasonSerializer, DecisionDetailSerializer, _("办公室退回继续落实"))
-    def return_(self, request, uuid=None):
-        d = self._for("decision.return")
-        services.decision_return(
-            decision=d, by=request.user, reason=_validated(MeetingReasonSerializer, request)["reason"]
-        )
-        return self._detail(d)
+    @record_action("decision.return", request=MeetingReasonSerializer, summary=_("办公室退回继续落实"))
+    def return_(self, request, d, v):
+        services.decision_return(decision=d, by=request.user, reason=v["reason"])
 
 
 def _is_uuid(value: str) -> bool:

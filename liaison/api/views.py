@@ -19,8 +19,6 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
-from rest_framework.filters import SearchFilter
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
@@ -33,69 +31,19 @@ from ..filters import InstitutionFilter, LedgerEntryFilter, LetterFilter, Notifi
 from ..lockout import LockedOut, authenticate_with_lockout
 from ..models import Delivery, Inspection, Institution, LedgerEntry, Letter, Notification
 from . import serializers as s
+from .records import (  # noqa: F401  (re-exported: other apps import them from here)
+    ERRORS,
+    ApiMixin,
+    BoundedSearchFilter,
+    Pagination,
+    RecordViewSet,
+    errors,
+    record_action,
+    validated,
+)
 
-# ----------------------------------------------------------------------------- shared pieces
-
-
-class Pagination(PageNumberPagination):
-    """DRF's standard page format; `?page_size=` a positive integer, capped at 200 (`null`, `0` or
-    `abc` are a 400, not silently the default)."""
-
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-    def get_page_size(self, request):
-        raw = request.query_params.get(self.page_size_query_param)
-        if raw is not None and not (raw.isdigit() and int(raw) >= 1):
-            raise exceptions.ValidationError(
-                {self.page_size_query_param: [_("每页条数应为正整数（最多 %(n)d）。") % {"n": self.max_page_size}]}
-            )
-        return super().get_page_size(request)
-
-
-class BoundedSearchFilter(SearchFilter):
-    """`?search=` up to MAX_LENGTH characters: a longer one is a 400 (SQLite refuses a LIKE pattern
-    that long with an error, and no title or number is longer)."""
-
-    MAX_LENGTH = 100
-
-    def get_search_terms(self, request):
-        raw = request.query_params.get(self.search_param, "")
-        if len(raw) > self.MAX_LENGTH:
-            raise exceptions.ValidationError(
-                {self.search_param: [_("搜索词最多 %(n)d 个字符。") % {"n": self.MAX_LENGTH}]}
-            )
-        return super().get_search_terms(request)
-
-
-class ApiMixin:
-    """What every hub viewset shares: JSON only (the docs page is the browsable view)."""
-
-    renderer_classes = [JSONRenderer]
-    pagination_class = Pagination
-
-    def get_serializer_context(self):
-        context = super().get_serializer_context()
-        context["institution_id"] = getattr(self.request.user, "institution_id", None)
-        return context
-
-
-ERRORS = {
-    400: OpenApiResponse(description=_("输入有误（字段错误）")),
-    403: OpenApiResponse(s.ErrorSerializer, description=_("无权执行此操作")),
-    404: OpenApiResponse(s.ErrorSerializer, description=_("不存在或无权访问")),
-    409: OpenApiResponse(s.ErrorSerializer, description=_("当前状态不允许此操作")),
-}
-
-
-def errors(*codes):
-    return {code: ERRORS[code] for code in codes}
-
-
-def _validated(serializer_class, request, **kwargs):
-    serializer = serializer_class(data=request.data, context={"request": request}, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
+# The shared pieces live in .records (the API base); imported here for the apps that still name this module.
+_validated = validated
 
 
 # ----------------------------------------------------------------------------- auth
@@ -193,16 +141,15 @@ class PDFRenderer(BaseRenderer):
         return JSONRenderer().render(data)
 
 
-LETTER_DETAIL = {200: s.LetterDetailSerializer}
-
-
 @extend_schema_view(
     list=extend_schema(
         tags=["letters"],
         summary=_("公文列表（收文、发文）"),
         responses={200: s.LetterListSerializer(many=True), **errors(400, 404)},
     ),
-    retrieve=extend_schema(tags=["letters"], summary=_("公文详情"), responses={**LETTER_DETAIL, **errors(404)}),
+    retrieve=extend_schema(
+        tags=["letters"], summary=_("公文详情"), responses={200: s.LetterDetailSerializer, **errors(404)}
+    ),
     create=extend_schema(
         tags=["letters"],
         summary=_("起草公文"),
@@ -213,123 +160,80 @@ LETTER_DETAIL = {200: s.LetterDetailSerializer}
         tags=["letters"],
         summary=_("修改草稿"),
         request=s.LetterWriteSerializer,
-        responses={**LETTER_DETAIL, **errors(400, 403, 404, 409)},
+        responses={200: s.LetterDetailSerializer, **errors(400, 403, 404, 409)},
     ),
 )
-class LetterViewSet(ApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class LetterViewSet(RecordViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """Official letters: outgoing drafts, sign-off, issue, and the inbox (签收/阅读)."""
 
-    lookup_field = "uuid"
+    model = Letter
+    schema_tag = "letters"
+    list_serializer = s.LetterListSerializer
+    detail_serializer = s.LetterDetailSerializer
     filter_backends = [DjangoFilterBackend, BoundedSearchFilter]
     filterset_class = LetterFilter
     search_fields = ["title", "doc_number"]
-    http_method_names = ["get", "post", "patch", "head", "options"]
 
-    def get_queryset(self):
+    def base_queryset(self):
         deliveries = Delivery.objects.select_related("recipient")
         qs = (
-            Letter.objects.visible_to(self.request.user)
+            super()
+            .base_queryset()
             .select_related("issuer")
             .prefetch_related(Prefetch("deliveries", queryset=deliveries))
         )
-        if self.action != "list":
+        if not self.is_list:
             qs = qs.prefetch_related("attachments")
         return qs
 
-    def get_serializer_class(self):
-        return s.LetterListSerializer if self.action == "list" else s.LetterDetailSerializer
-
-    def _detail(self, letter, code=status.HTTP_200_OK):
-        fresh = self.get_queryset().get(pk=letter.pk)
-        return Response(self.get_serializer(fresh).data, status=code)
-
     def create(self, request, *args, **kwargs):
         access.require(request.user, "letter.create")
-        data = _validated(s.LetterWriteSerializer, request)
+        data = self.validated(s.LetterWriteSerializer)
         letter = services.letter_create(by=request.user, **data)
-        return self._detail(letter, status.HTTP_201_CREATED)
+        return self.detail_response(letter, status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
-        letter = self.get_object()
-        access.require(request.user, "letter.edit", letter)
-        data = _validated(s.LetterWriteSerializer, request, partial=True)
+        letter = self.object_for("letter.edit")
+        data = self.validated(s.LetterWriteSerializer, partial=True)
         if not data:
             raise exceptions.ValidationError({"non_field_errors": [_("没有要修改的内容。")]})
-        letter = services.letter_update(letter=letter, by=request.user, **data)
-        return self._detail(letter)
+        return self.detail_response(services.letter_update(letter=letter, by=request.user, **data))
 
-    @extend_schema(
-        tags=["letters"], summary=_("送审"), request=None, responses={**LETTER_DETAIL, **errors(403, 404, 409)}
-    )
-    @action(detail=True, methods=["post"])
-    def submit(self, request, uuid=None):
+    @record_action("letter.submit", summary=_("送审"))
+    def submit(self, request, letter, data):
         """Send a draft to the institution head for sign-off (送审)."""
-        letter = self.get_object()
-        access.require(request.user, "letter.submit", letter)
-        return self._detail(services.letter_submit(letter=letter, by=request.user))
+        return services.letter_submit(letter=letter, by=request.user)
 
-    @extend_schema(
-        tags=["letters"],
-        summary=_("退回修改"),
-        request=s.LetterReturnSerializer,
-        responses={**LETTER_DETAIL, **errors(400, 403, 404, 409)},
-    )
-    @action(detail=True, methods=["post"], url_path="return", url_name="return")
-    def return_(self, request, uuid=None):
+    @record_action("letter.return", request=s.LetterReturnSerializer, summary=_("退回修改"))
+    def return_(self, request, letter, data):
         """The head sends a letter back to its drafter with a reason (退回修改)."""
-        letter = self.get_object()
-        access.require(request.user, "letter.return", letter)
-        data = _validated(s.LetterReturnSerializer, request)
-        return self._detail(services.letter_return(letter=letter, by=request.user, reason=data["reason"]))
+        return services.letter_return(letter=letter, by=request.user, reason=data["reason"])
 
-    @extend_schema(
-        tags=["letters"],
-        summary=_("签发"),
-        request=s.LetterIssueSerializer,
-        responses={**LETTER_DETAIL, **errors(400, 403, 404, 409)},
-    )
-    @action(detail=True, methods=["post"])
-    def issue(self, request, uuid=None):
+    @record_action("letter.issue", request=s.LetterIssueSerializer, summary=_("签发"))
+    def issue(self, request, letter, data):
         """The head signs off: the letter gets its number, is delivered, and its PDF is rendered (签发)."""
-        letter = self.get_object()
-        access.require(request.user, "letter.issue", letter)
-        data = _validated(s.LetterIssueSerializer, request)
-        return self._detail(services.letter_issue(letter=letter, by=request.user, issued_on=data.get("issued_on")))
+        return services.letter_issue(letter=letter, by=request.user, issued_on=data.get("issued_on"))
 
-    def _own_delivery(self, letter) -> Delivery:
+    def own_delivery(self, letter, verb=None) -> Delivery:
+        """The copy delivered to the user's institution (403 when it is not a recipient)."""
         institution_id = self.request.user.institution_id
         delivery = next((d for d in letter.deliveries.all() if d.recipient_id == institution_id), None)
         if delivery is None or institution_id is None or not letter.is_issued:
             raise exceptions.PermissionDenied(_("本单位不是该公文的收文机关。"))
+        delivery.letter = letter
         return delivery
 
-    @extend_schema(
-        tags=["letters"],
-        summary=_("签收"),
-        request=s.DeliverySignSerializer,
-        responses={**LETTER_DETAIL, **errors(400, 403, 404, 409)},
-    )
-    @action(detail=True, methods=["post"])
-    def sign(self, request, uuid=None):
+    @record_action("delivery.sign", subject="own_delivery", request=s.DeliverySignSerializer, summary=_("签收"))
+    def sign(self, request, delivery, data):
         """Sign for the copy delivered to the user's institution (签收; 主送 or 抄送)."""
-        letter = self.get_object()
-        delivery = self._own_delivery(letter)
-        access.require(request.user, "delivery.sign", delivery)
-        data = _validated(s.DeliverySignSerializer, request)
         services.delivery_sign(delivery=delivery, by=request.user, signed_on=data.get("signed_on"))
-        return self._detail(letter)
+        return delivery.letter
 
-    @extend_schema(
-        tags=["letters"], summary=_("阅知"), request=None, responses={**LETTER_DETAIL, **errors(403, 404, 409)}
-    )
-    @action(detail=True, methods=["post"])
-    def read(self, request, uuid=None):
+    @record_action("delivery.read", subject="own_delivery", summary=_("阅知"))
+    def read(self, request, delivery, data):
         """Mark the institution's signed copy as read (阅知)."""
-        letter = self.get_object()
-        delivery = self._own_delivery(letter)
-        access.require(request.user, "delivery.read", delivery)
         services.delivery_mark_read(delivery=delivery, by=request.user)
-        return self._detail(letter)
+        return delivery.letter
 
     @extend_schema(
         tags=["letters"],
@@ -356,35 +260,15 @@ class LetterViewSet(ApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         response["ETag"] = f'"{letter.pdf_sha256}"'
         return response
 
-    @extend_schema(
-        tags=["letters"],
-        summary=_("共享给其他机关"),
-        request=s.LetterShareSerializer,
-        responses={**LETTER_DETAIL, **errors(400, 403, 404)},
-    )
-    @action(detail=True, methods=["post"])
-    def share(self, request, uuid=None):
+    @record_action("letter.share", request=s.LetterShareSerializer, summary=_("共享给其他机关"))
+    def share(self, request, letter, data):
         """Share an issued letter with another institution (it then sees the letter)."""
-        letter = self.get_object()
-        access.require(request.user, "letter.share", letter)
-        data = _validated(s.LetterShareSerializer, request)
         services.letter_share(letter=letter, institution=data["institution"], by=request.user)
-        return self._detail(letter)
 
-    @extend_schema(
-        tags=["letters"],
-        summary=_("取消共享"),
-        request=s.LetterShareSerializer,
-        responses={**LETTER_DETAIL, **errors(400, 403, 404)},
-    )
-    @action(detail=True, methods=["post"])
-    def unshare(self, request, uuid=None):
+    @record_action("letter.share", request=s.LetterShareSerializer, summary=_("取消共享"))
+    def unshare(self, request, letter, data):
         """Withdraw a share; the institution stops seeing the letter on its next request."""
-        letter = self.get_object()
-        access.require(request.user, "letter.share", letter)
-        data = _validated(s.LetterShareSerializer, request)
         services.letter_unshare(letter=letter, institution=data["institution"], by=request.user)
-        return self._detail(letter)
 
 
 # ----------------------------------------------------------------------------- ledger
@@ -398,50 +282,28 @@ class LetterViewSet(ApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         tags=["ledger"], summary=_("台账事项详情"), responses={200: s.LedgerEntrySerializer, **errors(404)}
     ),
 )
-class LedgerEntryViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+class LedgerEntryViewSet(RecordViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """The task ledger (工作台账): every obligation with a deadline."""
 
-    serializer_class = s.LedgerEntrySerializer
-    lookup_field = "uuid"
+    model = LedgerEntry
+    schema_tag = "ledger"
+    detail_serializer = s.LedgerEntrySerializer
     filter_backends = [DjangoFilterBackend, BoundedSearchFilter]
     filterset_class = LedgerEntryFilter
     search_fields = ["title"]
 
-    def get_queryset(self):
-        return LedgerEntry.objects.visible_to(self.request.user).select_related("owner", "source_type")
+    def base_queryset(self):
+        return super().base_queryset().select_related("owner", "source_type")
 
-    def _detail(self, entry):
-        return Response(self.get_serializer(self.get_queryset().get(pk=entry.pk)).data)
-
-    @extend_schema(
-        tags=["ledger"],
-        summary=_("办结"),
-        request=s.LedgerCompleteSerializer,
-        responses={200: s.LedgerEntrySerializer, **errors(400, 403, 404, 409)},
-    )
-    @action(detail=True, methods=["post"])
-    def complete(self, request, uuid=None):
+    @record_action("ledger.complete", request=s.LedgerCompleteSerializer, summary=_("办结"))
+    def complete(self, request, entry, data):
         """The owner reports the obligation done, with evidence (办结)."""
-        entry = self.get_object()
-        access.require(request.user, "ledger.complete", entry)
-        data = _validated(s.LedgerCompleteSerializer, request)
         services.ledger_complete(entry=entry, by=request.user, evidence=data["evidence"], done_on=data.get("done_on"))
-        return self._detail(entry)
 
-    @extend_schema(
-        tags=["ledger"],
-        summary=_("免除"),
-        request=s.LedgerWaiveSerializer,
-        responses={200: s.LedgerEntrySerializer, **errors(400, 403, 404, 409)},
-    )
-    @action(detail=True, methods=["post"])
-    def waive(self, request, uuid=None):
+    @record_action("ledger.waive", request=s.LedgerWaiveSerializer, summary=_("免除"))
+    def waive(self, request, entry, data):
         """The office waives an obligation, with a reason (免除)."""
-        entry = self.get_object()
-        access.require(request.user, "ledger.waive", entry)
-        data = _validated(s.LedgerWaiveSerializer, request)
         services.ledger_waive(entry=entry, by=request.user, reason=data["reason"])
-        return self._detail(entry)
 
 
 # ----------------------------------------------------------------------------- inspections
