@@ -68,6 +68,7 @@ class Transition:
     # the 409 message when `when` refuses (state refusals say the state); or a callable(obj) -> str
     # when `when` joins several conditions, each with its own reason
     refusal: str | Callable = ""
+    post: bool = False  # the button posts to the page at once (nothing to fill in, e.g. 提交审批)
     todo: str = ""  # a pending action (待办): what the to-do list calls it, e.g. _("待签发")
 
     def __post_init__(self):

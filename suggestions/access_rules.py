@@ -1,4 +1,4 @@
-"""Who sees and does what with suggestions; registered with the one access module."""
+"""Who sees suggestions and filings, and who may create them; registered with the one access module."""
 
 from django.db.models import Q
 
@@ -36,36 +36,9 @@ def _filings(qs, user, inst):
     return qs.filter(q)
 
 
-def _issuer_acting(user, s):
-    return access.is_acting(user) and s.issuer_id == user.institution_id
-
-
-def _issuer_head(user, s):
-    return user.role == Role.HEAD and s.issuer_id == user.institution_id
-
-
-def _recipient_acting(user, s):
-    return access.is_acting(user) and s.recipient_id == user.institution_id
-
-
-def _recipient_head(user, s):
-    return user.role == Role.HEAD and s.recipient_id == user.institution_id
-
-
 def _can_issue_suggestions(user, obj=None):
     inst = user.institution
     return access.is_acting(user) and inst.kind in (Institution.Kind.COURT, Institution.Kind.PROCURATORATE)
-
-
-def _link(user, s):
-    # A procuratorate cc'd on a judicial suggestion may issue a linked procuratorial suggestion.
-    inst = user.institution
-    return (
-        access.is_acting(user)
-        and inst.kind == Institution.Kind.PROCURATORATE
-        and s.kind == Suggestion.Kind.JUDICIAL
-        and s.cc.filter(pk=inst.pk).exists()
-    )
 
 
 def _filing_create(user, obj=None):
@@ -74,20 +47,7 @@ def _filing_create(user, obj=None):
 
 access.register_visibility(Suggestion, _suggestions)
 access.register_visibility(Filing, _filings)
-for verb, rule in {
-    "suggestion.create": _can_issue_suggestions,
-    "suggestion.edit": _issuer_acting,
-    "suggestion.submit": _issuer_acting,
-    "suggestion.approve": _issuer_head,
-    "suggestion.issue": _issuer_head,
-    "suggestion.withdraw": _issuer_head,
-    "suggestion.evaluate": _issuer_acting,
-    "suggestion.decide_extension": _issuer_head,
-    "suggestion.receive": _recipient_acting,
-    "suggestion.reply": _recipient_acting,
-    "suggestion.approve_reply": _recipient_head,
-    "suggestion.request_extension": _recipient_acting,
-    "suggestion.link": _link,
-    "filing.create": _filing_create,
-}.items():
-    access.register_action(verb, rule)
+# Creating has no record yet; every transition of a suggestion, reply or extension is declared
+# in flows.py (liaison.workflow), which access.require/allowed read.
+access.register_action("suggestion.create", _can_issue_suggestions)
+access.register_action("filing.create", _filing_create)

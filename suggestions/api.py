@@ -31,7 +31,7 @@ from liaison.api.serializers import (
 from liaison.api.views import ApiMixin, errors
 from liaison.models import Institution, Region
 
-from . import selectors, services
+from . import flows, selectors, services
 from .filters import FilingFilter, SuggestionFilter
 from .models import Extension, Filing, Reply, Suggestion
 
@@ -129,7 +129,7 @@ class SuggestionListSerializer(serializers.ModelSerializer):
 
     def get_overdue(self, s) -> bool:
         """Received (or rectifying) and past its reply deadline without a reply."""
-        return s.status in selectors.OPEN_STATES and s.reply_due is not None and s.reply_due < timezone.localdate()
+        return s.status in Suggestion.OPEN_STATES and s.reply_due is not None and s.reply_due < timezone.localdate()
 
 
 class SuggestionDetailSerializer(SuggestionListSerializer):
@@ -197,43 +197,8 @@ class SuggestionDetailSerializer(SuggestionListSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_actions(self, s):
-        """What the user may do now (a hint for clients; every action is checked again)."""
-        return allowed_actions(self._user(), s)
-
-
-def allowed_actions(user, s: Suggestion) -> list[str]:
-    def can(verb):
-        return access.can(user, verb, s)
-
-    replies = list(s.replies.all())
-    extensions = list(s.extensions.all())
-    actions = []
-    if s.status == S.DRAFT and can("suggestion.edit"):
-        actions += ["edit", "submit"]
-    if s.status == S.SUBMITTED and can("suggestion.approve"):
-        actions += ["approve", "return"]
-    if s.status == S.APPROVED and can("suggestion.approve"):
-        actions.append("return")
-    if s.status == S.APPROVED and can("suggestion.issue"):
-        actions.append("issue")
-    if s.status in (S.DRAFT, S.SUBMITTED, S.APPROVED, S.ISSUED) and can("suggestion.withdraw"):
-        actions.append("withdraw")
-    if s.status == S.ISSUED and can("suggestion.receive"):
-        actions.append("receive")
-    if s.status in selectors.OPEN_STATES:
-        if not any(r.round == s.round for r in replies) and can("suggestion.reply"):
-            actions.append("reply")
-        if not any(e.status == Extension.Status.PENDING for e in extensions) and can("suggestion.request_extension"):
-            actions.append("request-extension")
-    if any(r.status == Reply.Status.PENDING for r in replies) and can("suggestion.approve_reply"):
-        actions.append("approve-reply")
-    if any(e.status == Extension.Status.PENDING for e in extensions) and can("suggestion.decide_extension"):
-        actions.append("decide-extension")
-    if s.status == S.REPLIED and can("suggestion.evaluate"):
-        actions.append("evaluate")
-    if s.letter_id and s.status != S.WITHDRAWN and can("suggestion.link"):
-        actions.append("link")
-    return actions
+        """What the user may do now, from the declared transitions (a hint for clients; every action is checked again)."""
+        return flows.api_actions(self._user(), s)
 
 
 class SuggestionUpdateSerializer(serializers.Serializer):
@@ -520,6 +485,12 @@ class FilingCreateSerializer(serializers.Serializer):
         help_text=_("备案的检察建议 uuid（备案类别为检察建议时必填，须为本院发出）。"),
     )
 
+    def validate_suggestion(self, value):
+        # Another institution's suggestion answers like a made-up id (400), not 403.
+        if value is not None and not access.can(self.context["request"].user, "suggestion.file", value):
+            raise serializers.ValidationError(_("请选择本院发出的检察建议。"))
+        return value
+
 
 # ============================================================================= views
 
@@ -592,10 +563,16 @@ class SuggestionViewSet(ApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
         fresh = self.get_queryset().get(pk=s.pk)
         return Response(self.get_serializer(fresh).data, status=code)
 
-    def _object_for(self, verb):
-        """Visibility first (404), then the verb (403): the body is read only after both."""
+    def _object_for(self, verb, sub=None):
+        """Visibility first (404), then the verb (403, then 409): the body is read only after both.
+
+        `sub`: the model of the reply or extension request the verb is about; before the body
+        names which one, only the person is checked (403); the service checks its state (409)."""
         s = self.get_object()
-        access.require(self.request.user, verb, s)
+        if sub is None:
+            access.require(self.request.user, verb, s)
+        elif not access.can(self.request.user, verb, sub(suggestion=s)):
+            raise exceptions.PermissionDenied()
         return s
 
     def create(self, request, *args, **kwargs):
@@ -637,7 +614,7 @@ class SuggestionViewSet(ApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
     @action_post("return")
     def return_(self, request, uuid=None):
         """The head sends a submitted or approved draft back to its drafter, with a reason."""
-        s = self._object_for("suggestion.approve")
+        s = self._object_for("suggestion.return")
         data = _validated(ReasonSerializer, request)
         return self._detail(services.suggestion_return(suggestion=s, by=request.user, reason=data["reason"]))
 
@@ -680,7 +657,7 @@ class SuggestionViewSet(ApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
     @action_post("approve-reply")
     def approve_reply(self, request, uuid=None):
         """The recipient's head signs off a pending reply; it goes out as a numbered letter."""
-        s = self._object_for("suggestion.approve_reply")
+        s = self._object_for("reply.approve", sub=Reply)
         data = _validated(ReplyApproveSerializer, request, suggestion=s)
         services.reply_approve(reply=data["reply"], by=request.user)
         return self._detail(s)
@@ -722,7 +699,7 @@ class SuggestionViewSet(ApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
     @action_post("decide-extension")
     def decide_extension(self, request, uuid=None):
         """The issuer's head approves (the deadline moves) or refuses (with a reason) an extension."""
-        s = self._object_for("suggestion.decide_extension")
+        s = self._object_for("extension.decide", sub=Extension)
         data = _validated(ExtensionDecideSerializer, request, suggestion=s)
         services.extension_decide(
             extension=data["extension"], by=request.user, approve=data["approve"], reason=data["reason"]

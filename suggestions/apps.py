@@ -10,7 +10,7 @@ class SuggestionsConfig(AppConfig):
         from liaison import plugins
         from liaison.signals import delivery_signed, ledger_due_changed
 
-        from . import access_rules  # noqa: F401  registers visibility and verbs with liaison.access
+        from . import access_rules, flows  # noqa: F401  registers visibility, verbs and transitions
 
         delivery_signed.connect(_delivery_signed, dispatch_uid="suggestions.receive")
         ledger_due_changed.connect(_ledger_due_changed, dispatch_uid="suggestions.reply_due")

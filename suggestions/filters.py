@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Filing, Suggestion
-from .selectors import OPEN_STATES
 
 
 class SuggestionFilter(django_filters.FilterSet):
@@ -40,7 +39,7 @@ class SuggestionFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=cc)
 
     def filter_overdue(self, queryset, name, value):
-        overdue = Q(status__in=OPEN_STATES, reply_due__lt=timezone.localdate())
+        overdue = Q(status__in=Suggestion.OPEN_STATES, reply_due__lt=timezone.localdate())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
     def filter_q(self, queryset, name, value):

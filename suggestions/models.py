@@ -63,6 +63,11 @@ class Suggestion(models.Model):
         RECTIFYING = "rectifying", _("整改中")
         WITHDRAWN = "withdrawn", _("已撤回")
 
+    # Awaiting the recipient's reply: the reply deadline runs (the one definition; flows.py, lists, API).
+    OPEN_STATES = (Status.RECEIVED, Status.RECTIFYING)
+    # Issued as a numbered 建议书 and not withdrawn.
+    SENT_STATES = (Status.ISSUED, Status.RECEIVED, Status.REPLIED, Status.EVALUATED, Status.RECTIFYING)
+
     # In progress until replied; the reply deadline has its own badge (amber, red).
     status_colours(
         Status,

@@ -20,7 +20,6 @@ from . import selectors
 from .models import Extension, Filing, Reply, Suggestion
 
 S = Suggestion.Status
-OPEN_STATES = (S.RECEIVED, S.RECTIFYING)
 
 
 BOXES = {
@@ -51,7 +50,7 @@ def _todo_q(user) -> Q:
     """What the user's institution must act on now: sign for, reply, approve, issue, evaluate, decide."""
     inst = user.institution_id
     pending_extension = Extension.objects.filter(suggestion=OuterRef("pk"), status=Extension.Status.PENDING)
-    as_recipient = Q(recipient_id=inst, status__in=[S.ISSUED, *OPEN_STATES])
+    as_recipient = Q(recipient_id=inst, status__in=[S.ISSUED, *Suggestion.OPEN_STATES])
     as_issuer = Q(issuer_id=inst) & (Q(status__in=[S.SUBMITTED, S.APPROVED, S.REPLIED]) | Q(Exists(pending_extension)))
     return as_recipient | as_issuer
 
@@ -97,7 +96,7 @@ def rows(user, *, box: str, values: dict) -> QuerySet:
     )
     qs = box_filter(qs, user, box)
     if values.get("overdue") == "no":
-        qs = qs.exclude(status__in=OPEN_STATES, reply_due__lt=timezone.localdate())
+        qs = qs.exclude(status__in=Suggestion.OPEN_STATES, reply_due__lt=timezone.localdate())
     if values.get("issued_from"):
         qs = qs.filter(issued_on__gte=values["issued_from"])
     if values.get("issued_to"):
@@ -118,7 +117,7 @@ def due_state(s: Suggestion, *, today: dt.date, calendar: WorkCalendar | None = 
     replied = s.status in (S.REPLIED, S.EVALUATED)
     return status.due_state(
         s.reply_due,
-        pending=s.status in OPEN_STATES,
+        pending=s.status in Suggestion.OPEN_STATES,
         done_on=s.replied_on if replied else None,
         done_words=REPLY_WORDS,
         today=today,

@@ -9,7 +9,6 @@ from django.utils import timezone
 from .models import Suggestion
 
 S = Suggestion.Status
-OPEN_STATES = [S.RECEIVED, S.RECTIFYING]
 GROUPS = {
     "issuer": ("issuer_id", "issuer__name"),
     "recipient": ("recipient_id", "recipient__name"),
@@ -32,7 +31,7 @@ def suggestion_list(*, user, status=None, kind=None, q=None, box=None, overdue=N
     if kind:
         qs = qs.filter(kind=kind)
     if overdue:
-        qs = qs.filter(status__in=OPEN_STATES, reply_due__lt=timezone.localdate())
+        qs = qs.filter(status__in=Suggestion.OPEN_STATES, reply_due__lt=timezone.localdate())
     if q:
         qs = qs.filter(
             Q(title__icontains=q)
@@ -83,7 +82,9 @@ def statistics(
             due=Count("id", filter=due_or_replied),
             replied=Count("id", filter=replied_in),
             on_time=Count("id", filter=replied_in & Q(replied_on__lte=F("reply_due"))),
-            overdue=Count("id", filter=Q(status__in=OPEN_STATES, reply_due__lt=min(today, end + dt.timedelta(days=1)))),
+            overdue=Count(
+                "id", filter=Q(status__in=Suggestion.OPEN_STATES, reply_due__lt=min(today, end + dt.timedelta(days=1)))
+            ),
             adopted=Count("id", filter=in_period("evaluated_on") & Q(evaluation=Suggestion.Evaluation.ADOPTED)),
         )
         .order_by(label)

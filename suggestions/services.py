@@ -1,4 +1,9 @@
-"""Writes for suggestions: explicit transitions, each checked for state and actor, atomic and audited."""
+"""Writes for suggestions: explicit transitions, atomic and audited.
+
+Each transition asks `access.require(by, verb, record)`, which reads its declaration in
+flows.py: 403 when the actor may not, 409 when the state (or a condition such as "no reply
+this round") does not allow it; state changes go through `hub.move` (audited in the same
+transaction)."""
 
 import datetime as dt
 
@@ -68,11 +73,6 @@ def _same_level_procuratorate(court: Institution) -> Institution | None:
 
 def _locked(suggestion: Suggestion) -> Suggestion:
     return Suggestion.objects.select_for_update().get(pk=suggestion.pk)
-
-
-def _expect(suggestion: Suggestion, *states) -> None:
-    if suggestion.status not in states:
-        raise Conflict(_("建议当前状态为“%(s)s”，不能执行此操作。") % {"s": suggestion.get_status_display()})
 
 
 def _url(s: Suggestion) -> str:
@@ -158,7 +158,6 @@ def _set_cc(s: Suggestion, cc) -> None:
 def suggestion_update(*, suggestion: Suggestion, by: User, **fields) -> Suggestion:
     s = _locked(suggestion)
     access.require(by, "suggestion.edit", s)
-    _expect(s, S.DRAFT)
     cc = fields.pop("cc", None)
     # The procuratorate cc'd automatically because the draft touched procuratorial duties.
     auto_cc = _same_level_procuratorate(s.issuer) if s.touches_procuratorial else None
@@ -198,7 +197,6 @@ def _move(s: Suggestion, by: User, action: str, target: str, **extra) -> Suggest
 def suggestion_submit(*, suggestion: Suggestion, by: User) -> Suggestion:
     s = _locked(suggestion)
     access.require(by, "suggestion.submit", s)
-    _expect(s, S.DRAFT)
     s = _move(s, by, "suggestion.submit", S.SUBMITTED)
     hub.notify(
         users=access.institution_users(s.issuer, roles=[User.Role.HEAD]),
@@ -214,15 +212,13 @@ def suggestion_submit(*, suggestion: Suggestion, by: User) -> Suggestion:
 def suggestion_approve(*, suggestion: Suggestion, by: User) -> Suggestion:
     s = _locked(suggestion)
     access.require(by, "suggestion.approve", s)
-    _expect(s, S.SUBMITTED)
     return _move(s, by, "suggestion.approve", S.APPROVED, approved_by=by)
 
 
 @transaction.atomic
 def suggestion_return(*, suggestion: Suggestion, by: User, reason: str) -> Suggestion:
     s = _locked(suggestion)
-    access.require(by, "suggestion.approve", s)
-    _expect(s, S.SUBMITTED, S.APPROVED)
+    access.require(by, "suggestion.return", s)
     reason = hub.clean_text(reason, "reason", max_length=2000)
     s = _move(s, by, "suggestion.return", S.DRAFT)
     hub.notify(
@@ -261,7 +257,6 @@ def suggestion_issue(*, suggestion: Suggestion, by: User, issued_on: dt.date | N
     """
     s = _locked(suggestion)
     access.require(by, "suggestion.issue", s)
-    _expect(s, S.APPROVED)
     # The 承办人 of the 建议书 is the clerk who drafted the suggestion; the head signs it off.
     drafter = s.created_by if s.created_by.is_active and s.created_by.institution_id == s.issuer_id else by
     letter = hub.letter_create(
@@ -302,7 +297,6 @@ def suggestion_receive(*, suggestion: Suggestion, by: User, received_on: dt.date
     """签收: the reply period runs from the day of receipt (paper delivery may give a past date)."""
     s = _locked(suggestion)
     access.require(by, "suggestion.receive", s)
-    _expect(s, S.ISSUED)
     delivery = s.letter.deliveries.get(recipient=s.recipient)
     # The receipt itself is recorded by on_letter_signed, as when the letter page is used.
     hub.delivery_sign(delivery=delivery, by=by, signed_on=received_on)
@@ -341,11 +335,8 @@ def on_letter_signed(*, delivery, by) -> None:
 def suggestion_reply(*, suggestion: Suggestion, by: User, measures: str) -> Reply:
     """The agency's written reply for the current round; a head's reply is signed off at once."""
     s = _locked(suggestion)  # concurrent replies queue here; the loser sees the reply and gets 409
-    access.require(by, "suggestion.reply", s)
-    _expect(s, S.RECEIVED, S.RECTIFYING)
+    access.require(by, "suggestion.reply", s)  # 409 too when this round's reply exists
     measures = hub.clean_text(measures, "measures", max_length=20000)
-    if Reply.objects.filter(suggestion=s, round=s.round).exists():
-        raise Conflict(_("本轮已有书面回复，不能重复回复。"))
     try:
         with transaction.atomic():
             reply = Reply.objects.create(suggestion=s, round=s.round, measures=measures, created_by=by)
@@ -368,10 +359,9 @@ def suggestion_reply(*, suggestion: Suggestion, by: User, measures: str) -> Repl
 @transaction.atomic
 def reply_approve(*, reply: Reply, by: User) -> Reply:
     s = _locked(reply.suggestion)
-    access.require(by, "suggestion.approve_reply", s)
     reply = Reply.objects.select_for_update().get(pk=reply.pk)
-    if reply.status != Reply.Status.PENDING:
-        raise Conflict(_("该回复已签发。"))
+    reply.suggestion = s
+    access.require(by, "reply.approve", reply)
     _send_reply(s, reply, head=by)
     return reply
 
@@ -391,9 +381,10 @@ def _send_reply(s: Suggestion, reply: Reply, *, head: User) -> None:
     letter = hub.letter_issue(letter=letter, by=head)
     today = timezone.localdate()
     reply.letter = letter
-    reply.status = Reply.Status.SENT
     reply.sent_on = today
-    reply.save(update_fields=["letter", "status", "sent_on"])
+    hub.move(
+        reply, by=head, action="reply.approve", target=Reply.Status.SENT, update_fields=["letter", "status", "sent_on"]
+    )
     _move(s, head, "suggestion.reply_sent", S.REPLIED, replied_on=today)
     hub.ledger_close_for_source(source=s, owner=s.recipient, evidence=letter.doc_number, done_on=today, by=head)
 
@@ -405,7 +396,6 @@ def suggestion_evaluate(
     """The issuer's evaluation; "partly" or "not adopted" may open a rectification round."""
     s = _locked(suggestion)
     access.require(by, "suggestion.evaluate", s)
-    _expect(s, S.REPLIED)
     if evaluation not in Suggestion.Evaluation.values:
         raise ValidationError({"evaluation": [_("请选择评价结果。")]})
     reasons = (reasons or "").strip()
@@ -460,7 +450,6 @@ def suggestion_evaluate(
 def suggestion_withdraw(*, suggestion: Suggestion, by: User, reason: str) -> Suggestion:
     s = _locked(suggestion)
     access.require(by, "suggestion.withdraw", s)
-    _expect(s, S.DRAFT, S.SUBMITTED, S.APPROVED, S.ISSUED)
     reason = hub.clean_text(reason, "reason", max_length=2000)
     s = _move(s, by, "suggestion.withdraw", S.WITHDRAWN, withdrawn_reason=reason)
     if s.letter_id:
@@ -482,8 +471,7 @@ def suggestion_withdraw(*, suggestion: Suggestion, by: User, reason: str) -> Sug
 @transaction.atomic
 def extension_request(*, suggestion: Suggestion, by: User, days, reasons: str) -> Extension:
     s = _locked(suggestion)
-    access.require(by, "suggestion.request_extension", s)
-    _expect(s, S.RECEIVED, S.RECTIFYING)
+    access.require(by, "suggestion.request_extension", s)  # 409 too once replied or with one pending
     try:
         days = int(days)
     except (TypeError, ValueError):
@@ -491,8 +479,6 @@ def extension_request(*, suggestion: Suggestion, by: User, days, reasons: str) -
     if not 1 <= days <= 180:
         raise ValidationError({"days": [_("延长天数应在 1 至 180 日之间。")]})
     reasons = hub.clean_text(reasons, "reasons", max_length=5000)
-    if s.extensions.filter(status=Extension.Status.PENDING).exists():
-        raise Conflict(_("已有待审批的延期申请。"))
     ext = Extension.objects.create(suggestion=s, days=days, reasons=reasons, requested_by=by)
     hub.audit(actor=by, action="suggestion.request_extension", target=s, after={"days": days})
     hub.notify_institution(
@@ -510,18 +496,18 @@ def extension_request(*, suggestion: Suggestion, by: User, days, reasons: str) -
 @transaction.atomic
 def extension_decide(*, extension: Extension, by: User, approve: bool, reason: str = "") -> Extension:
     s = _locked(extension.suggestion)
-    access.require(by, "suggestion.decide_extension", s)
     ext = Extension.objects.select_for_update().get(pk=extension.pk)
-    if ext.status != Extension.Status.PENDING:
-        raise Conflict(_("该延期申请已处理。"))
+    ext.suggestion = s
+    access.require(by, "extension.decide", ext)
     if not approve and not (reason or "").strip():
         raise ValidationError({"reason": [_("不同意延期时请说明理由。")]})
-    ext.status = Extension.Status.APPROVED if approve else Extension.Status.REFUSED
     ext.decided_by = by
     ext.decided_at = timezone.now()
     ext.decision_reason = (reason or "").strip()
-    ext.save()
-    if approve and s.status in (S.RECEIVED, S.RECTIFYING):
+    hub.move(
+        ext, by=by, action="extension.decide", target=Extension.Status.APPROVED if approve else Extension.Status.REFUSED
+    )
+    if approve and s.status in Suggestion.OPEN_STATES:
         old_due = s.reply_due
         deadline = compute_deadline(old_due, ext.days, "days", "原届满日")
         s.reply_due = deadline.due
@@ -566,8 +552,9 @@ def filing_create(*, by: User, kind: str, title: str, summary: str, filed_on=Non
     if kind not in Filing.Kind.values:
         raise ValidationError({"kind": [_("无效的备案类别。")]})
     if kind == Filing.Kind.SUGGESTION:
-        if suggestion is None or suggestion.issuer_id != by.institution_id:
+        if suggestion is None:
             raise ValidationError({"suggestion": [_("请选择本院发出的检察建议。")]})
+        access.require(by, "suggestion.file", suggestion)  # 403: not ours; 409: not yet issued
     filed_on = filed_on or timezone.localdate()
     if filed_on > timezone.localdate():
         raise ValidationError({"filed_on": [_("备案日期不能晚于今天。")]})

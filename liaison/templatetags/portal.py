@@ -170,6 +170,7 @@ def actions(context, obj, size="", verbs=None):
     {% actions s %} renders every available transition with a page, in declaration order,
     each as a link to its action page carrying `data-verb="<verb>"` (the agreement test reads
     it). `verbs` (a comma-separated string) limits it to some verbs, e.g. on a sub-record's row.
+    A transition declared with `post=True` is a button that posts to its page at once.
     """
     from .. import workflow
 
@@ -182,7 +183,7 @@ def actions(context, obj, size="", verbs=None):
             if not t.page:
                 continue
             buttons.append({"t": t, "url": workflow.page_url(t, obj)})
-    return {"buttons": buttons, "size": size}
+    return {"buttons": buttons, "size": size, "csrf_token": context.get("csrf_token")}
 
 
 # ----------------------------------------------------------------------------- declared lists (liaison.lists)

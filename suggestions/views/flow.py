@@ -1,24 +1,21 @@
 """A suggestion's detail page, drafting, and every transition of its flow.
 
 Each view first finds the suggestion among those the user may see (another institution's
-suggestion answers 404), then asks `access` whether this user may act (403 otherwise,
-before any input is read), then checks the state (a wrong state is a message and a
-redirect, never a 500), then calls the service. Service ValidationErrors go beside the
-fields; Conflicts become a message and a redirect.
+suggestion answers 404), then the page toolkit asks `access.require` for the action's verb,
+declared in suggestions/flows.py (403 for the wrong person before any input is read; a wrong
+state is the conflict page: a message and a redirect, never a 500), then calls the service.
+The detail page's buttons are `{% actions %}` of the same declarations.
 """
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from liaison import access, pages
-from liaison.errors import Conflict
 from liaison.models import User
 
 from .. import page_selectors, services
@@ -32,12 +29,10 @@ from ..forms import (
     ReplyForm,
     SuggestionForm,
 )
-from ..models import Extension, Reply, Suggestion
+from ..models import Reply, Suggestion
 from .status_labels import label_rows, status_label
 
 S = Suggestion.Status
-OPEN_STATES = (S.RECEIVED, S.RECTIFYING)
-WITHDRAWABLE = (S.DRAFT, S.SUBMITTED, S.APPROVED, S.ISSUED)
 
 
 def detail_url(s) -> str:
@@ -54,44 +49,11 @@ def _renamed(exc: ValidationError, names: dict) -> ValidationError:
 # ----------------------------------------------------------------------------- detail
 
 
-def available_actions(user, s, *, pending_reply, pending_extension, replied_this_round) -> dict:
-    """The actions this user may take now: their right (access) and the suggestion's state."""
-
-    def may(verb):
-        return access.can(user, verb, s)
-
-    status = s.status
-    return {
-        "edit": status == S.DRAFT and may("suggestion.edit"),
-        "submit": status == S.DRAFT and may("suggestion.submit"),
-        "approve": status == S.SUBMITTED and may("suggestion.approve"),
-        "return": status in (S.SUBMITTED, S.APPROVED) and may("suggestion.approve"),
-        "issue": status == S.APPROVED and may("suggestion.issue"),
-        "withdraw": status in WITHDRAWABLE and may("suggestion.withdraw"),
-        "receive": status == S.ISSUED and may("suggestion.receive"),
-        "reply": status in OPEN_STATES and not replied_this_round and may("suggestion.reply"),
-        "approve_reply": pending_reply is not None and may("suggestion.approve_reply"),
-        "request_extension": status in OPEN_STATES
-        and not replied_this_round
-        and pending_extension is None
-        and may("suggestion.request_extension"),
-        "decide_extension": pending_extension is not None and may("suggestion.decide_extension"),
-        "evaluate": status == S.REPLIED and may("suggestion.evaluate"),
-        "link": bool(s.letter_id) and status != S.WITHDRAWN and may("suggestion.link"),
-        "file": bool(s.letter_id)
-        and s.kind == Suggestion.Kind.PROCURATORIAL
-        and s.issuer_id == user.institution_id
-        and access.can(user, "filing.create"),
-    }
-
-
 @login_required
 def detail(request, uuid):
     user = request.user
     s = page_selectors.suggestion_for_page(user, uuid)
     pending_reply = page_selectors.pending_reply(s)
-    pending_extension = page_selectors.pending_extension(s)
-    replied_this_round = page_selectors.current_round_replied(s)
     page_selectors.decorate([s])
     s.status_label = status_label(user, s, reply_pending=pending_reply is not None)
     linked = page_selectors.linked_for(user, s)
@@ -102,16 +64,10 @@ def detail(request, uuid):
         "cc_list": list(s.cc.order_by("region_id", "kind", "id")),
         "replies": page_selectors.replies_for(user, s),
         "extensions": page_selectors.extensions_for(s),
+        # the buttons ({% actions %}) of the suggestion and of its pending reply and extension request
         "pending_reply": pending_reply if s.recipient_id == user.institution_id else None,
+        "pending_extension": page_selectors.pending_extension(s),
         "timeline": page_selectors.timeline(user, s),
-        "can": available_actions(
-            user,
-            s,
-            pending_reply=pending_reply,
-            pending_extension=pending_extension,
-            replied_this_round=replied_this_round,
-        ),
-        "pending_extension": pending_extension,
         **linked,
     }
     return render(request, "suggestions/detail.html", context)
@@ -120,21 +76,15 @@ def detail(request, uuid):
 # ----------------------------------------------------------------------------- drafting
 
 
-def _linked_source(request, raw):
-    """The judicial suggestion a linked procuratorial one follows up: visible (404) and linkable (403)."""
-    if not raw:
-        return None
-    source = page_selectors.suggestion_for_page(request.user, raw)
-    access.require(request.user, "suggestion.link", source)
-    return source
-
-
 @login_required
 def create(request):
     user = request.user
     access.require(user, "suggestion.create")
     raw_link = request.POST.get("linked_from") if request.method == "POST" else request.GET.get("linked_from")
-    source = _linked_source(request, raw_link)
+    # The judicial suggestion a linked procuratorial one follows up: visible (404), linkable (403, 409).
+    source = page_selectors.suggestion_for_page(user, raw_link) if raw_link else None
+    if source and (refused := pages.precheck(request, "suggestion.link", source, back=detail_url(source))):
+        return refused
     initial = SuggestionForm.initial_linked(source) if source else None
     form = SuggestionForm(pages.post_data(request), user=user, initial=initial)
     return pages.action_page(
@@ -154,8 +104,7 @@ def create(request):
 def edit(request, uuid):
     user = request.user
     s = page_selectors.suggestion_for_page(user, uuid)
-    refusal = _("只有草稿可以修改；已提交的建议请负责人退回后再修改。")
-    if refused := pages.precheck(request, "suggestion.edit", s, back=detail_url(s), states=(S.DRAFT,), refusal=refusal):
+    if refused := pages.precheck(request, "suggestion.edit", s, back=detail_url(s)):
         return refused
     form = SuggestionForm(pages.post_data(request), user=user, initial=SuggestionForm.initial_for(s))
     return pages.action_page(
@@ -175,13 +124,13 @@ def edit(request, uuid):
 # ----------------------------------------------------------------------------- issuer's transitions
 
 
-def _transition(request, s, *, verb, states, template="", form=None, service, args, done, **extra):
-    """One transition of a suggestion on the page toolkit: back to the suggestion, `s` in the page."""
+def _transition(request, s, *, verb, template="", form=None, service, args, done, obj=None, **extra):
+    """One transition of a suggestion (or of its reply or extension request, `obj`) on the page
+    toolkit: pre-checked by its verb, back to the suggestion, `s` in the page."""
     return pages.action_page(
         request,
-        s,
+        obj or s,
         verb=verb,
-        states=states,
         form=form,
         service=service,
         args=args,
@@ -201,7 +150,6 @@ def submit(request, uuid):
         request,
         s,
         verb="suggestion.submit",
-        states=None,
         service=services.suggestion_submit,
         args=lambda d: {"suggestion": s, "by": request.user},
         done=lambda _result: _("已提交负责人审批。"),
@@ -216,7 +164,6 @@ def approve(request, uuid):
         request,
         s,
         verb="suggestion.approve",
-        states=None,
         service=services.suggestion_approve,
         args=lambda d: {"suggestion": s, "by": request.user},
         done=lambda _result: _("已审批同意，可以签发。"),
@@ -229,8 +176,7 @@ def return_(request, uuid):
     return _transition(
         request,
         s,
-        verb="suggestion.approve",
-        states=(S.SUBMITTED, S.APPROVED),
+        verb="suggestion.return",
         form=lambda: ReasonForm(pages.post_data(request), label=_("退回理由"), help_text=_("承办人将收到该理由。")),
         service=services.suggestion_return,
         args=lambda d: {"suggestion": s, "by": request.user, "reason": d["reason"]},
@@ -247,7 +193,6 @@ def issue(request, uuid):
         request,
         s,
         verb="suggestion.issue",
-        states=(S.APPROVED,),
         form=lambda: IssueForm(pages.post_data(request)),
         service=services.suggestion_issue,
         args=lambda d: {"suggestion": s, "by": request.user, "issued_on": d["issued_on"]},
@@ -264,7 +209,6 @@ def withdraw(request, uuid):
         request,
         s,
         verb="suggestion.withdraw",
-        states=WITHDRAWABLE,
         form=lambda: ReasonForm(pages.post_data(request), label=_("撤回理由"), help_text=help_text),
         service=services.suggestion_withdraw,
         args=lambda d: {"suggestion": s, "by": request.user, "reason": d["reason"]},
@@ -292,7 +236,6 @@ def receive(request, uuid):
         request,
         s,
         verb="suggestion.receive",
-        states=(S.ISSUED,),
         form=lambda: ReceiveForm(pages.post_data(request)),
         service=_receive,
         args=lambda d: {"suggestion": s, "by": request.user, "received_on": d["received_on"]},
@@ -321,17 +264,11 @@ def reply(request, uuid):
     user = request.user
     s = page_selectors.suggestion_for_page(user, uuid)
     signs_off = user.role == User.Role.HEAD  # the service's rule for sending a reply at once
-    if refused := pages.precheck(request, "suggestion.reply", s, back=detail_url(s), states=OPEN_STATES):
-        return refused
-    if signs_off and request.method == "POST" and page_selectors.current_round_replied(s):
-        return pages.conflict_page(request, Conflict(_("本轮已有书面回复，不能重复回复。")), detail_url(s))
     return _transition(
         request,
         s,
         verb="suggestion.reply",
-        states=OPEN_STATES,
-        checked=True,
-        form=ReplyForm(pages.post_data(request)),
+        form=lambda: ReplyForm(pages.post_data(request)),
         service=services.suggestion_reply,
         args=lambda d: {"suggestion": s, "by": user, "measures": d["measures"]},
         done=_reply_done,
@@ -350,19 +287,12 @@ def reply_approve(request, uuid, reply_uuid):
     it will be sent), then POST sends it."""
     user = request.user
     s = page_selectors.suggestion_for_page(user, uuid)
-    access.require(user, "suggestion.approve_reply", s)
-    try:
-        pending = s.replies.select_related("created_by").get(uuid=reply_uuid)
-    except (Reply.DoesNotExist, ValidationError, ValueError):
-        raise Http404 from None
-    if pending.status != Reply.Status.PENDING:
-        messages.info(request, _("该回复已签发。"))
-        return redirect(detail_url(s))
+    pending = get_object_or_404(s.replies.select_related("created_by"), uuid=reply_uuid)
     return _transition(
         request,
         s,
-        verb=None,
-        states=None,
+        obj=pending,
+        verb="reply.approve",  # 409 once it is sent
         service=services.reply_approve,
         args=lambda d: {"reply": pending, "by": user},
         done=lambda _result: _reply_sent_message(pending),
@@ -378,7 +308,6 @@ def extension_request(request, uuid):
         request,
         s,
         verb="suggestion.request_extension",
-        states=OPEN_STATES,
         form=lambda: ExtensionForm(pages.post_data(request)),
         service=services.extension_request,
         args=lambda d: {"suggestion": s, "by": request.user, "days": d["days"], "reasons": d["reasons"]},
@@ -398,21 +327,14 @@ def _extension_decided(s, approved: bool) -> str:
 def extension_decide(request, uuid, extension_uuid):
     user = request.user
     s = page_selectors.suggestion_for_page(user, uuid)
-    access.require(user, "suggestion.decide_extension", s)
-    try:
-        ext = s.extensions.select_related("requested_by").get(uuid=extension_uuid)
-    except (Extension.DoesNotExist, ValidationError, ValueError):
-        raise Http404 from None
-    if ext.status != Extension.Status.PENDING:
-        messages.info(request, _("该延期申请已处理。"))
-        return redirect(detail_url(s))
+    ext = get_object_or_404(s.extensions.select_related("requested_by"), uuid=extension_uuid)
     page_selectors.decorate([s])
     form = ExtensionDecisionForm(pages.post_data(request))
     return _transition(
         request,
         s,
-        verb=None,
-        states=None,
+        obj=ext,
+        verb="extension.decide",  # 409 once it is decided
         form=form,
         service=services.extension_decide,
         args=lambda d: {"extension": ext, "by": user, "approve": d["decision"] == "approve", "reason": d["reason"]},
@@ -438,15 +360,11 @@ def evaluate(request, uuid):
     is shown for confirmation."""
     user = request.user
     s = page_selectors.suggestion_for_page(user, uuid)
-    if refused := pages.precheck(request, "suggestion.evaluate", s, back=detail_url(s), states=(S.REPLIED,)):
-        return refused
     form = EvaluationForm(pages.post_data(request))
     return _transition(
         request,
         s,
         verb="suggestion.evaluate",
-        states=(S.REPLIED,),
-        checked=True,
         form=form,
         service=services.suggestion_evaluate,
         args=lambda d: {

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from ..models import Reply, Suggestion
 
 S = Suggestion.Status
-OPEN_STATES = (S.RECEIVED, S.RECTIFYING)
 
 
 def is_recipient(user, s: Suggestion) -> bool:
@@ -32,7 +31,7 @@ def status_label(user, s: Suggestion, *, reply_pending: bool = False) -> str:
         return s.get_status_display()
     if s.status == S.ISSUED:
         return _("待签收")
-    if s.status in OPEN_STATES and reply_pending:
+    if s.status in Suggestion.OPEN_STATES and reply_pending:
         return _("待负责人签发")
     if s.status == S.RECEIVED:
         return _("待回复")
@@ -44,12 +43,12 @@ def label_rows(user, rows) -> list[Suggestion]:
     replies awaiting sign-off: at most one per open suggestion, so the answer stays small)."""
     rows = list(rows)
     pending: set[int] = set()
-    if any(is_recipient(user, s) and s.status in OPEN_STATES for s in rows):
+    if any(is_recipient(user, s) and s.status in Suggestion.OPEN_STATES for s in rows):
         pending = set(
             Reply.objects.filter(
                 status=Reply.Status.PENDING,
                 suggestion__recipient_id=user.institution_id,
-                suggestion__status__in=OPEN_STATES,
+                suggestion__status__in=Suggestion.OPEN_STATES,
             ).values_list("suggestion_id", flat=True)
         )
     for s in rows:

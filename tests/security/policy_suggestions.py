@@ -134,8 +134,9 @@ def records(world) -> dict:
     }
     received, mark = issue("court_clerk", "court_head", "agency_staff")
     received = sg.suggestion_receive(suggestion=received, by=world["agency_staff"])
-    sg.suggestion_reply(suggestion=received, by=world["agency_staff"], measures=f"措施{mark}")
+    # asked for time first: once this round's reply is drafted, no extension can be asked for
     sg.extension_request(suggestion=received, by=world["agency_staff"], days=10, reasons=f"理由{mark}")
+    sg.suggestion_reply(suggestion=received, by=world["agency_staff"], measures=f"措施{mark}")
     objs["sugg_received"] = (received, mark)
 
     mark = scenario.canary(world["proc_staff"].institution)

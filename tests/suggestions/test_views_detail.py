@@ -1,5 +1,7 @@
 """The suggestion detail page: who sees it, what it says, which actions it offers."""
 
+import re
+
 import pytest
 from django.utils import timezone
 
@@ -11,6 +13,12 @@ from .conftest import D
 
 def url(s, suffix=""):
     return f"/suggestions/{s.uuid}/{suffix}"
+
+
+def buttons(user, s) -> set[str]:
+    """The actions the detail page offers: its buttons' verbs, without the prefix."""
+    body = client_for(user).get(url(s)).content.decode()
+    return {verb.split(".", 1)[1] for verb in re.findall(r'data-verb="([^"]+)"', body)}
 
 
 @pytest.fixture
@@ -69,9 +77,7 @@ def test_detail_shows_problem_recommendations_and_the_letter(issued, agency_staf
 def test_actions_offered_follow_role_and_state(
     issued, court_clerk, court_head, agency_staff, agency_head, gov_legal, auditor
 ):
-    def can(user, s):
-        return {k for k, v in client_for(user).get(url(s)).context["can"].items() if v}
-
+    can = buttons
     assert can(agency_staff, issued) == {"receive"}
     assert can(agency_head, issued) == {"receive"}
     assert can(court_head, issued) == {"withdraw"}
@@ -85,10 +91,9 @@ def test_actions_offered_follow_role_and_state(
 
 def test_draft_actions_for_clerk_and_head(court_clerk, court_head, inst):
     s = draft(court_clerk, inst[CITY_AGENCY])
-    assert {k for k, v in client_for(court_clerk).get(url(s)).context["can"].items() if v} == {"edit", "submit"}
+    assert buttons(court_clerk, s) == {"edit", "submit"}
     services.suggestion_submit(suggestion=s, by=court_clerk)
-    head = {k for k, v in client_for(court_head).get(url(s)).context["can"].items() if v}
-    assert head == {"approve", "return", "withdraw"}
+    assert buttons(court_head, s) == {"approve", "return", "withdraw"}
 
 
 def test_the_cc_procuratorate_is_offered_the_linked_suggestion(
@@ -96,7 +101,7 @@ def test_the_cc_procuratorate_is_offered_the_linked_suggestion(
 ):
     s = make_suggestion(court_clerk, court_head, touches_procuratorial=True)
     response = client_for(proc_staff).get(url(s))
-    assert response.context["can"]["link"]
+    assert "link" in buttons(proc_staff, s)
     assert f"/suggestions/new/?linked_from={s.uuid}" in response.content.decode()
     assert "签发关联检察建议" in response.content.decode()
 
@@ -139,7 +144,7 @@ def test_a_pending_reply_is_seen_only_inside_the_recipient(received, agency_staf
     services.suggestion_reply(suggestion=received, by=agency_staff, measures="内部草拟的回复")
     assert "内部草拟的回复" in client_for(agency_head).get(url(received)).content.decode()
     assert "内部草拟的回复" not in client_for(court_clerk).get(url(received)).content.decode()
-    assert client_for(agency_head).get(url(received)).context["can"]["approve_reply"]
+    assert "approve" in buttons(agency_head, received)  # reply.approve
 
 
 def test_detail_query_count_is_bounded(received, agency_staff, django_assert_max_num_queries):

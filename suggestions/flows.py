@@ -1,0 +1,233 @@
+"""The transitions of suggestions, their replies and extension requests, declared once.
+
+Services take them through `access.require` (403 for the wrong person, 409 for the wrong
+state) and `liaison.services.move`; the detail page renders `{% actions %}` from them and the
+API's `allowed_actions` is `workflow.api_actions`. Registered on import (SuggestionsConfig.ready).
+
+Moves that are not a verb of their own are taken inside another transition: 签收 on the
+letter page moves the suggestion to 已签收 (suggestion.receive's service is the same code);
+sending a reply (reply.approve, or a head's suggestion.reply) moves it to 已回复; an
+evaluation asking for rectification moves it on to 整改中 (suggestion.evaluate).
+"""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from liaison import access, workflow
+from liaison.models import Institution, User
+
+from .models import Extension, Reply, Suggestion
+
+S = Suggestion.Status
+T = workflow.Transition
+
+
+# ----------------------------------------------------------------------------- guards
+
+
+def issuer_acting(user, s: Suggestion) -> bool:
+    return access.is_acting(user) and s.issuer_id == user.institution_id
+
+
+def issuer_head(user, s: Suggestion) -> bool:
+    return user.role == User.Role.HEAD and s.issuer_id == user.institution_id
+
+
+def recipient_acting(user, s: Suggestion) -> bool:
+    return access.is_acting(user) and s.recipient_id == user.institution_id
+
+
+def recipient_head(user, s: Suggestion) -> bool:
+    return user.role == User.Role.HEAD and s.recipient_id == user.institution_id
+
+
+def cc_procuratorate(user, s: Suggestion) -> bool:
+    """A procuratorate cc'd on a judicial suggestion may issue a linked procuratorial suggestion."""
+    inst = user.institution
+    return (
+        access.is_acting(user)
+        and inst.kind == Institution.Kind.PROCURATORATE
+        and s.kind == Suggestion.Kind.JUDICIAL
+        and s.cc.filter(pk=inst.pk).exists()
+    )
+
+
+def issuing_procuratorate(user, s: Suggestion) -> bool:
+    """The procuratorate files (备案) the procuratorial suggestions it issued."""
+    return access.can(user, "filing.create") and s.issuer_id == user.institution_id
+
+
+# ----------------------------------------------------------------------------- conditions
+
+
+def is_draft(s: Suggestion) -> bool:
+    return s.status == S.DRAFT
+
+
+def replied_this_round(s: Suggestion) -> bool:
+    return any(r.round == s.round for r in s.replies.all())  # the API's prefetched replies, or one query
+
+
+def extension_pending(s: Suggestion) -> bool:
+    return any(e.status == Extension.Status.PENDING for e in s.extensions.all())
+
+
+def may_ask_for_time(s: Suggestion) -> bool:
+    return not replied_this_round(s) and not extension_pending(s)
+
+
+def extension_refusal(s: Suggestion) -> str:
+    if replied_this_round(s):
+        return _("本轮已有书面回复，不能再申请延期。")
+    return _("已有待审批的延期申请。")
+
+
+def has_letter(s: Suggestion) -> bool:
+    return s.letter_id is not None
+
+
+# ----------------------------------------------------------------------------- declarations
+
+SUGGESTION_FLOW = workflow.Workflow(
+    Suggestion,
+    T(
+        "suggestion.edit",
+        None,
+        None,
+        issuer_acting,
+        # the state as a condition, so a refused edit says what to do (not only the state)
+        when=is_draft,
+        refusal=_("只有草稿可以修改；已提交的建议请负责人退回后再修改。"),
+        label=_("修改草稿"),
+        page="suggestions:edit",
+        style="outline-primary",
+    ),
+    T(
+        "suggestion.submit",
+        [S.DRAFT],
+        S.SUBMITTED,
+        issuer_acting,
+        label=_("提交审批"),
+        page="suggestions:submit",
+        post=True,
+    ),
+    T(
+        "suggestion.approve",
+        [S.SUBMITTED],
+        S.APPROVED,
+        issuer_head,
+        label=_("审批同意"),
+        page="suggestions:approve",
+        post=True,
+    ),
+    T("suggestion.issue", [S.APPROVED], S.ISSUED, issuer_head, label=_("签发…"), page="suggestions:issue"),
+    T(
+        "suggestion.return",
+        [S.SUBMITTED, S.APPROVED],
+        S.DRAFT,
+        issuer_head,
+        label=_("退回修改…"),
+        page="suggestions:return",
+        style="outline-danger",
+    ),
+    T("suggestion.receive", [S.ISSUED], S.RECEIVED, recipient_acting, label=_("签收…"), page="suggestions:receive"),
+    T(
+        "suggestion.reply",
+        Suggestion.OPEN_STATES,
+        None,  # a staff member's reply waits for the head (reply.approve); a head's is sent: 已回复
+        recipient_acting,
+        when=lambda s: not replied_this_round(s),
+        refusal=_("本轮已有书面回复，不能重复回复。"),
+        label=_("书面回复…"),
+        page="suggestions:reply",
+    ),
+    T(
+        "suggestion.request_extension",
+        Suggestion.OPEN_STATES,
+        None,
+        recipient_acting,
+        when=may_ask_for_time,
+        refusal=extension_refusal,
+        label=_("申请延期…"),
+        page="suggestions:extension_request",
+        style="outline-primary",
+    ),
+    T(
+        "suggestion.evaluate",
+        [S.REPLIED],
+        S.EVALUATED,  # or on to 整改中 when rectification is asked for
+        issuer_acting,
+        label=_("评价办理情况…"),
+        page="suggestions:evaluate",
+    ),
+    T(
+        "suggestion.link",
+        Suggestion.SENT_STATES,
+        None,  # a new procuratorial suggestion (suggestion_create with linked_from)
+        cc_procuratorate,
+        label=_("签发关联检察建议…"),
+        page=lambda s: f"{reverse('suggestions:create')}?linked_from={s.uuid}",
+        style="outline-primary",
+    ),
+    T(
+        "suggestion.file",
+        [*Suggestion.SENT_STATES, S.WITHDRAWN],
+        None,  # a new Filing (filing_create with the suggestion)
+        issuing_procuratorate,
+        when=has_letter,
+        refusal=_("尚未发出的建议不能备案。"),
+        label=_("备案…"),
+        page=lambda s: f"{reverse('suggestions:filing_create')}?suggestion={s.uuid}",
+        style="outline-primary",
+    ),
+    T(
+        "suggestion.withdraw",
+        [S.DRAFT, S.SUBMITTED, S.APPROVED, S.ISSUED],
+        S.WITHDRAWN,
+        issuer_head,
+        label=_("撤回…"),
+        page="suggestions:withdraw",
+        style="outline-danger",
+    ),
+)
+
+REPLY_FLOW = workflow.Workflow(
+    Reply,
+    T(
+        "reply.approve",
+        [Reply.Status.PENDING],
+        Reply.Status.SENT,  # numbered, sent as a letter; the suggestion moves to 已回复
+        lambda user, r: recipient_head(user, r.suggestion),
+        label=_("签发回复…"),
+        api="approve-reply",
+        page=lambda r: reverse("suggestions:reply_approve", kwargs={"uuid": r.suggestion.uuid, "reply_uuid": r.uuid}),
+    ),
+)
+
+EXTENSION_FLOW = workflow.Workflow(
+    Extension,
+    T(
+        "extension.decide",
+        [Extension.Status.PENDING],
+        None,  # approved (the deadline moves) or refused, as decided
+        lambda user, e: issuer_head(user, e.suggestion),
+        label=_("审批延期申请…"),
+        api="decide-extension",
+        page=lambda e: reverse(
+            "suggestions:extension_decide", kwargs={"uuid": e.suggestion.uuid, "extension_uuid": e.uuid}
+        ),
+    ),
+)
+
+FLOWS = [SUGGESTION_FLOW, REPLY_FLOW, EXTENSION_FLOW]
+for _flow in FLOWS:
+    workflow.register(_flow)
+
+
+def api_actions(user, s: Suggestion) -> list[str]:
+    """The suggestion's `allowed_actions`: its own transitions and those of its pending reply and
+    extension request (taken through the suggestion's API: approve-reply, decide-extension)."""
+    actions = workflow.api_actions(user, s)
+    for sub in (*s.replies.all(), *s.extensions.all()):
+        actions += workflow.api_actions(user, sub)
+    return actions
