@@ -81,6 +81,7 @@ class Column:
     nowrap: bool = False
     css: str = ""  # extra class of the page's <th>/<td> (e.g. "text-end", "small")
     row_header: bool = False  # the page cell is the row's <th scope="row">
+    hidden_label: bool = False  # the page's heading is for screen readers only (a checkbox column)
     empty: str = ""  # what the page shows for an empty value
     export_label: Any = None  # the workbook's heading when it differs from the page's
     width: int | None = None  # the workbook column's width in Excel units (default: fits the contents)
@@ -132,6 +133,7 @@ class ListSpec:
 
     def __post_init__(self):
         self.by_key = {c.key: c for c in self.columns}
+        self._bodies = {}
         for keys in (self.on_page, self.in_export):
             missing = set(keys or ()) - set(self.by_key)
             if missing:
@@ -171,35 +173,45 @@ class ListSpec:
 
     # ------------------------------------------------------------------ the page
 
-    @cached_property
-    def body(self):
-        """The table's rows as one template, compiled once: each column's cell in its <td>."""
-        cells = []
-        for index, column in enumerate(self.page_columns):
-            content = column.cell or f"{{% list_value spec.page_columns.{index} row %}}"
-            if column.link:
-                content = f"<a href=\"{{% url '{column.link}' row.{column.link_arg} %}}\">{content}</a>"
-            tag = "th" if column.row_header else "td"
-            scope = ' scope="row"' if column.row_header else ""
-            classes = " ".join(filter(None, ["text-nowrap" if column.nowrap else "", column.css]))
-            css = f' class="{classes}"' if classes else ""
-            cells.append(f"<{tag}{scope}{css}>{content}</{tag}>")
-        row_class = f' class="{self.row_class}"' if self.row_class else ""
-        source = (
-            "{% load i18n portal %}{% for row in rows %}<tr" + row_class + ">" + "".join(cells) + "</tr>\n{% endfor %}"
-        )
-        return engines["django"].from_string(source)
+    def body(self, hidden: frozenset = frozenset()):
+        """The table's rows as one template, compiled once per set of hidden columns: each cell in its <td>."""
+        if hidden not in self._bodies:
+            cells = []
+            for index, column in enumerate(self.page_columns):
+                if column.key in hidden:
+                    continue
+                content = column.cell or f"{{% list_value spec.page_columns.{index} row %}}"
+                if column.link:
+                    content = f"<a href=\"{{% url '{column.link}' row.{column.link_arg} %}}\">{content}</a>"
+                tag = "th" if column.row_header else "td"
+                scope = ' scope="row"' if column.row_header else ""
+                classes = " ".join(filter(None, ["text-nowrap" if column.nowrap else "", column.css]))
+                css = f' class="{classes}"' if classes else ""
+                cells.append(f"<{tag}{scope}{css}>{content}</{tag}>")
+            row_class = f' class="{self.row_class}"' if self.row_class else ""
+            source = (
+                "{% load i18n portal %}{% for row in rows %}<tr"
+                + row_class
+                + ">"
+                + "".join(cells)
+                + "</tr>\n{% endfor %}"
+            )
+            self._bodies[hidden] = engines["django"].from_string(source)
+        return self._bodies[hidden]
 
-    def render_rows(self, rows, request) -> str:
+    def render_rows(self, rows, request, hidden: frozenset = frozenset()) -> str:
         # No RequestContext: the page's context processors (the bell's count) have run once already.
         user = getattr(request, "user", None)
-        return mark_safe(self.body.render({"rows": rows, "spec": self, "request": request, "user": user}))
+        context = {"rows": rows, "spec": self, "request": request, "user": user}
+        return mark_safe(self.body(hidden).render(context))
 
-    def headers(self, request, sort: str, labels: dict | None = None) -> list[dict]:
+    def headers(self, request, sort: str, labels: dict | None = None, hidden: frozenset = frozenset()) -> list[dict]:
         out = []
         for column in self.page_columns:
+            if column.key in hidden:
+                continue
             label = (labels or {}).get(column.key, column.label)
-            header = {"label": label, "css": column.css, "sortable": bool(column.sort)}
+            header = {"label": label, "css": column.css, "sortable": bool(column.sort), "hidden": column.hidden_label}
             if column.sort:
                 header.update(sort_link(request, sort, column.key))
             out.append(header)
@@ -248,8 +260,8 @@ def describe_filters(form: forms.Form | None) -> list[tuple[str, str]]:
     form.is_valid()
     out = []
     for name, value in form.cleaned_data.items():
-        if value in (None, "", [], ()) or (hasattr(value, "exists") and not value.exists()):
-            continue
+        if value in (None, "", [], ()) or value is False or (hasattr(value, "exists") and not value.exists()):
+            continue  # an unticked box or an empty choice is no filter
         out.append((str(form.fields[name].label or name), _field_text(form.fields[name], value)))
     return out
 
@@ -319,12 +331,11 @@ class Listing:
     totals: Any = None  # a footer row (statistics)
     caption: str = ""
     labels: dict = field(default_factory=dict)  # headings chosen per request (the grouping)
+    hidden: frozenset = frozenset()  # page columns this viewer does not get (a bulk-action checkbox)
 
     @property
     def filtered(self) -> bool:
-        if self.filters is None or not self.filters.is_bound:
-            return False
-        return bool(self.filters.values() if hasattr(self.filters, "values") else self.described)
+        return bool(self.filters is not None and self.filters.is_bound and describe_filters(self.filters))
 
     @cached_property
     def described(self) -> list[tuple[str, str]]:
@@ -346,9 +357,9 @@ class Listing:
     def table(self) -> dict:
         return {
             "listing": self,
-            "headers": self.spec.headers(self.request, self.sort, self.labels),
-            "body": self.spec.render_rows(self.rows, self.request),
-            "foot": self.spec.render_rows([self.totals], self.request) if self.totals else "",
+            "headers": self.spec.headers(self.request, self.sort, self.labels, self.hidden),
+            "body": self.spec.render_rows(self.rows, self.request, self.hidden),
+            "foot": self.spec.render_rows([self.totals], self.request, self.hidden) if self.totals else "",
         }
 
 
@@ -368,6 +379,7 @@ def page(
     decorate: Callable[[list], list] | None = None,
     keep: dict | None = None,
     scope: Sequence[tuple[str, str]] = (),
+    hide: Sequence[str] = (),
     per_page: int = PAGE_SIZE,
 ) -> dict:
     """The context of a list page: one page of `qs` (decorated), and the `listing` its tags render.
@@ -378,7 +390,9 @@ def page(
     if decorate:
         rows = list(decorate(rows)) or rows
     page_.object_list = rows
-    listing = Listing(spec, request, page_, rows, sort=sort, filters=filters, keep=keep or {}, scope=scope)
+    listing = Listing(
+        spec, request, page_, rows, sort=sort, filters=filters, keep=keep or {}, scope=scope, hidden=frozenset(hide)
+    )
     return {
         "listing": listing,
         "page": page_,
@@ -403,14 +417,14 @@ def index_for(spec: ListSpec, key: str | None = None) -> str | None:
     descending = key.startswith("-")
     wanted = [("-" if descending else "") + f for f in spec.sort_fields[key.lstrip("-")]]
     flipped = [f[1:] if f.startswith("-") else "-" + f for f in wanted]
-    for index in model._meta.indexes:
-        fields = list(index.fields)
-        if getattr(index, "condition", None) is not None:
-            continue
-        # Leading columns before the order are the list's equality filters (its owner, its status).
-        for start in range(len(fields)):
+    indexes = [list(i.fields) for i in model._meta.indexes if getattr(i, "condition", None) is None]
+    names = {tuple(i.fields): i.name or ",".join(i.fields) for i in model._meta.indexes}
+    # An index led by the order itself first; else one whose leading columns are the list's equality
+    # filters (its owner, its status) followed by the order.
+    for start in range(max((len(f) for f in indexes), default=0)):
+        for fields in indexes:
             if fields[start : start + len(wanted)] in (wanted, flipped):
-                return index.name or ",".join(fields)
+                return names[tuple(fields)]
     return None
 
 

@@ -415,7 +415,7 @@ class MeetingViewSet(RecordViewSet, mixins.ListModelMixin, mixins.RetrieveModelM
     @extend_schema(tags=[TAG], summary=_("导出会议列表（Excel）"), parameters=_LIST_PARAMS, responses={200: bytes})
     @action(detail=False, methods=["get"], url_path="export", url_name="export")
     def export(self, request):
-        return exports.meetings_xlsx(self.get_queryset())
+        return exports.meetings_xlsx(self.get_queryset(), viewer=request.user)
 
     @record_action(
         "meeting.convene",
@@ -595,7 +595,7 @@ class DecisionViewSet(RecordViewSet, mixins.ListModelMixin, mixins.RetrieveModel
     )
     @action(detail=False, methods=["get"], url_path="export", url_name="export")
     def export(self, request):
-        return exports.decisions_xlsx(self.get_queryset())
+        return exports.decisions_xlsx(self.get_queryset(), viewer=request.user)
 
     @extend_schema(
         tags=[TAG],

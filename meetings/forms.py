@@ -3,10 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from liaison.forms import PortalForm
+from liaison.forms import FilterForm, PortalForm
 from liaison.models import Institution, LedgerEntry
 
-from .models import MeetingKind
+from .models import Decision, Meeting, MeetingKind
 
 
 def _institutions():
@@ -110,3 +110,23 @@ class NoteForm(PortalForm):
     note = forms.CharField(
         label=_("确认意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
+
+
+# ----------------------------------------------------------------------------- list filters
+
+
+class MeetingFilter(FilterForm):
+    status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部")), *Meeting.Status.choices])
+    kind = forms.ChoiceField(label=_("会议类别"), required=False)
+    q = forms.CharField(label=_("关键词"), required=False, max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        kinds = MeetingKind.objects.filter(is_active=True).values_list("code", "name")
+        self.fields["kind"].choices = [("", _("全部")), *kinds]
+
+
+class DecisionFilter(FilterForm):
+    status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部")), *Decision.Status.choices])
+    open = forms.BooleanField(label=_("只看未办结"), required=False)
+    overdue = forms.BooleanField(label=_("只看逾期"), required=False)

@@ -19,14 +19,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from liaison import access, workflow
+from liaison import access, lists, workflow
 from liaison.errors import Conflict
 from liaison.forms import apply_service_errors
 from liaison.models import Letter
-from liaison.views.common import conflict_redirect, paginate
+from liaison.views.common import conflict_redirect
 
 from . import exports, forms, ical, selectors, services
-from .models import Decision, Invitation, Meeting, MeetingKind, Minutes
+from .listings import DECISIONS, MEETINGS
+from .models import Decision, Invitation, Meeting, Minutes
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
 GET = require_http_methods(["GET", "HEAD"])
@@ -53,30 +54,21 @@ def _buttons(pairs):
 @login_required
 @GET
 def index(request):
-    p = request.GET
-    year = p.get("year", "")
+    filters = forms.MeetingFilter(lists.filter_params(request, keep=("export", "year")))
+    values = filters.values()
+    year = request.GET.get("year", "")
     qs = selectors.meetings(
         request.user,
-        status=p.get("status", "") if p.get("status", "") in Meeting.Status.values else "",
-        kind=p.get("kind", "")[:40],
+        status=values.get("status", ""),
+        kind=values.get("kind", ""),
         year=int(year) if year.isdigit() else None,
-        q=p.get("q", "")[:100],
+        q=values.get("q", ""),
     )
-    if p.get("export"):
-        return exports.meetings_xlsx(qs)
-    return render(
-        request,
-        "meetings/list.html",
-        {
-            "page": paginate(request, qs),
-            "statuses": Meeting.Status.choices,
-            "kinds": MeetingKind.objects.filter(is_active=True),
-            "params": p,
-            "filtered": any(p.get(k) for k in ("status", "kind", "year", "q")),
-            "export_query": p.urlencode(),
-            "can_propose": access.can(request.user, "meeting.propose"),
-        },
-    )
+    if request.GET.get("export"):
+        return exports.meetings_xlsx(qs, viewer=request.user, filters=filters)
+    context = lists.page(request, MEETINGS, qs, filters=filters)
+    context["can_propose"] = access.can(request.user, "meeting.propose")
+    return render(request, "meetings/list.html", context)
 
 
 @login_required
@@ -131,29 +123,21 @@ def detail(request, uuid):
 @login_required
 @GET
 def decisions(request):
-    p = request.GET
+    filters = forms.DecisionFilter(lists.filter_params(request, keep=("export", "q")))
+    values = filters.values()
     qs = selectors.decisions(
         request.user,
-        status=p.get("status", "") if p.get("status", "") in Decision.Status.values else "",
-        overdue=p.get("overdue") == "1",
-        open_only=p.get("open") == "1",
-        q=p.get("q", "")[:100],
+        status=values.get("status", ""),
+        overdue=bool(values.get("overdue")),
+        open_only=bool(values.get("open")),
+        q=request.GET.get("q", "")[:100],
     )
-    if p.get("export"):
-        return exports.decisions_xlsx(qs)
-    return render(
-        request,
-        "meetings/decisions.html",
-        {
-            "page": paginate(request, qs),
-            "statuses": Decision.Status.choices,
-            "params": p,
-            "today": timezone.localdate(),
-            "filtered": any(p.get(k) for k in ("status", "overdue", "open", "q")),
-            "export_query": p.urlencode(),
-            "can_bulk": access.is_office(request.user),
-        },
-    )
+    if request.GET.get("export"):
+        return exports.decisions_xlsx(qs, viewer=request.user, filters=filters)
+    can_bulk = access.is_office(request.user)
+    context = lists.page(request, DECISIONS, qs, filters=filters, hide=() if can_bulk else ("select",))
+    context["can_bulk"] = can_bulk
+    return render(request, "meetings/decisions.html", context)
 
 
 @login_required

@@ -1,0 +1,75 @@
+"""The meeting module's lists, each declared once (liaison.lists): 会议 and 议定事项督办, pages and Excel."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from liaison.lists import Column, ListSpec
+
+
+def _notice_number(m, viewer):
+    return m.notice_letter.doc_number if m.notice_letter_id and m.notice_letter.doc_number else ""
+
+
+MEETINGS = ListSpec(
+    title=_("会议"),
+    columns=[
+        Column("kind", _("会议类别"), "kind.name", nowrap=True),
+        Column("title", _("议题"), link="meetings:detail"),
+        Column("proposer", _("提议单位"), "proposer.name", cell="{{ row.proposer.short_name }}"),
+        Column(
+            "status",
+            _("状态"),
+            "get_status_display",
+            cell='{% badge "secondary" row.get_status_display %}',
+            nowrap=True,
+        ),
+        Column("starts_at", _("会议时间"), cell='{{ row.starts_at|ymd_hm|default:"—" }}', nowrap=True),
+        Column("location", _("地点")),
+        Column("notice", _("通知文号"), _notice_number),
+        Column("held_on", _("召开日期")),
+    ],
+    on_page=("kind", "title", "proposer", "starts_at", "status"),
+    in_export=("kind", "title", "proposer", "status", "starts_at", "location", "notice", "held_on"),
+    filename=_("会议列表"),
+)
+
+
+def _meeting_of(d, viewer):
+    # The meeting by kind and date only: an owner who was not invited does not see the meeting.
+    return f"{d.meeting.kind.name} {d.meeting.held_on or ''}".strip()
+
+
+def _days_overdue(d, viewer):
+    today = timezone.localdate()
+    return (today - d.due_date).days if d.status in ("open", "reported") and d.due_date < today else 0
+
+
+DECISIONS = ListSpec(
+    title=_("议定事项督办"),
+    columns=[
+        Column(
+            "select",
+            _("选择"),
+            cell='{% if row.status == "open" %}<input class="form-check-input" type="checkbox" name="decisions" '
+            'value="{{ row.uuid }}" aria-label="{% translate \'选择\' %} {{ row.title }}">{% endif %}',
+            hidden_label=True,
+        ),
+        Column("text", _("议定事项"), cell="{{ row.text|truncatechars:60 }}", link="meetings:decision_detail"),
+        Column("owner", _("责任单位"), "owner.name", cell="{{ row.owner.short_name }}"),
+        Column(
+            "due_date",
+            _("完成期限"),
+            cell='{{ row.due_date|ymd }}{% if row.late_rank == 0 %} {% badge "danger" _("已逾期") %}{% endif %}',
+            nowrap=True,
+        ),
+        Column("status", _("状态"), "get_status_display", nowrap=True),
+        Column("meeting", _("会议"), _meeting_of, cell="{{ row.meeting.kind.name }}", css="small"),
+        Column("days_overdue", _("逾期天数"), _days_overdue),
+        Column("evidence", _("办结情况")),
+        Column("done_on", _("办结日期")),
+    ],
+    on_page=("select", "text", "owner", "due_date", "status", "meeting"),
+    in_export=("meeting", "text", "owner", "due_date", "status", "days_overdue", "evidence", "done_on"),
+    sheet=_("议定事项"),
+    filename=_("议定事项督办表"),
+)
