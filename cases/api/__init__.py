@@ -1,10 +1,12 @@
 """/api/v1/ for cases and the work around them: serializers and viewsets, one module per part
 of the work plan (as in `cases.services`).
 
-The same pattern as the suggestions API: every queryset starts from `visible_to(request.user)`
-(another institution's record answers 404), every action asks `access.require` (403) before it
-reads the body, and every write is a call into `cases.services`, whose field errors answer 400
-and whose state conflicts answer 409. Related ids in bodies are uuids resolved among the rows
+Every viewset is the hub's record viewset (liaison.api.records): its rows start from
+`visible_to(request.user)` (another institution's record answers 404), every action is a
+`record_action` on a transition declared in cases/flows.py, asked with `access.require` before
+the body is read (403 for the wrong institution or role, 409 for the wrong state), and every
+write is a call into `cases.services`, whose field errors answer 400. `allowed_actions` lists
+the same transitions (`workflow.api_actions`). Related ids in bodies are uuids resolved among the rows
 the user may see; a linked record the user may not see is shown as null.
 """
 

@@ -1,39 +1,17 @@
-"""Pieces every cases API module shares: the viewset base, body validation, references to
-related records that are shown only when the user may see them."""
+"""Pieces every cases API module shares (the viewsets are liaison.api.records.RecordViewSet):
+creation on a list, references to related records that are shown only when the user may see
+them, the allowed actions from the declared transitions."""
 
 from django.db.models import Exists, OuterRef
-from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from liaison import access, links, workflow
+from liaison.api.records import errors
 from liaison.api.serializers import InstitutionRefSerializer, ScopedSlugRelatedField
-from liaison.api.views import ApiMixin, errors
 from liaison.models import Institution, Letter
 
 from ..models import AdministrativeCase
-
-
-def validated(serializer_class, request, **context):
-    serializer = serializer_class(data=request.data, context={"request": request, **context})
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
-def action_post(name, **kwargs):
-    """A POST action on one record, routed at its dashed name (`mark-effective`)."""
-    return action(detail=True, methods=["post"], url_path=name, url_name=name, **kwargs)
-
-
-def action_schema(tag, summary, request=None, response=None, code=200, *extra):
-    return extend_schema(
-        tags=[tag],
-        summary=summary,
-        request=request,
-        responses={code: response, **errors(*sorted({403, 404, 409, *extra}))},
-    )
 
 
 def institution_field(**kwargs):
@@ -126,42 +104,19 @@ def ref(**kwargs):
 # ----------------------------------------------------------------------------- viewsets
 
 
-class CasesApiMixin(ApiMixin):
-    """Lookup by uuid; filters apply to lists only (a query string never turns a detail into a 404);
-    visibility first (404), then the verb (403), and only then the body (400)."""
+class CreatesRecord:
+    """POST to a record list (on a liaison.api.records.RecordViewSet): the creation verb (403), the
+    body (`create_serializer`, 400), then `create_service(by=user, **body)`; 201 with the new
+    record's detail as the viewset shows it."""
 
-    lookup_field = "uuid"
-    filter_backends = [DjangoFilterBackend]
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    create_verb = ""
+    create_serializer = None
+    create_service = None  # staticmethod(services.<record>_create)
 
-    def filter_queryset(self, queryset):
-        if self.action != "list":
-            return queryset
-        return self.decorate(super().filter_queryset(queryset))
-
-    def decorate(self, qs):
-        """Annotations the serializers need (which linked records the user may see);
-        `self.action` tells a list from a detail."""
-        return qs
-
-    def get_queryset(self):
-        qs = self.base_queryset()
-        # A list is filtered first (filter_queryset), then decorated.
-        return qs if self.action == "list" else self.decorate(qs)
-
-    def base_queryset(self):
-        raise NotImplementedError
-
-    def object_for(self, verb):
-        obj = self.get_object()
-        access.require(self.request.user, verb, obj)
-        return obj
-
-    def detail_response(self, obj, code=status.HTTP_200_OK, serializer_class=None):
-        """The record as the user now sees it (re-read through the viewset's queryset)."""
-        fresh = self.get_queryset().get(pk=obj.pk)
-        serializer_class = serializer_class or self.get_serializer_class()
-        return Response(serializer_class(fresh, context=self.get_serializer_context()).data, status=code)
+    def create(self, request, *args, **kwargs):
+        access.require(request.user, self.create_verb)
+        record = self.create_service(by=request.user, **self.validated(self.create_serializer))
+        return self.detail_response(record, status.HTTP_201_CREATED)
 
 
 def detail_data(viewset_class, request, obj) -> dict:

@@ -6,7 +6,8 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import exceptions, mixins, serializers, status
+from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -14,6 +15,7 @@ from rest_framework.views import APIView
 
 from liaison import access
 from liaison.api.parsers import BoundedJSONParser
+from liaison.api.records import RecordViewSet, errors, record_action, validated
 from liaison.api.serializers import (
     BoundedListField,
     ErrorSerializer,
@@ -21,7 +23,6 @@ from liaison.api.serializers import (
     _no_duplicates,
     institution_list_field,
 )
-from liaison.api.views import errors
 
 from .. import importer, selectors, services
 from ..filters import CaseFilter
@@ -31,13 +32,10 @@ from ._common import (
     DETAIL_ERRORS,
     LIST_ERRORS,
     AllowedActionsField,
-    CasesApiMixin,
-    action_post,
-    action_schema,
+    CreatesRecord,
     detail_data,
     institution_field,
     ref,
-    validated,
 )
 from .observation import (
     ObservationCreateSerializer,
@@ -374,15 +372,21 @@ DETAIL = {200: CaseDetailSerializer}
         responses={**DETAIL, **errors(400, 403, 404, 409)},
     ),
 )
-class CaseViewSet(CasesApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class CaseViewSet(CreatesRecord, RecordViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """Administrative cases: the court's register, hearings, each defendant's appearance,
     conclusion, effect and performance; coordination, observation and review start here."""
 
+    schema_tag = TAG
+    list_serializer = CaseListSerializer
+    detail_serializer = CaseDetailSerializer
     filterset_class = CaseFilter
+    create_verb = "case.create"
+    create_serializer = CaseWriteSerializer
+    create_service = staticmethod(services.case_create)
 
     def base_queryset(self):
         qs = selectors.case_list(user=self.request.user)
-        if self.action != "list":
+        if not self.is_list:
             appearances = Appearance.objects.select_related("defendant").order_by("defendant_id")
             qs = qs.prefetch_related(
                 Prefetch(
@@ -394,33 +398,19 @@ class CaseViewSet(CasesApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
             )
         return qs
 
-    def get_serializer_class(self):
-        return CaseListSerializer if self.action == "list" else CaseDetailSerializer
-
-    def create(self, request, *args, **kwargs):
-        access.require(request.user, "case.create")
-        data = validated(CaseWriteSerializer, request)
-        case = services.case_create(by=request.user, **data)
-        return self.detail_response(case, status.HTTP_201_CREATED)
-
     def partial_update(self, request, *args, **kwargs):
         case = self.object_for("case.edit")
-        serializer = CaseWriteSerializer(data=request.data, partial=True, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        if not serializer.validated_data:
+        data = self.validated(CaseWriteSerializer, partial=True)
+        if not data:
             raise exceptions.ValidationError({"non_field_errors": [_("没有要修改的内容。")]})
-        case = services.case_update(case=case, by=request.user, **serializer.validated_data)
-        return self.detail_response(case)
+        return self.detail_response(services.case_update(case=case, by=request.user, **data))
 
-    @action_schema(TAG, _("登记开庭"), HearingCreateSerializer, CaseDetailSerializer, 201, 400)
-    @action_post("hearings")
-    def hearings(self, request, uuid=None):
+    @record_action("case.hearing", request=HearingCreateSerializer, summary=_("登记开庭"), code=201, name="hearings")
+    def hearings(self, request, case, data):
         """The court schedules or records a hearing of a pending case; the defendants are notified."""
-        case = self.object_for("case.hearing")
-        data = validated(HearingCreateSerializer, request)
         services.hearing_add(case=case, by=request.user, **data)
-        return self.detail_response(case, status.HTTP_201_CREATED)
 
+    # Not a record_action: its body is checked against the case (the hearing and defendant are the case's).
     @extend_schema(
         tags=[TAG],
         summary=_("记录出庭应诉情况"),
@@ -430,63 +420,65 @@ class CaseViewSet(CasesApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
         },
         responses={200: CaseDetailSerializer, **errors(400, 403, 404, 409)},
     )
-    @action_post("appearances", parser_classes=[BoundedJSONParser, MultiPartParser, FormParser])
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="appearances",
+        url_name="appearances",
+        parser_classes=[BoundedJSONParser, MultiPartParser, FormParser],
+    )
     def appearances(self, request, uuid=None):
         """Who appeared for a defendant at a held hearing (负责人出庭应诉). The court records any
         defendant; a defendant records only its own, and cannot change whether its head was summoned."""
         case = self.object_for("case.appearance")
-        data = dict(validated(AppearanceWriteSerializer, request, case=case))
+        data = dict(self.validated(AppearanceWriteSerializer, case=case))
         services.appearance_record(by=request.user, **data)
         return self.detail_response(case)
 
-    @action_schema(TAG, _("结案"), CaseConcludeSerializer, CaseDetailSerializer, 200, 400)
-    @action_post("conclude")
-    def conclude(self, request, uuid=None):
+    @record_action("case.conclude", request=CaseConcludeSerializer, summary=_("结案"))
+    def conclude(self, request, case, data):
         """The court records the outcome and the conclusion date (and the effective date if known)."""
-        case = self.object_for("case.conclude")
-        data = validated(CaseConcludeSerializer, request)
-        return self.detail_response(services.case_conclude(case=case, by=request.user, **data))
+        return services.case_conclude(case=case, by=request.user, **data)
 
-    @action_schema(TAG, _("裁判生效"), CaseEffectiveSerializer, CaseDetailSerializer, 200, 400)
-    @action_post("mark-effective")
-    def mark_effective(self, request, uuid=None):
+    @record_action("case.mark_effective", request=CaseEffectiveSerializer, summary=_("裁判生效"))
+    def mark_effective(self, request, case, data):
         """The court records the date the concluded case's judgment took effect."""
-        case = self.object_for("case.mark_effective")
-        data = validated(CaseEffectiveSerializer, request)
-        return self.detail_response(services.case_mark_effective(case=case, by=request.user, **data))
+        return services.case_mark_effective(case=case, by=request.user, **data)
 
-    @action_schema(TAG, _("记录履行情况"), CasePerformanceSerializer, CaseDetailSerializer, 200, 400)
-    @action_post("record-performance")
-    def record_performance(self, request, uuid=None):
+    @record_action("case.record_performance", request=CasePerformanceSerializer, summary=_("记录履行情况"))
+    def record_performance(self, request, case, data):
         """Whether an effective judgment imposing an obligation was performed without enforcement."""
-        case = self.object_for("case.record_performance")
-        data = validated(CasePerformanceSerializer, request)
-        return self.detail_response(services.case_record_performance(case=case, by=request.user, **data))
+        return services.case_record_performance(case=case, by=request.user, **data)
 
-    @action_schema(TAG, _("启动重大案件协调"), CoordinationOpenSerializer, CoordinationDetailSerializer, 201, 400)
-    @action_post("coordinations")
-    def coordinations(self, request, uuid=None):
+    @record_action(
+        "coordination.open",
+        request=CoordinationOpenSerializer,
+        response=CoordinationDetailSerializer,
+        code=201,
+        summary=_("启动重大案件协调"),
+    )
+    def coordinations(self, request, case, data):
         """The court opens a coordination with the government on one of its major pending cases."""
-        case = self.object_for("coordination.open")
-        data = validated(CoordinationOpenSerializer, request)
         coordination = services.coordination_open(case=case, by=request.user, **data)
         return Response(detail_data(CoordinationViewSet, request, coordination), status=status.HTTP_201_CREATED)
 
-    @action_schema(TAG, _("组织庭审观摩"), ObservationCreateSerializer, ObservationSerializer, 201, 400)
-    @action_post("observations")
-    def observations(self, request, uuid=None):
+    @record_action(
+        "observation.create",
+        request=ObservationCreateSerializer,
+        response=ObservationSerializer,
+        code=201,
+        summary=_("组织庭审观摩"),
+    )
+    def observations(self, request, case, data):
         """The court invites agencies (and optionally the procuratorate) to observe a hearing."""
-        case = self.object_for("observation.create")
-        data = validated(ObservationCreateSerializer, request)
         observation = services.observation_create(case=case, by=request.user, **data)
         return Response(detail_data(ObservationViewSet, request, observation), status=status.HTTP_201_CREATED)
 
-    @action_schema(TAG, _("判后评议"), ReviewCreateSerializer, ReviewSerializer, 201, 400)
-    @action_post("reviews")
-    def reviews(self, request, uuid=None):
+    @record_action(
+        "review.create", request=ReviewCreateSerializer, response=ReviewSerializer, code=201, summary=_("判后评议")
+    )
+    def reviews(self, request, case, data):
         """The court holds a post-judgment review of an effective case on the six topics."""
-        case = self.object_for("review.create")
-        data = validated(ReviewCreateSerializer, request)
         review = services.review_create(case=case, by=request.user, **data)
         return Response(detail_data(ReviewViewSet, request, review), status=status.HTTP_201_CREATED)
 

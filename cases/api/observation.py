@@ -5,8 +5,9 @@ Both are organised by the court from its case (`POST /api/v1/cases/{uuid}/observ
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, serializers
 
+from liaison.api.records import RecordViewSet, record_action
 from liaison.api.serializers import BoundedListField, _no_duplicates, institution_list_field
 
 from .. import selectors, services
@@ -16,13 +17,9 @@ from ._common import (
     DETAIL_ERRORS,
     LIST_ERRORS,
     AllowedActionsField,
-    CasesApiMixin,
     VisibleCaseField,
-    action_post,
-    action_schema,
     institution_field,
     ref,
-    validated,
     with_visible_case,
 )
 
@@ -83,11 +80,12 @@ class AttendanceRecordSerializer(serializers.Serializer):
         tags=["observations"], summary=_("庭审观摩详情"), responses={200: ObservationSerializer, **DETAIL_ERRORS}
     ),
 )
-class ObservationViewSet(CasesApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ObservationViewSet(RecordViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """Trial observation: agencies send staff to a hearing, the procuratorate may be invited to
     supervise; the court records who came."""
 
-    serializer_class = ObservationSerializer
+    schema_tag = "observations"
+    detail_serializer = ObservationSerializer
     filterset_class = ObservationFilter
     http_method_names = ["get", "post", "head", "options"]
 
@@ -97,14 +95,10 @@ class ObservationViewSet(CasesApiMixin, mixins.ListModelMixin, mixins.RetrieveMo
     def decorate(self, qs):
         return with_visible_case(qs, self.request.user)
 
-    @action_schema("observations", _("登记实到人数"), AttendanceRecordSerializer, ObservationSerializer, 200, 400)
-    @action_post("attendance")
-    def attendance(self, request, uuid=None):
+    @record_action("observation.attendance", request=AttendanceRecordSerializer, summary=_("登记实到人数"))
+    def attendance(self, request, o, data):
         """The court records how many of an invited institution's staff came, once it was held."""
-        o = self.object_for("observation.attendance")
-        data = validated(AttendanceRecordSerializer, request)
         services.observation_record_attendance(observation=o, by=request.user, **data)
-        return self.detail_response(o)
 
 
 # ============================================================================= reviews
@@ -147,10 +141,10 @@ class ReviewCreateSerializer(serializers.Serializer):
         tags=["reviews"], summary=_("判后评议详情"), responses={200: ReviewSerializer, **DETAIL_ERRORS}
     ),
 )
-class ReviewViewSet(CasesApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ReviewViewSet(RecordViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """Post-judgment reviews on the six topics of the work plan (四(四)3)."""
 
-    serializer_class = ReviewSerializer
+    detail_serializer = ReviewSerializer
     filterset_class = ReviewFilter
     http_method_names = ["get", "head", "options"]
 

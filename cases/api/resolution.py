@@ -6,9 +6,9 @@ a dispute is taken up by a court or a government."""
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers
 
-from liaison import access
+from liaison.api.records import RecordViewSet, record_action
 from liaison.api.serializers import ScopedSlugRelatedField
 
 from .. import selectors, services
@@ -19,13 +19,10 @@ from ._common import (
     DETAIL_ERRORS,
     LIST_ERRORS,
     AllowedActionsField,
-    CasesApiMixin,
+    CreatesRecord,
     VisibleCaseField,
-    action_post,
-    action_schema,
     institution_field,
     ref,
-    validated,
     with_visible_case,
 )
 
@@ -131,47 +128,37 @@ class DisputeConcludeSerializer(serializers.Serializer):
         responses={201: DisputeDetailSerializer, **CREATE_ERRORS},
     ),
 )
-class DisputeViewSet(CasesApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class DisputeViewSet(CreatesRecord, RecordViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """Pre-litigation resolution of administrative disputes: joint mediation by government and
     court, the procuratorate taking part."""
 
+    schema_tag = "disputes"
+    list_serializer = DisputeListSerializer
+    detail_serializer = DisputeDetailSerializer
     filterset_class = DisputeFilter
     http_method_names = ["get", "post", "head", "options"]
+    create_verb = "dispute.create"
+    create_serializer = DisputeCreateSerializer
+    create_service = staticmethod(services.dispute_create)
 
     def base_queryset(self):
         qs = selectors.dispute_list(user=self.request.user)
-        if self.action != "list":
+        if not self.is_list:
             qs = qs.prefetch_related(Prefetch("sessions", queryset=MediationSession.objects.order_by("held_on", "id")))
         return qs
 
     def decorate(self, qs):
-        return qs if self.action == "list" else with_visible_case(qs, self.request.user)
+        return qs if self.is_list else with_visible_case(qs, self.request.user)
 
-    def get_serializer_class(self):
-        return DisputeListSerializer if self.action == "list" else DisputeDetailSerializer
-
-    def create(self, request, *args, **kwargs):
-        access.require(request.user, "dispute.create")
-        data = validated(DisputeCreateSerializer, request)
-        dispute = services.dispute_create(by=request.user, **data)
-        return self.detail_response(dispute, status.HTTP_201_CREATED)
-
-    @action_schema("disputes", _("记录联合调解"), MediationCreateSerializer, DisputeDetailSerializer, 201, 400)
-    @action_post("sessions")
-    def sessions(self, request, uuid=None):
+    @record_action("dispute.session", request=MediationCreateSerializer, summary=_("记录联合调解"), code=201)
+    def sessions(self, request, dispute, data):
         """A party records a joint mediation session while the dispute is open."""
-        dispute = self.object_for("dispute.session")
-        data = validated(MediationCreateSerializer, request)
         services.mediation_add(dispute=dispute, by=request.user, **data)
-        return self.detail_response(dispute, status.HTTP_201_CREATED)
 
-    @action_schema("disputes", _("化解结果"), DisputeConcludeSerializer, DisputeDetailSerializer, 200, 400)
-    @action_post("conclude")
-    def conclude(self, request, uuid=None):
+    @record_action("dispute.conclude", request=DisputeConcludeSerializer, summary=_("化解结果"))
+    def conclude(self, request, dispute, data):
         """The court or the government records the result: resolved, withdrawn, or filed as a case."""
-        dispute = self.object_for("dispute.conclude")
-        data = validated(DisputeConcludeSerializer, request)
-        dispute = services.dispute_conclude(
+        return services.dispute_conclude(
             dispute=dispute,
             by=request.user,
             status=data["result"],
@@ -179,7 +166,6 @@ class DisputeViewSet(CasesApiMixin, mixins.ListModelMixin, mixins.RetrieveModelM
             notes=data["notes"],
             case=data.get("case"),
         )
-        return self.detail_response(dispute)
 
 
 # ============================================================================= coordinations
@@ -261,16 +247,19 @@ class CoordinationCloseSerializer(serializers.Serializer):
         responses={200: CoordinationDetailSerializer, **DETAIL_ERRORS},
     ),
 )
-class CoordinationViewSet(CasesApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class CoordinationViewSet(RecordViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """Major-case coordination: the court and the government, the procuratorate invited to
     supervise; communications until the court closes it. Opened from the case."""
 
+    schema_tag = "coordinations"
+    list_serializer = CoordinationListSerializer
+    detail_serializer = CoordinationDetailSerializer
     filterset_class = CoordinationFilter
     http_method_names = ["get", "post", "head", "options"]
 
     def base_queryset(self):
         qs = selectors.coordination_list(user=self.request.user)
-        if self.action != "list":
+        if not self.is_list:
             qs = qs.prefetch_related(
                 Prefetch(
                     "communications",
@@ -284,34 +273,19 @@ class CoordinationViewSet(CasesApiMixin, mixins.ListModelMixin, mixins.RetrieveM
     def decorate(self, qs):
         return with_visible_case(qs, self.request.user)
 
-    def get_serializer_class(self):
-        return CoordinationListSerializer if self.action == "list" else CoordinationDetailSerializer
-
-    @action_schema(
-        "coordinations", _("邀请检察院监督"), CoordinationInviteSerializer, CoordinationDetailSerializer, 200, 400
-    )
-    @action_post("invite")
-    def invite(self, request, uuid=None):
+    @record_action("coordination.invite", request=CoordinationInviteSerializer, summary=_("邀请检察院监督"))
+    def invite(self, request, c, data):
         """The court invites a procuratorate to supervise; it then sees the coordination and the case."""
-        c = self.object_for("coordination.invite")
-        data = validated(CoordinationInviteSerializer, request)
-        return self.detail_response(services.coordination_invite(coordination=c, by=request.user, **data))
+        return services.coordination_invite(coordination=c, by=request.user, **data)
 
-    @action_schema(
-        "coordinations", _("记录沟通情况"), CommunicationCreateSerializer, CoordinationDetailSerializer, 201, 400
+    @record_action(
+        "coordination.communicate", request=CommunicationCreateSerializer, summary=_("记录沟通情况"), code=201
     )
-    @action_post("communications")
-    def communications(self, request, uuid=None):
+    def communications(self, request, c, data):
         """The court, the government or the invited procuratorate records a communication."""
-        c = self.object_for("coordination.communicate")
-        data = validated(CommunicationCreateSerializer, request)
         services.communication_add(coordination=c, by=request.user, **data)
-        return self.detail_response(c, status.HTTP_201_CREATED)
 
-    @action_schema("coordinations", _("结束协调"), CoordinationCloseSerializer, CoordinationDetailSerializer, 200, 400)
-    @action_post("close")
-    def close(self, request, uuid=None):
+    @record_action("coordination.close", request=CoordinationCloseSerializer, summary=_("结束协调"))
+    def close(self, request, c, data):
         """The court closes the coordination with its outcome."""
-        c = self.object_for("coordination.close")
-        data = validated(CoordinationCloseSerializer, request)
-        return self.detail_response(services.coordination_close(coordination=c, by=request.user, **data))
+        return services.coordination_close(coordination=c, by=request.user, **data)

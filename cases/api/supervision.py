@@ -4,10 +4,10 @@
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
-from liaison import access
+from liaison.api.records import RecordViewSet, record_action
 from liaison.api.serializers import ScopedSlugRelatedField
 
 from .. import selectors, services
@@ -18,14 +18,11 @@ from ._common import (
     DETAIL_ERRORS,
     LIST_ERRORS,
     AllowedActionsField,
-    CasesApiMixin,
+    CreatesRecord,
     VisibleCaseField,
     VisibleLetterField,
-    action_post,
-    action_schema,
     institution_field,
     ref,
-    validated,
     with_visible_case,
     with_visible_letters,
 )
@@ -145,53 +142,49 @@ class FeedbackResultSerializer(serializers.Serializer):
         responses={201: EnforcementDetailSerializer, **CREATE_ERRORS},
     ),
 )
-class EnforcementViewSet(CasesApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class EnforcementViewSet(CreatesRecord, RecordViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """Enforcement separated from adjudication: the court's ruling; non-money obligations go to the
     government or its agency by a numbered letter, which reports the result in writing."""
 
+    schema_tag = "enforcements"
+    list_serializer = EnforcementListSerializer
+    detail_serializer = EnforcementDetailSerializer
     filterset_class = EnforcementFilter
     http_method_names = ["get", "post", "head", "options"]
+    create_verb = "enforcement.create"
+    create_serializer = EnforcementCreateSerializer
+    create_service = staticmethod(services.enforcement_create)
 
     def base_queryset(self):
         return selectors.enforcement_list(user=self.request.user)
 
     def decorate(self, qs):
-        if self.action == "list":
+        if self.is_list:
             return qs
         user = self.request.user
         return with_visible_letters(with_visible_case(qs, user), user, "assignment_letter", "feedback_letter")
 
-    def get_serializer_class(self):
-        return EnforcementListSerializer if self.action == "list" else EnforcementDetailSerializer
-
-    def create(self, request, *args, **kwargs):
-        access.require(request.user, "enforcement.create")
-        data = validated(EnforcementCreateSerializer, request)
-        enforcement = services.enforcement_create(by=request.user, **data)
-        return self.detail_response(enforcement, status.HTTP_201_CREATED)
-
-    @action_schema("enforcements", _("审查裁定"), EnforcementRuleSerializer, EnforcementDetailSerializer, 200, 400)
-    @action_post("rule")
-    def rule(self, request, uuid=None):
+    @record_action("enforcement.rule", request=EnforcementRuleSerializer, summary=_("审查裁定"))
+    def rule(self, request, e, data):
         """The court rules; a granted non-money obligation goes to the assignee by a numbered letter
         (issued at once when the court's head rules, else pending the head's sign-off)."""
-        e = self.object_for("enforcement.rule")
-        data = validated(EnforcementRuleSerializer, request)
-        return self.detail_response(services.enforcement_rule(enforcement=e, by=request.user, **data))
+        return services.enforcement_rule(enforcement=e, by=request.user, **data)
 
-    @action_schema("enforcements", _("书面反馈"), EnforcementFeedbackSerializer, FeedbackResultSerializer, 201, 400)
-    @action_post("feedback")
-    def feedback(self, request, uuid=None):
+    @record_action(
+        "enforcement.feedback",
+        request=EnforcementFeedbackSerializer,
+        response=FeedbackResultSerializer,
+        code=201,
+        summary=_("书面反馈"),
+    )
+    def feedback(self, request, e, data):
         """The assignee drafts its written feedback to the court (a 复函) and submits it for its head's
         sign-off (a head's is issued at once); issuing it closes the obligation."""
-        e = self.object_for("enforcement.feedback")
-        data = validated(EnforcementFeedbackSerializer, request)
         letter = services.enforcement_feedback_draft(enforcement=e, by=request.user, result=data["result"])
-        fresh = self.get_queryset().get(pk=e.pk)
         payload = {
             "letter": str(letter.uuid),
             "letter_status": letter.status,
-            "enforcement": EnforcementDetailSerializer(fresh, context=self.get_serializer_context()).data,
+            "enforcement": self.detail_response(e).data,
         }
         return Response(payload, status=status.HTTP_201_CREATED)
 
@@ -288,38 +281,32 @@ class SupervisionDecideSerializer(serializers.Serializer):
         responses={201: SupervisionDetailSerializer, **CREATE_ERRORS},
     ),
 )
-class SupervisionViewSet(CasesApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class SupervisionViewSet(CreatesRecord, RecordViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """Enforcement-supervision applications to the procuratorate: 函告 to the court and the
     enforcing agency, and the decision to support the application or not."""
 
+    schema_tag = "supervisions"
+    list_serializer = SupervisionSerializer
+    detail_serializer = SupervisionDetailSerializer
     filterset_class = SupervisionFilter
     http_method_names = ["get", "post", "head", "options"]
+    create_verb = "supervision.create"
+    create_serializer = SupervisionCreateSerializer
+    create_service = staticmethod(services.supervision_create)
 
     def base_queryset(self):
         return selectors.supervision_list(user=self.request.user)
 
     def decorate(self, qs):
-        if self.action == "list":
+        if self.is_list:
             return qs
         visible = Enforcement.objects.visible_to(self.request.user).filter(pk=OuterRef("enforcement_id"))
         return qs.annotate(enforcement_visible=Exists(visible))
 
-    def get_serializer_class(self):
-        return SupervisionSerializer if self.action == "list" else SupervisionDetailSerializer
-
-    def create(self, request, *args, **kwargs):
-        access.require(request.user, "supervision.create")
-        data = validated(SupervisionCreateSerializer, request)
-        app = services.supervision_create(by=request.user, **data)
-        return self.detail_response(app, status.HTTP_201_CREATED)
-
-    @action_schema("supervisions", _("作出决定"), SupervisionDecideSerializer, SupervisionDetailSerializer, 200, 400)
-    @action_post("decide")
-    def decide(self, request, uuid=None):
+    @record_action("supervision.decide", request=SupervisionDecideSerializer, summary=_("作出决定"))
+    def decide(self, request, app, data):
         """The procuratorate decides to support the application or not, with reasons."""
-        app = self.object_for("supervision.decide")
-        data = validated(SupervisionDecideSerializer, request)
-        return self.detail_response(services.supervision_decide(application=app, by=request.user, **data))
+        return services.supervision_decide(application=app, by=request.user, **data)
 
 
 # ============================================================================= clue transfers
@@ -389,38 +376,29 @@ class ClueHandleSerializer(serializers.Serializer):
         responses={201: ClueDetailSerializer, **CREATE_ERRORS},
     ),
 )
-class ClueViewSet(CasesApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ClueViewSet(CreatesRecord, RecordViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """Transfers of violation clues between government, court and procuratorate; the recipient
     receives and handles them within the configured period (its ledger entry)."""
 
+    schema_tag = "clues"
+    list_serializer = ClueSerializer
+    detail_serializer = ClueDetailSerializer
     filterset_class = ClueFilter
     http_method_names = ["get", "post", "head", "options"]
+    create_verb = "clue.create"
+    create_serializer = ClueCreateSerializer
+    create_service = staticmethod(services.clue_transfer_send)
 
     def base_queryset(self):
         return selectors.clue_list(user=self.request.user)
 
     def decorate(self, qs):
-        return qs if self.action == "list" else with_visible_case(qs, self.request.user)
+        return qs if self.is_list else with_visible_case(qs, self.request.user)
 
-    def get_serializer_class(self):
-        return ClueSerializer if self.action == "list" else ClueDetailSerializer
+    @record_action("clue.receive", request=ClueReceiveSerializer, summary=_("接收线索"))
+    def receive(self, request, clue, data):
+        return services.clue_transfer_receive(clue=clue, by=request.user, **data)
 
-    def create(self, request, *args, **kwargs):
-        access.require(request.user, "clue.create")
-        data = validated(ClueCreateSerializer, request)
-        clue = services.clue_transfer_send(by=request.user, **data)
-        return self.detail_response(clue, status.HTTP_201_CREATED)
-
-    @action_schema("clues", _("接收线索"), ClueReceiveSerializer, ClueDetailSerializer, 200, 400)
-    @action_post("receive")
-    def receive(self, request, uuid=None):
-        clue = self.object_for("clue.receive")
-        data = validated(ClueReceiveSerializer, request)
-        return self.detail_response(services.clue_transfer_receive(clue=clue, by=request.user, **data))
-
-    @action_schema("clues", _("办结线索"), ClueHandleSerializer, ClueDetailSerializer, 200, 400)
-    @action_post("handle")
-    def handle(self, request, uuid=None):
-        clue = self.object_for("clue.handle")
-        data = validated(ClueHandleSerializer, request)
-        return self.detail_response(services.clue_transfer_handle(clue=clue, by=request.user, **data))
+    @record_action("clue.handle", request=ClueHandleSerializer, summary=_("办结线索"))
+    def handle(self, request, clue, data):
+        return services.clue_transfer_handle(clue=clue, by=request.user, **data)
