@@ -220,29 +220,9 @@ def is_acting(user) -> bool:
 _acting = is_acting
 
 
-def _letter_author(user, letter: Letter) -> bool:
-    return _acting(user) and letter.issuer_id == user.institution_id
-
-
-def _letter_issue(user, letter: Letter) -> bool:
-    return user.role == Role.HEAD and letter.issuer_id == user.institution_id
-
-
 def _letter_track(user, letter: Letter) -> bool:
     # Who may follow every recipient's receipt (送达、签收、阅读): the issuer and the office overseeing it.
     return letter.issuer_id == user.institution_id or letter.issuer.region_id in office_region_ids(user)
-
-
-def _delivery_sign(user, delivery: Delivery) -> bool:
-    return _acting(user) and delivery.recipient_id == user.institution_id
-
-
-def _ledger_complete(user, entry: LedgerEntry) -> bool:
-    return _acting(user) and entry.owner_id == user.institution_id
-
-
-def _ledger_waive(user, entry: LedgerEntry) -> bool:
-    return is_office(user) and entry.owner.region_id in office_region_ids(user)
 
 
 def _inspection_create(user, obj=None) -> bool:
@@ -253,18 +233,11 @@ def _letter_create(user, obj=None) -> bool:
     return _acting(user)
 
 
+# Actions that are not transitions of a record (creating one, following receipts). The
+# transitions of letters, deliveries and ledger entries are declared in liaison/flows.py.
 ACTIONS: dict[str, Callable] = {
     "letter.create": _letter_create,
-    "letter.edit": _letter_author,
-    "letter.submit": _letter_author,
-    "letter.share": _letter_author,
-    "letter.issue": _letter_issue,
-    "letter.return": _letter_issue,
     "letter.track": _letter_track,
-    "delivery.sign": _delivery_sign,
-    "delivery.read": _delivery_sign,
-    "ledger.complete": _ledger_complete,
-    "ledger.waive": _ledger_waive,
     "inspection.create": _inspection_create,
 }
 

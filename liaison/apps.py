@@ -7,4 +7,4 @@ class LiaisonConfig(AppConfig):
     verbose_name = _("府院联动")
 
     def ready(self):
-        from . import checks, signals  # noqa: F401  (registers the system checks and receivers)
+        from . import checks, flows, signals  # noqa: F401  (registers the system checks, transitions, receivers)

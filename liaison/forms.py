@@ -309,6 +309,13 @@ class LedgerCompleteForm(PortalForm):
     done_on = date_field(_("办结日期"), help_text=_("留空为今天；不能晚于今天，也不能早于起算日。"), not_future=True)
 
 
+class LedgerExtendForm(PortalForm):
+    days = forms.IntegerField(
+        label=_("延长天数"), min_value=1, max_value=365, help_text=_("自原截止日期起计算，期限届满日遇节假日顺延。")
+    )
+    reason = forms.CharField(label=_("延期理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
 class LedgerWaiveForm(PortalForm):
     reason = forms.CharField(label=_("免除理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
 

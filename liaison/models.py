@@ -300,6 +300,11 @@ class Delivery(models.Model):
             return "delivered"
         return "pending"
 
+    STATE_LABELS = {"pending": _("未送达"), "delivered": _("待签收"), "signed": _("已签收"), "read": _("已阅")}
+
+    def get_state_display(self) -> str:
+        return str(self.STATE_LABELS[self.state])
+
 
 def attachment_path(instance, filename):
     # Stored under a random name; the original name is kept in the row only.

@@ -230,6 +230,27 @@ def ledger_entry_for_page(user, uuid) -> LedgerEntry:
     return access.get_visible_or_404(LedgerEntry.objects.select_related("owner__region"), user, uuid=uuid)
 
 
+def ledger_source(user, entry: LedgerEntry) -> dict | None:
+    """The record an entry comes from, as this user may see it: its kind, name and page (the
+    page only when the user may open it and the model has one: `get_absolute_url`)."""
+    if entry.source_type_id is None:
+        return None
+    model = ContentType.objects.get_for_id(entry.source_type_id).model_class()
+    if model is None:
+        return None
+    source = model._default_manager.filter(pk=entry.source_id).first()
+    if source is None:
+        return None
+    kind = str(model._meta.verbose_name)
+    try:
+        visible = access.visible(model._default_manager.filter(pk=source.pk), user).exists()
+    except LookupError:  # a model without a visibility rule is named but not linked
+        visible = False
+    url = source.get_absolute_url() if visible and hasattr(source, "get_absolute_url") else ""
+    label = str(source) if visible else kind
+    return {"kind": kind, "label": label, "url": url}
+
+
 def inspections(user) -> QuerySet:
     return Inspection.objects.visible_to(user).select_related("institution", "created_by")
 

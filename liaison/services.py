@@ -273,10 +273,10 @@ def letter_update(
     return letter
 
 
-def _transition(letter: Letter, *, expected: set[str], target: str) -> tuple[Letter, str]:
+def _transition(letter: Letter, *, by, verb: str, target: str) -> tuple[Letter, str]:
+    """Lock the letter and check the declared transition on the locked row (403, then 409)."""
     locked = Letter.objects.select_for_update().get(pk=letter.pk)
-    if locked.status not in expected:
-        raise Conflict(_("公文当前状态为“%(s)s”，不能执行此操作。") % {"s": locked.get_status_display()})
+    access.require(by, verb, locked)
     previous = locked.status
     locked.status = target
     return locked, previous
@@ -284,8 +284,7 @@ def _transition(letter: Letter, *, expected: set[str], target: str) -> tuple[Let
 
 @transaction.atomic
 def letter_submit(*, letter: Letter, by: User) -> Letter:
-    access.require(by, "letter.submit", letter)
-    letter, previous = _transition(letter, expected={Letter.Status.DRAFT}, target=Letter.Status.PENDING)
+    letter, previous = _transition(letter, by=by, verb="letter.submit", target=Letter.Status.PENDING)
     letter.submitted_at = timezone.now()
     letter.save(update_fields=["status", "submitted_at"])
     audit(actor=by, action="letter.submit", target=letter, before={"status": previous}, after={"status": letter.status})
@@ -304,9 +303,8 @@ def letter_submit(*, letter: Letter, by: User) -> Letter:
 
 @transaction.atomic
 def letter_return(*, letter: Letter, by: User, reason: str) -> Letter:
-    access.require(by, "letter.return", letter)
+    letter, previous = _transition(letter, by=by, verb="letter.return", target=Letter.Status.DRAFT)
     reason = clean_text(reason, "reason", max_length=500)
-    letter, previous = _transition(letter, expected={Letter.Status.PENDING}, target=Letter.Status.DRAFT)
     letter.save(update_fields=["status"])
     audit(
         actor=by,
@@ -348,8 +346,7 @@ def format_doc_number(issuer: Institution, series: str, year: int, number: int) 
 @transaction.atomic
 def letter_issue(*, letter: Letter, by: User, issued_on: dt.date | None = None) -> Letter:
     """Head sign-off: number the letter, deliver it to every addressee and cc, and render its PDF."""
-    access.require(by, "letter.issue", letter)
-    letter, previous = _transition(letter, expected={Letter.Status.PENDING}, target=Letter.Status.ISSUED)
+    letter, previous = _transition(letter, by=by, verb="letter.issue", target=Letter.Status.ISSUED)
     today = timezone.localdate()
     issued_on = issued_on or today
     if issued_on > today:
@@ -407,12 +404,10 @@ def store_letter_pdf(*, letter_id: int, pdf_bytes: bytes) -> bool:
 @transaction.atomic
 def delivery_sign(*, delivery: Delivery, by: User, signed_on: dt.date | None = None) -> Delivery:
     """签收. The date may be entered for paper delivery; never in the future nor before issue."""
-    access.require(by, "delivery.sign", delivery)
     delivery = Delivery.objects.select_for_update().select_related("letter").get(pk=delivery.pk)
-    if delivery.signed_on:
+    if delivery.signed_on and access.can(by, "delivery.sign", delivery):
         raise Conflict(_("该公文已于 %(d)s 签收。") % {"d": delivery.signed_on.isoformat()})
-    if delivery.delivered_at is None:
-        raise Conflict(_("公文尚未送达。"))
+    access.require(by, "delivery.sign", delivery)
     today = timezone.localdate()
     signed_on = signed_on or today
     if signed_on > today:
@@ -445,9 +440,10 @@ def delivery_sign(*, delivery: Delivery, by: User, signed_on: dt.date | None = N
 
 @transaction.atomic
 def delivery_mark_read(*, delivery: Delivery, by: User) -> Delivery:
-    access.require(by, "delivery.read", delivery)
-    if not Delivery.objects.filter(pk=delivery.pk, signed_on__isnull=False).exists():
+    delivery = Delivery.objects.select_for_update().select_related("letter").get(pk=delivery.pk)
+    if delivery.signed_on is None and access.can(by, "delivery.read", delivery):
         raise Conflict(_("请先签收，再标为已阅。"))
+    access.require(by, "delivery.read", delivery)
     updated = Delivery.objects.filter(pk=delivery.pk, read_at__isnull=True).update(read_at=timezone.now(), read_by=by)
     if updated:
         audit(actor=by, action="delivery.read", target=delivery.letter, after={"recipient": str(delivery.recipient)})
@@ -457,6 +453,7 @@ def delivery_mark_read(*, delivery: Delivery, by: User) -> Delivery:
 
 @transaction.atomic
 def letter_share(*, letter: Letter, institution: Institution, by: User) -> None:
+    letter = Letter.objects.select_for_update().get(pk=letter.pk)
     access.require(by, "letter.share", letter)
     if institution.pk == letter.issuer_id:
         raise ValidationError({"institution": [_("不能共享给本单位。")]})
@@ -466,7 +463,8 @@ def letter_share(*, letter: Letter, institution: Institution, by: User) -> None:
 
 @transaction.atomic
 def letter_unshare(*, letter: Letter, institution: Institution, by: User) -> None:
-    access.require(by, "letter.share", letter)
+    letter = Letter.objects.select_for_update().get(pk=letter.pk)
+    access.require(by, "letter.unshare", letter)
     access.unshare(letter, institution)
     audit(actor=by, action="letter.unshare", target=letter, before={"institution": str(institution)})
 
@@ -603,6 +601,8 @@ def _close(entry: LedgerEntry, *, by, status: str, action: str, evidence: str, d
 
 @transaction.atomic
 def ledger_complete(*, entry: LedgerEntry, by: User, evidence: str, done_on: dt.date | None = None) -> LedgerEntry:
+    """The owner closes a manual entry with evidence (a sourced one is closed by its source: 409)."""
+    entry = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
     access.require(by, "ledger.complete", entry)
     evidence = clean_text(evidence, "evidence", max_length=5000)
     today = timezone.localdate()
@@ -618,7 +618,8 @@ def ledger_complete(*, entry: LedgerEntry, by: User, evidence: str, done_on: dt.
 
 @transaction.atomic
 def ledger_close_for_source(*, source, owner: Institution, evidence: str, done_on: dt.date, by=None) -> int:
-    """Close the open entry of a source record (e.g. the reply arrived). Returns how many closed."""
+    """Close the open entry of a source record (e.g. the reply arrived): called by the source's own
+    transition, the only way a sourced entry is done. Returns how many closed."""
     closed = 0
     for entry in LedgerEntry.objects.filter(owner=owner, **_source_fields(source)).exclude(
         status__in=[LedgerEntry.Status.DONE, LedgerEntry.Status.WAIVED]
@@ -630,8 +631,82 @@ def ledger_close_for_source(*, source, owner: Institution, evidence: str, done_o
     return closed
 
 
+def _extend(
+    entry: LedgerEntry, *, by, start_date: dt.date, period: int, unit: str, explained: str, action: str, reason=""
+):
+    """Give a locked open entry a new period from `start_date`; it is open again if the new date is not past."""
+    deadline = compute_deadline(start_date, period, unit, "原届满日")
+    before = {"due_date": entry.due_date, "status": entry.status}
+    entry.start_date, entry.period, entry.unit = start_date, period, unit
+    entry.due_date, entry.due_explained = deadline.due, explained or deadline.explain()
+    if entry.due_date >= timezone.localdate():
+        entry.status, entry.escalated_at, entry.reminded_at = LedgerEntry.Status.OPEN, None, None
+    entry.save(
+        update_fields=[
+            "start_date",
+            "period",
+            "unit",
+            "due_date",
+            "due_explained",
+            "status",
+            "escalated_at",
+            "reminded_at",
+        ]
+    )
+    after = {"due_date": entry.due_date, "status": entry.status, **({"reason": reason} if reason else {})}
+    audit(actor=by, action=action, target=entry, before=before, after=after)
+    return entry
+
+
+@transaction.atomic
+def ledger_extend(*, entry: LedgerEntry, by: User, days: int, reason: str) -> LedgerEntry:
+    """The office extends a manual entry by `days` from its due date, with a reason (a sourced entry's
+    period follows its source: `ledger_extend_for_source`)."""
+    locked = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
+    access.require(by, "ledger.extend", locked)
+    reason = clean_text(reason, "reason", max_length=2000)
+    if not isinstance(days, int) or not 1 <= days <= 365:
+        raise ValidationError({"days": [_("延长天数应在 1 到 365 之间。")]})
+    return _extend(
+        locked,
+        by=by,
+        start_date=locked.due_date,
+        period=days,
+        unit=LedgerEntry.Unit.DAYS,
+        explained="",
+        action="ledger.extend",
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def ledger_extend_for_source(
+    *,
+    source,
+    owner: Institution,
+    start_date: dt.date,
+    period: int,
+    unit: str = LedgerEntry.Unit.DAYS,
+    explained: str = "",
+    by=None,
+) -> int:
+    """The source's own transition moved its deadline (e.g. an extension was approved): its open
+    entries follow, audited. Returns how many moved."""
+    moved = 0
+    for entry in LedgerEntry.objects.select_for_update().filter(
+        owner=owner, status__in=[LedgerEntry.Status.OPEN, LedgerEntry.Status.OVERDUE], **_source_fields(source)
+    ):
+        _extend(
+            entry, by=by, start_date=start_date, period=period, unit=unit, explained=explained, action="ledger.extend"
+        )
+        moved += 1
+    return moved
+
+
 @transaction.atomic
 def ledger_waive(*, entry: LedgerEntry, by: User, reason: str) -> LedgerEntry:
+    """The office waives an open entry, sourced or not, with a reason."""
+    entry = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
     access.require(by, "ledger.waive", entry)
     reason = clean_text(reason, "reason", max_length=2000)
     return _close(

@@ -41,6 +41,7 @@ urlpatterns = [
     path("ledger/export/", ledger.ledger_export, name="ledger_export"),
     path("ledger/<uuid:uuid>/", ledger.ledger_detail, name="ledger_detail"),
     path("ledger/<uuid:uuid>/complete/", ledger.ledger_complete, name="ledger_complete"),
+    path("ledger/<uuid:uuid>/extend/", ledger.ledger_extend, name="ledger_extend"),
     path("ledger/<uuid:uuid>/waive/", ledger.ledger_waive, name="ledger_waive"),
     path("inspections/", ledger.inspection_list, name="inspections"),
     path("inspections/new/", ledger.inspection_create, name="inspection_create"),

@@ -70,6 +70,7 @@ class Transition:
     refusal: str | Callable = ""
     post: bool = False  # the button posts to the page at once (nothing to fill in, e.g. 提交审批)
     todo: str = ""  # a pending action (待办): what the to-do list calls it, e.g. _("待签发")
+    page_of: Callable | None = None  # the record whose uuid the page route takes (default: the object)
 
     def __post_init__(self):
         if self.sources is not None and not isinstance(self.sources, tuple):
@@ -212,7 +213,8 @@ def page_url(t: Transition, obj) -> str:
 
     if callable(t.page):
         return t.page(obj)
-    return reverse(t.page, kwargs={"uuid": obj.uuid})
+    target = t.page_of(obj) if t.page_of is not None else obj
+    return reverse(t.page, kwargs={"uuid": target.uuid})
 
 
 def api_actions(user, obj) -> list[str]:

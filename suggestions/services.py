@@ -513,13 +513,9 @@ def extension_decide(*, extension: Extension, by: User, approve: bool, reason: s
         s.reply_due = deadline.due
         s.reply_due_explained = f"{s.reply_due_explained}；经批准延期 {ext.days} 日：{deadline.explain()}"
         s.save(update_fields=["reply_due", "reply_due_explained"])
-        for entry in LedgerEntry.objects.filter(
-            owner=s.recipient, source_id=s.pk, status__in=[LedgerEntry.Status.OPEN, LedgerEntry.Status.OVERDUE]
-        ).filter(source_type__model="suggestion"):
-            entry.start_date, entry.period, entry.unit = old_due, ext.days, LedgerEntry.Unit.DAYS
-            entry.due_date, entry.due_explained = deadline.due, s.reply_due_explained
-            entry.status, entry.escalated_at = LedgerEntry.Status.OPEN, None
-            entry.save()
+        hub.ledger_extend_for_source(
+            source=s, owner=s.recipient, start_date=old_due, period=ext.days, explained=s.reply_due_explained, by=by
+        )
     hub.audit(
         actor=by,
         action="suggestion.decide_extension",

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .. import access
+from .. import access, workflow
 from ..models import Attachment, Delivery, Inspection, Institution, LedgerEntry, Letter, Notification
 
 # ----------------------------------------------------------------------------- fields
@@ -313,22 +313,13 @@ class LetterDetailSerializer(LetterListSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_actions(self, letter):
-        """What the user may do now (a hint for clients; every action is checked again)."""
+        """What the user may do now: the letter's declared transitions and its own delivery's
+        (liaison/flows.py); every action is checked again."""
         user = self._user()
-        status = letter.status
-        actions = []
-        if status == Letter.Status.DRAFT and access.can(user, "letter.edit", letter):
-            actions += ["edit", "submit"]
-        if status == Letter.Status.PENDING and access.can(user, "letter.issue", letter):
-            actions += ["issue", "return"]
-        if access.can(user, "letter.share", letter):
-            actions += ["share", "unshare"]
         own = next((d for d in letter.deliveries.all() if d.recipient_id == self.context.get("institution_id")), None)
-        if status == Letter.Status.ISSUED and own is not None and access.can(user, "delivery.sign", own):
-            if own.signed_on is None:
-                actions.append("sign")
-            elif own.read_at is None:
-                actions.append("read")
+        actions = workflow.api_actions(user, letter)
+        if own is not None and letter.is_issued:
+            actions += workflow.api_actions(user, own)
         return actions
 
 
@@ -407,19 +398,17 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_actions(self, entry):
-        user = self.context["request"].user
-        if entry.is_closed:
-            return []
-        return [
-            name
-            for name, verb in (("complete", "ledger.complete"), ("waive", "ledger.waive"))
-            if access.can(user, verb, entry)
-        ]
+        return workflow.api_actions(self.context["request"].user, entry)
 
 
 class LedgerCompleteSerializer(serializers.Serializer):
     evidence = serializers.CharField(max_length=5000, help_text=_("办结情况。"))
     done_on = serializers.DateField(required=False, help_text=_("办结日期，默认为今天。"))
+
+
+class LedgerExtendSerializer(serializers.Serializer):
+    days = serializers.IntegerField(min_value=1, max_value=365, help_text=_("自原截止日期起延长的天数。"))
+    reason = serializers.CharField(max_length=2000, help_text=_("延期的理由。"))
 
 
 class LedgerWaiveSerializer(serializers.Serializer):

@@ -297,8 +297,14 @@ class LedgerEntryViewSet(RecordViewSet, mixins.ListModelMixin, mixins.RetrieveMo
 
     @record_action("ledger.complete", request=s.LedgerCompleteSerializer, summary=_("办结"))
     def complete(self, request, entry, data):
-        """The owner reports the obligation done, with evidence (办结)."""
+        """The owner reports a manual obligation done, with evidence (办结); an entry with a source is
+        done only when its source's transition completes it (409)."""
         services.ledger_complete(entry=entry, by=request.user, evidence=data["evidence"], done_on=data.get("done_on"))
+
+    @record_action("ledger.extend", request=s.LedgerExtendSerializer, summary=_("延期（办公室，手工登记的事项）"))
+    def extend(self, request, entry, data):
+        """The office extends a manual entry, with a reason (a sourced entry follows its source)."""
+        services.ledger_extend(entry=entry, by=request.user, days=data["days"], reason=data["reason"])
 
     @record_action("ledger.waive", request=s.LedgerWaiveSerializer, summary=_("免除"))
     def waive(self, request, entry, data):

@@ -5,15 +5,23 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
-from .. import access, lists, selectors, services
-from ..errors import Conflict
-from ..forms import InspectionForm, LedgerCompleteForm, LedgerFilter, LedgerWaiveForm, apply_service_errors
+from .. import access, flows, lists, pages, selectors, services
+from ..forms import (
+    InspectionForm,
+    LedgerCompleteForm,
+    LedgerExtendForm,
+    LedgerFilter,
+    LedgerWaiveForm,
+    apply_service_errors,
+)
 from ..listings import INSPECTION_ROWS, INSPECTIONS, LEDGER
 from ..models import Inspection
-from .common import conflict_redirect
+
+require_form_methods = require_http_methods(["GET", "HEAD", "POST"])
 
 
 def _filtered_entries(request):
@@ -45,16 +53,13 @@ def ledger_export(request):
     return LEDGER.export(selectors.with_deadlines(qs), viewer=request.user, filters=filters)
 
 
-def _render_entry(request, entry, *, complete_form=None, waive_form=None):
-    user = request.user
-    can_complete = not entry.is_closed and access.can(user, "ledger.complete", entry)
-    can_waive = not entry.is_closed and access.can(user, "ledger.waive", entry)
+def _render_entry(request, entry):
     entry.deadline = selectors.with_deadlines([entry])[0].deadline
     context = {
         "entry": entry,
+        "source": selectors.ledger_source(request.user, entry),
         "timeline": selectors.timeline(entry),
-        "complete_form": (complete_form or LedgerCompleteForm()) if can_complete else None,
-        "waive_form": (waive_form or LedgerWaiveForm()) if can_waive else None,
+        "sourced_note": None if flows.manual_entry(entry) else flows.SOURCED_REFUSAL,
     }
     return render(request, "liaison/ledger/detail.html", context)
 
@@ -69,47 +74,92 @@ def _entry_url(entry) -> str:
     return reverse("ledger_detail", kwargs={"uuid": entry.uuid})
 
 
+def _entry_page(request, entry, *, title: str, **kwargs):
+    back = _entry_url(entry)
+    context = {"entry": entry, "title": title, "back": back, "confirm_label": title, **kwargs.pop("context", {})}
+    return pages.action_page(
+        request,
+        entry,
+        back=back,
+        template="liaison/ledger/action.html",
+        confirm_template="liaison/ledger/confirm.html",
+        context=context,
+        **kwargs,
+    )
+
+
 @login_required
-@require_POST
+@require_form_methods
 def ledger_complete(request, uuid):
+    """办结 a manual entry: evidence, then a confirmation (an entry with a source is refused: 409 page)."""
     entry = selectors.ledger_entry_for_page(request.user, uuid)
-    access.require(request.user, "ledger.complete", entry)
-    form = LedgerCompleteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.ledger_complete(
-                entry=entry,
-                by=request.user,
-                evidence=form.cleaned_data["evidence"],
-                done_on=form.cleaned_data["done_on"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except Conflict as exc:
-            return conflict_redirect(request, exc, _entry_url(entry))
-        else:
-            messages.success(request, _("已办结。"))
-            return redirect(_entry_url(entry))
-    return _render_entry(request, entry, complete_form=form)
+    user = request.user
+
+    def confirm(data):
+        return {
+            "warning": _("办结后不能撤销，该事项不再计入逾期。"),
+            "rows": [
+                (_("事项"), entry.title),
+                (_("办结情况"), data["evidence"]),
+                (_("办结日期"), (data["done_on"] or timezone.localdate()).isoformat()),
+            ],
+        }
+
+    return _entry_page(
+        request,
+        entry,
+        title=_("办结"),
+        verb="ledger.complete",
+        form=lambda: LedgerCompleteForm(pages.post_data(request)),
+        service=services.ledger_complete,
+        args=lambda d: {"entry": entry, "by": user, "evidence": d["evidence"], "done_on": d["done_on"]},
+        done=lambda e: _("已办结。"),
+        confirm=confirm,
+    )
 
 
 @login_required
-@require_POST
-def ledger_waive(request, uuid):
+@require_form_methods
+def ledger_extend(request, uuid):
+    """延期 (office): a manual entry's due date moves by some days from the old one, with a reason."""
     entry = selectors.ledger_entry_for_page(request.user, uuid)
-    access.require(request.user, "ledger.waive", entry)
-    form = LedgerWaiveForm(request.POST)
-    if form.is_valid():
-        try:
-            services.ledger_waive(entry=entry, by=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except Conflict as exc:
-            return conflict_redirect(request, exc, _entry_url(entry))
-        else:
-            messages.success(request, _("已免除该事项。"))
-            return redirect(_entry_url(entry))
-    return _render_entry(request, entry, waive_form=form)
+    user = request.user
+    return _entry_page(
+        request,
+        entry,
+        title=_("延期"),
+        verb="ledger.extend",
+        form=lambda: LedgerExtendForm(pages.post_data(request)),
+        service=services.ledger_extend,
+        args=lambda d: {"entry": entry, "by": user, "days": d["days"], "reason": d["reason"]},
+        done=lambda e: _("已延期，新的截止日期为 %(d)s。") % {"d": e.due_date.isoformat()},
+    )
+
+
+@login_required
+@require_form_methods
+def ledger_waive(request, uuid):
+    """免除 (office), with a reason and a confirmation; a sourced entry too (its source stays as it is)."""
+    entry = selectors.ledger_entry_for_page(request.user, uuid)
+    user = request.user
+
+    def confirm(data):
+        return {
+            "warning": _("免除后该事项不再计入逾期，不能撤销。"),
+            "rows": [(_("事项"), entry.title), (_("责任单位"), entry.owner.name), (_("免除理由"), data["reason"])],
+        }
+
+    return _entry_page(
+        request,
+        entry,
+        title=_("免除"),
+        verb="ledger.waive",
+        form=lambda: LedgerWaiveForm(pages.post_data(request)),
+        service=services.ledger_waive,
+        args=lambda d: {"entry": entry, "by": user, "reason": d["reason"]},
+        done=lambda e: _("已免除该事项。"),
+        confirm=confirm,
+    )
 
 
 # ----------------------------------------------------------------------------- inspections

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import access, lists, selectors, services
+from .. import access, lists, pages, selectors, services
 from ..errors import Conflict
 from ..excel import attachment_disposition
 from ..forms import (
@@ -30,7 +30,7 @@ from ..forms import (
     apply_service_errors,
 )
 from ..listings import INBOX, OUTBOX
-from ..models import Attachment, Letter
+from ..models import Attachment
 from .common import conflict_redirect
 
 
@@ -100,21 +100,11 @@ def inbox_export(request):
 def render_detail(request, letter, *, attachment_form=None, share_form=None, status=200):
     user = request.user
     delivery = selectors.my_delivery(user, letter)
+    # The buttons are the declared transitions ({% actions %}); these name the forms on the page.
     can = {
-        "edit": letter.status == Letter.Status.DRAFT and access.can(user, "letter.edit", letter),
-        "submit": letter.status == Letter.Status.DRAFT and access.can(user, "letter.submit", letter),
-        "issue": letter.status == Letter.Status.PENDING and access.can(user, "letter.issue", letter),
-        "return": letter.status == Letter.Status.PENDING and access.can(user, "letter.return", letter),
-        "share": letter.is_issued and access.can(user, "letter.share", letter),
-        "sign": bool(
-            delivery
-            and delivery.delivered_at
-            and not delivery.signed_on
-            and access.can(user, "delivery.sign", delivery)
-        ),
-        "read": bool(
-            delivery and delivery.signed_on and not delivery.read_at and access.can(user, "delivery.read", delivery)
-        ),
+        "edit": access.allowed(user, "letter.edit", letter),
+        "share": access.allowed(user, "letter.share", letter),
+        "return": access.allowed(user, "letter.return", letter),
     }
     insider = selectors.is_letter_insider(user, letter)
     context = {
@@ -172,10 +162,8 @@ def letter_create(request):
 @login_required
 def letter_edit(request, uuid):
     letter = selectors.letter_for_page(request.user, uuid)
-    access.require(request.user, "letter.edit", letter)
-    if letter.status != Letter.Status.DRAFT:
-        messages.error(request, _("只有草稿可以修改。"))
-        return _detail(letter)
+    if refused := pages.precheck(request, "letter.edit", letter, back=_detail_url(letter)):
+        return refused
     form = LetterForm(
         request.POST if request.method == "POST" else None, user=request.user, initial=LetterForm.initial_for(letter)
     )
@@ -207,7 +195,8 @@ def letter_edit(request, uuid):
 @require_POST
 def attachment_add(request, uuid):
     letter = selectors.letter_for_page(request.user, uuid)
-    access.require(request.user, "letter.edit", letter)
+    if refused := pages.precheck(request, "letter.edit", letter, back=_detail_url(letter)):
+        return refused
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -229,7 +218,8 @@ def attachment_add(request, uuid):
 @require_POST
 def letter_submit(request, uuid):
     letter = selectors.letter_for_page(request.user, uuid)
-    access.require(request.user, "letter.submit", letter)
+    if refused := pages.precheck(request, "letter.submit", letter, back=_detail_url(letter)):
+        return refused
     try:
         services.letter_submit(letter=letter, by=request.user)
     except Conflict as exc:
@@ -241,7 +231,8 @@ def letter_submit(request, uuid):
 @login_required
 def letter_return(request, uuid):
     letter = selectors.letter_for_page(request.user, uuid)
-    access.require(request.user, "letter.return", letter)
+    if refused := pages.precheck(request, "letter.return", letter, back=_detail_url(letter)):
+        return refused
     form = ReturnForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -260,10 +251,8 @@ def letter_return(request, uuid):
 def letter_issue(request, uuid):
     """签发: a confirmation page (GET) and the irreversible step (POST)."""
     letter = selectors.letter_for_page(request.user, uuid)
-    access.require(request.user, "letter.issue", letter)
-    if letter.status != Letter.Status.PENDING:
-        messages.error(request, _("公文当前状态为“%(s)s”，不能签发。") % {"s": letter.get_status_display()})
-        return _detail(letter)
+    if refused := pages.precheck(request, "letter.issue", letter, back=_detail_url(letter)):
+        return refused
     form = IssueForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -286,10 +275,11 @@ def delivery_sign(request, uuid):
     delivery = selectors.my_delivery(request.user, letter)
     if delivery is None:
         raise PermissionDenied("delivery.sign")
-    access.require(request.user, "delivery.sign", delivery)
-    if delivery.signed_on:
+    if delivery.signed_on and access.can(request.user, "delivery.sign", delivery):
         messages.info(request, _("该公文已于 %(d)s 签收。") % {"d": delivery.signed_on.isoformat()})
         return _detail(letter)
+    if refused := pages.precheck(request, "delivery.sign", delivery, back=_detail_url(letter)):
+        return refused
     form = SignForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -311,10 +301,11 @@ def delivery_read(request, uuid):
     delivery = selectors.my_delivery(request.user, letter)
     if delivery is None:
         raise PermissionDenied("delivery.read")
-    access.require(request.user, "delivery.read", delivery)
-    if not delivery.signed_on:
+    if not delivery.signed_on and access.can(request.user, "delivery.read", delivery):
         messages.error(request, _("请先签收，再标为已阅。"))
         return _detail(letter)
+    if refused := pages.precheck(request, "delivery.read", delivery, back=_detail_url(letter)):
+        return refused
     services.delivery_mark_read(delivery=delivery, by=request.user)
     messages.success(request, _("已标为已阅。"))
     return _detail(letter)
@@ -324,7 +315,8 @@ def delivery_read(request, uuid):
 @require_POST
 def letter_share(request, uuid):
     letter = selectors.letter_for_page(request.user, uuid)
-    access.require(request.user, "letter.share", letter)
+    if refused := pages.precheck(request, "letter.share", letter, back=_detail_url(letter)):
+        return refused
     form = ShareForm(request.POST, user=request.user)
     if form.is_valid():
         institution = form.cleaned_data["institution"]
@@ -342,7 +334,8 @@ def letter_share(request, uuid):
 @require_POST
 def letter_unshare(request, uuid):
     letter = selectors.letter_for_page(request.user, uuid)
-    access.require(request.user, "letter.share", letter)
+    if refused := pages.precheck(request, "letter.unshare", letter, back=_detail_url(letter)):
+        return refused
     form = ShareForm(request.POST, user=request.user)
     if not form.is_valid():
         messages.error(request, _("请选择要取消共享的单位。"))

@@ -135,7 +135,7 @@ def test_owner_completes_with_evidence(agency_staff):
     e = entry(agency_staff.institution)
     response = client_for(agency_staff).post(
         f"/ledger/{e.uuid}/complete/",
-        {"evidence": "已复函，柳城管函〔2026〕3号", "done_on": timezone.localdate().isoformat()},
+        {"evidence": "已复函，柳城管函〔2026〕3号", "done_on": timezone.localdate().isoformat(), "confirmed": "1"},
     )
     assert response.status_code == 302
     e.refresh_from_db()
@@ -159,10 +159,10 @@ def test_complete_without_evidence_or_with_future_date_saves_nothing(agency_staf
 def test_complete_twice_is_a_message(agency_staff):
     e = entry(agency_staff.institution)
     client = client_for(agency_staff)
-    client.post(f"/ledger/{e.uuid}/complete/", {"evidence": "完成"})
-    response = client.post(f"/ledger/{e.uuid}/complete/", {"evidence": "再次"}, follow=True)
+    client.post(f"/ledger/{e.uuid}/complete/", {"evidence": "完成", "confirmed": "1"})
+    response = client.post(f"/ledger/{e.uuid}/complete/", {"evidence": "再次", "confirmed": "1"}, follow=True)
     assert response.status_code == 200
-    assert "该事项已" in response.content.decode()
+    assert "“已办结”，不能执行此操作" in response.content.decode()
     e.refresh_from_db()
     assert e.evidence == "完成"
 
@@ -183,9 +183,77 @@ def test_office_waives_owner_may_not(office, agency_staff):
     assert response.status_code == 200
     e.refresh_from_db()
     assert e.status == LedgerEntry.Status.OPEN
-    client_for(office).post(f"/ledger/{e.uuid}/waive/", {"reason": "会议决定不再办理"})
+    client_for(office).post(f"/ledger/{e.uuid}/waive/", {"reason": "会议决定不再办理", "confirmed": "1"})
     e.refresh_from_db()
     assert e.status == LedgerEntry.Status.WAIVED
+
+
+def test_a_manual_entry_is_closed_with_evidence_after_a_confirmation(agency_staff):
+    e = entry(agency_staff.institution)
+    client = client_for(agency_staff)
+    detail = client.get(f"/ledger/{e.uuid}/").content.decode()
+    assert f'href="/ledger/{e.uuid}/complete/" data-verb="ledger.complete"' in detail
+    assert "手工登记" in detail
+    assert client.get(f"/ledger/{e.uuid}/complete/").status_code == 200
+    step = client.post(f"/ledger/{e.uuid}/complete/", {"evidence": "已整改到位"})
+    assert (
+        step.status_code == 200 and "确认办结" in step.content.decode() and 'name="confirmed"' in step.content.decode()
+    )
+    e.refresh_from_db()
+    assert e.status == LedgerEntry.Status.OPEN and audit_count(e) == 0
+    client.post(f"/ledger/{e.uuid}/complete/", {"evidence": "已整改到位", "confirmed": "1"})
+    e.refresh_from_db()
+    assert e.status == LedgerEntry.Status.DONE and audit_count(e) == 1
+
+
+def test_a_sourced_entry_is_not_closed_on_the_ledger_page_nor_the_api(agency_staff, office, api):
+    from liaison.models import Institution
+
+    source = Institution.objects.exclude(pk=agency_staff.institution_id).first()  # any record but a letter
+    e = services.ledger_open(
+        owner=agency_staff.institution, title="来源事项", start_date=timezone.localdate(), period=10, source=source
+    )
+    client = client_for(agency_staff)
+    detail = client.get(f"/ledger/{e.uuid}/").content.decode()
+    assert 'data-verb="ledger.complete"' not in detail and "来源记录办结时台账自动办结" in detail
+    response = client.post(f"/ledger/{e.uuid}/complete/", {"evidence": "已口头回复", "confirmed": "1"}, follow=True)
+    assert "来源记录办结时台账自动办结" in response.content.decode()
+    refused = api(agency_staff).post(f"/api/v1/ledger/{e.uuid}/complete/", {"evidence": "已口头回复"}, format="json")
+    assert refused.status_code == 409 and "来源记录办结时台账自动办结" in refused.json()["detail"]
+    assert "complete" not in api(agency_staff).get(f"/api/v1/ledger/{e.uuid}/").json()["allowed_actions"]
+    e.refresh_from_db()
+    assert e.status == LedgerEntry.Status.OPEN and audit_count(e) == 1  # the opening only
+    # Its source's transition closes it; the office may still waive one.
+    assert (
+        services.ledger_close_for_source(
+            source=source, owner=agency_staff.institution, evidence="来源已办结", done_on=timezone.localdate()
+        )
+        == 1
+    )
+    e.refresh_from_db()
+    assert e.status == LedgerEntry.Status.DONE
+    other = services.ledger_open(
+        owner=agency_staff.institution, title="来源事项二", start_date=timezone.localdate(), period=10, source=office
+    )
+    assert "waive" in api(office).get(f"/api/v1/ledger/{other.uuid}/").json()["allowed_actions"]
+
+
+def test_office_extends_a_manual_entry_with_a_reason(agency_staff, office, api):
+    e = entry(agency_staff.institution, due_in=-3, start_ago=30)
+    e.status = LedgerEntry.Status.OVERDUE
+    e.save(update_fields=["status"])
+    old_due = e.due_date
+    assert client_for(agency_staff).get(f"/ledger/{e.uuid}/extend/").status_code == 403
+    response = client_for(office).post(f"/ledger/{e.uuid}/extend/", {"days": "30", "reason": ""})
+    assert response.status_code == 200 and audit_count(e) == 0
+    response = client_for(office).post(f"/ledger/{e.uuid}/extend/", {"days": "30", "reason": "经协调延期"})
+    assert response.status_code == 302
+    e.refresh_from_db()
+    assert e.due_date >= old_due + dt.timedelta(days=30) and e.status == LedgerEntry.Status.OPEN
+    assert audit_count(e) == 1
+    bad = api(office).post(f"/api/v1/ledger/{e.uuid}/extend/", {"days": 0, "reason": "x"}, format="json")
+    assert bad.status_code == 400 and "days" in bad.json()
+    assert api(agency_staff).post(f"/api/v1/ledger/{e.uuid}/extend/", {}, format="json").status_code == 403
 
 
 def test_ledger_forms_refuse_posts_without_csrf(agency_staff):

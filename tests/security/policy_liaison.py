@@ -55,12 +55,14 @@ ALLOWED = {
     "letter.edit": AUTHORS,
     "letter.submit": AUTHORS,
     "letter.share": AUTHORS,
+    "letter.unshare": AUTHORS,
     "letter.issue": HEADS,
     "letter.return": HEADS,
     "delivery.sign": RECIPIENTS,
     "delivery.read": RECIPIENTS,
     "ledger.complete": {"entry_agency": AGENCY, "entry_env": {"env_staff"}},
     "ledger.waive": {"entry_agency": {"office"}, "entry_env": {"office"}},
+    "ledger.extend": {"entry_agency": {"office"}, "entry_env": {"office"}},
     "inspection.create": {"*": {"office", "auditor"}},
 }
 
@@ -106,15 +108,22 @@ WEB_ROUTES: dict[str, Row] = {
     ),
     "letter_read": Row(methods=("POST",), targets=ISSUED_LETTERS, kwargs=uuid_of, verb="delivery.read"),
     "letter_share": Row(methods=("POST",), targets=ALL_LETTERS, kwargs=uuid_of, verb="letter.share"),
-    "letter_unshare": Row(methods=("POST",), targets=ALL_LETTERS, kwargs=uuid_of, verb="letter.share"),
+    "letter_unshare": Row(methods=("POST",), targets=ALL_LETTERS, kwargs=uuid_of, verb="letter.unshare"),
     "letter_pdf": Row(targets=ISSUED_LETTERS, kwargs=uuid_of),
     "letter_attachment_add": Row(methods=("POST",), targets=ALL_LETTERS, kwargs=uuid_of, verb="letter.edit"),
     "letter_attachment": Row(targets=("letter_issued",), kwargs=letter_attachment),
     "ledger": LIST,
     "ledger_export": EXPORT,
     "ledger_detail": Row(targets=ENTRIES, kwargs=uuid_of),
-    "ledger_complete": Row(methods=("POST",), targets=ENTRIES, kwargs=uuid_of, verb="ledger.complete"),
-    "ledger_waive": Row(methods=("POST",), targets=ENTRIES, kwargs=uuid_of, verb="ledger.waive"),
+    "ledger_complete": Row(
+        methods=("GET", "POST"), targets=ENTRIES, kwargs=uuid_of, verb="ledger.complete", get_verb="ledger.complete"
+    ),
+    "ledger_extend": Row(
+        methods=("GET", "POST"), targets=ENTRIES, kwargs=uuid_of, verb="ledger.extend", get_verb="ledger.extend"
+    ),
+    "ledger_waive": Row(
+        methods=("GET", "POST"), targets=ENTRIES, kwargs=uuid_of, verb="ledger.waive", get_verb="ledger.waive"
+    ),
     "inspections": LIST,
     "inspection_create": Row(methods=("GET", "POST"), verb="inspection.create", get_verb="inspection.create"),
     "inspection_detail": Row(targets=("inspection_office",), kwargs=uuid_of),
@@ -138,6 +147,7 @@ API_ROUTES: dict[tuple[str, str], Row] = {
     ("GET", API + "ledger/"): LIST,
     ("GET", API + "ledger/{uuid}/"): Row(targets=ENTRIES, kwargs=uuid_of),
     ("POST", API + "ledger/{uuid}/complete/"): Row(targets=ENTRIES, kwargs=uuid_of, verb="ledger.complete"),
+    ("POST", API + "ledger/{uuid}/extend/"): Row(targets=ENTRIES, kwargs=uuid_of, verb="ledger.extend"),
     ("POST", API + "ledger/{uuid}/waive/"): Row(targets=ENTRIES, kwargs=uuid_of, verb="ledger.waive"),
     ("GET", API + "letters/"): LIST,
     ("POST", API + "letters/"): Row(verb="letter.create"),
@@ -149,7 +159,7 @@ API_ROUTES: dict[tuple[str, str], Row] = {
     ("POST", API + "letters/{uuid}/sign/"): Row(targets=ISSUED_LETTERS, kwargs=uuid_of, verb="delivery.sign"),
     ("POST", API + "letters/{uuid}/read/"): Row(targets=ISSUED_LETTERS, kwargs=uuid_of, verb="delivery.read"),
     ("POST", API + "letters/{uuid}/share/"): Row(targets=ALL_LETTERS, kwargs=uuid_of, verb="letter.share"),
-    ("POST", API + "letters/{uuid}/unshare/"): Row(targets=ALL_LETTERS, kwargs=uuid_of, verb="letter.share"),
+    ("POST", API + "letters/{uuid}/unshare/"): Row(targets=ALL_LETTERS, kwargs=uuid_of, verb="letter.unshare"),
     ("GET", API + "letters/{uuid}/pdf/"): Row(targets=ISSUED_LETTERS, kwargs=uuid_of),
     ("GET", API + "notifications/"): LIST,
     ("GET", API + "notifications/{uuid}/"): Row(targets=("notification_agency",), kwargs=uuid_of),

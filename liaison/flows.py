@@ -1,0 +1,158 @@
+"""The hub's own transitions, declared once: letters, their deliveries, ledger entries.
+
+Services take them through `access.require` (403 for the wrong person, 409 for the wrong
+state); pages render them with `{% actions obj %}`; the API's `allowed_actions` is
+`workflow.api_actions`. Registered on import (LiaisonConfig.ready).
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from . import access, workflow
+from .models import Delivery, LedgerEntry, Letter, User
+
+LS = Letter.Status
+ES = LedgerEntry.Status
+T = workflow.Transition
+
+
+# ----------------------------------------------------------------------------- guards
+
+
+def letter_author(user, letter: Letter) -> bool:
+    """Acting staff of the issuing institution (drafts, submits, shares)."""
+    return access.is_acting(user) and letter.issuer_id == user.institution_id
+
+
+def issuer_head(user, letter: Letter) -> bool:
+    return user.role == User.Role.HEAD and letter.issuer_id == user.institution_id
+
+
+def recipient_acting(user, delivery: Delivery) -> bool:
+    return access.is_acting(user) and delivery.recipient_id == user.institution_id
+
+
+def ledger_owner(user, entry: LedgerEntry) -> bool:
+    return access.is_acting(user) and entry.owner_id == user.institution_id
+
+
+def ledger_office(user, entry: LedgerEntry) -> bool:
+    """Office staff overseeing the owner's region."""
+    return access.is_office(user) and entry.owner.region_id in access.office_region_ids(user)
+
+
+def manual_entry(entry: LedgerEntry) -> bool:
+    """Closed on the ledger itself: an entry made by hand, or one a letter asks for (what answers a
+    letter is not a transition of the letter; the evidence names the reply). Any other source (a
+    suggestion, an enforcement, a decision…) settles its entry by its own transition."""
+    if entry.source_type_id is None:
+        return True
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_id(entry.source_type_id).model_class() is Letter
+
+
+SOURCED_REFUSAL = _("该事项随来源记录办理：来源记录办结时台账自动办结，不能在台账上直接办结或延期（办公室可以免除）。")
+
+
+# ----------------------------------------------------------------------------- letters
+
+LETTER_FLOW = workflow.Workflow(
+    Letter,
+    T(
+        "letter.edit",
+        [LS.DRAFT],
+        None,
+        letter_author,
+        label=_("修改草稿"),
+        page="letter_edit",
+        api="edit",
+        style="outline-primary",
+    ),
+    T("letter.submit", [LS.DRAFT], LS.PENDING, letter_author, label=_("提交签发"), page="letter_submit", post=True),
+    T("letter.issue", [LS.PENDING], LS.ISSUED, issuer_head, label=_("签发…"), page="letter_issue"),
+    T(
+        "letter.return",
+        [LS.PENDING],
+        LS.DRAFT,
+        issuer_head,
+        label=_("退回修改…"),
+        page="letter_return",
+        style="outline-danger",
+    ),
+    # Shared from the letter's page (a form choosing the institution), so no button of their own.
+    T("letter.share", [LS.ISSUED], None, letter_author, label=_("共享")),
+    T(
+        "letter.unshare",
+        [LS.ISSUED],
+        None,
+        letter_author,
+        when=lambda letter: access.shared_institutions(letter).exists(),
+        refusal=_("该公文尚未共享给其他单位。"),
+        label=_("取消共享"),
+    ),
+)
+
+DELIVERY_FLOW = workflow.Workflow(
+    Delivery,
+    T(
+        "delivery.sign",
+        ["delivered"],
+        None,
+        recipient_acting,
+        label=_("签收…"),
+        page="letter_sign",
+        page_of=lambda d: d.letter,
+    ),
+    T(
+        "delivery.read",
+        ["signed"],
+        None,
+        recipient_acting,
+        label=_("标为已阅"),
+        page="letter_read",
+        page_of=lambda d: d.letter,
+        post=True,
+        style="outline-primary",
+    ),
+    state="state",
+)
+
+# ----------------------------------------------------------------------------- ledger
+
+LEDGER_FLOW = workflow.Workflow(
+    LedgerEntry,
+    T(
+        "ledger.complete",
+        [ES.OPEN, ES.OVERDUE],
+        ES.DONE,
+        ledger_owner,
+        when=manual_entry,
+        refusal=SOURCED_REFUSAL,
+        label=_("办结…"),
+        page="ledger_complete",
+        style="success",
+    ),
+    T(
+        "ledger.extend",
+        [ES.OPEN, ES.OVERDUE],
+        None,
+        ledger_office,
+        when=manual_entry,
+        refusal=SOURCED_REFUSAL,
+        label=_("延期…"),
+        page="ledger_extend",
+        style="outline-primary",
+    ),
+    T(
+        "ledger.waive",
+        [ES.OPEN, ES.OVERDUE],
+        ES.WAIVED,
+        ledger_office,
+        label=_("免除…"),
+        page="ledger_waive",
+        style="outline-secondary",
+    ),
+)
+
+for _flow in (LETTER_FLOW, DELIVERY_FLOW, LEDGER_FLOW):
+    workflow.register(_flow)
