@@ -35,6 +35,13 @@ def test_the_wrong_person_gets_403_before_the_body_is_read(api, pending, court_c
     assert response.status_code == 403
 
 
+def test_the_wrong_state_gets_409_before_the_body_is_read(api, pending, court_clerk, court_head):
+    services.letter_issue(letter=pending, by=court_head)
+    response = api(court_head).post(url(pending, "return"), {}, format="json")
+    assert response.status_code == 409
+    assert response.json()["detail"]
+
+
 def test_then_the_body_answers_400_with_field_errors(api, pending, court_head):
     response = api(court_head).post(url(pending, "return"), {}, format="json")
     assert response.status_code == 400
