@@ -217,6 +217,11 @@ class Letter(models.Model):
     def __str__(self):
         return self.doc_number or self.title
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("letter_detail", kwargs={"uuid": self.uuid})
+
     @property
     def is_issued(self) -> bool:
         return self.status == self.Status.ISSUED
@@ -379,6 +384,11 @@ class LedgerEntry(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("ledger_detail", kwargs={"uuid": self.uuid})
+
     @property
     def is_closed(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.WAIVED)
@@ -406,6 +416,11 @@ class Inspection(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("inspection_detail", kwargs={"uuid": self.uuid})
 
 
 # ----------------------------------------------------------------------------- notifications, audit

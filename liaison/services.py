@@ -294,7 +294,7 @@ def letter_submit(*, letter: Letter, by: User) -> Letter:
         kind="letter.pending",
         title=_("待签发：%(t)s") % {"t": letter.title},
         key=f"letter.pending:{letter.uuid}:{letter.submitted_at.timestamp():.0f}",
-        url=f"/letters/{letter.uuid}/",
+        url=letter.get_absolute_url(),
         about=letter,
         awaits="letter.issue",
     )
@@ -319,7 +319,7 @@ def letter_return(*, letter: Letter, by: User, reason: str) -> Letter:
         title=_("退回修改：%(t)s") % {"t": letter.title},
         body=reason,
         key=f"letter.returned:{letter.uuid}:{timezone.now().timestamp():.0f}",
-        url=f"/letters/{letter.uuid}/",
+        url=letter.get_absolute_url(),
     )
     return letter
 
@@ -374,7 +374,7 @@ def letter_issue(*, letter: Letter, by: User, issued_on: dt.date | None = None) 
             kind="letter.received",
             title=_("收文：%(n)s %(t)s") % {"n": letter.doc_number, "t": letter.title},
             key=f"letter.received:{delivery.uuid}",
-            url=f"/letters/{letter.uuid}/",
+            url=letter.get_absolute_url(),
         )
     from .signals import letter_issued
 
@@ -433,7 +433,7 @@ def delivery_sign(*, delivery: Delivery, by: User, signed_on: dt.date | None = N
         kind="letter.signed",
         title=_("%(r)s 已签收 %(n)s") % {"r": delivery.recipient.short_name, "n": delivery.letter.doc_number},
         key=f"letter.signed:{delivery.uuid}",
-        url=f"/letters/{delivery.letter.uuid}/",
+        url=delivery.letter.get_absolute_url(),
     )
     return delivery
 
@@ -745,7 +745,7 @@ def ledger_sweep(*, today: dt.date | None = None) -> dict:
                 title=_("即将到期：%(t)s（%(d)s）") % {"t": entry.title, "d": entry.due_date.isoformat()},
                 body=entry.due_explained,
                 key=f"ledger.reminder:{entry.uuid}",
-                url=f"/ledger/{entry.uuid}/",
+                url=entry.get_absolute_url(),
             )
             reminded += 1
     overdue = LedgerEntry.objects.filter(
@@ -773,7 +773,7 @@ def ledger_sweep(*, today: dt.date | None = None) -> dict:
                 "title": _("已逾期 %(n)d 天：%(o)s %(t)s") % {"n": days, "o": entry.owner.short_name, "t": entry.title},
                 "body": entry.due_explained,
                 "key": f"ledger.overdue:{entry.uuid}",
-                "url": f"/ledger/{entry.uuid}/",
+                "url": entry.get_absolute_url(),
             }
             recipients = list(access.institution_users(entry.owner, roles=list(access.ACTING_ROLES)))
             if entry.owner.parent_id:
@@ -842,7 +842,7 @@ def _ledger_recompute(*, years: Iterable[int] | None, by) -> list[tuple[LedgerEn
                         % {"t": entry.title, "old": before.isoformat(), "new": entry.due_date.isoformat()},
                         body=_("节假日安排已更新，期限重新计算：%(e)s") % {"e": entry.due_explained},
                         key=f"ledger.due_changed:{entry.uuid}:{entry.due_date.isoformat()}",
-                        url=f"/ledger/{entry.uuid}/",
+                        url=entry.get_absolute_url(),
                     )
     return moved
 

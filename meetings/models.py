@@ -122,6 +122,11 @@ class Meeting(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("meetings:detail", kwargs={"uuid": self.uuid})
+
 
 class MeetingLink(models.Model):
     """A record the proposal or an agenda item refers to (a case, a suggestion, a letter …)."""
@@ -291,6 +296,11 @@ class Decision(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("meetings:decision_detail", kwargs={"uuid": self.uuid})
 
     @property
     def title(self) -> str:

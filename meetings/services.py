@@ -50,7 +50,7 @@ LINKABLE = {
 
 
 def _url(m: Meeting) -> str:
-    return f"/meetings/{m.uuid}/"
+    return m.get_absolute_url()
 
 
 def _locked(model, obj):
@@ -624,7 +624,7 @@ def decision_report(*, decision: Decision, by: User, evidence: str, done_on: dt.
         title=_("议定事项报请办结：%(o)s %(t)s") % {"o": d.owner.short_name, "t": d.title},
         body=d.evidence[:500],
         key=f"decision.reported:{d.uuid}:{timezone.now().timestamp():.0f}",
-        url=f"/meetings/decisions/{d.uuid}/",
+        url=d.get_absolute_url(),
     )
     return d
 
@@ -645,7 +645,7 @@ def decision_confirm(*, decision: Decision, by: User, note: str = "") -> Decisio
         kind="decision.confirmed",
         title=_("议定事项已确认办结：%(t)s") % {"t": d.title},
         key=f"decision.confirmed:{d.uuid}",
-        url=f"/meetings/decisions/{d.uuid}/",
+        url=d.get_absolute_url(),
     )
     return d
 
@@ -664,7 +664,7 @@ def decision_return(*, decision: Decision, by: User, reason: str) -> Decision:
         title=_("议定事项退回继续落实：%(t)s") % {"t": d.title},
         body=reason,
         key=f"decision.returned:{d.uuid}:{timezone.now().timestamp():.0f}",
-        url=f"/meetings/decisions/{d.uuid}/",
+        url=d.get_absolute_url(),
     )
     return d
 
@@ -867,7 +867,7 @@ def minutes_approve(*, minutes: Minutes, by: User, issued_on: dt.date | None = N
             title=_("议定事项：%(t)s（%(d)s前完成）") % {"t": d.title, "d": d.due_date.isoformat()},
             body=d.due_explained,
             key=f"decision.assigned:{d.uuid}",
-            url=f"/meetings/decisions/{d.uuid}/",
+            url=d.get_absolute_url(),
         )
     return mn
 
