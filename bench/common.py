@@ -168,6 +168,17 @@ def endpoints(sample: dict) -> list[tuple[str, str, str]]:
         ("/api/v1/letters/", "office", "/api/v1/letters/"),
         ("/api/v1/letters/", "agency", "/api/v1/letters/"),
         ("/api/v1/letters/?page=200 (deep)", "office", "/api/v1/letters/?page=200"),
+        # Narrow viewers deep in their lists and a court's wide list (counts and ids-first pages).
+        ("/cases/ page", "court", "/cases/"),
+        ("/cases/?page=51 (deep, narrow)", "agency", "/cases/?page=51"),
+        ("/api/v1/cases/?page=51 (deep, narrow)", "agency", "/api/v1/cases/?page=51"),
+        ("/cases/?page=last (deep)", "office", "/cases/?page=4000"),
+        ("/api/v1/letters/?page=20 (deep, narrow)", "agency", "/api/v1/letters/?page=20"),
+        ("/meetings/ page", "office", "/meetings/"),
+        ("/meetings/ page", "agency", "/meetings/"),
+        ("/api/v1/meetings/", "office", "/api/v1/meetings/"),
+        ("/api/v1/indicators/ (city)", "office", "/api/v1/indicators/?level=city"),
+        ("/api/v1/indicators/ (agency)", "agency", "/api/v1/indicators/"),
     ]
     if case is not None:
         rows.append(("case detail page", "office", f"/cases/{case.uuid}/"))

@@ -41,20 +41,22 @@ def _cases(qs, user, inst):
     # defendant's region. Each `IN (…)` is one index lookup (STACK.md pitfall 8).
     if access.oversees_every_region(user):
         return qs
-    q = Q(court=inst) | access.in_any(
-        Defendants.objects.filter(institution_id__in=access.own_and_subordinate_ids(inst)).values(
-            "administrativecase_id"
-        ),
-        Coordination.objects.filter(Q(procuratorate=inst) | Q(government=inst)).values("case_id"),
-        CaseSupervision.objects.filter(procuratorate=inst).values("case_id"),
-        Observation.objects.filter(procuratorate=inst).values("case_id"),
-    )
+    defendants = Defendants.objects.filter(institution_id__in=access.own_and_subordinate_ids(inst))
+    branches = [
+        Q(court=inst),
+        Q(pk__in=defendants.order_by().values("administrativecase_id")),
+        Q(pk__in=Coordination.objects.filter(Q(procuratorate=inst) | Q(government=inst)).order_by().values("case_id")),
+        Q(pk__in=CaseSupervision.objects.filter(procuratorate=inst).order_by().values("case_id")),
+        Q(pk__in=Observation.objects.filter(procuratorate=inst).order_by().values("case_id")),
+    ]
     regions = access.office_region_ids(user)
     if regions:
         overseen = access.region_institution_ids(regions)
-        q |= Q(court_id__in=overseen)
-        q |= Q(pk__in=Defendants.objects.filter(institution_id__in=overseen).values("administrativecase_id"))
-    return qs.filter(q)
+        branches.append(Q(court_id__in=overseen))
+        branches.append(
+            Q(pk__in=Defendants.objects.filter(institution_id__in=overseen).order_by().values("administrativecase_id"))
+        )
+    return access.any_of(qs, *branches)
 
 
 def _disputes(qs, user, inst):

@@ -138,7 +138,9 @@ class AdministrativeCase(models.Model):
         verbose_name_plural = _("行政案件")
         ordering = ["-filed_on", "-id"]
         indexes = [
-            models.Index(fields=["court", "filed_on"]),
+            # A court's own cases in list order (its visibility branch, and the court filter):
+            # counted and paged from the index alone.
+            models.Index(fields=["court", "-filed_on", "-id"], name="case_court_order"),
             models.Index(fields=["instance", "effective_on"]),
             # The list's default order (and its filed_from/filed_to filters): pages walk it and stop.
             models.Index(fields=["-filed_on", "-id"], name="case_list_order"),

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.db.models.sql.where import OR, WhereNode
 from django.http import Http404
 
 from . import workflow
@@ -32,6 +33,7 @@ from .models import (
     Region,
     User,
 )
+from .querysets import VisibilityWhere
 
 Role = User.Role
 
@@ -102,13 +104,25 @@ def region_institution_ids(regions) -> QuerySet:
     return Institution.objects.filter(region_id__in=regions).order_by().values("pk")
 
 
-def in_any(*id_sets: QuerySet, field: str = "pk") -> Q:
-    """`field` in any of the id sets (one-column querysets)."""
-    first, *rest = id_sets
-    q = Q(**{f"{field}__in": first.order_by()})
-    for s in rest:
-        q |= Q(**{f"{field}__in": s.order_by()})
-    return q
+def any_of(qs: QuerySet, *branches: Q) -> QuerySet:
+    """`qs` filtered by the OR of `branches`, each of which an index can serve alone.
+
+    The planner walks the list's order index with the OR and stops at the page; the
+    branches are remembered on the queryset so `liaison.pagination` counts (and pages deep)
+    the UNION of `qs AND branch` instead of evaluating the OR over the whole table.
+    """
+    if not branches:
+        return qs.none()
+    q = branches[0]
+    for b in branches[1:]:
+        q |= b
+    out = qs.filter(q)
+    if len(branches) > 1 and hasattr(out, "branches"):
+        node = out.query.where.children[-1]
+        if type(node) is WhereNode and node.connector == OR and not node.negated:
+            node.__class__ = VisibilityWhere
+            out.branches = branches
+    return out
 
 
 def institution_group(institution: Institution) -> Group:
@@ -128,15 +142,18 @@ def shared_ids(model, institution: Institution, through) -> QuerySet:
 
 def _letters(qs, user, inst):
     # Issued letters: a recipient's, a sharee's, the overseeing office's; every status: the issuer's.
-    issued = Letter.Status.ISSUED
+    issued = Q(status=Letter.Status.ISSUED)
     if oversees_every_region(user):
-        return qs.filter(Q(issuer=inst) | Q(status=issued))
-    q = Q(pk__in=Delivery.objects.filter(recipient=inst).values("letter_id"))
-    q |= Q(pk__in=shared_ids(Letter, inst, LetterGroupObjectPermission))
+        return qs.filter(Q(issuer=inst) | issued)
+    branches = [
+        Q(issuer=inst),
+        issued & Q(pk__in=Delivery.objects.filter(recipient=inst).values("letter_id")),
+        issued & Q(pk__in=shared_ids(Letter, inst, LetterGroupObjectPermission)),
+    ]
     regions = office_region_ids(user)
     if regions:
-        q |= Q(issuer_id__in=region_institution_ids(regions))
-    return qs.filter(Q(issuer=inst) | (Q(status=issued) & q))
+        branches.append(issued & Q(issuer_id__in=region_institution_ids(regions)))
+    return any_of(qs, *branches)
 
 
 def _ledger(qs, user, inst):

@@ -18,14 +18,17 @@ def _suggestions(qs, user, inst):
     sent = Q(letter__isnull=False)
     if access.oversees_every_region(user):
         return qs.filter(Q(issuer=inst) | sent)
-    q = Q(recipient=inst)
-    q |= Q(pk__in=Suggestion.cc.through.objects.filter(institution=inst).values("suggestion_id"))
-    q |= Q(linked_from_id__in=Suggestion.objects.filter(issuer=inst).order_by().values("pk"))
+    branches = [
+        Q(issuer=inst),
+        sent & Q(recipient=inst),
+        sent & Q(pk__in=Suggestion.cc.through.objects.filter(institution=inst).values("suggestion_id")),
+        sent & Q(linked_from_id__in=Suggestion.objects.filter(issuer=inst).order_by().values("pk")),
+    ]
     regions = access.office_region_ids(user)
     if regions:
         overseen = access.region_institution_ids(regions)
-        q |= Q(issuer_id__in=overseen) | Q(recipient_id__in=overseen)
-    return qs.filter(Q(issuer=inst) | (sent & q))
+        branches += [sent & Q(issuer_id__in=overseen), sent & Q(recipient_id__in=overseen)]
+    return access.any_of(qs, *branches)
 
 
 def _filings(qs, user, inst):

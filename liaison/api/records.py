@@ -52,6 +52,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from .. import access
+from ..pagination import FastPaginator
 from . import serializers as s
 
 
@@ -61,6 +62,7 @@ class Pagination(PageNumberPagination):
 
     page_size_query_param = "page_size"
     max_page_size = 200
+    django_paginator_class = FastPaginator
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
