@@ -54,6 +54,7 @@ from rest_framework.response import Response
 from .. import access
 from ..pagination import FastPaginator
 from . import serializers as s
+from .idempotency import IdempotentMixin
 
 
 class Pagination(PageNumberPagination):
@@ -107,7 +108,7 @@ def validated(serializer_class, request, partial=False, **context):
     return serializer.validated_data
 
 
-class ApiMixin:
+class ApiMixin(IdempotentMixin):  # and `Idempotency-Key` on writes (liaison.api.idempotency)
     """What every hub viewset shares: JSON only (the docs page is the browsable view)."""
 
     renderer_classes = [JSONRenderer]
