@@ -62,6 +62,7 @@ LISTS = [
 ]
 
 PLAN_TIME = re.compile(r"Execution Time: ([\d.]+) ms")
+BUFFERS = re.compile(r"shared hit=(\d+)(?: read=(\d+))?")
 
 
 def explain(sql: str) -> tuple[float, list[str]]:
@@ -86,6 +87,11 @@ def main(argv=None):
     parser.add_argument("--threshold", type=float, default=5.0, help="EXPLAIN queries slower than this (ms)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--verbose", action="store_true", help="print whole plans")
+    parser.add_argument(
+        "--summary",
+        action="store_true",
+        help="one table row per list: EXPLAIN ANALYZE time and buffers of all its queries",
+    )
     args = parser.parse_args(argv)
     if connection.vendor != "postgresql":
         sys.exit("bench.plans needs PostgreSQL (DATABASE_URL)")
@@ -93,6 +99,8 @@ def main(argv=None):
     settings.ALLOWED_HOSTS = ["*"]
     load = open("/proc/loadavg").read().split()[:3]
     print(f"load average {' '.join(load)}")
+    if args.summary:
+        print("| list | viewer | queries | EXPLAIN ANALYZE (sum) | buffers (sum) |\n|---|---|---|---|---|")
     clients = {}
     for label, persona, path in LISTS:
         if args.only and args.only not in label and args.only not in path:
@@ -116,6 +124,18 @@ def main(argv=None):
                 best = (status, wall, queries)
         status, wall, queries = best
         sql_ms = sum(float(q["time"]) * 1000 for q in queries)
+        if args.summary:
+            total_ms, total_buffers = 0.0, 0
+            for q in queries:
+                if not q["sql"].lstrip().upper().startswith(("SELECT", "(SELECT")):
+                    continue
+                ms, lines = explain(q["sql"])
+                top = next((line for line in lines if "Buffers:" in line), "")
+                m = BUFFERS.search(top)
+                total_ms += ms
+                total_buffers += int(m.group(1)) + int(m.group(2) or 0) if m else 0
+            print(f"| {label} | {persona} | {len(queries)} | {total_ms:.1f} ms | {total_buffers:,} |", flush=True)
+            continue
         print(
             f"\n## {label} — {persona} — {path}: {status}, {wall:.0f} ms wall, {len(queries)} queries, "
             f"{sql_ms:.0f} ms SQL"

@@ -31,6 +31,7 @@ queryset) is paginated as Django does.
 
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
+from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.expressions import OrderBy
 from django.utils.functional import cached_property
@@ -43,18 +44,21 @@ SMALL_SET = 10_000
 DEEP_OFFSET = 1_000
 
 
-def _branches(qs) -> tuple:
+def _plain(qs) -> bool:
+    """A queryset whose rows are its table's rows: no UNION, DISTINCT, slice or aggregate."""
     if not isinstance(qs, QuerySet):
-        return ()
+        return False
     q = qs.query
-    if (
+    return not (
         q.combinator
         or q.distinct
         or q.is_sliced
         or any(getattr(a, "contains_aggregate", False) for a in q.annotations.values())
-    ):
-        return ()
-    return tuple(getattr(qs, "branches", ()))
+    )
+
+
+def _branches(qs) -> tuple:
+    return tuple(getattr(qs, "branches", ())) if _plain(qs) else ()
 
 
 def _order_columns(qs) -> list[tuple[str, bool]] | None:
@@ -181,6 +185,16 @@ def visible_ids(qs, branches, limit: int) -> tuple[list | None, int | None]:
     return list(dict.fromkeys(row[0] for row in rows)), estimate
 
 
+def _in_ids(qs, ids: list) -> QuerySet:
+    """`qs` narrowed to these ids. On PostgreSQL one array parameter (`id = ANY('{…}')`, which
+    the planner hashes) instead of `IN (%s, %s, …)` with thousands of placeholders to build,
+    send, parse and plan."""
+    if connections[qs.db].vendor != "postgresql":
+        return qs.filter(pk__in=ids)
+    column = f'"{qs.model._meta.db_table}"."{qs.model._meta.pk.column}"'
+    return qs.extra(where=[f"{column} = ANY(%s)"], params=[ids])
+
+
 class FastPaginator(Paginator):
     table_size: int | None = None
 
@@ -198,7 +212,7 @@ class FastPaginator(Paginator):
         ids, self.table_size = visible_ids(qs, branches, SMALL_SET)
         if ids is None:
             return branches, None, None
-        narrowed = qs.filter(pk__in=ids)
+        narrowed = _in_ids(qs, ids)
         narrowed._visible_count = len(ids)
         # With no other filter the visible ids are the list: counted without a query.
         return branches, narrowed, len(ids) if unfiltered else None
@@ -232,7 +246,7 @@ class FastPaginator(Paginator):
 
     def rows(self, bottom: int, top: int):
         qs = self.object_list
-        if not isinstance(qs, QuerySet) or top <= bottom:
+        if not _plain(qs) or top <= bottom:
             return qs[bottom:top]
         branches, narrowed, _ = self._plan
         order = _order_columns(qs)
@@ -251,7 +265,7 @@ class FastPaginator(Paginator):
             return qs[bottom:top]
         if branches and self._sorting_wins(top):
             ids_qs = union_of(qs, branches, [name for name, _ in order])
-        elif bottom >= DEEP_OFFSET and not qs.query.combinator:
+        elif bottom >= DEEP_OFFSET:
             # Deep in a list without branches: the ids alone (an index-only walk of the order
             # index), from the end when that is shorter, then the rows.
             ids_qs = qs.order_by().prefetch_related(None).values(*[name for name, _ in order])
