@@ -86,6 +86,7 @@ def main(argv=None):
     parser.add_argument("--duration", type=int, default=4, help="seconds per wrk run")
     parser.add_argument("--ceiling-every", type=int, default=4, help="endpoints between ceiling measurements")
     parser.add_argument("--only", default="", help="substring: time only matching endpoints")
+    parser.add_argument("--persona", default="", help="time only this viewer's endpoints (office, agency, …)")
     args = parser.parse_args(argv)
 
     sample = common.samples()
@@ -94,6 +95,8 @@ def main(argv=None):
     rows = common.endpoints(sample)
     if args.only:
         rows = [r for r in rows if args.only in r[0] or args.only in r[2]]
+    if args.persona:
+        rows = [r for r in rows if r[1] == args.persona]
     personas = {p for _, p, _ in rows + common.CEILINGS}
     cookies = {p: common.session_cookie(common.persona_user(p)) for p in personas}
     check(rows + common.CEILINGS, cookies)
