@@ -10,6 +10,7 @@ sending a reply (reply.approve, or a head's suggestion.reply) moves it to 已回
 evaluation asking for rectification moves it on to 整改中 (suggestion.evaluate).
 """
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -86,6 +87,42 @@ def has_letter(s: Suggestion) -> bool:
     return s.letter_id is not None
 
 
+# ----------------------------------------------------------------------------- 待办
+
+
+def _inst(user):
+    return user.institution_id
+
+
+def pending_suggestions(user, states):
+    """The suggestions in `states` that the user's institution issued or received (both indexed),
+    with what the guards and conditions read (issuer, recipient, replies, extensions)."""
+    return (
+        Suggestion.objects.filter(Q(issuer_id=_inst(user)) | Q(recipient_id=_inst(user)), status__in=states)
+        .select_related("issuer", "recipient", "letter")
+        .prefetch_related("replies", "extensions")
+    )
+
+
+def suggestion_due(s: Suggestion):
+    """A reply is due on the reply deadline; sign-off, issue, receipt and evaluation have none."""
+    return s.reply_due if s.status in Suggestion.OPEN_STATES else None
+
+
+def pending_replies(user, states):
+    """Replies waiting for the head of the institution that received the suggestion."""
+    return Reply.objects.filter(suggestion__recipient_id=_inst(user), status__in=states).select_related(
+        "suggestion__recipient", "suggestion__issuer"
+    )
+
+
+def pending_extensions(user, states):
+    """Extension requests waiting for the head of the institution that issued the suggestion."""
+    return Extension.objects.filter(suggestion__issuer_id=_inst(user), status__in=states).select_related(
+        "suggestion__issuer", "suggestion__recipient"
+    )
+
+
 # ----------------------------------------------------------------------------- declarations
 
 SUGGESTION_FLOW = workflow.Workflow(
@@ -119,8 +156,17 @@ SUGGESTION_FLOW = workflow.Workflow(
         label=_("审批同意"),
         page="suggestions:approve",
         post=True,
+        todo=_("待审批"),
     ),
-    T("suggestion.issue", [S.APPROVED], S.ISSUED, issuer_head, label=_("签发…"), page="suggestions:issue"),
+    T(
+        "suggestion.issue",
+        [S.APPROVED],
+        S.ISSUED,
+        issuer_head,
+        label=_("签发…"),
+        page="suggestions:issue",
+        todo=_("待签发"),
+    ),
     T(
         "suggestion.return",
         [S.SUBMITTED, S.APPROVED],
@@ -130,7 +176,15 @@ SUGGESTION_FLOW = workflow.Workflow(
         page="suggestions:return",
         style="outline-danger",
     ),
-    T("suggestion.receive", [S.ISSUED], S.RECEIVED, recipient_acting, label=_("签收…"), page="suggestions:receive"),
+    T(
+        "suggestion.receive",
+        [S.ISSUED],
+        S.RECEIVED,
+        recipient_acting,
+        label=_("签收…"),
+        page="suggestions:receive",
+        todo=_("待签收"),
+    ),
     T(
         "suggestion.reply",
         Suggestion.OPEN_STATES,
@@ -140,6 +194,7 @@ SUGGESTION_FLOW = workflow.Workflow(
         refusal=_("本轮已有书面回复，不能重复回复。"),
         label=_("书面回复…"),
         page="suggestions:reply",
+        todo=_("待回复"),
     ),
     T(
         "suggestion.request_extension",
@@ -159,6 +214,7 @@ SUGGESTION_FLOW = workflow.Workflow(
         issuer_acting,
         label=_("评价办理情况…"),
         page="suggestions:evaluate",
+        todo=_("待评价"),
     ),
     T(
         "suggestion.link",
@@ -189,6 +245,8 @@ SUGGESTION_FLOW = workflow.Workflow(
         page="suggestions:withdraw",
         style="outline-danger",
     ),
+    pending=pending_suggestions,
+    due=suggestion_due,
 )
 
 REPLY_FLOW = workflow.Workflow(
@@ -201,7 +259,10 @@ REPLY_FLOW = workflow.Workflow(
         label=_("签发回复…"),
         api="approve-reply",
         page=lambda r: reverse("suggestions:reply_approve", kwargs={"uuid": r.suggestion.uuid, "reply_uuid": r.uuid}),
+        todo=_("待签发回复"),
     ),
+    pending=pending_replies,
+    due=lambda r: r.suggestion.reply_due,
 )
 
 EXTENSION_FLOW = workflow.Workflow(
@@ -216,7 +277,10 @@ EXTENSION_FLOW = workflow.Workflow(
         page=lambda e: reverse(
             "suggestions:extension_decide", kwargs={"uuid": e.suggestion.uuid, "extension_uuid": e.uuid}
         ),
+        todo=_("待审批延期"),
     ),
+    pending=pending_extensions,
+    due=lambda e: e.suggestion.reply_due,
 )
 
 FLOWS = [SUGGESTION_FLOW, REPLY_FLOW, EXTENSION_FLOW]

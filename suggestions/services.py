@@ -204,6 +204,8 @@ def suggestion_submit(*, suggestion: Suggestion, by: User) -> Suggestion:
         title=_("待审批：%(t)s") % {"t": s.title},
         key=f"suggestion.submitted:{s.uuid}:{timezone.now().timestamp():.0f}",
         url=_url(s),
+        about=s,
+        awaits="suggestion.approve",
     )
     return s
 
@@ -228,6 +230,8 @@ def suggestion_return(*, suggestion: Suggestion, by: User, reason: str) -> Sugge
         body=reason,
         key=f"suggestion.returned:{s.uuid}:{timezone.now().timestamp():.0f}",
         url=_url(s),
+        about=s,
+        awaits="suggestion.submit",
     )
     return s
 
@@ -352,6 +356,8 @@ def suggestion_reply(*, suggestion: Suggestion, by: User, measures: str) -> Repl
             title=_("待签发回复：%(t)s") % {"t": s.title},
             key=f"suggestion.reply_pending:{reply.uuid}",
             url=_url(s),
+            about=reply,
+            awaits="reply.approve",
         )
     return reply
 
@@ -489,6 +495,8 @@ def extension_request(*, suggestion: Suggestion, by: User, days, reasons: str) -
         body=reasons,
         key=f"suggestion.extension:{ext.uuid}",
         url=_url(s),
+        about=ext,
+        awaits="extension.decide",
     )
     return ext
 
