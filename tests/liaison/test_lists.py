@@ -6,7 +6,7 @@ import zipfile
 
 import pytest
 from django.apps import apps
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from liaison import lists
@@ -14,6 +14,13 @@ from liaison.excel import FORMULA_START, display_width, xlsx_bytes
 from liaison.forms import LedgerFilter
 
 from ._view_helpers import client_for, entry
+
+
+@pytest.fixture(autouse=True)
+def chinese():
+    """The words are checked in Chinese whatever language an earlier test in this worker left active."""
+    with translation.override("zh-hans"):
+        yield
 
 
 def workbook(content: bytes):
