@@ -19,11 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from liaison import access, lists, workflow
+from liaison import access, lists, pages
 from liaison.errors import Conflict
-from liaison.forms import apply_service_errors
 from liaison.models import Letter
-from liaison.views.common import conflict_redirect
 
 from . import exports, forms, ical, selectors, services
 from .listings import DECISIONS, MEETINGS
@@ -39,13 +37,6 @@ def meeting_url(m) -> str:
 
 def decision_url(d) -> str:
     return reverse("meetings:decision_detail", kwargs={"uuid": d.uuid})
-
-
-def _buttons(pairs):
-    return [
-        {"t": t, "url": t.url(obj) if hasattr(t, "url") else reverse(t.page, kwargs={"uuid": obj.uuid})}
-        for t, obj in pairs
-    ]
 
 
 # ----------------------------------------------------------------------------- lists
@@ -75,19 +66,18 @@ def index(request):
 @GET_POST
 def propose(request):
     access.require(request.user, "meeting.propose")
-    form = forms.ProposeForm(
-        request.POST if request.method == "POST" else None, initial={"kind": request.GET.get("kind")}
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            m = services.meeting_propose(by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("会议提议已提交领导小组办公室。"))
-            return redirect(meeting_url(m))
-    return render(
-        request, "meetings/form.html", {"form": form, "title": _("提议召开会议"), "back": reverse("meetings:index")}
+    back = reverse("meetings:index")
+    return pages.action_page(
+        request,
+        form=forms.ProposeForm(pages.post_data(request), initial={"kind": request.GET.get("kind")}),
+        service=services.meeting_propose,
+        args=lambda data: {"by": request.user, **data},
+        done=lambda m: _("会议提议已提交领导小组办公室。"),
+        to=meeting_url,
+        back=back,
+        template="meetings/form.html",
+        context={"title": _("提议召开会议"), "back": back},
+        checked=True,
     )
 
 
@@ -109,13 +99,11 @@ def detail(request, uuid):
         {
             "m": m,
             "minutes": minutes,
-            "buttons": _buttons(selectors.meeting_actions(user, m, minutes)),
+            "own_invitation": selectors.own_invitation(m, user),
             "notice_visible": m.notice_letter_id in letters,
             "minutes_letter_visible": bool(minutes and minutes.letter_id in letters),
             "links": services.visible_links(m, user, links=[link for link in m.links.all() if not link.agenda_item_id]),
-            "decisions": [
-                {"d": d, "buttons": _buttons((t, d) for t in workflow.available(user, d))} for d in m.decisions.all()
-            ],
+            "decisions": m.decisions.all(),
         },
     )
 
@@ -182,7 +170,6 @@ def decision_detail(request, uuid):
         {
             "d": d,
             "meeting_visible": meeting_visible,
-            "buttons": _buttons((t, d) for t in workflow.available(request.user, d)),
             "today": timezone.localdate(),
         },
     )
@@ -451,33 +438,25 @@ def _shown_meeting(request, obj):
 
 
 def action_view(name):
+    """One transition's page on the hub's page toolkit (liaison.pages.action_page): 404 for a record
+    the user may not see, 403 for the wrong person, the conflict page for the wrong state."""
     loader, verb, form_class, title, initial, run, done = ACTIONS[name]
 
     @login_required
     @GET_POST
     def view(request, uuid):
         obj = loader(request, uuid)
-        back = _back(obj)
-        try:
-            access.require(request.user, verb, obj)
-        except Conflict as exc:
-            return conflict_redirect(request, exc, back)
-        form = form_class(request.POST if request.method == "POST" else None, initial=initial(obj) if initial else None)
-        if request.method == "POST" and form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "") or k in ("attending",)}
-            try:
-                run(obj, request.user, data)
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            except Conflict as exc:
-                return conflict_redirect(request, exc, back)
-            else:
-                messages.success(request, done)
-                return redirect(back)
-        return render(
+        return pages.action_page(
             request,
-            "meetings/form.html",
-            {"form": form, "title": title, "back": back, "meeting": _shown_meeting(request, obj), "obj": obj},
+            obj,
+            verb=verb,
+            form=lambda: form_class(pages.post_data(request), initial=initial(obj) if initial else None),
+            service=lambda **data: run(obj, request.user, data),
+            args=lambda cleaned: {k: v for k, v in cleaned.items() if v not in (None, "") or k in ("attending",)},
+            done=lambda result: done,
+            back=_back(obj),
+            template="meetings/form.html",
+            context={"title": title, "back": _back(obj), "meeting": _shown_meeting(request, obj)},
         )
 
     view.__name__ = f"meeting_{name}"

@@ -159,3 +159,46 @@ def test_ics_feed_parses_shows_only_visible_meetings_and_revocation_404s(world, 
     new = CalendarFeed.objects.get(user=world["court_clerk"], revoked_at__isnull=True)
     assert new.token != feed.token and anon.get(f"/meetings/ical/{new.token}.ics").status_code == 200
     assert anon.get(f"/meetings/ical/{feed.token}.ics").status_code == 404
+
+
+def test_decision_ledger_entry_closes_only_by_the_office_confirmation(world, walk):
+    """The owner reports on the decision's page; the ledger page offers it no 办结, and the office
+    no 免除: only decision.confirm closes the entry (it is the decision's obligation, not the ledger's)."""
+    import pytest
+    from django.core.exceptions import PermissionDenied
+
+    from liaison import services as hub
+
+    walk.minuted()
+    d = walk.decision
+    entry = d.ledger_entry
+    agency, office = _client(world["agency_staff"]), _client(world["office"])
+    page = agency.get(f"/ledger/{entry.uuid}/").content.decode()
+    assert "ledger_complete" not in page and f"/ledger/{entry.uuid}/complete/" not in page
+    r = agency.post(f"/ledger/{entry.uuid}/complete/", {"evidence": "自行办结", "done_on": timezone.localdate()})
+    assert r.status_code == 403
+    assert office.post(f"/ledger/{entry.uuid}/waive/", {"reason": "免除"}).status_code == 403
+    with pytest.raises(PermissionDenied):
+        hub.ledger_complete(entry=entry, by=world["agency_staff"], evidence="自行办结")
+    with pytest.raises(PermissionDenied):
+        hub.ledger_waive(entry=entry, by=world["office"], reason="免除")
+    entry.refresh_from_db()
+    assert entry.status == LedgerEntry.Status.OPEN
+    # the decision's page carries the owner's buttons, rendered from the workflow (data-verb)
+    page = agency.get(f"/meetings/decisions/{d.uuid}/").content.decode()
+    assert 'data-verb="decision.report"' in page and 'data-verb="decision.confirm"' not in page
+    agency.post(f"/meetings/decisions/{d.uuid}/report/", {"evidence": "指引已印发"})
+    page = office.get(f"/meetings/decisions/{d.uuid}/").content.decode()
+    assert 'data-verb="decision.confirm"' in page and 'data-verb="decision.return"' in page
+    office.post(f"/meetings/decisions/{d.uuid}/confirm/", {"note": ""})
+    entry.refresh_from_db()
+    assert entry.status == LedgerEntry.Status.DONE and entry.evidence == "指引已印发"
+
+
+def test_wrong_state_on_an_action_page_is_the_conflict_message_not_the_form(world, walk):
+    m = walk.notified()
+    office = _client(world["office"])
+    r = office.get(f"/meetings/{m.uuid}/convene/")  # already convened: the reason on the meeting's page
+    assert r.status_code == 302 and r["Location"].endswith(f"/meetings/{m.uuid}/")
+    page = office.get(r["Location"]).content.decode()
+    assert "不能执行此操作" in page
