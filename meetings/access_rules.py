@@ -11,7 +11,20 @@ from django.db.models import Q
 from liaison import access
 from liaison.models import Letter
 
-from .models import AgendaItem, Decision, Invitation, Meeting, Minutes
+from .models import (
+    AgendaItem,
+    ClassMaterial,
+    Decision,
+    Invitation,
+    LawClass,
+    LegalReview,
+    Meeting,
+    Milestone,
+    Minutes,
+    Research,
+    ReviewInvitation,
+    ReviewOpinion,
+)
 
 MS = Meeting.Status
 
@@ -76,6 +89,112 @@ def _may_bulk(user, obj=None) -> bool:
     return access.is_office(user)
 
 
+# ----------------------------------------------------------------------------- legal review (论证)
+# The drafting institution (and the office overseeing its region) sees its review from the draft;
+# the invited court and procuratorate see it once the invitation letter is issued.
+
+
+def review_q(user, inst) -> Q:
+    q = Q(government=inst) | Q(
+        ~Q(status=LegalReview.Status.DRAFT),
+        pk__in=ReviewInvitation.objects.filter(institution=inst).values("review_id"),
+    )
+    regions = access.office_region_ids(user)
+    if regions:
+        q |= Q(government__region_id__in=regions)
+    return q
+
+
+def _reviews(qs, user, inst):
+    return qs.filter(review_q(user, inst))
+
+
+def _by_review(qs, user, inst):
+    return qs.filter(review_id__in=LegalReview.objects.filter(review_q(user, inst)).values("pk"))
+
+
+def _opinions(qs, user, inst):
+    # An invitee's opinions stay its own until it returns them.
+    return qs.filter(
+        Q(invitation__institution=inst)
+        | Q(
+            invitation__status=ReviewInvitation.Status.RETURNED,
+            invitation__review_id__in=LegalReview.objects.filter(review_q(user, inst)).values("pk"),
+        )
+    )
+
+
+access.register_visibility(LegalReview, _reviews)
+access.register_visibility(ReviewInvitation, _by_review)
+access.register_visibility(ReviewOpinion, _opinions)
+
+
+def _may_draft_review(user, obj=None) -> bool:
+    # The government side drafts normative documents and major decisions (工作方案三(二)).
+    from liaison.models import Institution
+
+    return access.is_acting(user) and user.institution.kind in (Institution.Kind.GOVERNMENT, Institution.Kind.AGENCY)
+
+
+def _may_see_table(user, review) -> bool:
+    # The adoption table as it stands (before the answer letter): the drafter and the office.
+    return user.institution_id == review.government_id or review.government.region_id in access.office_region_ids(user)
+
+
+# ----------------------------------------------------------------------------- research and classes
+# Joint research: the lead, every member's institution, the government its report goes to and the
+# office overseeing the lead's region. A class: its organizer, audience and lecturers' institutions.
+
+
+def research_q(user, inst) -> Q:
+    from .models import ResearchMember
+
+    q = (
+        Q(lead=inst)
+        | Q(government=inst)
+        | Q(pk__in=ResearchMember.objects.filter(institution=inst).values("research_id"))
+    )
+    regions = access.office_region_ids(user)
+    if regions:
+        q |= Q(lead__region_id__in=regions)
+    return q
+
+
+def class_q(user, inst) -> Q:
+    from .models import Lecturer
+
+    q = (
+        Q(organizer=inst)
+        | Q(pk__in=LawClass.audience.through.objects.filter(institution=inst).values("lawclass_id"))
+        | Q(pk__in=Lecturer.objects.filter(institution=inst).values("law_class_id"))
+    )
+    regions = access.office_region_ids(user)
+    if regions:
+        q |= Q(organizer__region_id__in=regions)
+    return q
+
+
+access.register_visibility(Research, lambda qs, user, inst: qs.filter(research_q(user, inst)))
+access.register_visibility(
+    Milestone,
+    lambda qs, user, inst: qs.filter(research_id__in=Research.objects.filter(research_q(user, inst)).values("pk")),
+)
+access.register_visibility(LawClass, lambda qs, user, inst: qs.filter(class_q(user, inst)))
+access.register_visibility(
+    ClassMaterial,
+    lambda qs, user, inst: qs.filter(law_class_id__in=LawClass.objects.filter(class_q(user, inst)).values("pk")),
+)
+
+
+def _may_lead_research(user, obj=None) -> bool:
+    # The three institutions (and their departments) and the office lead joint research.
+    return access.is_acting(user)
+
+
+access.register_action("research.create", _may_lead_research)
+access.register_action("law_class.create", _may_lead_research)
+access.register_action("legal_review.create", _may_draft_review)
+access.register_action("legal_review.table", _may_see_table)
 access.register_action("meeting.propose", _may_propose)
 access.register_action("decision.bulk", _may_bulk)
 access.register_action("decision.supervise", _may_supervise)

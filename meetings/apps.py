@@ -16,6 +16,7 @@ class MeetingsConfig(AppConfig):
         plugins.register(
             self,
             urls="meetings.urls",
+            demo="meetings.demo.load",
             nav=[plugins.Nav(key="meetings", label=_("会议"), url_name="meetings:index", order=30)],
             api_routes=[
                 ("meeting-kinds", "meetings.api.MeetingKindViewSet", "meeting-kind"),
@@ -41,6 +42,10 @@ class MeetingsConfig(AppConfig):
 
 def _letter_issued(sender, letter, by, **kwargs):
     # A meeting's notice issued (here or on the letter page) moves the meeting to 已通知.
+    from . import research, reviews
     from .services import on_letter_issued
 
     on_letter_issued(letter=letter, by=by)
+    # A legal review's invitation or answer letter issued: the review opens or is answered.
+    reviews.on_letter_issued(letter=letter, by=by)
+    research.on_letter_issued(letter=letter, by=by)

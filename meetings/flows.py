@@ -5,17 +5,31 @@ state) and `liaison.services.move`; pages render `workflow.available(user, obj)`
 buttons and the API's `allowed_actions` lists them. Registered on import (MeetingsConfig.ready).
 """
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from liaison import access, workflow
 from liaison.models import Letter, User
 
-from .models import Decision, Invitation, Meeting, Minutes
+from .models import (
+    Decision,
+    Invitation,
+    LawClass,
+    LegalReview,
+    Meeting,
+    Milestone,
+    Minutes,
+    Research,
+    ReviewInvitation,
+    ReviewOpinion,
+)
 
 MS = Meeting.Status
 IS = Invitation.Status
 MN = Minutes.Status
 DS = Decision.Status
+LR = LegalReview.Status
+RI = ReviewInvitation.Status
 T = workflow.Transition
 
 
@@ -90,6 +104,57 @@ def meeting_notified(inv: Invitation) -> bool:
 
 # ----------------------------------------------------------------------------- declarations
 
+# ----------------------------------------------------------------------------- 待办 candidates
+# Narrow, indexed querysets of the records where a user may have a pending action; the to-do
+# list asks each one's transitions (liaison.todo), so these only need to include, not decide.
+
+
+def _institution(user):
+    return getattr(user, "institution_id", None)
+
+
+def _is_head(user) -> bool:
+    return getattr(user, "role", None) == User.Role.HEAD
+
+
+def _of_kind(user, *kinds) -> bool:
+    inst = getattr(user, "institution", None)
+    return inst is not None and inst.kind in kinds
+
+
+def pending_meetings(user, states):
+    # convening is the office's, signing the notice its head's: nobody else queries (dashboard cost)
+    if not (access.is_office(user) or _is_head(user)):
+        return Meeting.objects.none()
+    return access.visible(Meeting.objects.filter(status__in=states), user).select_related(
+        "convener__region", "notice_letter", "kind"
+    )
+
+
+def pending_invitations(user, states):
+    return Invitation.objects.filter(
+        institution_id=_institution(user), status=IS.PENDING, meeting__status=MS.NOTIFIED
+    ).select_related("meeting", "institution")
+
+
+def pending_minutes(user, states):
+    if not _is_head(user):
+        return Minutes.objects.none()
+    return Minutes.objects.filter(status__in=states, meeting__convener_id=_institution(user)).select_related(
+        "meeting__convener__region"
+    )
+
+
+def pending_decisions(user, states):
+    from django.db.models import Q
+
+    return (
+        access.visible(Decision.objects.filter(status__in=states), user)
+        .filter(Q(owner_id=_institution(user)) | Q(status=DS.REPORTED))
+        .select_related("meeting__convener__region", "owner")
+    )
+
+
 MEETING_FLOW = workflow.Workflow(
     Meeting,
     T(
@@ -99,6 +164,7 @@ MEETING_FLOW = workflow.Workflow(
         office_for,
         label=_("受理并召集…"),
         page="meetings:convene",
+        todo=_("待受理会议提议"),
     ),
     T(
         "meeting.decline",
@@ -127,6 +193,7 @@ MEETING_FLOW = workflow.Workflow(
         label=_("签发会议通知…"),
         page="meetings:issue_notice",
         refusal=_("会议通知不在待签发状态。"),
+        todo=_("待签发会议通知"),
     ),
     T(
         "meeting.hold",
@@ -166,6 +233,7 @@ MEETING_FLOW = workflow.Workflow(
         page="meetings:cancel",
         style="outline-danger",
     ),
+    pending=pending_meetings,
 )
 
 INVITATION_FLOW = workflow.Workflow(
@@ -179,7 +247,10 @@ INVITATION_FLOW = workflow.Workflow(
         label=_("回复参会情况…"),
         page="meetings:respond",
         refusal=_("会议不在通知阶段，不能回复参会情况。"),
+        todo=_("待回复参会情况"),
     ),
+    pending=pending_invitations,
+    due=lambda inv: inv.meeting.starts_at and timezone.localtime(inv.meeting.starts_at).date(),
 )
 
 MINUTES_FLOW = workflow.Workflow(
@@ -230,6 +301,7 @@ MINUTES_FLOW = workflow.Workflow(
         label=_("审定并印发…"),
         api="approve-minutes",
         page="meetings:minutes_approve",
+        todo=_("待审定会议纪要"),
     ),
     T(
         "minutes.return",
@@ -241,6 +313,7 @@ MINUTES_FLOW = workflow.Workflow(
         page="meetings:minutes_return",
         style="outline-danger",
     ),
+    pending=pending_minutes,
 )
 
 DECISION_FLOW = workflow.Workflow(
@@ -273,6 +346,7 @@ DECISION_FLOW = workflow.Workflow(
         owner_acting,
         label=_("报请办结…"),
         page="meetings:decision_report",
+        todo=_("待落实议定事项"),
     ),
     T(
         "decision.confirm",
@@ -281,6 +355,7 @@ DECISION_FLOW = workflow.Workflow(
         decision_office,
         label=_("确认办结…"),
         page="meetings:decision_confirm",
+        todo=_("待确认办结"),
     ),
     T(
         "decision.return",
@@ -291,8 +366,320 @@ DECISION_FLOW = workflow.Workflow(
         page="meetings:decision_return",
         style="outline-danger",
     ),
+    pending=pending_decisions,
+    due=lambda d: d.due_date if d.status == DS.OPEN else None,
 )
 
-FLOWS = [MEETING_FLOW, INVITATION_FLOW, MINUTES_FLOW, DECISION_FLOW]
+
+# ----------------------------------------------------------------------------- legal review (论证)
+
+
+def drafter_acting(user, review: LegalReview) -> bool:
+    return access.is_acting(user) and review.government_id == user.institution_id
+
+
+def drafter_head(user, review: LegalReview) -> bool:
+    return user.role == User.Role.HEAD and review.government_id == user.institution_id
+
+
+def review_invitee(user, inv: ReviewInvitation) -> bool:
+    return access.is_acting(user) and inv.institution_id == user.institution_id
+
+
+def opinion_drafter(user, opinion: ReviewOpinion) -> bool:
+    return drafter_acting(user, opinion.invitation.review)
+
+
+def draft_attached(r: LegalReview) -> bool:
+    return r.invitation_letter_id is not None and r.invitation_letter.attachments.exists()
+
+
+def all_answered(r: LegalReview) -> bool:
+    """Every invitee returned its opinions and every opinion has its answer."""
+    invitations = list(r.invitations.all())
+    return bool(invitations) and all(
+        i.status == RI.RETURNED and all(o.adoption for o in i.opinions.all()) for i in invitations
+    )
+
+
+def review_open(inv: ReviewInvitation) -> bool:
+    return inv.review.status == LR.INVITED
+
+
+def has_opinions(inv: ReviewInvitation) -> bool:
+    return review_open(inv) and (inv.opinions.exists() or bool(inv.general.strip()))
+
+
+def opinion_returned(o: ReviewOpinion) -> bool:
+    return o.invitation.status == RI.RETURNED and o.invitation.review.status == LR.INVITED
+
+
+LEGAL_REVIEW_FLOW = workflow.Workflow(
+    LegalReview,
+    T(
+        "legal_review.attach",
+        [LR.DRAFT],
+        None,
+        drafter_acting,
+        label=_("上传草案…"),
+        page="meetings:review_attach",
+        style="outline-primary",
+    ),
+    T(
+        "legal_review.invite",
+        [LR.DRAFT],
+        LR.INVITED,
+        drafter_head,
+        when=draft_attached,
+        label=_("签发征求意见函…"),
+        page="meetings:review_invite",
+        refusal=_("请先上传草案文本。"),
+        todo=_("待签发征求意见函"),
+    ),
+    T(
+        "legal_review.conclude",
+        [LR.INVITED],
+        LR.CONCLUDED,
+        drafter_acting,
+        when=all_answered,
+        label=_("形成采纳情况…"),
+        page="meetings:review_conclude",
+        refusal=_("尚有单位未反馈意见，或尚有意见未研究采纳情况。"),
+    ),
+    T(
+        "legal_review.issue",
+        [LR.CONCLUDED],
+        LR.ISSUED,
+        drafter_head,
+        label=_("签发采纳情况函…"),
+        page="meetings:review_issue",
+        todo=_("待签发采纳情况函"),
+    ),
+    pending=lambda user, states: LegalReview.objects.filter(government_id=_institution(user), status__in=states)
+    if _is_head(user)
+    else LegalReview.objects.none(),
+    due=lambda r: r.due_date if r.status == LR.INVITED else None,
+)
+
+REVIEW_INVITATION_FLOW = workflow.Workflow(
+    ReviewInvitation,
+    T(
+        "review_invitation.opine",
+        [RI.PENDING],
+        None,
+        review_invitee,
+        when=review_open,
+        label=_("提出论证意见…"),
+        api="opine",
+        page="meetings:review_opine",
+        style="outline-primary",
+        refusal=_("论证不在征求意见阶段。"),
+        # the invitee's duty until it returns its opinions (return needs one opinion first)
+        todo=_("待反馈论证意见"),
+    ),
+    T(
+        "review_invitation.return",
+        [RI.PENDING],
+        RI.RETURNED,
+        review_invitee,
+        when=has_opinions,
+        label=_("反馈论证意见…"),
+        api="return-opinions",
+        page="meetings:review_return",
+        refusal=_("请先提出至少一条意见（或写明总体意见）。"),
+    ),
+    pending=lambda user, states: ReviewInvitation.objects.filter(
+        institution_id=_institution(user), status=RI.PENDING, review__status=LR.INVITED
+    ).select_related("review", "ledger_entry")
+    if _of_kind(user, "court", "procuratorate")
+    else ReviewInvitation.objects.none(),
+    due=lambda inv: inv.ledger_entry.due_date if inv.ledger_entry_id else None,
+)
+
+REVIEW_OPINION_FLOW = workflow.Workflow(
+    ReviewOpinion,
+    T(
+        "review_opinion.decide",
+        None,
+        None,
+        opinion_drafter,
+        when=opinion_returned,
+        label=_("研究采纳…"),
+        api="decide",
+        page="meetings:review_decide",
+        style="outline-primary",
+        refusal=_("该意见尚未反馈，或论证已形成采纳情况。"),
+    ),
+    state="adoption",
+)
+
+# ----------------------------------------------------------------------------- joint research (共同调研)
+
+RS = Research.Status
+CS = LawClass.Status
+
+
+def lead_acting(user, research: Research) -> bool:
+    return access.is_acting(user) and research.lead_id == user.institution_id
+
+
+def lead_head(user, research: Research) -> bool:
+    return user.role == User.Role.HEAD and research.lead_id == user.institution_id
+
+
+def milestone_lead(user, milestone: Milestone) -> bool:
+    return lead_acting(user, milestone.research)
+
+
+def three_sides(r: Research) -> bool:
+    """Members from the government side, the court and the procuratorate (工作方案四(八))."""
+    from liaison.models import Institution
+
+    kinds = {m.institution.kind for m in r.members.select_related("institution")}
+    gov = kinds & {Institution.Kind.GOVERNMENT, Institution.Kind.AGENCY}
+    return bool(gov) and Institution.Kind.COURT in kinds and Institution.Kind.PROCURATORATE in kinds
+
+
+def research_active(m: Milestone) -> bool:
+    return m.research.status == RS.ACTIVE
+
+
+RESEARCH_FLOW = workflow.Workflow(
+    Research,
+    T(
+        "research.member",
+        [RS.PLANNING, RS.ACTIVE],
+        None,
+        lead_acting,
+        label=_("增加调研组成员…"),
+        api="member",
+        page="meetings:research_member",
+        style="outline-primary",
+    ),
+    T(
+        "research.milestone",
+        [RS.PLANNING, RS.ACTIVE],
+        None,
+        lead_acting,
+        label=_("增加调研节点…"),
+        api="milestone",
+        page="meetings:research_milestone",
+        style="outline-primary",
+    ),
+    T(
+        "research.start",
+        [RS.PLANNING],
+        RS.ACTIVE,
+        lead_acting,
+        when=three_sides,
+        label=_("开始调研…"),
+        page="meetings:research_start",
+        refusal=_("调研组须有政府方、法院和检察院的成员。"),
+    ),
+    T(
+        "research.report",
+        [RS.ACTIVE],
+        RS.REPORTED,
+        lead_acting,
+        label=_("提交调研报告…"),
+        page="meetings:research_report",
+    ),
+    T(
+        "research.issue",
+        [RS.REPORTED],
+        RS.ISSUED,
+        lead_head,
+        label=_("签发调研报告…"),
+        page="meetings:research_issue",
+        todo=_("待签发调研报告"),
+    ),
+    pending=lambda user, states: Research.objects.filter(lead_id=_institution(user), status__in=states)
+    if _is_head(user)
+    else Research.objects.none(),
+)
+
+MILESTONE_FLOW = workflow.Workflow(
+    Milestone,
+    T(
+        "milestone.complete",
+        [Milestone.Status.OPEN],
+        Milestone.Status.DONE,
+        milestone_lead,
+        when=research_active,
+        label=_("完成…"),
+        api="complete",
+        page="meetings:milestone_complete",
+        style="outline-success",
+        refusal=_("调研不在进行中。"),
+    ),
+)
+
+
+# ----------------------------------------------------------------------------- rule-of-law classes (法治课堂)
+
+
+def organizer_acting(user, c: LawClass) -> bool:
+    return access.is_acting(user) and c.organizer_id == user.institution_id
+
+
+def has_lecturers(c: LawClass) -> bool:
+    return c.lecturers.exists()
+
+
+LAW_CLASS_FLOW = workflow.Workflow(
+    LawClass,
+    T(
+        "law_class.lecturer",
+        [CS.PLANNED],
+        None,
+        organizer_acting,
+        label=_("增加授课人…"),
+        api="lecturer",
+        page="meetings:class_lecturer",
+        style="outline-primary",
+    ),
+    T(
+        "law_class.material",
+        [CS.PLANNED, CS.HELD],
+        None,
+        organizer_acting,
+        label=_("上传授课材料…"),
+        api="material",
+        page="meetings:class_material",
+        style="outline-primary",
+    ),
+    T(
+        "law_class.hold",
+        [CS.PLANNED],
+        CS.HELD,
+        organizer_acting,
+        when=has_lecturers,
+        label=_("登记到课情况…"),
+        page="meetings:class_hold",
+        refusal=_("请先增加授课人。"),
+    ),
+    T(
+        "law_class.cancel",
+        [CS.PLANNED],
+        CS.CANCELLED,
+        organizer_acting,
+        label=_("取消…"),
+        page="meetings:class_cancel",
+        style="outline-danger",
+    ),
+)
+
+FLOWS = [
+    MEETING_FLOW,
+    INVITATION_FLOW,
+    MINUTES_FLOW,
+    DECISION_FLOW,
+    LEGAL_REVIEW_FLOW,
+    REVIEW_INVITATION_FLOW,
+    REVIEW_OPINION_FLOW,
+    RESEARCH_FLOW,
+    MILESTONE_FLOW,
+    LAW_CLASS_FLOW,
+]
 for _flow in FLOWS:
     workflow.register(_flow)

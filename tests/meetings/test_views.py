@@ -162,12 +162,12 @@ def test_ics_feed_parses_shows_only_visible_meetings_and_revocation_404s(world, 
 
 
 def test_decision_ledger_entry_closes_only_by_the_office_confirmation(world, walk):
-    """The owner reports on the decision's page; the ledger page offers it no 办结, and the office
-    no 免除: only decision.confirm closes the entry (it is the decision's obligation, not the ledger's)."""
+    """The owner reports on the decision's page; the ledger page offers it no 办结 (the hub's
+    ledger.complete refuses an entry with a source other than a letter): decision.confirm closes it."""
     import pytest
-    from django.core.exceptions import PermissionDenied
 
     from liaison import services as hub
+    from liaison.errors import Conflict
 
     walk.minuted()
     d = walk.decision
@@ -176,12 +176,9 @@ def test_decision_ledger_entry_closes_only_by_the_office_confirmation(world, wal
     page = agency.get(f"/ledger/{entry.uuid}/").content.decode()
     assert "ledger_complete" not in page and f"/ledger/{entry.uuid}/complete/" not in page
     r = agency.post(f"/ledger/{entry.uuid}/complete/", {"evidence": "自行办结", "done_on": timezone.localdate()})
-    assert r.status_code == 403
-    assert office.post(f"/ledger/{entry.uuid}/waive/", {"reason": "免除"}).status_code == 403
-    with pytest.raises(PermissionDenied):
+    assert r.status_code in (302, 409) and "/complete/" not in r.get("Location", "")
+    with pytest.raises(Conflict):
         hub.ledger_complete(entry=entry, by=world["agency_staff"], evidence="自行办结")
-    with pytest.raises(PermissionDenied):
-        hub.ledger_waive(entry=entry, by=world["office"], reason="免除")
     entry.refresh_from_db()
     assert entry.status == LedgerEntry.Status.OPEN
     # the decision's page carries the owner's buttons, rendered from the workflow (data-verb)
@@ -202,3 +199,38 @@ def test_wrong_state_on_an_action_page_is_the_conflict_message_not_the_form(worl
     assert r.status_code == 302 and r["Location"].endswith(f"/meetings/{m.uuid}/")
     page = office.get(r["Location"]).content.decode()
     assert "不能执行此操作" in page
+
+
+def test_todo_lists_what_each_one_has_to_do_next(world, walk, city, kinds):
+    """待办 from the declarations: the invitees' replies, the head's sign-offs, the owner's decision
+    (with its due date) and the office's confirmation, each leaving the list once done."""
+    from liaison import todo
+    from meetings import services
+
+    from .conftest import Walk
+
+    def verbs(user):
+        return {(i.verb, i.obj.pk) for i in todo.items(world[user])}
+
+    m = walk.convened()
+    assert ("meeting.issue_notice", m.pk) in verbs("office_head")
+    services.meeting_issue_notice(meeting=m, by=world["office_head"])
+    inv = {i.institution_id: i for i in m.invitations.all()}
+    assert ("invitation.respond", inv[city["court"].pk].pk) in verbs("court_clerk")
+    assert ("meeting.issue_notice", m.pk) not in verbs("office_head")
+    services.invitation_respond(
+        invitation=inv[city["court"].pk], by=world["court_clerk"], attending=True, attendees="黄立明"
+    )
+    assert ("invitation.respond", inv[city["court"].pk].pk) not in verbs("court_clerk")
+
+    other = Walk(world, kinds, city)
+    other.minuted()
+    d = other.decision
+    items = [i for i in todo.items(world["agency_staff"]) if i.verb == "decision.report"]
+    assert [i.obj.pk for i in items] == [d.pk] and items[0].due == d.due_date
+    services.decision_report(decision=d, by=world["agency_staff"], evidence="已完成")
+    assert ("decision.confirm", d.pk) in verbs("office")
+    assert ("decision.report", d.pk) not in verbs("agency_staff")
+    # the dashboard shows the office's item with its action page
+    page = _client(world["office"]).get("/").content.decode()
+    assert f"/meetings/decisions/{d.uuid}/confirm/" in page

@@ -17,6 +17,19 @@ VISIBLE = {
     # a decision: whoever sees its meeting, and its owner (an agency not invited) and the owner's superior
     "decision_env": COURT | GOV | OFFICE | {"env_staff"},
     "kind_zuotan": set(PERSONAS),  # the kinds are reference data every signed-in user reads
+    # legal reviews (论证): the drafting government and the office; once the invitation letter is
+    # issued, the invited court and procuratorate (a returned opinion: every one of them)
+    "lreview_draft": GOV | OFFICE,
+    "lreview_invited": GOV | COURT | PROC | OFFICE,
+    "lreview_inv_court": GOV | COURT | PROC | OFFICE,
+    "lreview_inv_proc": GOV | COURT | PROC | OFFICE,
+    "lreview_opinion": GOV | COURT | PROC | OFFICE,
+    # joint research: the lead (the court), the members' institutions, the government its report
+    # goes to and the office; a class: the organiser (司法局), its audience and lecturers, the office
+    "research": COURT | PROC | AGENCY | GOV | OFFICE,
+    "milestone": COURT | PROC | AGENCY | GOV | OFFICE,
+    "law_class": {"justice_legal"} | AGENCY | COURT | OFFICE,
+    "class_material": {"justice_legal"} | AGENCY | COURT | OFFICE,
 }
 
 ALLOWED = {
@@ -42,9 +55,24 @@ ALLOWED = {
     "decision.office": {"*": {"office"}},
     "decision.progress": {"decision_env": {"env_staff", "office"}},
     "decision.report": {"decision_env": {"env_staff"}},
+    # legal reviews: the government side drafts (government and its agencies); the drafting
+    # institution's staff act on the review, its head signs the letters; each invitee answers for itself
+    "legal_review.create": {"*": GOV | AGENCY | {"env_staff", "justice_legal", "county_gov_legal"}},
+    "legal_review.drafter": {"*": GOV},
+    "legal_review.head": {"*": {"gov_head"}},
+    "legal_review.table": {"*": GOV | {"office", "auditor"}},
+    "review_invitation.respond": {"lreview_inv_court": COURT, "lreview_inv_proc": PROC},
+    # research and classes: anyone acting starts one; the lead's (organiser's) staff act on it, the
+    # lead's head signs the report
+    "research.create": {"*": ACTING},
+    "research.lead": {"*": COURT},
+    "research.head": {"*": {"court_head"}},
+    "law_class.organizer": {"*": {"justice_legal"}},
 }
 
 MEETINGS = ("meeting_proposed", "meeting_notified", "meeting_minuted")
+LREVIEWS = ("lreview_draft", "lreview_invited")
+LREVIEW_INVITATIONS = ("lreview_inv_court", "lreview_inv_proc")
 MEETING_OFFICE_PAGES = ("convene", "decline", "agenda", "hold", "decide", "draft_minutes", "cancel")
 
 
@@ -76,6 +104,33 @@ WEB_ROUTES: dict[str, Row] = {
     **{f"meetings:decision_{name}": on("decision.office", ("decision_env",)) for name in ("edit", "confirm", "return")},
     "meetings:decision_progress": on("decision.progress", ("decision_env",)),
     "meetings:decision_report": on("decision.report", ("decision_env",)),
+    "meetings:reviews": LIST,
+    "meetings:review_create": create("legal_review.create"),
+    "meetings:review_detail": Row(targets=LREVIEWS, kwargs=uuid_of),
+    "meetings:review_table": Row(targets=LREVIEWS, kwargs=uuid_of, get_verb="legal_review.table"),
+    "meetings:review_attach": on("legal_review.drafter", LREVIEWS),
+    "meetings:review_conclude": on("legal_review.drafter", LREVIEWS),
+    **{f"meetings:review_{name}": on("legal_review.head", LREVIEWS) for name in ("invite", "issue")},
+    **{f"meetings:review_{name}": on("review_invitation.respond", LREVIEW_INVITATIONS) for name in ("opine", "return")},
+    "meetings:review_decide": on("legal_review.drafter", ("lreview_opinion",)),
+    "meetings:research": LIST,
+    "meetings:research_create": create("research.create"),
+    "meetings:research_detail": Row(targets=("research",), kwargs=uuid_of),
+    **{
+        f"meetings:research_{n}": on("research.lead", ("research",)) for n in ("member", "milestone", "start", "report")
+    },
+    "meetings:research_issue": on("research.head", ("research",)),
+    "meetings:milestone_complete": on("research.lead", ("milestone",)),
+    "meetings:progress": LIST,
+    "meetings:progress_pdf": LIST,
+    "meetings:classes": LIST,
+    "meetings:class_create": create("research.create"),
+    "meetings:class_detail": Row(targets=("law_class",), kwargs=uuid_of),
+    **{
+        f"meetings:class_{n}": on("law_class.organizer", ("law_class",))
+        for n in ("lecturer", "material", "hold", "cancel")
+    },
+    "meetings:class_material_download": Row(targets=("class_material",), kwargs=uuid_of),
 }
 
 API_ROUTES: dict[tuple[str, str], Row] = {
@@ -179,4 +234,77 @@ def records(world) -> dict:
     decision.refresh_from_db()
     objs["decision_env"] = (decision, mark)
     objs["kind_zuotan"] = (kinds["zuotan"], "CANARY-none-reference-data")
+    objs.update(_legal_reviews(world))
+    return objs
+
+
+def _legal_reviews(world) -> dict:
+    """A draft only the city government (and the office) sees; a review sent to the city court and
+    procuratorate: the court has returned one opinion, the procuratorate has not answered."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from meetings import reviews
+
+    court, proc = world["court_clerk"].institution, world["proc_staff"].institution
+    objs = {}
+    mark = scenario.canary(world["gov_legal"].institution)
+    draft = reviews.review_create(
+        by=world["gov_legal"], subject="decision", title=f"草案{mark}", summary=f"说明{mark}", invitees=[court, proc]
+    )
+    objs["lreview_draft"] = (draft, mark)
+    mark = scenario.canary(world["gov_legal"].institution)
+    r = reviews.review_create(
+        by=world["gov_legal"],
+        subject="normative",
+        title=f"办法{mark}",
+        summary=f"说明{mark}",
+        invitees=[court, proc],
+        draft=SimpleUploadedFile("草案.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"),
+    )
+    reviews.review_invite(review=r, by=world["gov_head"])
+    invitations = {i.institution_id: i for i in r.invitations.all()}
+    opinion = reviews.opinion_add(
+        invitation=invitations[court.pk], by=world["court_clerk"], clause="第一条", text=f"意见{mark}"
+    )
+    reviews.invitation_return(invitation=invitations[court.pk], by=world["court_clerk"])
+    objs["lreview_invited"] = (r, mark)
+    objs["lreview_inv_court"] = (invitations[court.pk], mark)
+    objs["lreview_inv_proc"] = (invitations[proc.pk], mark)
+    objs["lreview_opinion"] = (opinion, mark)
+    objs.update(_research_and_classes(world))
+    return objs
+
+
+def _research_and_classes(world) -> dict:
+    """Research led by the city court with the procuratorate and the government's agency as
+    members; a class organised by the city 司法局 for the city 城管局, taught by the court."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from meetings import research as rs
+
+    court, proc, agency = (world[u].institution for u in ("court_clerk", "proc_staff", "agency_staff"))
+    objs = {}
+    mark = scenario.canary(court)
+    r = rs.research_create(by=world["court_clerk"], topic="land", title=f"调研{mark}", purpose=f"目的{mark}")
+    for inst, name in ((court, "黄立明"), (proc, "莫丽娟"), (agency, "覃文斌")):
+        rs.research_member_add(research=r, by=world["court_clerk"], institution=inst, name=name)
+    m = rs.research_milestone_add(
+        research=r, by=world["court_clerk"], title=f"节点{mark}", due_date=timezone.localdate()
+    )
+    objs["research"] = (r, mark)
+    objs["milestone"] = (m, mark)
+    mark = scenario.canary(world["justice_legal"].institution)
+    c = rs.class_create(
+        by=world["justice_legal"],
+        title=f"课堂{mark}",
+        starts_at=timezone.now(),
+        location=f"地点{mark}",
+        audience=[agency],
+    )
+    rs.lecturer_add(law_class=c, by=world["justice_legal"], institution=court, name="梁振华")
+    material = rs.material_add(
+        law_class=c, by=world["justice_legal"], upload=SimpleUploadedFile("讲义.pdf", b"%PDF-1.4\n%%EOF\n")
+    )
+    objs["law_class"] = (c, mark)
+    objs["class_material"] = (material, mark)
     return objs

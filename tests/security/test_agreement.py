@@ -42,7 +42,16 @@ pytestmark = pytest.mark.django_db
 DATA_VERB = re.compile(r'data-verb="([^"]+)"')
 # Workflows registered before their agreement subjects were written, each with who is writing
 # them: listed in the closing line, never silently; remove an entry when its subjects land.
-NOT_YET_COVERED: dict[str, str] = {}
+NOT_YET_COVERED: dict[str, str] = {
+    # meet: legal reviews, research and classes have pages (matrix rows, tests/meetings) but no API
+    # yet, so no allowed_actions to agree with; their subjects come with their API.
+    "meetings.LegalReview": "meet (after its API)",
+    "meetings.ReviewInvitation": "meet (after its API)",
+    "meetings.ReviewOpinion": "meet (after its API)",
+    "meetings.Research": "meet (after its API)",
+    "meetings.Milestone": "meet (after its API)",
+    "meetings.LawClass": "meet (after its API)",
+}
 # The matrix's personas, and the office's head (the convener's head signs meetings' notices and minutes off).
 EXTRA_PERSONAS = ["office_head"]
 
