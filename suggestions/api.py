@@ -1,9 +1,10 @@
 """/api/v1/suggestions/ and /api/v1/filings/: serializers and viewsets.
 
-The same pattern as the hub's API (`liaison.api`): every queryset starts from
-`visible_to(request.user)` (another institution's suggestion answers 404), every action
-asks `access.require` (403) before it reads the body, and every write is a call into
-`suggestions.services`, whose field errors answer 400 and whose state conflicts answer 409.
+Built on the hub's record API (`liaison.api.records`): rows from `visible_to(user)` (another
+institution's suggestion answers 404), each action a `record_action` of its declared transition
+(suggestions/flows.py): 404, then 403 (the person), then 409 (the state), then 400 (the body),
+then the service; the answer is the suggestion re-read. `allowed_actions` is derived from the
+same declarations.
 """
 
 import datetime as dt
@@ -13,22 +14,20 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import exceptions, mixins, serializers, status, viewsets
-from rest_framework.decorators import action
+from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from liaison import access
+from liaison.api.records import RecordViewSet, errors, record_action
 from liaison.api.serializers import (
     InstitutionRefSerializer,
     ScopedSlugRelatedField,
     _no_duplicates,
     institution_list_field,
 )
-from liaison.api.views import ApiMixin, errors
 from liaison.models import Institution, Region
 
 from . import flows, selectors, services
@@ -274,12 +273,6 @@ class SuggestionReplySerializer(serializers.Serializer):
 class ReplyApproveSerializer(serializers.Serializer):
     reply = serializers.UUIDField(help_text=_("待签发回复的 uuid。"))
 
-    def validate_reply(self, value):
-        reply = next((r for r in self.context["suggestion"].replies.all() if r.uuid == value), None)
-        if reply is None:
-            raise serializers.ValidationError(_("不存在或无权访问。"))
-        return reply
-
 
 class SuggestionEvaluateSerializer(serializers.Serializer):
     evaluation = serializers.ChoiceField(choices=Suggestion.Evaluation.choices)
@@ -303,12 +296,6 @@ class ExtensionDecideSerializer(serializers.Serializer):
     reason = serializers.CharField(
         max_length=2000, required=False, allow_blank=True, default="", help_text=_("不同意时必填。")
     )
-
-    def validate_extension(self, value):
-        extension = next((e for e in self.context["suggestion"].extensions.all() if e.uuid == value), None)
-        if extension is None:
-            raise serializers.ValidationError(_("不存在或无权访问。"))
-        return extension
 
 
 # ----------------------------------------------------------------------------- statistics
@@ -497,24 +484,12 @@ class FilingCreateSerializer(serializers.Serializer):
 DETAIL = {200: SuggestionDetailSerializer}
 
 
-def _validated(serializer_class, request, **context):
-    serializer = serializer_class(data=request.data, context={"request": request, **context})
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
-def action_post(name):
-    """A POST action on one suggestion, routed at its dashed name (`approve-reply`)."""
-    return action(detail=True, methods=["post"], url_path=name, url_name=name)
-
-
-def _action_schema(summary, request=None, code=200, *extra):
-    return extend_schema(
-        tags=["suggestions"],
-        summary=summary,
-        request=request,
-        responses={code: SuggestionDetailSerializer, **errors(*sorted({403, 404, 409, *extra}))},
-    )
+def _one_of(records, field, data):
+    """The suggestion's reply or extension request the body names (400 for any other uuid)."""
+    found = next((r for r in records if r.uuid == data[field]), None)
+    if found is None:
+        raise exceptions.ValidationError({field: [_("不存在或无权访问。")]})
+    return found
 
 
 @extend_schema_view(
@@ -537,55 +512,42 @@ def _action_schema(summary, request=None, code=200, *extra):
         responses={**DETAIL, **errors(400, 403, 404, 409)},
     ),
 )
-class SuggestionViewSet(ApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class SuggestionViewSet(RecordViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """Judicial suggestions (司法建议) and procuratorial suggestions (检察建议): drafting,
     sign-off, issue, receipt, reply, extension and evaluation."""
 
-    lookup_field = "uuid"
-    filter_backends = [DjangoFilterBackend]
+    model = Suggestion
+    schema_tag = "suggestions"
+    list_serializer = SuggestionListSerializer
+    detail_serializer = SuggestionDetailSerializer
     filterset_class = SuggestionFilter
-    http_method_names = ["get", "post", "patch", "head", "options"]
 
-    def get_queryset(self):
-        qs = Suggestion.objects.visible_to(self.request.user).select_related("issuer", "recipient", "letter")
-        if self.action != "list":
-            qs = qs.prefetch_related(
-                "cc",
-                Prefetch("replies", queryset=Reply.objects.select_related("letter")),
-                Prefetch("extensions", queryset=Extension.objects.all()),
-            )
-        return qs
+    def decorate(self, qs):
+        qs = qs.select_related("issuer", "recipient", "letter")
+        if self.is_list:
+            return qs
+        return qs.prefetch_related(
+            "cc",
+            Prefetch("replies", queryset=Reply.objects.select_related("letter")),
+            Prefetch("extensions", queryset=Extension.objects.all()),
+        )
 
-    def get_serializer_class(self):
-        return SuggestionListSerializer if self.action == "list" else SuggestionDetailSerializer
-
-    def _detail(self, s, code=status.HTTP_200_OK):
-        fresh = self.get_queryset().get(pk=s.pk)
-        return Response(self.get_serializer(fresh).data, status=code)
-
-    def _object_for(self, verb, sub=None):
-        """Visibility first (404), then the verb (403, then 409): the body is read only after both.
-
-        `sub`: the model of the reply or extension request the verb is about; before the body
-        names which one, only the person is checked (403); the service checks its state (409)."""
-        s = self.get_object()
-        if sub is None:
-            access.require(self.request.user, verb, s)
-        elif not access.can(self.request.user, verb, sub(suggestion=s)):
-            raise exceptions.PermissionDenied()
-        return s
+    def pending_of(self, s, verb):
+        """The reply or extension request the verb is about: the pending one, or (none pending) one
+        of this suggestion's, for the guard (403) before the body names it; the service checks its state."""
+        related, model = (s.replies, Reply) if verb == "reply.approve" else (s.extensions, Extension)
+        pending = [r for r in related.all() if r.status == model.Status.PENDING]
+        return pending[0] if pending else model(suggestion=s)
 
     def create(self, request, *args, **kwargs):
         access.require(request.user, "suggestion.create")
-        data = _validated(SuggestionCreateSerializer, request)
+        data = self.validated(SuggestionCreateSerializer)
         s = services.suggestion_create(by=request.user, **data)
-        return self._detail(s, status.HTTP_201_CREATED)
+        return self.detail_response(s, status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
-        s = self._object_for("suggestion.edit")
-        serializer = SuggestionUpdateSerializer(data=request.data, partial=True, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        s = self.object_for("suggestion.edit")
+        data = dict(self.validated(SuggestionUpdateSerializer, partial=True))
         if not data:
             raise exceptions.ValidationError({"non_field_errors": [_("没有要修改的内容。")]})
         # A period without its unit (or the reverse) keeps the draft's other half.
@@ -593,47 +555,33 @@ class SuggestionViewSet(ApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
             data.setdefault("reply_unit", s.reply_unit)
         elif "reply_unit" in data and "reply_period" not in data:
             data["reply_period"] = s.reply_period
-        s = services.suggestion_update(suggestion=s, by=request.user, **data)
-        return self._detail(s)
+        return self.detail_response(services.suggestion_update(suggestion=s, by=request.user, **data))
 
-    @_action_schema(_("送审"))
-    @action_post("submit")
-    def submit(self, request, uuid=None):
+    @record_action("suggestion.submit", summary=_("送审"))
+    def submit(self, request, s, data):
         """The drafter sends the draft to the head for sign-off (送审)."""
-        s = self._object_for("suggestion.submit")
-        return self._detail(services.suggestion_submit(suggestion=s, by=request.user))
+        return services.suggestion_submit(suggestion=s, by=request.user)
 
-    @_action_schema(_("审批同意"))
-    @action_post("approve")
-    def approve(self, request, uuid=None):
+    @record_action("suggestion.approve", summary=_("审批同意"))
+    def approve(self, request, s, data):
         """The issuer's head approves the submitted draft (审批)."""
-        s = self._object_for("suggestion.approve")
-        return self._detail(services.suggestion_approve(suggestion=s, by=request.user))
+        return services.suggestion_approve(suggestion=s, by=request.user)
 
-    @_action_schema(_("退回修改"), ReasonSerializer, 200, 400)
-    @action_post("return")
-    def return_(self, request, uuid=None):
+    @record_action("suggestion.return", request=ReasonSerializer, summary=_("退回修改"))
+    def return_(self, request, s, data):
         """The head sends a submitted or approved draft back to its drafter, with a reason."""
-        s = self._object_for("suggestion.return")
-        data = _validated(ReasonSerializer, request)
-        return self._detail(services.suggestion_return(suggestion=s, by=request.user, reason=data["reason"]))
+        return services.suggestion_return(suggestion=s, by=request.user, reason=data["reason"])
 
-    @_action_schema(_("发出"), SuggestionIssueSerializer, 200, 400)
-    @action_post("issue")
-    def issue(self, request, uuid=None):
+    @record_action("suggestion.issue", request=SuggestionIssueSerializer, summary=_("发出"))
+    def issue(self, request, s, data):
         """The head issues the approved suggestion as a numbered 建议书 to the recipient and cc's."""
-        s = self._object_for("suggestion.issue")
-        data = _validated(SuggestionIssueSerializer, request)
-        return self._detail(services.suggestion_issue(suggestion=s, by=request.user, issued_on=data.get("issued_on")))
+        return services.suggestion_issue(suggestion=s, by=request.user, issued_on=data.get("issued_on"))
 
-    @_action_schema(_("签收"), SuggestionReceiveSerializer, 200, 400)
-    @action_post("receive")
-    def receive(self, request, uuid=None):
+    @record_action("suggestion.receive", request=SuggestionReceiveSerializer, summary=_("签收"))
+    def receive(self, request, s, data):
         """The recipient signs for the suggestion; the reply period runs from that day (签收)."""
-        s = self._object_for("suggestion.receive")
-        data = _validated(SuggestionReceiveSerializer, request)
         try:
-            s = services.suggestion_receive(suggestion=s, by=request.user, received_on=data.get("received_on"))
+            return services.suggestion_receive(suggestion=s, by=request.user, received_on=data.get("received_on"))
         except DjangoValidationError as exc:
             # The letter service names the date `signed_on`; here the field is `received_on`.
             if hasattr(exc, "error_dict") and "signed_on" in exc.error_dict:
@@ -641,34 +589,22 @@ class SuggestionViewSet(ApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
                 errors_["received_on"] = errors_.pop("signed_on")
                 raise DjangoValidationError(errors_) from None
             raise
-        return self._detail(s)
 
-    @_action_schema(_("书面回复"), SuggestionReplySerializer, 201, 400)
-    @action_post("reply")
-    def reply(self, request, uuid=None):
+    @record_action("suggestion.reply", request=SuggestionReplySerializer, code=201, summary=_("书面回复"))
+    def reply(self, request, s, data):
         """The recipient's written reply for the current round; a head's reply is sent at once,
         a staff member's waits for the head (approve-reply). One reply per round: a second is 409."""
-        s = self._object_for("suggestion.reply")
-        data = _validated(SuggestionReplySerializer, request)
         services.suggestion_reply(suggestion=s, by=request.user, measures=data["measures"])
-        return self._detail(s, status.HTTP_201_CREATED)
 
-    @_action_schema(_("签发回复"), ReplyApproveSerializer, 200, 400)
-    @action_post("approve-reply")
-    def approve_reply(self, request, uuid=None):
+    @record_action("reply.approve", subject="pending_of", request=ReplyApproveSerializer, summary=_("签发回复"))
+    def approve_reply(self, request, reply, data):
         """The recipient's head signs off a pending reply; it goes out as a numbered letter."""
-        s = self._object_for("reply.approve", sub=Reply)
-        data = _validated(ReplyApproveSerializer, request, suggestion=s)
-        services.reply_approve(reply=data["reply"], by=request.user)
-        return self._detail(s)
+        services.reply_approve(reply=_one_of(reply.suggestion.replies.all(), "reply", data), by=request.user)
 
-    @_action_schema(_("评价"), SuggestionEvaluateSerializer, 200, 400)
-    @action_post("evaluate")
-    def evaluate(self, request, uuid=None):
+    @record_action("suggestion.evaluate", request=SuggestionEvaluateSerializer, summary=_("评价"))
+    def evaluate(self, request, s, data):
         """The issuer evaluates the reply; partly or not adopted may open a rectification round."""
-        s = self._object_for("suggestion.evaluate")
-        data = _validated(SuggestionEvaluateSerializer, request)
-        s = services.suggestion_evaluate(
+        return services.suggestion_evaluate(
             suggestion=s,
             by=request.user,
             evaluation=data["evaluation"],
@@ -676,35 +612,22 @@ class SuggestionViewSet(ApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
             rectify=data["rectify"],
             rectify_days=data.get("rectify_days"),
         )
-        return self._detail(s)
 
-    @_action_schema(_("撤回"), ReasonSerializer, 200, 400)
-    @action_post("withdraw")
-    def withdraw(self, request, uuid=None):
+    @record_action("suggestion.withdraw", request=ReasonSerializer, summary=_("撤回"))
+    def withdraw(self, request, s, data):
         """The issuer's head withdraws a suggestion not yet received, with a reason."""
-        s = self._object_for("suggestion.withdraw")
-        data = _validated(ReasonSerializer, request)
-        return self._detail(services.suggestion_withdraw(suggestion=s, by=request.user, reason=data["reason"]))
+        return services.suggestion_withdraw(suggestion=s, by=request.user, reason=data["reason"])
 
-    @_action_schema(_("申请延期"), ExtensionRequestSerializer, 201, 400)
-    @action_post("request-extension")
-    def request_extension(self, request, uuid=None):
+    @record_action("suggestion.request_extension", request=ExtensionRequestSerializer, code=201, summary=_("申请延期"))
+    def request_extension(self, request, s, data):
         """The recipient asks the issuer for more days to reply."""
-        s = self._object_for("suggestion.request_extension")
-        data = _validated(ExtensionRequestSerializer, request)
         services.extension_request(suggestion=s, by=request.user, days=data["days"], reasons=data["reasons"])
-        return self._detail(s, status.HTTP_201_CREATED)
 
-    @_action_schema(_("审批延期"), ExtensionDecideSerializer, 200, 400)
-    @action_post("decide-extension")
-    def decide_extension(self, request, uuid=None):
+    @record_action("extension.decide", subject="pending_of", request=ExtensionDecideSerializer, summary=_("审批延期"))
+    def decide_extension(self, request, extension, data):
         """The issuer's head approves (the deadline moves) or refuses (with a reason) an extension."""
-        s = self._object_for("extension.decide", sub=Extension)
-        data = _validated(ExtensionDecideSerializer, request, suggestion=s)
-        services.extension_decide(
-            extension=data["extension"], by=request.user, approve=data["approve"], reason=data["reason"]
-        )
-        return self._detail(s)
+        extension = _one_of(extension.suggestion.extensions.all(), "extension", data)
+        services.extension_decide(extension=extension, by=request.user, approve=data["approve"], reason=data["reason"])
 
 
 class SuggestionStatisticsView(APIView):
@@ -737,24 +660,17 @@ class SuggestionStatisticsView(APIView):
         responses={201: FilingSerializer, **errors(400, 403)},
     ),
 )
-class FilingViewSet(
-    ApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
-):
+class FilingViewSet(RecordViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """Filings (备案): the procuratorate files major supervision cases and its suggestions with the office."""
 
-    serializer_class = FilingSerializer
-    lookup_field = "uuid"
-    filter_backends = [DjangoFilterBackend]
+    model = Filing
+    detail_serializer = FilingSerializer
     filterset_class = FilingFilter
 
-    def get_queryset(self):
-        return Filing.objects.visible_to(self.request.user).select_related(
-            "procuratorate", "office", "suggestion__letter"
-        )
+    def decorate(self, qs):
+        return qs.select_related("procuratorate", "office", "suggestion__letter")
 
     def create(self, request, *args, **kwargs):
         access.require(request.user, "filing.create")
-        data = _validated(FilingCreateSerializer, request)
-        filing = services.filing_create(by=request.user, **data)
-        fresh = self.get_queryset().get(pk=filing.pk)
-        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+        filing = services.filing_create(by=request.user, **self.validated(FilingCreateSerializer))
+        return self.detail_response(filing, status.HTTP_201_CREATED)
