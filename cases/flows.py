@@ -13,6 +13,7 @@ Observations and reviews are organised from a case, so they are transitions of t
 among several (a conclusion with or without its effective date, a ruling, a dispute's outcome).
 """
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -125,6 +126,18 @@ def observation_held(o) -> bool:
 def _from_case(url_name):
     """An organising page named by the case in its query (`observations/new/?case=<uuid>`)."""
     return lambda case: f"{reverse(url_name)}?{urlencode({'case': case.uuid})}"
+
+
+# ----------------------------------------------------------------------------- 待办 candidates
+
+
+def pending_enforcements(user, states):
+    """Applications the user's court must rule on, and assignments its institution must feed back
+    on (court and assignee are indexed foreign keys), with what the guards read."""
+    inst = user.institution_id
+    return Enforcement.objects.filter(Q(court_id=inst) | Q(assignee_id=inst), status__in=states).select_related(
+        "court", "assignee", "assignment_letter"
+    )
 
 
 # ----------------------------------------------------------------------------- declarations
@@ -285,6 +298,7 @@ ENFORCEMENT_FLOW = workflow.Workflow(
         court_acting,
         label=gettext_lazy("作出裁定…"),
         page="cases:enforcement_rule",
+        todo=gettext_lazy("待裁定"),
     ),
     T(
         # The move to FEEDBACK happens when the reply is issued (services.on_letter_issued).
@@ -296,7 +310,10 @@ ENFORCEMENT_FLOW = workflow.Workflow(
         label=gettext_lazy("起草书面反馈…"),
         page="cases:enforcement_feedback",
         refusal=feedback_refusal,
+        todo=gettext_lazy("待反馈"),
     ),
+    pending=pending_enforcements,
+    due=lambda e: e.feedback_due if e.status == ES.ASSIGNED else None,
 )
 
 SUPERVISION_FLOW = workflow.Workflow(
@@ -308,7 +325,12 @@ SUPERVISION_FLOW = workflow.Workflow(
         procuratorate_acting,
         label=gettext_lazy("作出决定…"),
         page="cases:supervision_decide",
+        todo=gettext_lazy("待决定"),
     ),
+    pending=lambda user, states: Supervision.objects.filter(
+        procuratorate_id=user.institution_id, status__in=states
+    ).select_related("procuratorate"),
+    due=lambda app: app.decision_due,
 )
 
 CLUE_FLOW = workflow.Workflow(
@@ -320,6 +342,7 @@ CLUE_FLOW = workflow.Workflow(
         clue_recipient,
         label=gettext_lazy("接收…"),
         page="cases:clue_receive",
+        todo=gettext_lazy("待接收"),
     ),
     T(
         "clue.handle",
@@ -328,7 +351,12 @@ CLUE_FLOW = workflow.Workflow(
         clue_recipient,
         label=gettext_lazy("办结…"),
         page="cases:clue_handle",
+        todo=gettext_lazy("待办结"),
     ),
+    # the handling deadline lives on the recipient's ledger entry (工作台账), not on the clue
+    pending=lambda user, states: ClueTransfer.objects.filter(
+        recipient_id=user.institution_id, status__in=states
+    ).select_related("recipient", "sender"),
 )
 
 OBSERVATION_FLOW = workflow.Workflow(

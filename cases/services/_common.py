@@ -100,7 +100,10 @@ def _government_of(inst: Institution) -> int | None:
     return inst.parent_id if inst.kind == K.AGENCY else None
 
 
-def _notify(institution, *, kind: str, title: str, key: str, url: str, body: str = "", roles=None) -> None:
+def _notify(
+    institution, *, kind: str, title: str, key: str, url: str, body: str = "", roles=None, about=None, awaits=""
+) -> None:
+    """`about`/`awaits`: the record and the transition the notice asks for (it settles once taken)."""
     hub.notify_institution(
         institution=institution,
         roles=roles or list(access.ACTING_ROLES),
@@ -109,6 +112,8 @@ def _notify(institution, *, kind: str, title: str, key: str, url: str, body: str
         body=body,
         key=key,
         url=url,
+        about=about,
+        awaits=awaits,
     )
 
 

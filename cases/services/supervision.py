@@ -277,6 +277,8 @@ def clue_transfer_send(
         title=_("违法线索移送：%(s)s") % {"s": clue.sender.short_name},
         key=f"clue.sent:{clue.uuid}",
         url=_url(clue),
+        about=clue,
+        awaits="clue.receive",
     )
     return clue
 
