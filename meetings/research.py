@@ -44,7 +44,11 @@ def _users(institutions, roles=None) -> list[User]:
 
 
 def _lock_research(r: Research) -> Research:
-    return Research.objects.select_for_update().select_related("lead", "government", "report_letter").get(pk=r.pk)
+    return (
+        Research.objects.select_for_update(of=("self",))
+        .select_related("lead", "government", "report_letter")
+        .get(pk=r.pk)
+    )
 
 
 def report_addressee(lead: Institution) -> Institution:

@@ -41,7 +41,7 @@ def _users(institutions, roles=None) -> list[User]:
 
 def _lock(r: LegalReview) -> LegalReview:
     return (
-        LegalReview.objects.select_for_update()
+        LegalReview.objects.select_for_update(of=("self",))
         .select_related("government", "invitation_letter", "answer_letter")
         .get(pk=r.pk)
     )
