@@ -183,7 +183,10 @@ def actions(context, obj, size="", verbs=None):
             if not t.page:
                 continue
             buttons.append({"t": t, "url": workflow.page_url(t, obj)})
-    return {"buttons": buttons, "size": size, "csrf_token": context.get("csrf_token")}
+    # data-record: the record the buttons act on, told apart from others of its kind on one page
+    # (a delivery's buttons on its letter's page, a reply's on its suggestion's).
+    record = getattr(obj, "uuid", "")
+    return {"buttons": buttons, "size": size, "csrf_token": context.get("csrf_token"), "record": record}
 
 
 # ----------------------------------------------------------------------------- declared lists (liaison.lists)

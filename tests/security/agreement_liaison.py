@@ -10,13 +10,15 @@ from liaison import services
 from liaison.models import Delivery, LedgerEntry, Letter
 
 
-def _letter(world, title):
+def _letter(world, title, cc=True):
+    """cc=False for a delivery's subject: its letter's page and API offer the viewer's own
+    delivery's actions, so another recipient's would be offered there under the same verb."""
     return services.letter_create(
         by=world["court_clerk"],
         title=title,
         body="请予协助。",
         addressees=[world["agency_staff"].institution],
-        cc=[world["gov_legal"].institution],
+        cc=[world["gov_legal"].institution] if cc else [],
     )
 
 
@@ -34,15 +36,18 @@ def subjects(world):
     issued = services.letter_issue(
         letter=services.letter_submit(letter=_letter(world, "协助函（已发出）"), by=clerk), by=head
     )
-    delivered = issued.deliveries.get(recipient=world["agency_staff"].institution)
+    delivered_letter = services.letter_issue(
+        letter=services.letter_submit(letter=_letter(world, "协助函（待签收）", cc=False), by=clerk), by=head
+    )
+    delivered = delivered_letter.deliveries.get(recipient=world["agency_staff"].institution)
     signed_letter = services.letter_issue(
-        letter=services.letter_submit(letter=_letter(world, "协助函（已签收）"), by=clerk), by=head
+        letter=services.letter_submit(letter=_letter(world, "协助函（已签收）", cc=False), by=clerk), by=head
     )
     signed = services.delivery_sign(
         delivery=signed_letter.deliveries.get(recipient=world["agency_staff"].institution), by=world["agency_staff"]
     )
     read_letter = services.letter_issue(
-        letter=services.letter_submit(letter=_letter(world, "协助函（已阅）"), by=clerk), by=head
+        letter=services.letter_submit(letter=_letter(world, "协助函（已阅）", cc=False), by=clerk), by=head
     )
     read = services.delivery_mark_read(
         delivery=services.delivery_sign(
