@@ -2,12 +2,23 @@
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from liaison.demo import ensure_demo_users
 from liaison.models import Institution, User
 
 PASSWORD = settings.DEMO_PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def _portal_language():
+    """Each test starts in the portal's language. A request carrying the English cookie leaves
+    English active in the thread (the locale middleware activates it per request), and under
+    pytest-xdist the next test on that worker can be any test."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(scope="session")
