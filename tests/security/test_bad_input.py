@@ -106,5 +106,7 @@ def test_malformed_bodies_never_cause_server_errors_or_partial_writes(world):
         f"\nmalformed input: {operations} operations, {cases} cases, {len(failures)} failures (5xx or bare 400); answers {sorted(statuses.items())}"
     )
     assert operations > 20
-    assert statuses.get(400, 0) > cases // 2  # the bodies really were rejected as bad input
+    # The bodies really were rejected as bad input: among the answers that read the body. A record
+    # whose state refuses the action answers 409 before its body is read (404 → 403 → 409 → 400).
+    assert statuses.get(400, 0) > (cases - statuses.get(409, 0)) // 2
     assert not failures, "\n".join(failures[:40])
