@@ -97,6 +97,11 @@ def notify(
     once that transition is no longer open to the user (`settle_notifications`)."""
     if awaits and about is None:
         raise ValueError("a notification that awaits an action names its record (about=)")
+    # A title built from user text (a 200-character class title and its place) may be longer
+    # than the column: shorten it rather than fail the change that notifies (PostgreSQL refuses).
+    limit = Notification._meta.get_field("title").max_length
+    if len(title) > limit:
+        title = title[: limit - 1] + "…"
     subject = {}
     if about is not None:
         subject = {

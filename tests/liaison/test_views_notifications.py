@@ -67,3 +67,9 @@ def test_notification_list_query_count_is_constant(agency_staff, rows, django_as
     client = client_for(agency_staff)
     with django_assert_max_num_queries(8):
         assert client.get("/notifications/").status_code == 200
+
+
+def test_a_title_longer_than_its_column_is_shortened_not_refused(world):
+    services.notify(users=[world["agency_staff"]], kind="test", title="法" * 300, key="long-title")
+    title = Notification.objects.get(key="long-title").title
+    assert len(title) == 200 and title.endswith("…") and title.startswith("法法")
