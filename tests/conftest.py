@@ -41,11 +41,12 @@ def personas() -> dict:
     return {u.username: u for u in User.objects.select_related("institution__region")}
 
 
-# Reference rows that data migrations create (案由, outcomes, reply-period rules); a
+# Reference rows that data migrations create (案由, outcomes, reply-period rules, meeting kinds); a
 # transactional test's flush removes them, so the next test that needs them re-seeds.
 REFERENCE_MIGRATIONS = [
     ("cases", "Cause", "cases.migrations.0002_causes_and_outcomes"),
     ("suggestions", "ReplyPeriodRule", "suggestions.migrations.0002_reply_period_rules"),
+    ("meetings", "MeetingKind", "meetings.migrations.0002_meeting_kinds"),
 ]
 
 
