@@ -417,6 +417,11 @@ class Enforcement(models.Model):
     def __str__(self):
         return f"{self.basis_reference} {self.respondent}"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("cases:enforcement_detail", kwargs={"uuid": self.uuid})
+
 
 # ----------------------------------------------------------------------------- 协作配合（检察监督）
 
@@ -463,6 +468,11 @@ class SupervisionApplication(models.Model):
         ordering = ["-received_on", "-id"]
         # The list's default order (liaison.lists: every declared list's default order has an index).
         indexes = [models.Index(fields=["-received_on", "-id"], name="supervision_list_order")]
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("cases:supervision_detail", kwargs={"uuid": self.uuid})
 
 
 class CaseSupervision(models.Model):
@@ -511,6 +521,11 @@ class ClueTransfer(models.Model):
         ordering = ["-sent_on", "-id"]
         # The list's default order (liaison.lists: every declared list's default order has an index).
         indexes = [models.Index(fields=["-sent_on", "-id"], name="clue_list_order")]
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("cases:clue_detail", kwargs={"uuid": self.uuid})
 
 
 # ----------------------------------------------------------------------------- 庭审旁听、判后评议

@@ -5,10 +5,14 @@ of queries whatever the number of rows.
 """
 
 import datetime as dt
+import re
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
+from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -249,6 +253,34 @@ def ledger_source(user, entry: LedgerEntry) -> dict | None:
     url = source.get_absolute_url() if visible and hasattr(source, "get_absolute_url") else ""
     label = str(source) if visible else kind
     return {"kind": kind, "label": label, "url": url}
+
+
+# A document number as issued: 机关代字 + series mark, 〔year〕, number (柳城管复〔2026〕2号).
+DOC_NUMBER = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{1,30}〔\d{4}〕\d{1,6}号")
+
+
+def evidence_html(user, text: str) -> str:
+    """The evidence of a closed entry with the letters it names (the reply that closed it, a
+    督办函) as links for a user who may open them; other numbers and all text stay plain (escaped)."""
+    text = text or ""
+    numbers = set(DOC_NUMBER.findall(text))
+    if not numbers:
+        return linebreaksbr(text, autoescape=True)
+    urls = {
+        letter.doc_number: letter.get_absolute_url()
+        for letter in Letter.objects.visible_to(user).filter(doc_number__in=numbers).only("uuid", "doc_number")
+    }
+    parts, last = [], 0
+    for match in DOC_NUMBER.finditer(text):
+        parts.append(linebreaksbr(text[last : match.start()], autoescape=True))
+        number = match.group(0)
+        if number in urls:
+            parts.append(format_html('<a href="{}" data-evidence-letter>{}</a>', urls[number], number))
+        else:
+            parts.append(escape(number))
+        last = match.end()
+    parts.append(linebreaksbr(text[last:], autoescape=True))
+    return mark_safe("".join(str(p) for p in parts))  # noqa: S308  every part escaped above
 
 
 def inspections(user) -> QuerySet:

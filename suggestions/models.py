@@ -151,6 +151,11 @@ class Suggestion(models.Model):
     def __str__(self):
         return self.letter.doc_number if self.letter_id and self.letter.doc_number else self.title
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("suggestions:detail", kwargs={"uuid": self.uuid})
+
     @property
     def letter_series(self) -> str:
         return Letter.Series.JIAN

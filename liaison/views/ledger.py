@@ -59,6 +59,7 @@ def _render_entry(request, entry):
         "entry": entry,
         "source": selectors.ledger_source(request.user, entry),
         "timeline": selectors.timeline(entry),
+        "evidence": selectors.evidence_html(request.user, entry.evidence),
         "sourced_note": None if flows.manual_entry(entry) else flows.SOURCED_REFUSAL,
     }
     return render(request, "liaison/ledger/detail.html", context)

@@ -133,7 +133,41 @@ def ledger() -> list[str]:
     return problems
 
 
-CHECKS = [letters_and_deliveries, timelines_in_order, suggestions, cases, ledger]
+# The states in which a source record still awaits the step its latest ledger entry stands for
+# (a reply, a written feedback, a decision, a handled clue, a confirmed decision, returned opinions).
+SOURCE_AWAITING = {
+    "suggestions.suggestion": {"received", "rectifying"},
+    "cases.enforcement": {"assigned"},
+    "cases.supervisionapplication": {"received"},
+    "cases.cluetransfer": {"sent", "received"},
+    "meetings.decision": {"open", "reported"},
+    "meetings.reviewinvitation": {"pending"},
+}
+
+
+def ledger_done_only_with_its_source() -> list[str]:
+    """No entry is done while its source still awaits what the entry stands for (a sourced entry
+    is done only by its source's own transition; letter-sourced entries are closed on the ledger)."""
+    problems = []
+    latest: dict[tuple, LedgerEntry] = {}
+    for e in LedgerEntry.objects.exclude(source_type=None).select_related("source_type").order_by("id"):
+        latest[(e.source_type_id, e.source_id, e.owner_id)] = e
+    for e in latest.values():
+        label = f"{e.source_type.app_label}.{e.source_type.model}"
+        if label == "liaison.letter":
+            continue
+        if label not in SOURCE_AWAITING:
+            problems.append(f"ledger {e.title}: no rule says when its source ({label}) is still open")
+            continue
+        source = e.source_type.model_class()._default_manager.filter(pk=e.source_id).first()
+        if source is None:
+            problems.append(f"ledger {e.title}: its source {label} #{e.source_id} is gone")
+        elif e.status == LedgerEntry.Status.DONE and source.status in SOURCE_AWAITING[label]:
+            problems.append(f"ledger {e.title}: done while its {label} is still {source.status}")
+    return problems
+
+
+CHECKS = [letters_and_deliveries, timelines_in_order, suggestions, cases, ledger, ledger_done_only_with_its_source]
 
 
 def all_problems() -> dict[str, list[str]]:
