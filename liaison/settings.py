@@ -271,6 +271,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "liaison.api_errors.exception_handler",
 }
+# How long an API `Idempotency-Key` answers a retry (liaison.api.idempotency; purged daily).
+IDEMPOTENCY_KEY_DAYS = env_int("IDEMPOTENCY_KEY_DAYS", 7)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "府院联动 API",
     "DESCRIPTION": "一府两院法治共建联动平台接口",

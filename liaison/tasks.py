@@ -45,3 +45,12 @@ def sweep_deadlines() -> dict:
     result = ledger_sweep()
     logger.info("ledger sweep: %s", result)
     return result
+
+
+@shared_task(soft_time_limit=300, time_limit=360)
+def purge_idempotency_keys() -> int:
+    from .api.idempotency import purge_expired
+
+    deleted = purge_expired()
+    logger.info("idempotency keys purged: %s", deleted)
+    return deleted

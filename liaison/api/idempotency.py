@@ -13,12 +13,19 @@ with it before the commit, so either both the write and its key are committed or
   retry runs the write afresh.
 
 Keys are per user: one user's key never answers another's request.
+
+Keys are kept for `IDEMPOTENCY_KEY_DAYS` days (default 7): a client retries within minutes,
+not weeks. `purge_expired()` (the daily task `liaison.tasks.purge_idempotency_keys`) deletes
+older ones through the `created_at` index; a key sent again after that runs as a new request.
 """
 
+import datetime as dt
 import hashlib
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import JsonResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 
@@ -29,6 +36,14 @@ REPLAYED = "Idempotent-Replayed"
 MAX_LENGTH = 100
 METHODS = ("POST", "PATCH")
 REUSED = _("这个幂等键已用于另一个请求（方法、地址或内容不同）。")
+
+
+def purge_expired(*, now=None) -> int:
+    """Delete the keys older than `IDEMPOTENCY_KEY_DAYS` days; returns how many."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.IDEMPOTENCY_KEY_DAYS)
+    deleted, _ = IdempotentRequest.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
 
 
 class Replay(Exception):

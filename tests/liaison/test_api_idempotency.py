@@ -60,3 +60,32 @@ def test_refusals_are_answered_again_and_write_nothing(api, court_clerk, auditor
     assert first.status_code == again.status_code == 400
     assert again.json() == first.json()
     assert not Letter.objects.exists()
+
+
+@pytest.mark.django_db
+def test_keys_older_than_the_retention_are_purged_and_a_later_retry_runs_afresh(
+    api, court_clerk, agency_staff, settings
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from liaison.tasks import purge_idempotency_keys
+
+    settings.IDEMPOTENCY_KEY_DAYS = 7
+    client = api(court_clerk)
+    inst = agency_staff.institution
+    assert client.post(URL, payload(inst, "旧函"), format="json", HTTP_IDEMPOTENCY_KEY="old").status_code == 201
+    assert client.post(URL, payload(inst, "新函"), format="json", HTTP_IDEMPOTENCY_KEY="new").status_code == 201
+    now = timezone.now()
+    IdempotentRequest.objects.filter(key="old").update(created_at=now - dt.timedelta(days=7, minutes=1))
+    IdempotentRequest.objects.filter(key="new").update(created_at=now - dt.timedelta(days=6, hours=23))
+
+    assert purge_idempotency_keys() == 1
+    assert list(IdempotentRequest.objects.values_list("key", flat=True)) == ["new"]
+    # The kept key still answers its retry; the purged one is a new request (a second letter).
+    assert client.post(URL, payload(inst, "新函"), format="json", HTTP_IDEMPOTENCY_KEY="new")["Idempotent-Replayed"]
+    again = client.post(URL, payload(inst, "旧函"), format="json", HTTP_IDEMPOTENCY_KEY="old")
+    assert again.status_code == 201 and "Idempotent-Replayed" not in again
+    assert Letter.objects.filter(title="旧函").count() == 2
+    assert purge_idempotency_keys() == 0

@@ -19,6 +19,12 @@ SCHEDULES = [
         ("0", "6", "*", "*", "*"),
         "每天 06:00（北京时间）提醒即将到期的台账事项，标记逾期并向上级和办公室升级。",
     ),
+    (
+        "清理过期的 API 幂等键",
+        "liaison.tasks.purge_idempotency_keys",
+        ("30", "3", "*", "*", "*"),
+        "每天 03:30（北京时间）删除超过保留期（IDEMPOTENCY_KEY_DAYS，默认 7 天）的 Idempotency-Key 记录。",
+    ),
 ]
 
 
