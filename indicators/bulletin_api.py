@@ -1,17 +1,17 @@
 """/api/v1/bulletins/: the quarterly bulletins a viewer may see, and their transitions.
 
-The same services and workflow declaration as the pages: `allowed_actions` is read from
-it, 404 (not visible) before 403 (wrong person) before 409 (wrong state) before 400.
+On the hub's record API (liaison.api.records): the same services and workflow declaration as
+the pages, `allowed_actions` read from it, 404 (not visible) before 403 (wrong person) before
+409 (wrong state) before 400; `period` and `status` filter the list only.
 """
 
+import django_filters
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.decorators import action
-from rest_framework.response import Response
+from rest_framework import mixins, serializers, status
 
-from liaison import access, workflow
-from liaison.api.views import ApiMixin, errors
+from liaison import workflow
+from liaison.api.records import RecordViewSet, errors, record_action
 from liaison.models import Letter
 
 from . import services
@@ -90,93 +90,68 @@ class CommentarySerializer(serializers.Serializer):
     commentary = serializers.CharField(allow_blank=True, max_length=20000)
 
 
-class ReasonSerializer(serializers.Serializer):
+class BulletinReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
-def _post(name, request=None, summary="", code=200):
-    def wrap(fn):
-        fn = extend_schema(
-            tags=[TAG],
-            summary=summary,
-            request=request,
-            responses={code: BulletinDetailSerializer, **errors(400, 403, 404, 409)},
-        )(fn)
-        return action(detail=True, methods=["post"], url_path=name, url_name=name)(fn)
+class BulletinFilter(django_filters.FilterSet):
+    period = django_filters.CharFilter(method="filter_period", max_length=6, label=_("季度，如 2026Q3"))
+    status = django_filters.ChoiceFilter(choices=Bulletin.Status.choices, label=_("状态"))
 
-    return wrap
+    class Meta:
+        model = Bulletin
+        fields = ["period", "status"]
+
+    def filter_period(self, queryset, name, value):
+        return queryset.filter(period=value.upper())
 
 
 @extend_schema_view(
     list=extend_schema(tags=[TAG], summary=_("季度指标通报列表")),
-    retrieve=extend_schema(tags=[TAG], summary=_("一份通报（含冻结的指标快照和与今日数据的差异）")),
+    retrieve=extend_schema(
+        tags=[TAG],
+        summary=_("一份通报（含冻结的指标快照和与今日数据的差异）"),
+        responses={200: BulletinDetailSerializer, **errors(404)},
+    ),
 )
-class BulletinViewSet(ApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    lookup_field = "uuid"
-    http_method_names = ["get", "post", "head", "options"]
+class BulletinViewSet(RecordViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    model = Bulletin
+    schema_tag = TAG
+    list_serializer = BulletinSerializer
+    detail_serializer = BulletinDetailSerializer
+    filterset_class = BulletinFilter
 
-    def get_queryset(self):
-        qs = Bulletin.objects.visible_to(self.request.user).select_related(
-            "region", "issuer", "government", "procuratorate", "letter", "corrects"
-        )
-        period = self.request.query_params.get("period", "")[:6]
-        if period:
-            qs = qs.filter(period=period.upper())
-        state = self.request.query_params.get("status", "")
-        if state in Bulletin.Status.values:
-            qs = qs.filter(status=state)
-        return qs.order_by("-period", "region_id", "-id")
-
-    def get_serializer_class(self):
-        return BulletinSerializer if self.action == "list" else BulletinDetailSerializer
-
-    def get_object(self):
-        return access.get_visible_or_404(self.get_queryset(), self.request.user, uuid=self.kwargs["uuid"])
-
-    def _for(self, verb):
-        b = self.get_object()
-        access.require(self.request.user, verb, b)
-        return b
-
-    def _detail(self, b, code=status.HTTP_200_OK):
-        fresh = self.get_queryset().get(pk=b.pk)
-        return Response(BulletinDetailSerializer(fresh, context=self.get_serializer_context()).data, status=code)
-
-    @_post("refresh", None, _("按最新数据重新计算（草稿）"))
-    def refresh(self, request, uuid=None):
-        b = self._for("bulletin.refresh")
-        return self._detail(services.bulletin_refresh(bulletin=b, by=request.user))
-
-    @_post("comment", CommentarySerializer, _("办公室填写审核意见与工作建议"))
-    def comment(self, request, uuid=None):
-        b = self._for("bulletin.comment")
-        s = CommentarySerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        return self._detail(
-            services.bulletin_comment(bulletin=b, by=request.user, commentary=s.validated_data["commentary"])
+    def decorate(self, qs):
+        return qs.select_related("region", "issuer", "government", "procuratorate", "letter", "corrects").order_by(
+            "-period", "region_id", "-id"
         )
 
-    @_post("submit", None, _("审核完毕，送法院负责人签发"))
-    def submit(self, request, uuid=None):
-        b = self._for("bulletin.submit")
-        return self._detail(services.bulletin_submit(bulletin=b, by=request.user))
+    @record_action("bulletin.refresh", summary=_("按最新数据重新计算（草稿）"))
+    def refresh(self, request, b, data):
+        return services.bulletin_refresh(bulletin=b, by=request.user)
 
-    @_post("return", ReasonSerializer, _("法院负责人退回办公室"))
-    def return_(self, request, uuid=None):
-        b = self._for("bulletin.return")
-        s = ReasonSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        return self._detail(services.bulletin_return(bulletin=b, by=request.user, reason=s.validated_data["reason"]))
+    @record_action("bulletin.comment", request=CommentarySerializer, summary=_("办公室填写审核意见与工作建议"))
+    def comment(self, request, b, data):
+        return services.bulletin_comment(bulletin=b, by=request.user, commentary=data["commentary"])
 
-    @_post("issue", None, _("法院负责人签发通报函（冻结数据）"))
-    def issue(self, request, uuid=None):
-        b = self._for("bulletin.issue")
-        return self._detail(services.bulletin_issue(bulletin=b, by=request.user))
+    @record_action("bulletin.submit", summary=_("审核完毕，送法院负责人签发"))
+    def submit(self, request, b, data):
+        return services.bulletin_submit(bulletin=b, by=request.user)
 
-    @_post("correct", ReasonSerializer, _("发起更正：按今日数据起草新的通报，注明更正的通报"), code=201)
-    def correct(self, request, uuid=None):
-        b = self._for("bulletin.correct")
-        s = ReasonSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        correction = services.bulletin_correct(bulletin=b, by=request.user, reason=s.validated_data["reason"])
-        return self._detail(correction, status.HTTP_201_CREATED)
+    @record_action("bulletin.return", request=BulletinReasonSerializer, summary=_("法院负责人退回办公室"))
+    def return_(self, request, b, data):
+        return services.bulletin_return(bulletin=b, by=request.user, reason=data["reason"])
+
+    @record_action("bulletin.issue", summary=_("法院负责人签发通报函（冻结数据）"))
+    def issue(self, request, b, data):
+        return services.bulletin_issue(bulletin=b, by=request.user)
+
+    @record_action(
+        "bulletin.correct",
+        request=BulletinReasonSerializer,
+        code=status.HTTP_201_CREATED,
+        summary=_("发起更正：按今日数据起草新的通报，注明更正的通报"),
+    )
+    def correct(self, request, b, data):
+        """The correction is a new draft bulletin; the answer is that one."""
+        return services.bulletin_correct(bulletin=b, by=request.user, reason=data["reason"])

@@ -1,17 +1,17 @@
 """/api/v1/annual-reports/: the annual judicial-review reports a viewer may see, and their transitions.
 
-404 (not visible) before 403 (wrong person) before 409 (wrong state) before 400, as everywhere;
-`allowed_actions` is read from the workflow declaration in models.py.
+On the hub's record API (liaison.api.records): 404 (not visible) before 403 (wrong person) before
+409 (wrong state) before 400, as everywhere; `allowed_actions` is read from the workflow
+declaration in models.py; `year` filters the list only.
 """
 
+import django_filters
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.decorators import action
-from rest_framework.response import Response
+from rest_framework import mixins, serializers
 
-from liaison import access, workflow
-from liaison.api.views import ApiMixin, errors
+from liaison import workflow
+from liaison.api.records import RecordViewSet, errors, record_action
 from liaison.models import Letter
 
 from . import markup
@@ -100,87 +100,61 @@ class ReportEditSerializer(serializers.Serializer):
     )
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReportReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
 
 
-def _post(name, request=None, summary=""):
-    def wrap(fn):
-        fn = extend_schema(
-            tags=[TAG],
-            summary=summary,
-            request=request,
-            responses={200: ReportDetailSerializer, **errors(400, 403, 404, 409)},
-        )(fn)
-        return action(detail=True, methods=["post"], url_path=name, url_name=name)(fn)
+class ReportFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(min_value=1949, max_value=2999, label=_("年度"))
 
-    return wrap
+    class Meta:
+        model = AnnualReport
+        fields = ["year"]
 
 
 @extend_schema_view(
     list=extend_schema(tags=[TAG], summary=_("行政诉讼司法审查报告列表")),
-    retrieve=extend_schema(tags=[TAG], summary=_("一份年度报告（各节、典型案例和统计数据）")),
+    retrieve=extend_schema(
+        tags=[TAG],
+        summary=_("一份年度报告（各节、典型案例和统计数据）"),
+        responses={200: ReportDetailSerializer, **errors(404)},
+    ),
 )
-class ReportViewSet(ApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    lookup_field = "uuid"
-    http_method_names = ["get", "post", "head", "options"]
+class ReportViewSet(RecordViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    model = AnnualReport
+    schema_tag = TAG
+    list_serializer = ReportSerializer
+    detail_serializer = ReportDetailSerializer
+    filterset_class = ReportFilter
 
-    def get_queryset(self):
-        qs = AnnualReport.objects.visible_to(self.request.user).select_related(
-            "region", "issuer", "government", "procuratorate", "letter"
-        )
-        year = self.request.query_params.get("year", "")
-        if year.isdigit() and len(year) == 4:
-            qs = qs.filter(year=int(year))
-        if self.action != "list":
+    def decorate(self, qs):
+        qs = qs.select_related("region", "issuer", "government", "procuratorate", "letter")
+        if not self.is_list:
             qs = qs.prefetch_related("sections")
         return qs.order_by("-year", "region_id", "-id")
 
-    def get_serializer_class(self):
-        return ReportSerializer if self.action == "list" else ReportDetailSerializer
-
-    def get_object(self):
-        return access.get_visible_or_404(self.get_queryset(), self.request.user, uuid=self.kwargs["uuid"])
-
-    def _for(self, verb):
-        r = self.get_object()
-        access.require(self.request.user, verb, r)
-        return r
-
-    def _detail(self, r, code=status.HTTP_200_OK):
-        fresh = self.get_queryset().get(pk=r.pk)
-        return Response(ReportDetailSerializer(fresh, context=self.get_serializer_context()).data, status=code)
-
-    @_post("edit", ReportEditSerializer, _("修改各节标题和正文（受限标记）、选定典型案例（案号）"))
-    def edit(self, request, uuid=None):
-        r = self._for("report.edit")
-        s = ReportEditSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        d = s.validated_data
+    @record_action(
+        "report.edit", request=ReportEditSerializer, summary=_("修改各节标题和正文（受限标记）、选定典型案例（案号）")
+    )
+    def edit(self, request, r, d):
         sections = {x["key"]: {k: v for k, v in x.items() if k != "key"} for x in d.get("sections", [])}
         typical = d.get("typical_cases")
         if typical is None:
             typical = list(r.typical_cases.values_list("number", flat=True))
-        return self._detail(services.report_edit(report=r, by=request.user, sections=sections, typical_cases=typical))
+        return services.report_edit(report=r, by=request.user, sections=sections, typical_cases=typical)
 
-    @_post("refresh", None, _("按最新数据重新统计（草稿）"))
-    def refresh(self, request, uuid=None):
-        r = self._for("report.refresh")
-        return self._detail(services.report_refresh(report=r, by=request.user))
+    @record_action("report.refresh", summary=_("按最新数据重新统计（草稿）"))
+    def refresh(self, request, r, d):
+        return services.report_refresh(report=r, by=request.user)
 
-    @_post("submit", None, _("送负责人签发"))
-    def submit(self, request, uuid=None):
-        r = self._for("report.submit")
-        return self._detail(services.report_submit(report=r, by=request.user))
+    @record_action("report.submit", summary=_("送负责人签发"))
+    def submit(self, request, r, d):
+        return services.report_submit(report=r, by=request.user)
 
-    @_post("return", ReasonSerializer, _("负责人退回修改"))
-    def return_(self, request, uuid=None):
-        r = self._for("report.return")
-        s = ReasonSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        return self._detail(services.report_return(report=r, by=request.user, reason=s.validated_data["reason"]))
+    @record_action("report.return", request=ReportReasonSerializer, summary=_("负责人退回修改"))
+    def return_(self, request, r, d):
+        return services.report_return(report=r, by=request.user, reason=d["reason"])
 
-    @_post("issue", None, _("负责人签发报告函（主送政府，抄送检察院，附报告 PDF）"))
-    def issue(self, request, uuid=None):
-        r = self._for("report.issue")
-        return self._detail(services.report_issue(report=r, by=request.user))
+    @record_action("report.issue", summary=_("负责人签发报告函（主送政府，抄送检察院，附报告 PDF）"))
+    def issue(self, request, r, d):
+        return services.report_issue(report=r, by=request.user)

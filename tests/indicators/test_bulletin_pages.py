@@ -139,6 +139,16 @@ def test_api_lists_and_shows_with_allowed_actions(api, world, bulletin):
     assert detail["allowed_actions"] == ["refresh"] and detail["snapshot"]["period"] == "2026Q3"
 
 
+def test_api_filters_narrow_the_list_only(api, world, bulletin):
+    office = api(world["office"])
+    assert office.get(API, {"period": "2026q3", "status": "draft"}).json()["count"] == 1
+    assert office.get(API, {"status": "issued"}).json()["count"] == 0
+    r = office.get(API, {"status": "nope"})
+    assert r.status_code == 400 and "status" in r.json()
+    # a filter on a record's URL is no filter: the record stays visible
+    assert office.get(f"{API}{bulletin.uuid}/", {"status": "issued"}).status_code == 200
+
+
 def test_api_flow_404_403_409_400(api, world, bulletin):
     office, head = api(world["office"]), api(world["court_head"])
     assert api(world["agency_staff"]).post(f"{API}{bulletin.uuid}/submit/").status_code == 404

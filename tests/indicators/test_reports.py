@@ -168,6 +168,10 @@ def test_api(api, world, report, counted):
     clerk, head = api(world["court_clerk"]), api(world["court_head"])
     row = clerk.get(API).json()["results"][0]
     assert row["uuid"] == str(report.uuid) and row["allowed_actions"] == ["edit", "refresh", "submit"]
+    assert clerk.get(API, {"year": report.year}).json()["count"] == 1
+    assert clerk.get(API, {"year": report.year + 1}).json()["count"] == 0
+    assert clerk.get(API, {"year": "abc"}).status_code == 400
+    assert clerk.get(f"{API}{report.uuid}/", {"year": report.year + 1}).status_code == 200  # lists only
     assert api(world["agency_staff"]).get(f"{API}{report.uuid}/").status_code == 404
     assert api(world["office"]).post(f"{API}{report.uuid}/submit/").status_code == 403
     assert head.post(f"{API}{report.uuid}/issue/").status_code == 409
