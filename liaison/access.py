@@ -250,12 +250,25 @@ def _letter_create(user, obj=None) -> bool:
     return _acting(user)
 
 
+def _ledger_create(user, obj=None) -> bool:
+    # 工作方案六(四): the office registers an entry for every task of the plan (owner: obj, if given).
+    if not is_office(user):
+        return False
+    return obj is None or obj.region_id in office_region_ids(user)
+
+
+def _letters_of_region(user, obj=None) -> bool:
+    return oversees_region(user)
+
+
 # Actions that are not transitions of a record (creating one, following receipts). The
 # transitions of letters, deliveries and ledger entries are declared in liaison/flows.py.
 ACTIONS: dict[str, Callable] = {
     "letter.create": _letter_create,
     "letter.track": _letter_track,
     "inspection.create": _inspection_create,
+    "ledger.create": _ledger_create,
+    "letter.region": _letters_of_region,  # the office's read-only view of its region's letters
 }
 
 

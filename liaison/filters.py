@@ -49,10 +49,13 @@ class LedgerEntryFilter(django_filters.FilterSet):
     owner = django_filters.UUIDFilter(field_name="owner__uuid", label=_("责任单位"))
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label=_("截止日期不晚于"))
     due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", label=_("截止日期不早于"))
+    clause = django_filters.CharFilter(
+        field_name="clause", lookup_expr="startswith", max_length=20, label=_("工作方案条目（四(二) 含其各项）")
+    )
 
     class Meta:
         model = LedgerEntry
-        fields = ["status", "owner", "due_before", "due_after"]
+        fields = ["status", "owner", "due_before", "due_after", "clause"]
 
 
 class NotificationFilter(django_filters.FilterSet):

@@ -143,6 +143,16 @@ LEDGER_FLOW = workflow.Workflow(
         page="ledger_extend",
         style="outline-primary",
     ),
+    # 催办: a notification to the owner and optionally a 督办函 (services.ledger_urge); sourced or not.
+    T(
+        "ledger.urge",
+        [ES.OPEN, ES.OVERDUE],
+        None,
+        ledger_office,
+        label=_("催办…"),
+        page="ledger_urge",
+        style="outline-warning",
+    ),
     T(
         "ledger.waive",
         [ES.OPEN, ES.OVERDUE],

@@ -257,6 +257,20 @@ class OutboxFilter(FilterForm):
     q = forms.CharField(label=_("关键词"), required=False, max_length=100)
 
 
+class RegionLetterFilter(FilterForm):
+    issuer = forms.ModelChoiceField(
+        None, label=_("发文机关"), required=False, to_field_name="uuid", empty_label=_("全部单位")
+    )
+    series = forms.ChoiceField(label=_("文种"), required=False, choices=[("", _("全部文种")), *Letter.Series.choices])
+    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
+    q = forms.CharField(label=_("关键词"), required=False, max_length=100)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["issuer"].queryset = selectors.region_issuers(user)
+        self.fields["issuer"].label_from_instance = lambda obj: obj.name
+
+
 class InboxFilter(FilterForm):
     signed = forms.ChoiceField(
         label=_("签收"), required=False, choices=[("", _("全部")), ("no", _("未签收")), ("yes", _("已签收"))]
@@ -280,12 +294,16 @@ class LedgerFilter(FilterForm):
     owner = forms.ModelChoiceField(
         None, label=_("责任单位"), required=False, to_field_name="uuid", empty_label=_("全部单位")
     )
+    clause = forms.ChoiceField(label=_("工作方案条目"), required=False, choices=())
     due_from = date_field(_("截止日期自"))
     due_to = date_field(_("截止日期至"))
     q = forms.CharField(label=_("关键词"), required=False, max_length=100)
 
     def __init__(self, *args, user, **kwargs):
+        from . import workplan
+
         super().__init__(*args, **kwargs)
+        self.fields["clause"].choices = workplan.choices(_("全部条目"))
         self.fields["owner"].queryset = selectors.ledger_owner_choices(user)
         self.fields["owner"].label_from_instance = lambda obj: obj.name
 
@@ -322,6 +340,76 @@ class LedgerWaiveForm(PortalForm):
 
 class InspectionForm(PortalForm):
     title = forms.CharField(label=_("检查名称"), max_length=200, help_text=_("如“2026年第一季度工作台账专项检查”。"))
+    clause = forms.ChoiceField(
+        label=_("工作方案条目"),
+        required=False,
+        choices=(),
+        help_text=_("只检查服务于该条目的台账事项；留空为全部可见事项。"),
+    )
     findings = forms.CharField(
         label=_("检查发现"), max_length=20000, required=False, widget=forms.Textarea(attrs={"rows": 8})
+    )
+
+    def __init__(self, *args, **kwargs):
+        from . import workplan
+
+        super().__init__(*args, **kwargs)
+        self.fields["clause"].choices = workplan.choices(_("全部条目"))
+
+
+class InspectionFilter(FilterForm):
+    clause = forms.ChoiceField(label=_("工作方案条目"), required=False, choices=())
+
+    def __init__(self, *args, **kwargs):
+        from . import workplan
+
+        super().__init__(*args, **kwargs)
+        self.fields["clause"].choices = workplan.choices(_("全部条目"))
+
+
+class LedgerCreateForm(PortalForm):
+    """The office registers a task of the work plan (every error in one round: the clause and the
+    date are checked here as the service checks them)."""
+
+    owner = forms.ModelChoiceField(None, label=_("责任单位"), to_field_name="uuid", empty_label=_("请选择"))
+    title = forms.CharField(label=_("事项"), max_length=200, help_text=_("如“建立行政执法信息共享目录”。"))
+    clause = forms.CharField(
+        label=_("工作方案条目"),
+        max_length=20,
+        help_text=_("该事项服务的工作方案条目，如“四(二)3”（任务条目加项号）。"),
+        widget=forms.TextInput(attrs={"list": "workplan-clauses", "autocomplete": "off"}),
+    )
+    due_date = date_field(_("截止日期"), required=True, help_text=_("期限届满日遇节假日顺延至节后第一个工作日。"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = selectors.ledger_create_owners(user)
+        self.fields["owner"].label_from_instance = lambda obj: obj.name
+
+    def clean_clause(self):
+        from . import workplan
+
+        try:
+            return workplan.clean_clause(self.cleaned_data["clause"])
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["clause"]) from None
+
+    def clean_due_date(self):
+        due = self.cleaned_data["due_date"]
+        if due is not None and due <= timezone.localdate():
+            raise ValidationError(_("截止日期应晚于今天。"))
+        return due
+
+
+class LedgerUrgeForm(PortalForm):
+    message = forms.CharField(
+        label=_("催办意见"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("将通知责任单位；如同时发督办函，作为函的正文。"),
+    )
+    letter = forms.BooleanField(
+        label=_("同时发督办函"),
+        required=False,
+        help_text=_("起草一份致责任单位的督办函并提交办公室负责人签发，签发后编号送达。"),
     )

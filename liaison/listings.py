@@ -63,12 +63,33 @@ INBOX = ListSpec(
     export_route="letter_inbox_export",
 )
 
+REGION_LETTERS = ListSpec(
+    title=_("本区域公文"),
+    model=Letter,
+    columns=[
+        Column("doc_number", _("发文字号"), sort=("doc_number",), nowrap=True, empty="—"),
+        Column("title", _("标题"), sort=("title",), link="letter_detail"),
+        Column("issuer", _("发文机关"), "issuer.name", cell="{{ row.issuer.short_name }}", sort=("issuer__name",)),
+        Column("series", _("文种"), "get_series_display"),
+        Column("issued", _("成文日期"), "issued_on", sort=("issued_on",), nowrap=True, empty="—"),
+        Column("signed", _("签收"), cell="{{ row.n_signed }} / {{ row.n_recipients }}", nowrap=True),
+        Column("n_recipients", _("收文机关数")),
+        Column("n_signed", _("已签收")),
+    ],
+    on_page=("doc_number", "title", "issuer", "series", "issued", "signed"),
+    in_export=("doc_number", "title", "issuer", "series", "issued", "n_recipients", "n_signed"),
+    sorts={"created": ("created_at",)},
+    default_sort="-created",
+    export_route="letter_region_export",
+)
+
 LEDGER = ListSpec(
     title=_("工作台账"),
     model=LedgerEntry,
     columns=[
         Column("owner", _("责任单位"), "owner.name", cell="{{ row.owner.short_name }}", sort=("owner__name",)),
         Column("title", _("事项"), sort=("title",), link="ledger_detail"),
+        Column("clause", _("工作方案条目"), empty="—"),
         Column("start_date", _("起算日"), sort=("start_date",), nowrap=True),
         Column("due_date", _("截止日期"), sort=("due_date",), nowrap=True),
         Column("due_explained", _("期限计算")),
@@ -77,7 +98,17 @@ LEDGER = ListSpec(
         Column("evidence", _("办结情况")),
     ],
     on_page=("title", "owner", "start_date", "due_date", "status", "done_on"),
-    in_export=("owner", "title", "start_date", "due_date", "due_explained", "status", "done_on", "evidence"),
+    in_export=(
+        "owner",
+        "title",
+        "start_date",
+        "due_date",
+        "due_explained",
+        "status",
+        "done_on",
+        "evidence",
+        "clause",
+    ),
     row_class="deadline-{{ row.deadline.kind }}",
     default_sort="due_date",
     export_route="ledger_export",
@@ -88,6 +119,7 @@ INSPECTIONS = ListSpec(
     model=Inspection,
     columns=[
         Column("title", _("检查名称"), link="inspection_detail"),
+        Column("clause", _("工作方案条目"), empty="—"),
         Column("institution", _("检查单位"), "institution.short_name"),
         Column("created_by", _("检查人")),
         Column("created", _("建立日期"), "created_at", nowrap=True),
@@ -121,5 +153,6 @@ INSPECTION_ROWS = ListSpec(
         Column("status", _("状态"), "status_display"),
         Column("done_on", _("办结日期"), _snapshot_date("done_on")),
         Column("evidence", _("办结情况")),
+        Column("clause", _("工作方案条目")),
     ],
 )

@@ -367,6 +367,16 @@ class LedgerEntry(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
     evidence = models.TextField(_("办结情况"), blank=True)
     done_on = models.DateField(_("办结日期"), null=True, blank=True)
+    # 工作方案六(四): the office keeps an entry for every task of the plan; the clause it serves.
+    clause = models.CharField(_("工作方案条目"), max_length=20, blank=True, help_text=_("如“四(二)3”。"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     reminded_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -380,7 +390,12 @@ class LedgerEntry(models.Model):
         verbose_name = _("台账事项")
         verbose_name_plural = _("工作台账")
         ordering = ["due_date", "id"]
-        indexes = [models.Index(fields=["owner", "due_date"]), models.Index(fields=["source_type", "source_id"])]
+        indexes = [
+            models.Index(fields=["owner", "due_date"]),
+            models.Index(fields=["source_type", "source_id"]),
+            # The ledger and the inspections filtered by the plan's clause.
+            models.Index(fields=["clause", "due_date"], name="ledger_clause_order"),
+        ]
 
     def __str__(self):
         return self.title
@@ -395,6 +410,28 @@ class LedgerEntry(models.Model):
         return self.status in (self.Status.DONE, self.Status.WAIVED)
 
 
+class LedgerUrge(models.Model):
+    """催办: the office presses the owner of an open entry (a notification, and optionally a 督办函)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    entry = models.ForeignKey(LedgerEntry, on_delete=models.CASCADE, related_name="urges")
+    message = models.TextField(_("催办意见"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    letter = models.ForeignKey(
+        Letter, verbose_name=_("督办函"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("催办")
+        verbose_name_plural = _("催办")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["entry", "created_at"])]
+
+    def __str__(self):
+        return f"{self.entry} {self.created_at:%Y-%m-%d}"
+
+
 class Inspection(models.Model):
     """专项检查: a frozen snapshot of ledger entries with the inspectors' findings."""
 
@@ -404,6 +441,7 @@ class Inspection(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     created_at = models.DateTimeField(auto_now_add=True)
     findings = models.TextField(_("检查发现"), blank=True)
+    clause = models.CharField(_("工作方案条目"), max_length=20, blank=True)
     snapshot = models.JSONField(default=list, editable=False)
 
     objects = InspectionQuerySet.as_manager()
@@ -413,7 +451,10 @@ class Inspection(models.Model):
         verbose_name_plural = _("专项检查")
         ordering = ["-created_at"]
         # The list of checks, newest first (liaison.listings.INSPECTIONS).
-        indexes = [models.Index(fields=["-created_at", "-id"], name="inspection_list_order")]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="inspection_list_order"),
+            models.Index(fields=["clause", "-created_at", "-id"], name="inspection_clause_order"),
+        ]
 
     def __str__(self):
         return self.title

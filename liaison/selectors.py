@@ -148,6 +148,9 @@ ACTION_LABELS = {
     "delivery.sign": gettext_lazy("签收"),
     "delivery.read": gettext_lazy("阅读"),
     "ledger.open": gettext_lazy("登记"),
+    "ledger.create": gettext_lazy("办公室登记"),
+    "ledger.urge": gettext_lazy("催办"),
+    "ledger.extend": gettext_lazy("延期"),
     "ledger.complete": gettext_lazy("办结"),
     "ledger.waive": gettext_lazy("免除"),
     "ledger.remind": gettext_lazy("到期提醒"),
@@ -198,7 +201,9 @@ def addressable_institutions(user) -> QuerySet:
 # ----------------------------------------------------------------------------- ledger
 
 
-def ledger_entries(user, *, status="", owner=None, due_from=None, due_to=None, keyword="", today=None) -> QuerySet:
+def ledger_entries(
+    user, *, status="", owner=None, due_from=None, due_to=None, keyword="", clause="", today=None
+) -> QuerySet:
     today = today or timezone.localdate()
     qs = LedgerEntry.objects.visible_to(user).select_related("owner")
     open_states = [LedgerEntry.Status.OPEN, LedgerEntry.Status.OVERDUE]
@@ -214,6 +219,8 @@ def ledger_entries(user, *, status="", owner=None, due_from=None, due_to=None, k
         qs = qs.filter(status=status)
     if owner is not None:
         qs = qs.filter(owner=owner)
+    if clause:  # 四(二) takes its items 四(二)1, 四(二)3 …
+        qs = qs.filter(clause__startswith=clause)
     if due_from:
         qs = qs.filter(due_date__gte=due_from)
     if due_to:
@@ -228,6 +235,48 @@ def ledger_owner_choices(user) -> QuerySet:
     return Institution.objects.filter(pk__in=LedgerEntry.objects.visible_to(user).values("owner_id")).order_by(
         "region_id", "kind", "id"
     )
+
+
+def ledger_create_owners(user) -> QuerySet:
+    """The institutions an office user may register a work-plan entry for: its region's."""
+    if not access.is_office(user):
+        return Institution.objects.none()
+    return (
+        Institution.objects.filter(region_id__in=access.office_region_ids(user), is_active=True)
+        .exclude(kind=Institution.Kind.OFFICE)
+        .order_by("region_id", "kind", "id")
+    )
+
+
+def ledger_urges(entry: LedgerEntry) -> list:
+    return list(entry.urges.select_related("created_by", "letter").order_by("created_at", "id"))
+
+
+def region_letters(user, *, issuer=None, series="", keyword="", year=None) -> QuerySet:
+    """The office's read-only view: issued letters of the institutions of its region."""
+    if not access.oversees_region(user):
+        return Letter.objects.none()
+    qs = Letter.objects.visible_to(user).filter(
+        status=Letter.Status.ISSUED, issuer__region_id__in=access.office_region_ids(user)
+    )
+    if issuer is not None:
+        qs = qs.filter(issuer=issuer)
+    if series:
+        qs = qs.filter(series=series)
+    if keyword:
+        qs = qs.filter(Q(title__icontains=keyword) | Q(doc_number__icontains=keyword))
+    if year:
+        qs = qs.filter(year=year)
+    return qs.select_related("issuer").annotate(
+        n_recipients=Count("deliveries", distinct=True),
+        n_signed=Count("deliveries", filter=Q(deliveries__signed_on__isnull=False), distinct=True),
+    )
+
+
+def region_issuers(user) -> QuerySet:
+    if not access.oversees_region(user):
+        return Institution.objects.none()
+    return Institution.objects.filter(region_id__in=access.office_region_ids(user)).order_by("region_id", "kind", "id")
 
 
 def ledger_entry_for_page(user, uuid) -> LedgerEntry:
@@ -283,8 +332,11 @@ def evidence_html(user, text: str) -> str:
     return mark_safe("".join(str(p) for p in parts))  # noqa: S308  every part escaped above
 
 
-def inspections(user) -> QuerySet:
-    return Inspection.objects.visible_to(user).select_related("institution", "created_by")
+def inspections(user, *, clause="") -> QuerySet:
+    qs = Inspection.objects.visible_to(user).select_related("institution", "created_by")
+    if clause:
+        qs = qs.filter(clause__startswith=clause)
+    return qs
 
 
 # ----------------------------------------------------------------------------- dashboard

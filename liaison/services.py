@@ -709,6 +709,127 @@ def ledger_extend_for_source(
 
 
 @transaction.atomic
+def ledger_create(
+    *, by: User, owner: Institution, title: str, clause: str, due_date: dt.date, today: dt.date | None = None
+) -> LedgerEntry:
+    """The office registers a work-plan task by hand (工作方案六(四)): an owner in its region, the
+    clause of the plan it serves and a due date. Closed by its owner with evidence (ledger.complete)."""
+    from . import workplan
+
+    access.require(by, "ledger.create")
+    errors: dict[str, list] = {}
+
+    def check(fn):
+        try:
+            return fn()
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
+            return None
+
+    title = check(lambda: clean_text(title, "title", max_length=200))
+    clause = check(lambda: workplan.clean_clause(clause))
+    if owner is None or not access.can(by, "ledger.create", owner) or not owner.is_active:
+        errors.setdefault("owner", []).append(_("请选择本办公室所辖区域内的责任单位。"))
+    today = today or timezone.localdate()
+    if not isinstance(due_date, dt.date):
+        errors.setdefault("due_date", []).append(_("请填写截止日期。"))
+    elif due_date <= today:
+        errors.setdefault("due_date", []).append(_("截止日期应晚于今天。"))
+    elif (due_date - today).days > 3 * 365:
+        errors.setdefault("due_date", []).append(_("截止日期不能晚于三年以后。"))
+    if errors:
+        raise ValidationError(errors)
+    deadline = compute_deadline(today, (due_date - today).days, LedgerEntry.Unit.DAYS, "登记")
+    entry = LedgerEntry.objects.create(
+        owner=owner,
+        title=title,
+        clause=clause,
+        start_date=today,
+        period=(due_date - today).days,
+        unit=LedgerEntry.Unit.DAYS,
+        due_date=deadline.due,
+        due_explained=deadline.explain(),
+        created_by=by,
+    )
+    audit(
+        actor=by,
+        action="ledger.create",
+        target=entry,
+        after={"owner": str(owner), "clause": clause, "due_date": entry.due_date},
+    )
+    notify_institution(
+        institution=owner,
+        roles=list(access.ACTING_ROLES),
+        kind="ledger.created",
+        title=_("新的台账事项（工作方案%(c)s）：%(t)s，截止 %(d)s")
+        % {"c": clause, "t": entry.title, "d": entry.due_date.isoformat()},
+        key=f"ledger.created:{entry.uuid}",
+        url=entry.get_absolute_url(),
+        about=entry,
+        awaits="ledger.complete",
+    )
+    return entry
+
+
+def _urge_letter_body(entry: LedgerEntry, message: str, today: dt.date) -> str:
+    from .pdf import chinese_date
+
+    if entry.due_date < today:
+        state = _("已逾期 %(n)d 天") % {"n": (today - entry.due_date).days}
+    else:
+        state = _("尚未办结")
+    return "\n\n".join(
+        [
+            _("你单位承办的“%(t)s”，截止日期为%(d)s，目前%(s)s。请抓紧办理，办结后及时在工作台账报送办结情况及依据。")
+            % {"t": entry.title, "d": chinese_date(entry.due_date), "s": state},
+            message,
+        ]
+    )
+
+
+@transaction.atomic
+def ledger_urge(*, entry: LedgerEntry, by: User, message: str, letter: bool = False) -> LedgerEntry:
+    """催办 an open or overdue entry: the owner's acting users are notified; with `letter`, a 督办函
+    to the owner is drafted and submitted for the office head's sign-off (numbered when issued).
+    Both are recorded on the entry (LedgerUrge) and audited."""
+    from .models import LedgerUrge
+
+    entry = LedgerEntry.objects.select_for_update().select_related("owner").get(pk=entry.pk)
+    access.require(by, "ledger.urge", entry)
+    message = clean_text(message, "message", max_length=2000)
+    urge = LedgerUrge.objects.create(entry=entry, message=message, created_by=by)
+    if letter:
+        today = timezone.localdate()
+        draft = letter_create(
+            by=by,
+            title=(_("关于督办“%(t)s”的函") % {"t": entry.title})[:200],
+            body=_urge_letter_body(entry, message, today),
+            addressees=[entry.owner],
+            series=Letter.Series.HAN,
+            source=entry,
+        )
+        urge.letter = letter_submit(letter=draft, by=by)
+        urge.save(update_fields=["letter"])
+    audit(
+        actor=by,
+        action="ledger.urge",
+        target=entry,
+        after={"message": message, **({"letter": str(urge.letter.uuid)} if urge.letter_id else {})},
+    )
+    notify_institution(
+        institution=entry.owner,
+        roles=list(access.ACTING_ROLES),
+        kind="ledger.urge",
+        title=_("催办：%(t)s（截止 %(d)s）") % {"t": entry.title, "d": entry.due_date.isoformat()},
+        body=message,
+        key=f"ledger.urge:{urge.uuid}",
+        url=entry.get_absolute_url(),
+    )
+    return entry
+
+
+@transaction.atomic
 def ledger_waive(*, entry: LedgerEntry, by: User, reason: str) -> LedgerEntry:
     """The office waives an open entry, sourced or not, with a reason."""
     entry = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
@@ -932,10 +1053,16 @@ def holiday_delete(*, by, holiday: HolidayOverride) -> None:
 
 
 @transaction.atomic
-def inspection_create(*, by: User, title: str, findings: str = "", entries=None) -> Inspection:
-    """Freeze the ledger entries the inspector can see (or the given subset) with the findings."""
+def inspection_create(*, by: User, title: str, findings: str = "", entries=None, clause: str = "") -> Inspection:
+    """Freeze the ledger entries the inspector can see (or the given subset; or those serving one
+    clause of the work plan, 四(二) taking 四(二)3 too) with the findings."""
+    from . import workplan
+
     access.require(by, "inspection.create")
+    clause = workplan.clean_clause(clause, required=False)
     visible = LedgerEntry.objects.visible_to(by)
+    if clause:
+        visible = visible.filter(clause__startswith=clause)
     if entries is not None:
         visible = visible.filter(pk__in=[e.pk for e in entries])
     snapshot = [
@@ -950,6 +1077,7 @@ def inspection_create(*, by: User, title: str, findings: str = "", entries=None)
             "status_display": str(e.get_status_display()),
             "done_on": e.done_on.isoformat() if e.done_on else None,
             "evidence": e.evidence,
+            "clause": e.clause,
         }
         for e in visible.select_related("owner").order_by("due_date", "id")
     ]
@@ -958,7 +1086,13 @@ def inspection_create(*, by: User, title: str, findings: str = "", entries=None)
         findings=clean_text(findings, "findings", max_length=20000, required=False),
         institution=by.institution,
         created_by=by,
+        clause=clause,
         snapshot=snapshot,
     )
-    audit(actor=by, action="inspection.create", target=inspection, after={"entries": len(snapshot)})
+    audit(
+        actor=by,
+        action="inspection.create",
+        target=inspection,
+        after={"entries": len(snapshot), **({"clause": clause} if clause else {})},
+    )
     return inspection

@@ -8,7 +8,7 @@ from django.contrib.auth.views import LogoutView
 from django.urls import path
 
 from . import plugins
-from .views import auth, dashboard, ledger, letters, notifications
+from .views import auth, dashboard, ledger, letters, notifications, office
 
 urlpatterns = [
     path("login/", auth.login_view, name="login"),
@@ -19,6 +19,8 @@ urlpatterns = [
     path("letters/inbox/export/", letters.inbox_export, name="letter_inbox_export"),
     path("letters/outbox/", letters.outbox, name="letter_outbox"),
     path("letters/outbox/export/", letters.outbox_export, name="letter_outbox_export"),
+    path("letters/region/", office.region_letters, name="letter_region"),
+    path("letters/region/export/", office.region_letters_export, name="letter_region_export"),
     path("letters/new/", letters.letter_create, name="letter_create"),
     path("letters/<uuid:uuid>/", letters.letter_detail, name="letter_detail"),
     path("letters/<uuid:uuid>/edit/", letters.letter_edit, name="letter_edit"),
@@ -39,7 +41,9 @@ urlpatterns = [
     # 工作台账, 专项检查
     path("ledger/", ledger.ledger_list, name="ledger"),
     path("ledger/export/", ledger.ledger_export, name="ledger_export"),
+    path("ledger/new/", ledger.ledger_create, name="ledger_create"),
     path("ledger/<uuid:uuid>/", ledger.ledger_detail, name="ledger_detail"),
+    path("ledger/<uuid:uuid>/urge/", ledger.ledger_urge, name="ledger_urge"),
     path("ledger/<uuid:uuid>/complete/", ledger.ledger_complete, name="ledger_complete"),
     path("ledger/<uuid:uuid>/extend/", ledger.ledger_extend, name="ledger_extend"),
     path("ledger/<uuid:uuid>/waive/", ledger.ledger_waive, name="ledger_waive"),

@@ -22,24 +22,11 @@ from django.utils.translation import gettext_lazy as _
 
 from liaison import access, links
 from liaison.pdf import PdfDocument, chinese_date
+from liaison.workplan import TASK_CODES, TASKS
 
 from .models import Decision, Meeting, MeetingKind, MeetingLink
 
-TASKS = [
-    ("三(一)", _("促进行政争议实质化解")),
-    ("三(二)", _("加强行政案件诉源治理")),
-    ("三(三)", _("完善重大案件协调机制")),
-    ("三(四)", _("健全促进依法行政制度")),
-    ("四(一)", _("年度及重大事项“三长”联席会商机制")),
-    ("四(二)", _("“一府两院”信息交流共享机制")),
-    ("四(三)", _("司法、检察建议工作机制")),
-    ("四(四)", _("应诉、旁听庭审和判后评议机制")),
-    ("四(五)", _("裁执分离工作机制")),
-    ("四(六)", _("监督依法行政、公正司法的协作配合机制")),
-    ("四(七)", _("教育与实践相结合的宣传引导联动机制（法治课堂）")),
-    ("四(八)", _("共同调研工作机制")),
-]
-TASK_CODES = [code for code, _label in TASKS]
+# The plan's tasks are the hub's (liaison.workplan): ledger entries and inspections name them too.
 
 OPEN_ITEMS_SHOWN = 10
 

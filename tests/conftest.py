@@ -70,6 +70,7 @@ def _persona(username):
 
 office = _persona("office")
 auditor = _persona("auditor")
+office_head = _persona("office_head")
 court_clerk = _persona("court_clerk")
 court_head = _persona("court_head")
 proc_staff = _persona("proc_staff")

@@ -362,11 +362,26 @@ class LetterShareSerializer(serializers.Serializer):
 # ----------------------------------------------------------------------------- ledger
 
 
+class LedgerUrgeRecordSerializer(serializers.Serializer):
+    at = serializers.DateTimeField(source="created_at")
+    message = serializers.CharField()
+    letter = serializers.SerializerMethodField(help_text=_("督办函的文号（签发前为空）；看不到该函的用户为空。"))
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_letter(self, urge):
+        from .. import links
+
+        if urge.letter_id is None or not urge.letter.doc_number:
+            return None
+        return urge.letter.doc_number if links.is_visible(self.context["request"].user, urge.letter) else None
+
+
 class LedgerEntrySerializer(serializers.ModelSerializer):
     owner = InstitutionRefSerializer(read_only=True)
     unit_display = serializers.CharField(source="get_unit_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     source_kind = serializers.SerializerMethodField()
+    urges = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
 
     class Meta:
@@ -385,8 +400,10 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
             "status_display",
             "evidence",
             "done_on",
+            "clause",
             "created_at",
             "source_kind",
+            "urges",
             "allowed_actions",
         ]
         read_only_fields = fields
@@ -399,6 +416,15 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_actions(self, entry):
         return workflow.api_actions(self.context["request"].user, entry)
+
+    @extend_schema_field(LedgerUrgeRecordSerializer(many=True))
+    def get_urges(self, entry):
+        """催办 records (the list shows none: only an entry's detail reads them)."""
+        if self.context.get("view") is not None and getattr(self.context["view"], "action", "") == "list":
+            return []
+        return LedgerUrgeRecordSerializer(
+            entry.urges.select_related("letter").order_by("created_at", "id"), many=True, context=self.context
+        ).data
 
 
 class LedgerCompleteSerializer(serializers.Serializer):
@@ -415,6 +441,22 @@ class LedgerWaiveSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, help_text=_("免除的理由。"))
 
 
+class LedgerUrgeSerializer(serializers.Serializer):
+    message = serializers.CharField(max_length=2000, help_text=_("催办意见，通知责任单位。"))
+    letter = serializers.BooleanField(
+        required=False, default=False, help_text=_("同时起草督办函并提交办公室负责人签发。")
+    )
+
+
+class LedgerCreateSerializer(serializers.Serializer):
+    owner = ScopedSlugRelatedField(
+        queryset=Institution.objects.all(), help_text=_("责任单位 uuid（本办公室所辖区域）。")
+    )
+    title = serializers.CharField(max_length=200)
+    clause = serializers.CharField(max_length=20, help_text=_("工作方案条目，如“四(二)3”。"))
+    due_date = serializers.DateField(help_text=_("截止日期，晚于今天。"))
+
+
 # ----------------------------------------------------------------------------- inspections
 
 
@@ -429,6 +471,7 @@ class SnapshotEntrySerializer(serializers.Serializer):
     status_display = serializers.CharField()
     done_on = serializers.DateField(allow_null=True)
     evidence = serializers.CharField()
+    clause = serializers.CharField(required=False)
 
 
 class InspectionListSerializer(serializers.ModelSerializer):
@@ -437,7 +480,7 @@ class InspectionListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Inspection
-        fields = ["uuid", "title", "institution", "created_by", "created_at", "findings"]
+        fields = ["uuid", "title", "clause", "institution", "created_by", "created_at", "findings"]
         read_only_fields = fields
 
 
@@ -451,6 +494,9 @@ class InspectionDetailSerializer(InspectionListSerializer):
 
 class InspectionCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
+    clause = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, default="", help_text=_("只检查服务于该工作方案条目的事项。")
+    )
     findings = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
     entries = ScopedSlugListField(
         queryset=LedgerEntry.objects.all(),

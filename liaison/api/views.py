@@ -306,6 +306,24 @@ class LedgerEntryViewSet(RecordViewSet, mixins.ListModelMixin, mixins.RetrieveMo
         """The office extends a manual entry, with a reason (a sourced entry follows its source)."""
         services.ledger_extend(entry=entry, by=request.user, days=data["days"], reason=data["reason"])
 
+    @extend_schema(
+        tags=["ledger"],
+        summary=_("登记工作方案事项（办公室）"),
+        request=s.LedgerCreateSerializer,
+        responses={201: s.LedgerEntrySerializer, **errors(400, 403)},
+    )
+    def create(self, request, *args, **kwargs):
+        """The office registers a task of the work plan by hand: owner, clause (四(二)3), due date."""
+        access.require(request.user, "ledger.create")
+        data = self.validated(s.LedgerCreateSerializer)
+        entry = services.ledger_create(by=request.user, **data)
+        return self.detail_response(entry, status.HTTP_201_CREATED)
+
+    @record_action("ledger.urge", request=s.LedgerUrgeSerializer, summary=_("催办（办公室）"))
+    def urge(self, request, entry, data):
+        """The office presses the owner: a notification, and with `letter` a 督办函 for sign-off."""
+        services.ledger_urge(entry=entry, by=request.user, message=data["message"], letter=data["letter"])
+
     @record_action("ledger.waive", request=s.LedgerWaiveSerializer, summary=_("免除"))
     def waive(self, request, entry, data):
         """The office waives an obligation, with a reason (免除)."""
@@ -351,7 +369,11 @@ class InspectionViewSet(
         access.require(request.user, "inspection.create")
         data = _validated(s.InspectionCreateSerializer, request)
         inspection = services.inspection_create(
-            by=request.user, title=data["title"], findings=data.get("findings", ""), entries=data.get("entries")
+            by=request.user,
+            title=data["title"],
+            findings=data.get("findings", ""),
+            entries=data.get("entries"),
+            clause=data.get("clause", ""),
         )
         fresh = self.get_queryset().get(pk=inspection.pk)
         return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)

@@ -11,10 +11,13 @@ from django.views.decorators.http import require_http_methods
 
 from .. import access, flows, lists, pages, selectors, services
 from ..forms import (
+    InspectionFilter,
     InspectionForm,
     LedgerCompleteForm,
+    LedgerCreateForm,
     LedgerExtendForm,
     LedgerFilter,
+    LedgerUrgeForm,
     LedgerWaiveForm,
     apply_service_errors,
 )
@@ -34,6 +37,7 @@ def _filtered_entries(request):
         due_from=values.get("due_from"),
         due_to=values.get("due_to"),
         keyword=values.get("q", ""),
+        clause=values.get("clause", ""),
     )
     qs, sort = LEDGER.order(qs, request.GET.get("sort"))
     return filters, qs, sort
@@ -43,6 +47,7 @@ def _filtered_entries(request):
 def ledger_list(request):
     filters, qs, sort = _filtered_entries(request)
     context = lists.page(request, LEDGER, qs, filters=filters, sort=sort, decorate=selectors.with_deadlines)
+    context["can_create"] = access.can(request.user, "ledger.create")
     return render(request, "liaison/ledger/list.html", context)
 
 
@@ -60,6 +65,7 @@ def _render_entry(request, entry):
         "source": selectors.ledger_source(request.user, entry),
         "timeline": selectors.timeline(entry),
         "evidence": selectors.evidence_html(request.user, entry.evidence),
+        "urges": selectors.ledger_urges(entry),
         "sourced_note": None if flows.manual_entry(entry) else flows.SOURCED_REFUSAL,
     }
     return render(request, "liaison/ledger/detail.html", context)
@@ -139,6 +145,59 @@ def ledger_extend(request, uuid):
 
 @login_required
 @require_form_methods
+def ledger_create(request):
+    """The office registers a task of the work plan by hand (owner, clause, due date)."""
+    access.require(request.user, "ledger.create")
+    form = LedgerCreateForm(pages.post_data(request), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            entry = services.ledger_create(
+                by=request.user,
+                owner=data["owner"],
+                title=data["title"],
+                clause=data["clause"],
+                due_date=data["due_date"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("已登记，截止日期为 %(d)s，已通知责任单位。") % {"d": entry.due_date.isoformat()}
+            )
+            return redirect("ledger_detail", uuid=entry.uuid)
+    from ..workplan import TASKS
+
+    return render(request, "liaison/ledger/create.html", {"form": form, "tasks": TASKS})
+
+
+@login_required
+@require_form_methods
+def ledger_urge(request, uuid):
+    """催办 (office) an open or overdue entry: a notification, and optionally a 督办函 for sign-off."""
+    entry = selectors.ledger_entry_for_page(request.user, uuid)
+    user = request.user
+
+    def done(e):
+        urge = e.urges.order_by("-id").first()
+        if urge and urge.letter_id:
+            return _("已催办，督办函已提交办公室负责人签发。")
+        return _("已催办，已通知责任单位。")
+
+    return _entry_page(
+        request,
+        entry,
+        title=_("催办"),
+        verb="ledger.urge",
+        form=lambda: LedgerUrgeForm(pages.post_data(request)),
+        service=services.ledger_urge,
+        args=lambda d: {"entry": entry, "by": user, "message": d["message"], "letter": d["letter"]},
+        done=done,
+    )
+
+
+@login_required
+@require_form_methods
 def ledger_waive(request, uuid):
     """免除 (office), with a reason and a confirmation; a sourced entry too (its source stays as it is)."""
     entry = selectors.ledger_entry_for_page(request.user, uuid)
@@ -168,8 +227,10 @@ def ledger_waive(request, uuid):
 
 @login_required
 def inspection_list(request):
-    qs = INSPECTIONS.order(selectors.inspections(request.user), None)[0]
-    context = lists.page(request, INSPECTIONS, qs)
+    filters = InspectionFilter(request.GET or None)
+    values = filters.values()
+    qs = INSPECTIONS.order(selectors.inspections(request.user, clause=values.get("clause", "")), None)[0]
+    context = lists.page(request, INSPECTIONS, qs, filters=filters)
     context["can_create"] = access.can(request.user, "inspection.create")
     return render(request, "liaison/inspections/list.html", context)
 
@@ -181,7 +242,10 @@ def inspection_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             inspection = services.inspection_create(
-                by=request.user, title=form.cleaned_data["title"], findings=form.cleaned_data["findings"]
+                by=request.user,
+                title=form.cleaned_data["title"],
+                findings=form.cleaned_data["findings"],
+                clause=form.cleaned_data["clause"],
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)

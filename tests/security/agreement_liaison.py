@@ -63,6 +63,13 @@ def subjects(world):
     letter_sourced = _entry(owner, "答复来函", source=issued)
     done = _entry(owner, "已办结事项")
     services.ledger_complete(entry=done, by=world["agency_staff"], evidence="已办结")
+    manual_plan = services.ledger_create(
+        by=world["office"],
+        owner=owner,
+        title="工作方案事项",
+        clause="四(二)3",
+        due_date=timezone.localdate() + dt.timedelta(days=20),
+    )
     waived = _entry(owner, "已免除事项")
     services.ledger_waive(entry=waived, by=world["office"], reason="不再办理")
     return [
@@ -76,6 +83,7 @@ def subjects(world):
         ("ledger:overdue-manual", LedgerEntry.objects.get(pk=overdue.pk)),
         ("ledger:open-sourced", LedgerEntry.objects.get(pk=sourced.pk)),
         ("ledger:open-letter-sourced", LedgerEntry.objects.get(pk=letter_sourced.pk)),
+        ("ledger:open-work-plan", LedgerEntry.objects.get(pk=manual_plan.pk)),
         ("ledger:done", LedgerEntry.objects.get(pk=done.pk)),
         ("ledger:waived", LedgerEntry.objects.get(pk=waived.pk)),
     ]
@@ -107,6 +115,7 @@ ATTEMPT = {
     "ledger.complete": lambda user, e: services.ledger_complete(entry=e, by=user, evidence="已办结"),
     "ledger.extend": lambda user, e: services.ledger_extend(entry=e, by=user, days=10, reason="延期"),
     "ledger.waive": lambda user, e: services.ledger_waive(entry=e, by=user, reason="免除"),
+    "ledger.urge": lambda user, e: services.ledger_urge(entry=e, by=user, message="请抓紧办理"),
 }
 
 

@@ -63,6 +63,9 @@ ALLOWED = {
     "ledger.complete": {"entry_agency": AGENCY, "entry_env": {"env_staff"}},
     "ledger.waive": {"entry_agency": {"office"}, "entry_env": {"office"}},
     "ledger.extend": {"entry_agency": {"office"}, "entry_env": {"office"}},
+    "ledger.urge": {"entry_agency": {"office"}, "entry_env": {"office"}},
+    "ledger.create": {"*": {"office"}},
+    "letter.region": {"*": OFFICE},
     "inspection.create": {"*": {"office", "auditor"}},
 }
 
@@ -91,6 +94,8 @@ WEB_ROUTES: dict[str, Row] = {
     "letter_inbox_export": EXPORT,
     "letter_outbox": LIST,
     "letter_outbox_export": EXPORT,
+    "letter_region": Row(get_verb="letter.region"),
+    "letter_region_export": Row(get_verb="letter.region"),
     "letter_create": Row(methods=("GET", "POST"), verb="letter.create", get_verb="letter.create"),
     "letter_detail": Row(targets=ALL_LETTERS, kwargs=uuid_of),
     "letter_edit": Row(
@@ -115,6 +120,10 @@ WEB_ROUTES: dict[str, Row] = {
     "ledger": LIST,
     "ledger_export": EXPORT,
     "ledger_detail": Row(targets=ENTRIES, kwargs=uuid_of),
+    "ledger_create": Row(methods=("GET", "POST"), verb="ledger.create", get_verb="ledger.create"),
+    "ledger_urge": Row(
+        methods=("GET", "POST"), targets=ENTRIES, kwargs=uuid_of, verb="ledger.urge", get_verb="ledger.urge"
+    ),
     "ledger_complete": Row(
         methods=("GET", "POST"), targets=ENTRIES, kwargs=uuid_of, verb="ledger.complete", get_verb="ledger.complete"
     ),
@@ -145,6 +154,10 @@ API_ROUTES: dict[tuple[str, str], Row] = {
     ("POST", API + "inspections/"): Row(verb="inspection.create", data={"title": "检查"}),
     ("GET", API + "inspections/{uuid}/"): Row(targets=("inspection_office",), kwargs=uuid_of),
     ("GET", API + "ledger/"): LIST,
+    ("POST", API + "ledger/"): Row(verb="ledger.create", data={"title": "事项", "clause": "四(二)"}),
+    ("POST", API + "ledger/{uuid}/urge/"): Row(
+        targets=ENTRIES, kwargs=uuid_of, verb="ledger.urge", data={"message": "请抓紧办理"}
+    ),
     ("GET", API + "ledger/{uuid}/"): Row(targets=ENTRIES, kwargs=uuid_of),
     ("POST", API + "ledger/{uuid}/complete/"): Row(targets=ENTRIES, kwargs=uuid_of, verb="ledger.complete"),
     ("POST", API + "ledger/{uuid}/extend/"): Row(targets=ENTRIES, kwargs=uuid_of, verb="ledger.extend"),
