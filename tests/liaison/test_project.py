@@ -139,7 +139,11 @@ def test_setup_schedules_is_idempotent():
     assert (bulletins.crontab.day_of_month, bulletins.crontab.month_of_year) == ("5", "1,4,7,10")
     annual = PeriodicTask.objects.get(task="indicators.tasks.draft_annual_reports")
     assert (annual.crontab.day_of_month, annual.crontab.month_of_year) == ("10", "1")
-    assert CrontabSchedule.objects.count() == PeriodicTask.objects.count() == 7
+    purge = PeriodicTask.objects.get(task="liaison.tasks.purge_idempotency_keys")
+    assert (purge.crontab.hour, purge.crontab.minute) == ("3", "30")
+    assert PeriodicTask.objects.count() == 8
+    # Tasks at the same time share one crontab row; running the command again adds none.
+    assert CrontabSchedule.objects.count() == PeriodicTask.objects.values("crontab").distinct().count()
     # Every scheduled task exists in the Celery app (a renamed task would fail silently at 06:00).
     from liaison.celery import app
 
