@@ -19,7 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from liaison.demo import story_time
+from liaison.demo import sign_for, story_time
 from liaison.models import Institution, Region
 
 from .periods import Period
@@ -184,9 +184,20 @@ def _suggestions(users, today) -> int:
         if replied_on >= today:
             continue
         with story_time(replied_on, hour=14):
-            services.suggestion_reply(
+            reply = services.suggestion_reply(
                 suggestion=s, by=users["agency_head"], measures="已开展执法案卷评查，修订执法文书格式，落实法制审核。"
             )
+        reply.refresh_from_db()
+        if reply.letter_id is None:
+            continue
+        # The court signs for the reply and, a few days later, evaluates it; the latest reply
+        # is left for the court to evaluate.
+        signed_on = replied_on + dt.timedelta(days=1)
+        sign_for(users, reply.letter, on=signed_on)
+        evaluated_on = signed_on + dt.timedelta(days=3)
+        if evaluated_on < today - dt.timedelta(days=30):
+            with story_time(evaluated_on, hour=16):
+                services.suggestion_evaluate(suggestion=s, by=users["court_clerk"], evaluation="adopted")
     return made
 
 
@@ -213,6 +224,7 @@ def _bulletin(users, today) -> str:
         services.bulletin_submit(bulletin=bulletin, by=users["office"])
     with story_time(min(drafted + dt.timedelta(days=6), today), hour=15):
         bulletin = services.bulletin_issue(bulletin=bulletin, by=users["court_head"])
+    sign_for(users, bulletin.letter, on=min(drafted + dt.timedelta(days=7), today))
     return bulletin.letter.doc_number
 
 

@@ -172,3 +172,26 @@ def story_time(day: dt.date, hour: int = 9):
 
 
 _today_floor = [timezone.make_aware(dt.datetime(2000, 1, 1))]
+
+
+def acting_user(users, institution_id) -> User | None:
+    """A demo user who acts for the institution (signs for its mail, completes its entries)."""
+    acting = [User.Role.STAFF, User.Role.LEGAL, User.Role.OFFICE]
+    for user in users.values():
+        if user.institution_id == institution_id and user.role in acting:
+            return user
+    return None
+
+
+def sign_for(users, letter, *, on: dt.date, hour: int = 9) -> None:
+    """Each recipient of an issued demo letter signs for it on `on` (not after today), the way
+    a clerk signs for the mail: so a demo inbox holds the recent letters, not a year of them.
+    Recipients without a demo user are left unsigned."""
+    from . import services
+
+    on = min(on, timezone.localdate())
+    with story_time(on, hour=hour):
+        for delivery in letter.deliveries.filter(signed_on__isnull=True):
+            signer = acting_user(users, delivery.recipient_id)
+            if signer is not None:
+                services.delivery_sign(delivery=delivery, by=signer, signed_on=on)

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from liaison.demo import story_time
+from liaison.demo import sign_for, story_time
 from liaison.models import Institution
 
 from . import research as rs
@@ -163,6 +163,8 @@ def _meeting(users, today, row):
         )
     with story_time(proposed_on + dt.timedelta(days=2), hour=11):
         m = services.meeting_issue_notice(meeting=m, by=head)
+    if m.notice_letter_id:
+        sign_for(users, m.notice_letter, on=proposed_on + dt.timedelta(days=3), hour=8)
     replies = list(m.invitations.select_related("institution"))
     # one invitee (not the proposer) sends an apology when three or more are invited
     apology = (
@@ -197,6 +199,9 @@ def _meeting(users, today, row):
     issued_on = held + dt.timedelta(days=4)
     with story_time(issued_on, hour=11):
         services.minutes_approve(minutes=minutes, by=head, issued_on=issued_on)
+    minutes.refresh_from_db()
+    if minutes.letter_id:
+        sign_for(users, minutes.letter, on=issued_on + dt.timedelta(days=1))
     for d, fate in made:
         d.refresh_from_db()
         owner_user = _responder(users, d.owner)
@@ -238,6 +243,8 @@ def _reviews(users, today):
             )
         with story_time(start + dt.timedelta(days=1), hour=10):
             r = reviews.review_invite(review=r, by=head)
+        if r.invitation_letter_id:
+            sign_for(users, r.invitation_letter, on=start + dt.timedelta(days=2))
         inv = {i.institution_id: i for i in r.invitations.all()}
         with story_time(start + dt.timedelta(days=5), hour=10):
             reviews.opinion_add(
@@ -270,7 +277,9 @@ def _reviews(users, today):
                 )
             r = reviews.review_conclude(review=r, by=gov)
         with story_time(start + dt.timedelta(days=13), hour=10):
-            reviews.review_issue(review=r, by=head)
+            r = reviews.review_issue(review=r, by=head)
+        if r.answer_letter_id:
+            sign_for(users, r.answer_letter, on=start + dt.timedelta(days=14))
 
 
 def _research(users, today):
@@ -311,7 +320,9 @@ def _research(users, today):
                 body="一、基本情况\n近三年全市审结此类案件126件。\n二、主要问题\n程序不规范。\n三、对策建议\n加强合法性审查。",
             )
         with story_time(start + dt.timedelta(days=72), hour=10):
-            rs.research_issue(research=r, by=court_head)
+            r = rs.research_issue(research=r, by=court_head)
+        if r.report_letter_id:
+            sign_for(users, r.report_letter, on=start + dt.timedelta(days=73))
 
 
 def _classes(users, today):

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from liaison import plugins, services
 from liaison.calendar import compute_deadline
-from liaison.demo import DEMO_USERS, ensure_demo_users, story_time
+from liaison.demo import DEMO_USERS, acting_user, ensure_demo_users, story_time
 from liaison.models import Institution, LedgerEntry, Letter, User
 
 # key, author, head (issues it; None = stays pending or draft), series, title, body, to, cc,
@@ -276,7 +276,7 @@ class Command(BaseCommand):
                 signed_on = min(issued_on + dt.timedelta(days=sign_after), today)
                 with story_time(signed_on, hour=17):
                     for delivery in letter.deliveries.select_related("recipient"):
-                        signer = self.user_of(users, delivery.recipient_id)
+                        signer = acting_user(users, delivery.recipient_id)
                         if signer is not None:
                             services.delivery_sign(delivery=delivery, by=signer, signed_on=signed_on)
         return letter, True
@@ -290,15 +290,6 @@ class Command(BaseCommand):
             if today <= due <= today + dt.timedelta(days=URGENT_DUE_WITHIN):
                 return days_ago
         return 15
-
-    @staticmethod
-    def user_of(users, institution_id) -> User | None:
-        """A demo user who acts for the institution (signs for its mail, completes its entries)."""
-        acting = [User.Role.STAFF, User.Role.LEGAL, User.Role.OFFICE]
-        for user in users.values():
-            if user.institution_id == institution_id and user.role in acting:
-                return user
-        return None
 
     # ------------------------------------------------------------------------- ledger
 
@@ -327,7 +318,7 @@ class Command(BaseCommand):
             done_on = min(entry.start_date + dt.timedelta(days=after_days), timezone.localdate())
             with story_time(done_on, hour=16):
                 services.ledger_complete(
-                    entry=entry, by=self.user_of(users, owner.pk), evidence=evidence, done_on=done_on
+                    entry=entry, by=acting_user(users, owner.pk), evidence=evidence, done_on=done_on
                 )
         return 1
 
