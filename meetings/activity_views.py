@@ -1,5 +1,5 @@
-"""Joint research (共同调研) and rule-of-law class (法治课堂) pages: lists with Excel, new, detail,
-one action page per transition (meetings.pagekit on the hub's toolkit), material downloads."""
+"""Joint research (共同调研) and rule-of-law class (法治课堂) pages: lists with Excel (meetings.listings),
+new, detail, one action page per transition (meetings.pagekit on the hub's toolkit), material downloads."""
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
@@ -10,13 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from liaison import access, pages
-from liaison.excel import xlsx_response
+from liaison import access, lists, pages
 from liaison.models import Letter
-from liaison.views.common import paginate
 
 from . import forms, pagekit
 from . import research as services
+from .listings import CLASSES, RESEARCH
 from .models import ClassMaterial, LawClass, Milestone, Research
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
@@ -34,57 +33,29 @@ def class_url(c) -> str:
 # ----------------------------------------------------------------------------- research
 
 
-def _research_qs(user):
-    return access.visible(Research.objects.all(), user).select_related("lead", "government", "report_letter")
-
-
-def _research(request, uuid) -> Research:
-    return access.get_visible_or_404(_research_qs(request.user), request.user, uuid=uuid)
-
-
-def _milestone(request, uuid) -> Milestone:
-    return access.get_visible_or_404(Milestone.objects.select_related("research__lead"), request.user, uuid=uuid)
+RESEARCH_QS = Research.objects.select_related("lead", "government", "report_letter")
+_research = pagekit.lookup(RESEARCH_QS)
+_milestone = pagekit.lookup(Milestone.objects.select_related("research__lead"))
 
 
 @login_required
 @GET
 def research_index(request):
-    p = request.GET
-    qs = _research_qs(request.user)
-    status, topic, q = p.get("status", ""), p.get("topic", ""), p.get("q", "")[:100]
-    if status in Research.Status.values:
+    filters = forms.ResearchFilter(lists.filter_params(request, keep=("export",)))
+    values = filters.values()
+    qs = access.visible(RESEARCH_QS, request.user)
+    if status := values.get("status"):
         qs = qs.filter(status=status)
-    if topic in Research.Topic.values:
+    if topic := values.get("topic"):
         qs = qs.filter(topic=topic)
-    if q:
+    if q := values.get("q"):
         qs = qs.filter(Q(title__icontains=q) | Q(purpose__icontains=q))
-    qs = qs.order_by("-created_at", "-id")
-    if p.get("export"):
-        rows = (
-            [
-                r.topic_label,
-                r.title,
-                r.lead.name,
-                r.get_status_display(),
-                r.report_letter.doc_number if r.report_letter_id else "",
-            ]
-            for r in qs
-        )
-        headers = [_("调研领域"), _("调研课题"), _("牵头单位"), _("状态"), _("报告文号")]
-        return xlsx_response(_("共同调研.xlsx"), headers, rows, sheet_title=_("共同调研"))
-    return render(
-        request,
-        "meetings/research/list.html",
-        {
-            "page": paginate(request, qs),
-            "statuses": Research.Status.choices,
-            "topics": Research.Topic.choices,
-            "params": p,
-            "filtered": bool(status or topic or q),
-            "export_query": p.urlencode(),
-            "can_create": access.can(request.user, "research.create"),
-        },
-    )
+    qs, sort = RESEARCH.order(qs, request.GET.get("sort"))
+    if request.GET.get("export"):
+        return RESEARCH.export(qs, viewer=request.user, filters=filters, filename=_("共同调研.xlsx"))
+    context = lists.page(request, RESEARCH, qs, filters=filters, sort=sort)
+    context["can_create"] = access.can(request.user, "research.create")
+    return render(request, "meetings/research/list.html", context)
 
 
 @login_required
@@ -187,43 +158,27 @@ milestone_complete = _research_action(
 # ----------------------------------------------------------------------------- classes
 
 
-def _class_qs(user):
-    return access.visible(LawClass.objects.all(), user).select_related("organizer")
-
-
-def _class(request, uuid) -> LawClass:
-    return access.get_visible_or_404(_class_qs(request.user), request.user, uuid=uuid)
+CLASSES_QS = LawClass.objects.select_related("organizer")
+_class = pagekit.lookup(CLASSES_QS)
+_material = pagekit.lookup(ClassMaterial.objects.all())
 
 
 @login_required
 @GET
 def class_index(request):
-    p = request.GET
-    qs = _class_qs(request.user)
-    status, q = p.get("status", ""), p.get("q", "")[:100]
-    if status in LawClass.Status.values:
+    filters = forms.ClassFilter(lists.filter_params(request, keep=("export",)))
+    values = filters.values()
+    qs = access.visible(CLASSES_QS, request.user)
+    if status := values.get("status"):
         qs = qs.filter(status=status)
-    if q:
+    if q := values.get("q"):
         qs = qs.filter(Q(title__icontains=q) | Q(summary__icontains=q))
-    qs = qs.order_by("-starts_at", "-id")
-    if p.get("export"):
-        rows = (
-            [c.title, c.organizer.name, timezone.localtime(c.starts_at), c.location, c.get_status_display()] for c in qs
-        )
-        headers = [_("课程名称"), _("组织单位"), _("授课时间"), _("地点"), _("状态")]
-        return xlsx_response(_("法治课堂.xlsx"), headers, rows, sheet_title=_("法治课堂"))
-    return render(
-        request,
-        "meetings/classes/list.html",
-        {
-            "page": paginate(request, qs),
-            "statuses": LawClass.Status.choices,
-            "params": p,
-            "filtered": bool(status or q),
-            "export_query": p.urlencode(),
-            "can_create": access.can(request.user, "law_class.create"),
-        },
-    )
+    qs, sort = CLASSES.order(qs, request.GET.get("sort"))
+    if request.GET.get("export"):
+        return CLASSES.export(qs, viewer=request.user, filters=filters, filename=_("法治课堂.xlsx"))
+    context = lists.page(request, CLASSES, qs, filters=filters, sort=sort)
+    context["can_create"] = access.can(request.user, "law_class.create")
+    return render(request, "meetings/classes/list.html", context)
 
 
 @login_required
@@ -265,7 +220,7 @@ def class_detail(request, uuid):
 @login_required
 @GET
 def material_download(request, uuid):
-    material = access.get_visible_or_404(ClassMaterial.objects.all(), request.user, uuid=uuid)
+    material = _material(request, uuid)
     response = FileResponse(material.file.open("rb"), content_type=material.content_type)
     from urllib.parse import quote
 

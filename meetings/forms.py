@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from liaison.forms import FilterForm, PortalForm
 from liaison.models import Institution, LedgerEntry
 
-from .models import Decision, Meeting, MeetingKind
+from .models import Decision, LawClass, LegalReview, Meeting, MeetingKind, Research
 
 
 def _institutions():
@@ -130,6 +130,22 @@ class DecisionFilter(FilterForm):
     status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部")), *Decision.Status.choices])
     open = forms.BooleanField(label=_("只看未办结"), required=False)
     overdue = forms.BooleanField(label=_("只看逾期"), required=False)
+
+
+class ReviewFilter(FilterForm):
+    status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部")), *LegalReview.Status.choices])
+    q = forms.CharField(label=_("关键词"), required=False, max_length=100)
+
+
+class ResearchFilter(FilterForm):
+    status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部")), *Research.Status.choices])
+    topic = forms.ChoiceField(label=_("调研领域"), required=False, choices=[("", _("全部")), *Research.Topic.choices])
+    q = forms.CharField(label=_("关键词"), required=False, max_length=100)
+
+
+class ClassFilter(FilterForm):
+    status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部")), *LawClass.Status.choices])
+    q = forms.CharField(label=_("关键词"), required=False, max_length=100)
 
 
 # ----------------------------------------------------------------------------- legal review (论证)

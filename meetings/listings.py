@@ -1,9 +1,12 @@
-"""The meeting module's lists, each declared once (liaison.lists): 会议 and 议定事项督办, pages and Excel."""
+"""The meeting module's lists, each declared once (liaison.lists): 会议, 议定事项督办, 参与论证, 共同调研 and
+法治课堂, pages and Excel."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from liaison.lists import Column, ListSpec
+
+from .models import LawClass, LegalReview, Research
 
 
 def _notice_number(m, viewer):
@@ -72,4 +75,71 @@ DECISIONS = ListSpec(
     in_export=("meeting", "text", "owner", "due_date", "status", "days_overdue", "evidence", "done_on"),
     sheet=_("议定事项"),
     filename=_("议定事项督办表"),
+)
+
+
+def _doc_number(field):
+    def value(row, viewer):
+        letter = getattr(row, field)
+        return (letter.doc_number or "") if letter is not None else ""
+
+    return value
+
+
+REVIEWS = ListSpec(
+    title=_("参与论证"),
+    model=LegalReview,
+    columns=[
+        Column("subject", _("类别"), "get_subject_display", nowrap=True),
+        Column("title", _("草案名称"), link="meetings:review_detail"),
+        Column("government", _("起草单位"), "government.name", cell="{{ row.government.short_name }}"),
+        Column("status", _("状态"), "get_status_display", cell="{% status_badge row %}", nowrap=True),
+        Column("invitation", _("征求意见函文号"), _doc_number("invitation_letter")),
+        Column(
+            "due_date",
+            _("反馈截止"),
+            export_label=_("反馈截止日期"),
+            empty="—",
+            sort=("due_date",),
+            nulls_last=True,
+            nowrap=True,
+        ),
+        Column("invited", _("邀请单位数"), "n_invited"),
+        Column("answer", _("采纳情况函文号"), _doc_number("answer_letter")),
+    ],
+    on_page=("subject", "title", "government", "due_date", "status"),
+    in_export=("subject", "title", "government", "status", "invitation", "due_date", "invited", "answer"),
+    sorts={"created": ("created_at",)},
+    default_sort="-created",
+)
+
+
+RESEARCH = ListSpec(
+    title=_("共同调研"),
+    model=Research,
+    columns=[
+        Column("topic", _("调研领域"), "topic_label", nowrap=True),
+        Column("title", _("调研课题"), link="meetings:research_detail"),
+        Column("lead", _("牵头单位"), "lead.name", cell="{{ row.lead.short_name }}"),
+        Column("report", _("报告文号"), _doc_number("report_letter"), empty="—", nowrap=True),
+        Column("status", _("状态"), "get_status_display", cell="{% status_badge row %}", nowrap=True),
+    ],
+    in_export=("topic", "title", "lead", "status", "report"),
+    sorts={"created": ("created_at",)},
+    default_sort="-created",
+)
+
+
+CLASSES = ListSpec(
+    title=_("法治课堂"),
+    model=LawClass,
+    columns=[
+        Column("starts_at", _("授课时间"), cell="{{ row.starts_at|ymd_hm }}", sort=("starts_at",), nowrap=True),
+        Column("title", _("课程名称"), link="meetings:class_detail"),
+        Column("organizer", _("组织单位"), "organizer.name", cell="{{ row.organizer.short_name }}"),
+        Column("location", _("地点")),
+        Column("status", _("状态"), "get_status_display", cell="{% status_badge row %}", nowrap=True),
+    ],
+    in_export=("title", "organizer", "starts_at", "location", "status"),
+    default_sort="-starts_at",
 )

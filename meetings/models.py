@@ -419,6 +419,7 @@ class LegalReview(models.Model):
         indexes = [
             models.Index(fields=["government", "created_at"]),
             models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["created_at"]),  # the list's default order (newest first) for the office
         ]
 
     def get_absolute_url(self) -> str:
@@ -553,7 +554,11 @@ class Research(models.Model):
         verbose_name = _("共同调研")
         verbose_name_plural = _("共同调研")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["lead", "created_at"]), models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["lead", "created_at"]),
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["created_at"]),  # the list's default order (newest first) for the office
+        ]
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse

@@ -1,4 +1,4 @@
-"""Legal review pages (参与论证): list, new draft, detail, one action page per transition (on the
+"""Legal review pages (参与论证): list (meetings.listings.REVIEWS) with Excel, new draft, detail, one action page per transition (on the
 hub's page toolkit) and the adoption table as a PDF."""
 
 from django.contrib.auth.decorators import login_required
@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from liaison import access, pages
+from liaison import access, lists, pages
 from liaison.models import Letter
-from liaison.views.common import paginate
 
 from . import forms, pagekit, reviews
+from .listings import REVIEWS
 from .models import LegalReview, ReviewInvitation, ReviewOpinion
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
@@ -24,57 +24,31 @@ def review_url(r) -> str:
     return reverse("meetings:review_detail", kwargs={"uuid": r.uuid})
 
 
-def _reviews(user):
-    return access.visible(LegalReview.objects.all(), user).select_related(
-        "government", "invitation_letter", "answer_letter"
-    )
-
-
-def _review(request, uuid) -> LegalReview:
-    return access.get_visible_or_404(_reviews(request.user), request.user, uuid=uuid)
-
-
-def _invitation(request, uuid) -> ReviewInvitation:
-    return access.get_visible_or_404(
-        ReviewInvitation.objects.select_related("review__government", "institution"), request.user, uuid=uuid
-    )
-
-
-def _opinion(request, uuid) -> ReviewOpinion:
-    return access.get_visible_or_404(
-        ReviewOpinion.objects.select_related("invitation__review__government", "invitation__institution"),
-        request.user,
-        uuid=uuid,
-    )
+REVIEWS_QS = LegalReview.objects.select_related("government", "invitation_letter", "answer_letter")
+_review = pagekit.lookup(REVIEWS_QS)
+_invitation = pagekit.lookup(ReviewInvitation.objects.select_related("review__government", "institution"))
+_opinion = pagekit.lookup(
+    ReviewOpinion.objects.select_related("invitation__review__government", "invitation__institution")
+)
 
 
 @login_required
 @GET
 def index(request):
-    p = request.GET
-    qs = _reviews(request.user).annotate(n_invited=Count("invitations", distinct=True))
-    status = p.get("status", "")
-    if status in LegalReview.Status.values:
+    filters = forms.ReviewFilter(lists.filter_params(request, keep=("export",)))
+    values = filters.values()
+    qs = access.visible(REVIEWS_QS, request.user)
+    if status := values.get("status"):
         qs = qs.filter(status=status)
-    q = p.get("q", "")[:100]
-    if q:
+    if q := values.get("q"):
         qs = qs.filter(Q(title__icontains=q) | Q(summary__icontains=q))
-    if p.get("export"):
-        from .exports import reviews_xlsx
-
-        return reviews_xlsx(qs.order_by("-created_at", "-id"))
-    return render(
-        request,
-        "meetings/reviews/list.html",
-        {
-            "page": paginate(request, qs.order_by("-created_at", "-id")),
-            "statuses": LegalReview.Status.choices,
-            "params": p,
-            "filtered": bool(status or q),
-            "export_query": p.urlencode(),
-            "can_create": access.can(request.user, "legal_review.create"),
-        },
-    )
+    qs, sort = REVIEWS.order(qs, request.GET.get("sort"))
+    if request.GET.get("export"):
+        rows = qs.annotate(n_invited=Count("invitations", distinct=True))
+        return REVIEWS.export(rows, viewer=request.user, filters=filters, filename=_("参与论证.xlsx"))
+    context = lists.page(request, REVIEWS, qs, filters=filters, sort=sort)
+    context["can_create"] = access.can(request.user, "legal_review.create")
+    return render(request, "meetings/reviews/list.html", context)
 
 
 @login_required

@@ -23,7 +23,7 @@ from liaison import access, lists, pages
 from liaison.errors import Conflict
 from liaison.models import Letter
 
-from . import exports, forms, ical, selectors, services
+from . import exports, forms, ical, pagekit, selectors, services
 from .listings import DECISIONS, MEETINGS
 from .models import Decision, Invitation, Meeting, Minutes
 
@@ -84,7 +84,7 @@ def propose(request):
 @login_required
 @GET
 def detail(request, uuid):
-    m = access.get_visible_or_404(selectors.meeting_detail_queryset(request.user), request.user, uuid=uuid)
+    m = _meeting(request, uuid)
     user = request.user
     minutes = selectors.minutes_for(m, user)
     letters = {
@@ -162,7 +162,7 @@ def _is_uuid(value) -> bool:
 @login_required
 @GET
 def decision_detail(request, uuid):
-    d = access.get_visible_or_404(selectors.decision_detail_queryset(request.user), request.user, uuid=uuid)
+    d = _decision(request, uuid)
     meeting_visible = access.visible(Meeting.objects.filter(pk=d.meeting_id), request.user).exists()
     return render(
         request,
@@ -178,25 +178,10 @@ def decision_detail(request, uuid):
 # ----------------------------------------------------------------------------- actions
 
 
-def _meeting(request, uuid):
-    return access.get_visible_or_404(selectors.meeting_detail_queryset(request.user), request.user, uuid=uuid)
-
-
-def _invitation(request, uuid):
-    inv = access.get_visible_or_404(
-        Invitation.objects.select_related("meeting__convener", "institution"), request.user, uuid=uuid
-    )
-    return inv
-
-
-def _minutes(request, uuid):
-    return access.get_visible_or_404(
-        Minutes.objects.select_related("meeting__convener__region", "meeting__kind"), request.user, uuid=uuid
-    )
-
-
-def _decision(request, uuid):
-    return access.get_visible_or_404(selectors.decision_detail_queryset(request.user), request.user, uuid=uuid)
+_meeting = pagekit.lookup(selectors.meeting_detail_queryset)
+_invitation = pagekit.lookup(Invitation.objects.select_related("meeting__convener", "institution"))
+_minutes = pagekit.lookup(Minutes.objects.select_related("meeting__convener__region", "meeting__kind"))
+_decision = pagekit.lookup(selectors.decision_detail_queryset)
 
 
 def _parse_attendance(m: Meeting, text: str) -> list[dict]:
