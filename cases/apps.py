@@ -7,13 +7,17 @@ class CasesConfig(AppConfig):
     verbose_name = _("行政案件与协调")
 
     def ready(self):
+        from django.db.models.signals import m2m_changed
+
         from liaison import plugins
         from liaison.signals import ledger_due_changed, letter_issued
 
         from . import access_rules, flows  # noqa: F401  registers visibility, verbs and transitions
+        from .models import CaseDefendant
 
         letter_issued.connect(_letter_issued, dispatch_uid="cases.enforcement_letters")
         ledger_due_changed.connect(_ledger_due_changed, dispatch_uid="cases.due_dates")
+        m2m_changed.connect(_defendants_changed, sender=CaseDefendant, dispatch_uid="cases.defendant_copies")
         plugins.register(
             self,
             urls="cases.urls",
@@ -65,3 +69,19 @@ def _ledger_due_changed(sender, entry, before, **kwargs):
         SupervisionApplication.objects.filter(pk=entry.source_id, decision_due=before).update(
             decision_due=entry.due_date, decision_due_explained=entry.due_explained
         )
+
+
+def _defendants_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    # A case's defendants changed (add, remove, set, clear): their rows carry the case's
+    # counted fields and each defendant has a place at each of its hearings (cases.indexing).
+    from . import indexing
+
+    if not reverse:
+        if action in ("post_add", "post_remove", "post_clear"):
+            indexing.refresh([instance.pk])
+    elif action == "pre_clear":  # institution.cases_defended.clear(): remember which cases
+        instance._cleared_case_ids = list(instance.cases_defended.values_list("pk", flat=True))
+    elif action in ("post_add", "post_remove"):
+        indexing.refresh(pk_set or ())
+    elif action == "post_clear":
+        indexing.refresh(getattr(instance, "_cleared_case_ids", ()))

@@ -11,7 +11,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -117,7 +117,9 @@ class AdministrativeCase(models.Model):
     instance = models.CharField(_("审级"), max_length=15, choices=Instance.choices, default=Instance.FIRST)
     cause = models.ForeignKey(Cause, verbose_name=_("案由"), on_delete=models.PROTECT)
     plaintiffs = models.TextField(_("原告"), help_text=_("多个原告每行一个。"))
-    defendants = models.ManyToManyField(Institution, verbose_name=_("被告行政机关"), related_name="cases_defended")
+    defendants = models.ManyToManyField(
+        Institution, verbose_name=_("被告行政机关"), related_name="cases_defended", through="CaseDefendant"
+    )
     filed_on = models.DateField(_("立案日期"))
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True)
     major_category = models.CharField(_("重大案件类别"), max_length=20, choices=MajorCategory.choices, blank=True)
@@ -156,6 +158,13 @@ class AdministrativeCase(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("cases:detail", kwargs={"uuid": self.uuid})
 
+    def save(self, *args, **kwargs):
+        from . import indexing  # the defendant rows and hearing places carry copies of the counted fields
+
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            indexing.refresh([self.pk])
+
     @property
     def is_major(self) -> bool:
         return bool(self.major_category)
@@ -176,6 +185,13 @@ class Hearing(models.Model):
         verbose_name = _("庭审")
         verbose_name_plural = _("庭审")
         ordering = ["held_on", "id"]
+
+    def save(self, *args, **kwargs):
+        from . import indexing  # each defendant's place at this hearing (HearingDefendant)
+
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            indexing.refresh([self.case_id], columns=False)
 
 
 class Appearance(models.Model):
@@ -209,6 +225,13 @@ class Appearance(models.Model):
         verbose_name_plural = _("出庭应诉情况")
         constraints = [models.UniqueConstraint(fields=["hearing", "defendant"], name="one_appearance_per_defendant")]
 
+    def save(self, *args, **kwargs):
+        from . import indexing  # the defendant's place at the hearing carries the appearance
+
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            indexing.refresh([self.hearing.case_id], columns=False)
+
     def clean(self):
         errors = {}
         if self.kind in (self.Kind.HEAD, self.Kind.DELEGATED) and not self.person_name:
@@ -221,6 +244,105 @@ class Appearance(models.Model):
             errors["summon_basis"] = _("请选择通知负责人出庭的依据。")
         if errors:
             raise ValidationError(errors)
+
+
+# ----------------------------------------------------------------------------- copies the indicators read by date
+
+
+class CaseDefendant(models.Model):
+    """One defendant of a case (the defendants M2M's row), with copies of the case's counted fields.
+
+    Per agency the indicators count a case for each of its defendants; with the case's dates
+    on the defendant row, one agency's cases of a quarter are an index range
+    (institution, date) instead of every case it ever defended (bench/indicators.py).
+    The copies are storage, not rules: `cases.indexing.refresh` writes them, called
+    wherever a case, its defendants, a hearing or an appearance is written.
+    """
+
+    administrativecase = models.ForeignKey(AdministrativeCase, on_delete=models.CASCADE)
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE)
+    instance = models.CharField(max_length=15, null=True, blank=True)
+    # No index of their own: the few outcomes and causes are joined from these rows, not looked up.
+    cause = models.ForeignKey(Cause, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
+    outcome = models.ForeignKey(
+        Outcome, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    concluded_on = models.DateField(null=True, blank=True)
+    effective_on = models.DateField(null=True, blank=True)
+    imposes_obligation = models.BooleanField(null=True, blank=True)
+    performed_voluntarily = models.BooleanField(null=True, blank=True)
+
+    COPIED = (
+        "instance",
+        "cause_id",
+        "outcome_id",
+        "concluded_on",
+        "effective_on",
+        "imposes_obligation",
+        "performed_voluntarily",
+    )
+
+    class Meta:
+        db_table = "cases_administrativecase_defendants"
+        unique_together = [("administrativecase", "institution")]
+        indexes = [
+            # One agency's cases by either counting date, read from the index alone on PostgreSQL.
+            models.Index(
+                fields=["institution", "effective_on"],
+                include=[
+                    "administrativecase",
+                    "concluded_on",
+                    "instance",
+                    "outcome",
+                    "cause",
+                    "imposes_obligation",
+                    "performed_voluntarily",
+                ],
+                name="defendant_effective",
+            ),
+            models.Index(
+                fields=["institution", "concluded_on"],
+                include=[
+                    "administrativecase",
+                    "effective_on",
+                    "instance",
+                    "outcome",
+                    "cause",
+                    "imposes_obligation",
+                    "performed_voluntarily",
+                ],
+                name="defendant_concluded",
+            ),
+        ]
+
+
+class HearingDefendant(models.Model):
+    """A defendant's place at a hearing (每一被告每一庭次应出庭): the appearance rate counts these.
+
+    One row per (hearing, defendant of its case), whether or not an appearance was recorded,
+    with the hearing's date, the case's 结案日期 and a copy of the recorded appearance; kept by
+    `cases.indexing.refresh` like CaseDefendant.
+    """
+
+    # The unique constraint and the (institution, held_on) index lead with these two.
+    hearing = models.ForeignKey(Hearing, on_delete=models.CASCADE, related_name="+", db_index=False)
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="+", db_index=False)
+    case = models.ForeignKey(AdministrativeCase, on_delete=models.CASCADE, related_name="+")
+    held_on = models.DateField()
+    # The case's 结案日期: a hearing after it (overtaken by a withdrawal) did not take place.
+    concluded_on = models.DateField(null=True, blank=True)
+    appearance = models.CharField(max_length=10, choices=Appearance.Kind.choices, blank=True)
+    explained = models.BooleanField(default=False)  # a delegated appearance with its written explanation
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["hearing", "institution"], name="one_place_per_defendant")]
+        indexes = [
+            models.Index(
+                fields=["institution", "held_on"],
+                include=["concluded_on", "appearance", "explained"],
+                name="place_held",
+            ),
+        ]
 
 
 # ----------------------------------------------------------------------------- 诉前化解

@@ -22,6 +22,7 @@ from .models import (
     Dispute,
     Enforcement,
     Hearing,
+    HearingDefendant,
     Observation,
     ObservationAttendance,
     Outcome,
@@ -140,6 +141,7 @@ def seed(ctx):
     numbers: dict[tuple, int] = {}
     w_case, w_def = ctx.writer(Case), ctx.writer(Defendants)
     w_hearing, w_app = ctx.writer(Hearing), ctx.writer(Appearance)
+    w_place = ctx.writer(HearingDefendant)  # the indicators' dated copies (cases.indexing), written with the rows
     extras = []  # (case id, court, defendants, filed, status, effective_on, major)
     today = ctx.today
     canary_at = {rng.randrange(n): None for _ in range(min(n, 3 * len(courts)))}
@@ -175,13 +177,14 @@ def seed(ctx):
             mark = ctx.canary(court)
             summary = f"{summary}{mark}"
             plaintiff = f"{plaintiff}\n{mark}"
+        cause_id = cause()
         w_case.add(
             id=cid,
             uuid=ctx.uuid(),
             number=number,
             court_id=court.pk,
             instance=inst_kind,
-            cause_id=cause(),
+            cause_id=cause_id,
             plaintiffs=plaintiff,
             filed_on=filed,
             status=status,
@@ -197,7 +200,18 @@ def seed(ctx):
             updated_at=ctx.at(effective or concluded or filed),
         )
         for d in defendants:
-            w_def.add(id=ctx.ids.take(Defendants), administrativecase_id=cid, institution_id=d.pk)
+            w_def.add(
+                id=ctx.ids.take(Defendants),
+                administrativecase_id=cid,
+                institution_id=d.pk,
+                instance=inst_kind,
+                cause_id=cause_id,
+                outcome_id=out.pk if out else None,
+                concluded_on=concluded,
+                effective_on=effective,
+                imposes_obligation=obligation,
+                performed_voluntarily=performed,
+            )
         if age > 20:
             r = rng.random()
             hearings = 0 if r < 0.64 else (1 if r < 0.97 else 2)
@@ -218,6 +232,16 @@ def seed(ctx):
                         person_post="副局长" if kind == "head" else ("法规科科员" if kind == "delegated" else ""),
                         head_summoned=summoned,
                         summon_basis=SUMMON[rng.randrange(len(SUMMON))] if summoned else "",
+                    )
+                    w_place.add(
+                        id=ctx.ids.take(HearingDefendant),
+                        hearing_id=hid,
+                        institution_id=d.pk,
+                        case_id=cid,
+                        held_on=held,
+                        concluded_on=concluded,
+                        appearance=kind,
+                        explained=False,  # no written explanation is uploaded here
                     )
         if major or rng.random() < 0.03:
             extras.append((cid, court, defendants, filed, status, effective, major))

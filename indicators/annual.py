@@ -79,16 +79,17 @@ def caseload(region: Region, year: Period) -> dict:
 def losses(region: Region, year: Period, agencies: selectors.Report) -> list[dict]:
     """Agencies with a lost case in the year, worst first, and the outcomes they lost by (the reasons)."""
     # the same cases as the loss rate's numerator (counting rules and loss mapping), by outcome
-    condition = selectors._prefix(selectors.case_filters(year, CountingRules.current())["lost"], "administrativecase__")
+    # (the defendant rows carry the case's counted fields under the same names, as the figures read them)
+    condition = selectors.case_filters(year, CountingRules.current())["lost"]
     lost = (
         Through.objects.filter(condition)
-        .values("institution_id", outcome=F("administrativecase__outcome__name"))
+        .values("institution_id", outcome_name=F("outcome__name"))
         .annotate(n=Count("administrativecase_id"))
         .order_by()
     )
     reasons: dict[int, dict[str, int]] = {}
     for row in lost:
-        reasons.setdefault(row["institution_id"], {})[row["outcome"]] = row["n"]
+        reasons.setdefault(row["institution_id"], {})[row["outcome_name"]] = row["n"]
     out = []
     for unit in agencies.units:
         f = unit.figures["loss_rate"]

@@ -13,6 +13,7 @@ from liaison.errors import Conflict
 from liaison.models import AuditEntry
 from liaison.services import audit
 
+from .. import indexing
 from .existing import derived_status, match_existing, merged_values
 from .kept import discard_preview
 from .layout import CHUNK, UPDATE_FIELDS, Case, ImportPreview, ImportResult, ImportRow, Through, chunks
@@ -85,6 +86,8 @@ def _commit(user, p: ImportPreview, only_valid: bool) -> ImportResult:
     Through.objects.bulk_create(
         [Through(administrativecase_id=c, institution_id=i) for c, i in add_links], batch_size=CHUNK
     )
+    # Bulk writes pass no save() or M2M signal: bring the indicators' copies in step here.
+    indexing.refresh([c.pk for c in new_cases] + [c.pk for c in changed_cases])
 
     _audit_cases(user, new_cases, creating, updating)
     skipped = len(invalid)

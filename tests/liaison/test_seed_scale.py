@@ -8,7 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
-from cases.models import AdministrativeCase, Appearance, Hearing
+from cases import indexing
+from cases.models import AdministrativeCase, Appearance, Hearing, HearingDefendant
 from liaison import access, services
 from liaison.models import Delivery, DocumentCounter, Institution, LedgerEntry, Letter, User
 from suggestions.models import Suggestion
@@ -73,6 +74,9 @@ def test_sizes_and_consistency(world):
     for s in Suggestion.objects.exclude(linked_from=None).select_related("linked_from")[:20]:
         assert s.kind == "procuratorial" and s.linked_from.cc.filter(pk=s.issuer_id).exists()
     assert LedgerEntry.objects.exists()
+    # The indicators' dated copies are written with the rows, equal to what the portal keeps.
+    assert HearingDefendant.objects.count() >= Appearance.objects.count()
+    assert indexing.out_of_step() == 0
 
 
 @pytest.mark.django_db
