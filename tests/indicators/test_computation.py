@@ -267,3 +267,41 @@ def test_one_statement_per_level(counted, django_assert_max_num_queries):
         # the aggregate (one UNION ALL statement), the mapping, the unit names (and the city region)
         with django_assert_max_num_queries(3):
             compute(Q3, level, today=TODAY, rules=rules)
+
+
+# ----------------------------------------------------------------------------- figures and drill-down agree
+
+
+@pytest.mark.parametrize("level", ["agency", "region", "city"])
+@pytest.mark.parametrize("period", ["2026Q3", "2026Q2", "2026"])
+def test_every_figure_equals_the_drill_down_that_lists_its_records(level, period, counted, world):
+    """Per agency and region the figures read the dated copies (CaseDefendant, HearingDefendant),
+    the drill-down the cases and hearings themselves: for the office, who may open every record,
+    each numerator, denominator, on-time and delegated count is the length of its list."""
+    from indicators import viewing
+
+    p = Period.parse(period)
+    report = figures(level, p)
+    checked = 0
+    for unit in report.units:
+        for key, figure in unit.figures.items():
+            parts = {"numerator": figure.current.numerator, "denominator": figure.current.denominator}
+            if figure.current.on_time is not None:
+                parts["on_time"] = figure.current.on_time
+            if figure.current.delegated is not None:
+                parts["delegated"] = figure.current.delegated
+            for part, expected in parts.items():
+                _kind, rows = viewing.drilldown(world["office"], p, level, unit, key, part, today=TODAY)
+                assert rows.count() == expected, (unit.name, key, part)
+                checked += expected
+    assert checked > 0
+
+
+def test_a_statement_compiled_once_is_rebound_for_each_period_and_unit(counted):
+    """The SQL is compiled once per shape with stand-in parameters: other periods and units
+    asked for afterwards get their own figures, and no unit at all gives no figures."""
+    a, e = counted["inst"][A].pk, counted["inst"][E].pk
+    assert nd(fig(figures("agency", units=[a]), a, "loss_rate")) == (2, 5)
+    assert nd(fig(figures("agency", units=[e]), e, "loss_rate")) == (1, 2)
+    assert nd(fig(figures("agency", Period.parse("2026Q2"), units=[a]), a, "loss_rate")) == (1, 2)
+    assert figures("agency", units=[]).units == []
