@@ -307,6 +307,9 @@ SPECTACULAR_SETTINGS = {
         "SuggestionCategoryEnum": "suggestions.models.Suggestion.Category",
         "MeetingStatusEnum": "meetings.models.Meeting.Status",
         "MeetingKindCategoryEnum": "meetings.models.MeetingKind.Category",
+        "LegalReviewStatusEnum": "meetings.models.LegalReview.Status",
+        "ResearchStatusEnum": "meetings.models.Research.Status",
+        "LawClassStatusEnum": "meetings.models.LawClass.Status",
         "LedgerUnitEnum": "liaison.models.LedgerEntry.Unit",
     },
 }

@@ -22,6 +22,12 @@ class MeetingsConfig(AppConfig):
                 ("meeting-kinds", "meetings.api.MeetingKindViewSet", "meeting-kind"),
                 ("meetings", "meetings.api.MeetingViewSet", "meeting"),
                 ("decisions", "meetings.api.DecisionViewSet", "decision"),
+                ("legal-reviews", "meetings.api.reviews.LegalReviewViewSet", "legal-review"),
+                ("review-invitations", "meetings.api.reviews.ReviewInvitationViewSet", "review-invitation"),
+                ("review-opinions", "meetings.api.reviews.ReviewOpinionViewSet", "review-opinion"),
+                ("research", "meetings.api.activities.ResearchViewSet", "research"),
+                ("research-milestones", "meetings.api.activities.MilestoneViewSet", "research-milestone"),
+                ("law-classes", "meetings.api.activities.LawClassViewSet", "law-class"),
             ],
             schedules=[
                 (

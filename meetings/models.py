@@ -420,6 +420,7 @@ class LegalReview(models.Model):
             models.Index(fields=["government", "created_at"]),
             models.Index(fields=["status", "created_at"]),
             models.Index(fields=["created_at"]),  # the list's default order (newest first) for the office
+            models.Index(fields=["subject", "created_at"]),  # the list's filter by category
         ]
 
     def get_absolute_url(self) -> str:
@@ -558,6 +559,7 @@ class Research(models.Model):
             models.Index(fields=["lead", "created_at"]),
             models.Index(fields=["status", "created_at"]),
             models.Index(fields=["created_at"]),  # the list's default order (newest first) for the office
+            models.Index(fields=["topic", "created_at"]),  # the list's filter by topic
         ]
 
     def get_absolute_url(self) -> str:

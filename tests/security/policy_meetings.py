@@ -169,6 +169,48 @@ API_ROUTES: dict[tuple[str, str], Row] = {
     },
     ("POST", API + "decisions/{uuid}/progress/"): on("decision.progress", ("decision_env",), methods=("POST",)),
     ("POST", API + "decisions/{uuid}/report/"): on("decision.report", ("decision_env",), methods=("POST",)),
+    # legal reviews (论证): the review, each invitee's invitation and each opinion are records of their own
+    ("GET", API + "legal-reviews/"): LIST,
+    ("POST", API + "legal-reviews/"): Row(verb="legal_review.create"),
+    ("GET", API + "legal-reviews/{uuid}/"): Row(targets=LREVIEWS, kwargs=uuid_of),
+    **{
+        ("POST", API + f"legal-reviews/{{uuid}}/{name}/"): on("legal_review.drafter", LREVIEWS, methods=("POST",))
+        for name in ("attach", "conclude")
+    },
+    **{
+        ("POST", API + f"legal-reviews/{{uuid}}/{name}/"): on("legal_review.head", LREVIEWS, methods=("POST",))
+        for name in ("invite", "issue")
+    },
+    ("GET", API + "review-invitations/{uuid}/"): Row(targets=LREVIEW_INVITATIONS, kwargs=uuid_of),
+    **{
+        ("POST", API + f"review-invitations/{{uuid}}/{name}/"): on(
+            "review_invitation.respond", LREVIEW_INVITATIONS, methods=("POST",)
+        )
+        for name in ("opine", "return-opinions")
+    },
+    ("GET", API + "review-opinions/{uuid}/"): Row(targets=("lreview_opinion",), kwargs=uuid_of),
+    ("POST", API + "review-opinions/{uuid}/decide/"): on(
+        "legal_review.drafter", ("lreview_opinion",), methods=("POST",)
+    ),
+    # joint research and its milestones
+    ("GET", API + "research/"): LIST,
+    ("POST", API + "research/"): Row(verb="research.create"),
+    ("GET", API + "research/{uuid}/"): Row(targets=("research",), kwargs=uuid_of),
+    **{
+        ("POST", API + f"research/{{uuid}}/{name}/"): on("research.lead", ("research",), methods=("POST",))
+        for name in ("member", "milestone", "start", "report")
+    },
+    ("POST", API + "research/{uuid}/issue/"): on("research.head", ("research",), methods=("POST",)),
+    ("GET", API + "research-milestones/{uuid}/"): Row(targets=("milestone",), kwargs=uuid_of),
+    ("POST", API + "research-milestones/{uuid}/complete/"): on("research.lead", ("milestone",), methods=("POST",)),
+    # rule-of-law classes (anyone acting arranges one, like research: the same right)
+    ("GET", API + "law-classes/"): LIST,
+    ("POST", API + "law-classes/"): Row(verb="research.create"),
+    ("GET", API + "law-classes/{uuid}/"): Row(targets=("law_class",), kwargs=uuid_of),
+    **{
+        ("POST", API + f"law-classes/{{uuid}}/{name}/"): on("law_class.organizer", ("law_class",), methods=("POST",))
+        for name in ("lecturer", "material", "hold", "cancel")
+    },
 }
 
 

@@ -1,4 +1,5 @@
-"""/api/v1/meetings/, /api/v1/decisions/, /api/v1/meeting-kinds/.
+"""/api/v1/meetings/, /api/v1/decisions/, /api/v1/meeting-kinds/ (legal reviews: .reviews; research and
+classes: .activities).
 
 Every action answers 404 for a record the user may not see, then 403 (wrong person) and
 409 (wrong state) from the transition table, and only then 400 for the body. The
@@ -19,8 +20,8 @@ from liaison.api.serializers import InstitutionRefSerializer, ScopedSlugRelatedF
 from liaison.errors import Conflict
 from liaison.models import Institution, LedgerEntry
 
-from . import exports, selectors, services
-from .models import Decision, Meeting, MeetingKind, Minutes
+from .. import exports, selectors, services
+from ..models import Decision, Meeting, MeetingKind, Minutes
 
 TAG = "meetings"
 
