@@ -1,5 +1,6 @@
 """Agreement subjects for meetings/ (see test_agreement.py): a meeting in every state, an
-invitation pending, attending and excused, minutes in every state, a decision in every state.
+invitation pending, attending and excused, minutes in every state, a decision in every state;
+a legal review, its invitations and opinions, research, milestones and classes in every state.
 
 A meeting's page and API offer the viewer's own invitation's and the minutes' actions too, so
 each invitation subject is the only invitation of its meeting (another invitee's own
@@ -7,13 +8,32 @@ invitation would otherwise be offered on the same page under the same verb)."""
 
 import datetime as dt
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from meetings import research as rs
+from meetings import reviews as rv
 from meetings import services as ms
-from meetings.models import Decision, Invitation, Meeting, MeetingKind, Minutes
+from meetings.models import (
+    Decision,
+    Invitation,
+    LawClass,
+    LegalReview,
+    Meeting,
+    MeetingKind,
+    Milestone,
+    Minutes,
+    Research,
+    ReviewInvitation,
+    ReviewOpinion,
+)
 
 
 def subjects(world):
+    return [*meeting_subjects(world), *review_subjects(world), *research_subjects(world)]
+
+
+def meeting_subjects(world):
     kind = MeetingKind.objects.get(code="zuotan")
     office = world["office"]
     office_head = world["office_head"]
@@ -124,18 +144,191 @@ ATTEMPT = {
 }
 
 
+# ----------------------------------------------------------------------------- legal reviews, research, classes
+# Their pages and APIs: a review's page shows the review's buttons, the viewer's own invitation's and
+# each shown opinion's (each button names its record); an invitation and an opinion have their own
+# detail API. Every opinion subject is returned (an unreturned one is its invitee's alone, while its
+# review's page is the drafter's too).
+
+
+def _pdf(name="草案.pdf"):
+    return SimpleUploadedFile(name, b"%PDF-1.4\n%%EOF\n", "application/pdf")
+
+
+def review_subjects(world):
+    gov, gov_head = world["gov_legal"], world["gov_head"]
+    court, proc = world["court_clerk"], world["proc_staff"]
+
+    def created(draft=True):
+        return rv.review_create(
+            by=gov,
+            subject="normative",
+            title="协调一致测试办法",
+            summary="起草说明",
+            invitees=[court.institution, proc.institution],
+            draft=_pdf() if draft else None,
+        )
+
+    def invited():
+        r = created()
+        rv.review_invite(review=r, by=gov_head)
+        return r, {i.institution_id: i for i in r.invitations.all()}
+
+    def answered(by, inv, *texts):
+        ops = [rv.opinion_add(invitation=inv, by=by, text=t, clause="第一条") for t in texts]
+        rv.invitation_return(invitation=inv, by=by)
+        return ops
+
+    out = [("review draft", LegalReview.objects.get(pk=created(draft=False).pk))]
+    # invited: the court returned two opinions (one answered), the procuratorate has one not yet returned
+    r, inv = invited()
+    undecided, adopted = answered(court, inv[court.institution_id], "意见一", "意见二")
+    rv.opinion_decide(opinion=adopted, by=gov, adoption="adopted")
+    rv.opinion_add(invitation=inv[proc.institution_id], by=proc, text="尚未反馈的意见")
+    out += [
+        ("review invited", LegalReview.objects.get(pk=r.pk)),
+        ("review invitation pending", ReviewInvitation.objects.get(pk=inv[proc.institution_id].pk)),
+        ("review invitation returned", ReviewInvitation.objects.get(pk=inv[court.institution_id].pk)),
+        ("opinion undecided", ReviewOpinion.objects.get(pk=undecided.pk)),
+        ("opinion adopted", ReviewOpinion.objects.get(pk=adopted.pk)),
+    ]
+
+    def concluded():
+        r, inv = invited()
+        (partly,) = answered(court, inv[court.institution_id], "部分采纳的意见")
+        (rejected,) = answered(proc, inv[proc.institution_id], "不采纳的意见")
+        rv.opinion_decide(opinion=partly, by=gov, adoption="partly", reason="部分合理")
+        rv.opinion_decide(opinion=rejected, by=gov, adoption="rejected", reason="另有规定")
+        return rv.review_conclude(review=r, by=gov), partly, rejected
+
+    r, partly, rejected = concluded()
+    out += [
+        ("review concluded", LegalReview.objects.get(pk=r.pk)),
+        ("opinion partly", ReviewOpinion.objects.get(pk=partly.pk)),
+        ("opinion rejected", ReviewOpinion.objects.get(pk=rejected.pk)),
+    ]
+    r, _p, _r = concluded()
+    rv.review_issue(review=r, by=gov_head)
+    out.append(("review issued", LegalReview.objects.get(pk=r.pk)))
+    return out
+
+
+def research_subjects(world):
+    court = world["court_clerk"]
+    today = timezone.localdate()
+
+    def planned():
+        r = rs.research_create(by=court, topic="land", title="协调一致测试调研", purpose="目的")
+        for persona, name in (("court_clerk", "黄立明"), ("proc_staff", "莫丽娟"), ("agency_staff", "覃文斌")):
+            rs.research_member_add(research=r, by=court, institution=world[persona].institution, name=name)
+        return r
+
+    def active():
+        r = planned()
+        m = rs.research_milestone_add(research=r, by=court, title="实地走访", due_date=today)
+        return rs.research_start(research=r, by=court), m
+
+    def reported():
+        r, _m = active()
+        return rs.research_report(research=r, by=court, title="调研报告", body="正文")
+
+    out = [("research planning", Research.objects.get(pk=planned().pk))]
+    r, open_milestone = active()
+    done = rs.milestone_complete(
+        milestone=rs.research_milestone_add(research=r, by=court, title="形成初稿", due_date=today), by=court
+    )
+    out += [
+        ("research active", Research.objects.get(pk=r.pk)),
+        ("milestone open", Milestone.objects.get(pk=open_milestone.pk)),
+        ("milestone done", Milestone.objects.get(pk=done.pk)),
+        ("research reported", Research.objects.get(pk=reported().pk)),
+    ]
+    r = rs.research_issue(research=reported(), by=world["court_head"])
+    out.append(("research issued", Research.objects.get(pk=r.pk)))
+
+    justice = world["justice_legal"]
+
+    def planned_class():
+        c = rs.class_create(
+            by=justice,
+            title="协调一致测试课堂",
+            starts_at=timezone.now() - dt.timedelta(hours=1),
+            location="会议室",
+            audience=[world["agency_staff"].institution],
+        )
+        rs.lecturer_add(law_class=c, by=justice, institution=court.institution, name="梁振华")
+        return c
+
+    out.append(("class planned", LawClass.objects.get(pk=planned_class().pk)))
+    c = planned_class()
+    short = world["agency_staff"].institution.short_name
+    rs.class_hold(law_class=c, by=justice, attendance=f"{short} 12", held_on=today)
+    out.append(("class held", LawClass.objects.get(pk=c.pk)))
+    c = rs.class_cancel(law_class=planned_class(), by=justice, reason="改期")
+    out.append(("class cancelled", LawClass.objects.get(pk=c.pk)))
+    return out
+
+
+ATTEMPT.update(
+    {
+        "legal_review.attach": lambda u, r: rv.review_attach(review=r, by=u, upload=_pdf()),
+        "legal_review.invite": lambda u, r: rv.review_invite(review=r, by=u),
+        "legal_review.conclude": lambda u, r: rv.review_conclude(review=r, by=u),
+        "legal_review.issue": lambda u, r: rv.review_issue(review=r, by=u),
+        "review_invitation.opine": lambda u, i: rv.opinion_add(invitation=i, by=u, text="意见"),
+        # no general opinion: "return" is offered once the invitee has an opinion (has_opinions)
+        "review_invitation.return": lambda u, i: rv.invitation_return(invitation=i, by=u),
+        "review_opinion.decide": lambda u, o: rv.opinion_decide(opinion=o, by=u, adoption="adopted"),
+        "research.member": lambda u, r: rs.research_member_add(research=r, by=u, institution=r.lead, name="张三"),
+        "research.milestone": lambda u, r: rs.research_milestone_add(
+            research=r, by=u, title="新节点", due_date=timezone.localdate()
+        ),
+        "research.start": lambda u, r: rs.research_start(research=r, by=u),
+        "research.report": lambda u, r: rs.research_report(research=r, by=u, title="报告", body="正文"),
+        "research.issue": lambda u, r: rs.research_issue(research=r, by=u),
+        "milestone.complete": lambda u, m: rs.milestone_complete(milestone=m, by=u),
+        "law_class.lecturer": lambda u, c: rs.lecturer_add(law_class=c, by=u, institution=c.organizer, name="张三"),
+        "law_class.material": lambda u, c: rs.material_add(law_class=c, by=u, upload=_pdf("讲义.pdf")),
+        "law_class.hold": lambda u, c: rs.class_hold(
+            law_class=c,
+            by=u,
+            attendance=f"{c.audience.first().short_name} 10",
+            held_on=timezone.localdate(),
+        ),
+        "law_class.cancel": lambda u, c: rs.class_cancel(law_class=c, by=u, reason="改期"),
+    }
+)
+
+
 def _meeting(obj) -> Meeting:
     return obj if isinstance(obj, Meeting) else obj.meeting
 
 
-def page_url(obj):
-    """A decision has its own page; invitations' and minutes' buttons are on their meeting's page."""
+def urls(obj) -> tuple[str, str]:
+    """(page, detail API) of a subject. Invitations' and minutes' buttons are on their meeting's page
+    and in its API; a review invitation, an opinion and a milestone have an API of their own, and
+    their buttons are on their review's or research's page."""
     if isinstance(obj, Decision):
-        return f"/meetings/decisions/{obj.uuid}/"
-    return f"/meetings/{_meeting(obj).uuid}/"
+        return f"/meetings/decisions/{obj.uuid}/", f"/api/v1/decisions/{obj.uuid}/"
+    if isinstance(obj, LegalReview):
+        return f"/meetings/reviews/{obj.uuid}/", f"/api/v1/legal-reviews/{obj.uuid}/"
+    if isinstance(obj, ReviewInvitation):
+        return f"/meetings/reviews/{obj.review.uuid}/", f"/api/v1/review-invitations/{obj.uuid}/"
+    if isinstance(obj, ReviewOpinion):
+        return f"/meetings/reviews/{obj.invitation.review.uuid}/", f"/api/v1/review-opinions/{obj.uuid}/"
+    if isinstance(obj, Research):
+        return f"/meetings/research/{obj.uuid}/", f"/api/v1/research/{obj.uuid}/"
+    if isinstance(obj, Milestone):
+        return f"/meetings/research/{obj.research.uuid}/", f"/api/v1/research-milestones/{obj.uuid}/"
+    if isinstance(obj, LawClass):
+        return f"/meetings/classes/{obj.uuid}/", f"/api/v1/law-classes/{obj.uuid}/"
+    m = _meeting(obj)
+    return f"/meetings/{m.uuid}/", f"/api/v1/meetings/{m.uuid}/"
+
+
+def page_url(obj):
+    return urls(obj)[0]
 
 
 def api_url(obj):
-    if isinstance(obj, Decision):
-        return f"/api/v1/decisions/{obj.uuid}/"
-    return f"/api/v1/meetings/{_meeting(obj).uuid}/"
+    return urls(obj)[1]
