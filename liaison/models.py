@@ -318,8 +318,15 @@ def attachment_path(instance, filename):
 
 
 class Attachment(models.Model):
+    """A file attached to a letter, or to a record (a suggestion, a reply) that becomes a letter:
+    the record's files move onto its letter when the letter is drafted (`attachments_to_letter`),
+    so the letter's PDF lists them in its 附件 line and the letter's access rules apply."""
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="attachments")
+    letter = models.ForeignKey(Letter, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
+    record_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    record_id = models.PositiveBigIntegerField(null=True, blank=True)
+    record = GenericForeignKey("record_type", "record_id")
     file = models.FileField(upload_to=attachment_path)
     name = models.CharField(_("文件名"), max_length=200)
     content_type = models.CharField(max_length=100)
@@ -331,6 +338,7 @@ class Attachment(models.Model):
         verbose_name = _("附件")
         verbose_name_plural = _("附件")
         ordering = ["id"]
+        indexes = [models.Index(fields=["record_type", "record_id"])]
 
     def __str__(self):
         return self.name

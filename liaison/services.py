@@ -508,12 +508,9 @@ def sanitize_filename(name: str) -> str:
     return name
 
 
-@transaction.atomic
-def attachment_add(*, letter: Letter, by: User, upload) -> Attachment:
-    letter = Letter.objects.select_for_update().get(pk=letter.pk)
-    access.require(by, "letter.edit", letter)
-    if letter.status != Letter.Status.DRAFT:
-        raise Conflict(_("只有草稿可以添加附件。"))
+def _store_attachment(*, by: User, upload, target, **owner) -> Attachment:
+    """Check an upload (size; content sniffed and matched to the name's extension) and store it
+    under a random name, for a letter or a record (`owner`); audited on `target`."""
     if upload.size > settings.UPLOAD_MAX_BYTES:
         raise ValidationError({"file": [_("文件过大，最大 %(m)d MB。") % {"m": settings.UPLOAD_MAX_BYTES // 1048576}]})
     name = sanitize_filename(upload.name)
@@ -523,21 +520,49 @@ def attachment_add(*, letter: Letter, by: User, upload) -> Attachment:
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    att = Attachment(
-        letter=letter,
-        name=name,
-        content_type=ctype,
-        size=upload.size,
-        sha256=digest.hexdigest(),
-    )
+    att = Attachment(name=name, content_type=ctype, size=upload.size, sha256=digest.hexdigest(), **owner)
     att.file.save("upload", upload, save=False)
     try:
         att.save()
-        audit(actor=by, action="attachment.add", target=letter, after={"name": att.name, "sha256": att.sha256})
+        audit(actor=by, action="attachment.add", target=target, after={"name": att.name, "sha256": att.sha256})
     except Exception:
         att.file.delete(save=False)
         raise
     return att
+
+
+@transaction.atomic
+def attachment_add(*, letter: Letter, by: User, upload) -> Attachment:
+    letter = Letter.objects.select_for_update().get(pk=letter.pk)
+    access.require(by, "letter.edit", letter)
+    if letter.status != Letter.Status.DRAFT:
+        raise Conflict(_("只有草稿可以添加附件。"))
+    return _store_attachment(by=by, upload=upload, target=letter, letter=letter)
+
+
+@transaction.atomic
+def attachment_add_to_record(*, record, by: User, upload, verb: str, audit_on=None) -> Attachment:
+    """Attach a file to a record that will become a letter (a suggestion's draft, a pending reply):
+    the same upload rules as a letter's; `verb` (the record's edit transition) decides who may and
+    when (403, then 409). The caller has locked the record."""
+    access.require(by, verb, record)
+    return _store_attachment(
+        by=by,
+        upload=upload,
+        target=audit_on if audit_on is not None else record,
+        record_type=ContentType.objects.get_for_model(record),
+        record_id=record.pk,
+    )
+
+
+def record_attachments(record):
+    """The files attached to a record (before its letter took them, or since)."""
+    return Attachment.objects.filter(record_type=ContentType.objects.get_for_model(record), record_id=record.pk)
+
+
+def attachments_to_letter(*, record, letter: Letter) -> int:
+    """The record's files go with its letter (drafted, not yet issued): listed in its PDF's 附件 line."""
+    return record_attachments(record).filter(letter__isnull=True).update(letter=letter)
 
 
 # ----------------------------------------------------------------------------- ledger

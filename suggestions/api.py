@@ -64,6 +64,7 @@ class ReplySerializer(serializers.ModelSerializer):
             "status",
             "status_display",
             "measures",
+            "return_reason",
             "created_at",
             "sent_on",
             "letter",
@@ -272,6 +273,14 @@ class SuggestionReplySerializer(serializers.Serializer):
 
 class ReplyApproveSerializer(serializers.Serializer):
     reply = serializers.UUIDField(help_text=_("待签发回复的 uuid。"))
+
+
+class ReplyReturnSerializer(ReplyApproveSerializer):
+    reason = serializers.CharField(max_length=2000, help_text=_("退回理由，承办人将收到。"))
+
+
+class ReplyEditSerializer(ReplyApproveSerializer):
+    measures = serializers.CharField(max_length=20000, help_text=_("修改后的采纳建议及整改落实情况。"))
 
 
 class SuggestionEvaluateSerializer(serializers.Serializer):
@@ -535,9 +544,11 @@ class SuggestionViewSet(RecordViewSet, mixins.ListModelMixin, mixins.RetrieveMod
     def pending_of(self, s, verb):
         """The reply or extension request the verb is about: the pending one, or (none pending) one
         of this suggestion's, for the guard (403) before the body names it; the service checks its state."""
-        related, model = (s.replies, Reply) if verb == "reply.approve" else (s.extensions, Extension)
-        pending = [r for r in related.all() if r.status == model.Status.PENDING]
-        return pending[0] if pending else model(suggestion=s)
+        if verb.startswith("reply."):
+            pending = [r for r in s.replies.all() if r.status in Reply.OPEN_STATES]
+            return pending[0] if pending else Reply(suggestion=s)
+        pending = [e for e in s.extensions.all() if e.status == Extension.Status.PENDING]
+        return pending[0] if pending else Extension(suggestion=s)
 
     def create(self, request, *args, **kwargs):
         access.require(request.user, "suggestion.create")
@@ -600,6 +611,25 @@ class SuggestionViewSet(RecordViewSet, mixins.ListModelMixin, mixins.RetrieveMod
     def approve_reply(self, request, reply, data):
         """The recipient's head signs off a pending reply; it goes out as a numbered letter."""
         services.reply_approve(reply=_one_of(reply.suggestion.replies.all(), "reply", data), by=request.user)
+
+    @record_action("reply.return", subject="pending_of", request=ReplyReturnSerializer, summary=_("退回回复修改"))
+    def return_reply(self, request, reply, data):
+        """The recipient's head returns a pending reply to its author for revision, with a reason."""
+        services.reply_return(
+            reply=_one_of(reply.suggestion.replies.all(), "reply", data), by=request.user, reason=data["reason"]
+        )
+
+    @record_action("reply.edit", subject="pending_of", request=ReplyEditSerializer, summary=_("修改回复"))
+    def edit_reply(self, request, reply, data):
+        """Staff revise a reply awaiting sign-off or returned; it waits for the head again."""
+        services.reply_edit(
+            reply=_one_of(reply.suggestion.replies.all(), "reply", data), by=request.user, measures=data["measures"]
+        )
+
+    @record_action("reply.withdraw", subject="pending_of", request=ReplyApproveSerializer, summary=_("撤回回复"))
+    def withdraw_reply(self, request, reply, data):
+        """Staff withdraw a reply not yet sent; the round is open again for a new reply."""
+        services.reply_withdraw(reply=_one_of(reply.suggestion.replies.all(), "reply", data), by=request.user)
 
     @record_action("suggestion.evaluate", request=SuggestionEvaluateSerializer, summary=_("评价"))
     def evaluate(self, request, s, data):

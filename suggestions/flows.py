@@ -66,7 +66,8 @@ def is_draft(s: Suggestion) -> bool:
 
 
 def replied_this_round(s: Suggestion) -> bool:
-    return any(r.round == s.round for r in s.replies.all())  # the API's prefetched replies, or one query
+    # the API's prefetched replies, or one query; a withdrawn reply leaves the round open
+    return any(r.round == s.round and r.status != Reply.Status.WITHDRAWN for r in s.replies.all())
 
 
 def extension_pending(s: Suggestion) -> bool:
@@ -249,8 +250,45 @@ SUGGESTION_FLOW = workflow.Workflow(
     due=suggestion_due,
 )
 
+
+def _reply_page(name):
+    return lambda r: reverse(f"suggestions:{name}", kwargs={"uuid": r.suggestion.uuid, "reply_uuid": r.uuid})
+
+
 REPLY_FLOW = workflow.Workflow(
     Reply,
+    # Staff edit a reply awaiting sign-off, or one the head returned (it goes back to the head).
+    T(
+        "reply.edit",
+        Reply.OPEN_STATES,
+        Reply.Status.PENDING,
+        lambda user, r: recipient_acting(user, r.suggestion),
+        label=_("修改回复…"),
+        api="edit-reply",
+        page=_reply_page("reply_edit"),
+        style="outline-primary",
+    ),
+    T(
+        "reply.return",
+        [Reply.Status.PENDING],
+        Reply.Status.RETURNED,
+        lambda user, r: recipient_head(user, r.suggestion),
+        label=_("退回修改…"),
+        api="return-reply",
+        page=_reply_page("reply_return"),
+        style="outline-danger",
+    ),
+    # Withdrawn before it is sent: the round is open again for a new reply.
+    T(
+        "reply.withdraw",
+        Reply.OPEN_STATES,
+        Reply.Status.WITHDRAWN,
+        lambda user, r: recipient_acting(user, r.suggestion),
+        label=_("撤回回复…"),
+        api="withdraw-reply",
+        page=_reply_page("reply_withdraw"),
+        style="outline-danger",
+    ),
     T(
         "reply.approve",
         [Reply.Status.PENDING],
@@ -258,7 +296,7 @@ REPLY_FLOW = workflow.Workflow(
         lambda user, r: recipient_head(user, r.suggestion),
         label=_("签发回复…"),
         api="approve-reply",
-        page=lambda r: reverse("suggestions:reply_approve", kwargs={"uuid": r.suggestion.uuid, "reply_uuid": r.uuid}),
+        page=_reply_page("reply_approve"),
         todo=_("待签发回复"),
     ),
     pending=pending_replies,

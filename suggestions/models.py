@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from liaison.models import Institution, Letter
-from liaison.status import BLUE, GREEN, GREY
+from liaison.status import AMBER, BLUE, GREEN, GREY
 from liaison.status import colours as status_colours
 
 from .querysets import FilingQuerySet, SuggestionQuerySet
@@ -166,7 +166,14 @@ class Reply(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("待负责人签发")
+        RETURNED = "returned", _("退回修改")
         SENT = "sent", _("已回复")
+        WITHDRAWN = "withdrawn", _("已撤回")
+
+    status_colours(Status, {Status.PENDING: BLUE, Status.RETURNED: AMBER, Status.SENT: GREEN, Status.WITHDRAWN: GREY})
+
+    # A reply the recipient is still working on: the head may return it, staff edit or withdraw it.
+    OPEN_STATES = (Status.PENDING, Status.RETURNED)
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="replies")
@@ -177,13 +184,23 @@ class Reply(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     sent_on = models.DateField(_("回复日期"), null=True, blank=True)
+    return_reason = models.TextField(_("退回理由"), blank=True)
 
     class Meta:
         verbose_name = _("书面回复")
         verbose_name_plural = _("书面回复")
-        ordering = ["round"]
-        # One reply per round: a second concurrent reply fails here and answers 409.
-        constraints = [models.UniqueConstraint(fields=["suggestion", "round"], name="one_reply_per_round")]
+        ordering = ["round", "id"]
+        # One reply per round (a withdrawn one aside): a second concurrent reply fails here and answers 409.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["suggestion", "round"],
+                condition=~models.Q(status="withdrawn"),
+                name="one_reply_per_round",
+            )
+        ]
+
+    def __str__(self):
+        return _("第%(n)d轮回复") % {"n": self.round}
 
 
 class Extension(models.Model):

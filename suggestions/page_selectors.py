@@ -161,12 +161,31 @@ def replies_for(user, s: Suggestion) -> list[Reply]:
     return list(qs.order_by("round"))
 
 
+def attachments_for(s: Suggestion, replies) -> tuple[list, dict]:
+    """The suggestion's files and each shown reply's (one query): ([files], {reply id: [files]})."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    from liaison.models import Attachment
+
+    cts = ContentType.objects.get_for_models(Suggestion, Reply)
+    rows = Attachment.objects.filter(
+        Q(record_type=cts[Suggestion], record_id=s.pk)
+        | Q(record_type=cts[Reply], record_id__in=[r.pk for r in replies])
+    ).order_by("id")
+    own, by_reply = [], {r.pk: [] for r in replies}
+    for att in rows:
+        (own if att.record_type_id == cts[Suggestion].pk else by_reply[att.record_id]).append(att)
+    return own, by_reply
+
+
 def pending_reply(s: Suggestion) -> Reply | None:
-    return s.replies.filter(status=Reply.Status.PENDING).select_related("created_by").first()
+    """The reply the recipient is still working on (awaiting sign-off, or returned for revision)."""
+    return s.replies.filter(status__in=Reply.OPEN_STATES).select_related("created_by").first()
 
 
 def current_round_replied(s: Suggestion) -> bool:
-    return s.replies.filter(round=s.round).exists()
+    return s.replies.filter(round=s.round).exclude(status=Reply.Status.WITHDRAWN).exists()
 
 
 def extensions_for(s: Suggestion) -> list[Extension]:
@@ -197,6 +216,10 @@ ACTION_LABELS = {
     "suggestion.receive": gettext_lazy("签收"),
     "suggestion.reply": gettext_lazy("起草书面回复"),
     "suggestion.reply_sent": gettext_lazy("签发书面回复"),
+    "reply.return": gettext_lazy("退回书面回复修改"),
+    "reply.edit": gettext_lazy("修改书面回复"),
+    "reply.withdraw": gettext_lazy("撤回书面回复"),
+    "attachment.add": gettext_lazy("添加附件"),
     "suggestion.evaluate": gettext_lazy("评价办理情况"),
     "suggestion.rectify": gettext_lazy("要求继续整改"),
     "suggestion.request_extension": gettext_lazy("申请延期"),

@@ -273,6 +273,7 @@ def suggestion_issue(*, suggestion: Suggestion, by: User, issued_on: dt.date | N
         urgency="特急" if s.urgent else "",
         source=s,
     )
+    hub.attachments_to_letter(record=s, letter=letter)  # listed in the 建议书's 附件 line
     hub.letter_submit(letter=letter, by=drafter)
     letter = hub.letter_issue(letter=letter, by=by, issued_on=issued_on)
     return _move(s, by, "suggestion.issue", S.ISSUED, letter=letter, issued_on=letter.issued_on)
@@ -350,16 +351,97 @@ def suggestion_reply(*, suggestion: Suggestion, by: User, measures: str) -> Repl
     if by.role == User.Role.HEAD:
         _send_reply(s, reply, head=by)
     else:
-        hub.notify(
-            users=access.institution_users(s.recipient, roles=[User.Role.HEAD]),
-            kind="suggestion.reply_pending",
-            title=_("待签发回复：%(t)s") % {"t": s.title},
-            key=f"suggestion.reply_pending:{reply.uuid}",
-            url=_url(s),
-            about=reply,
-            awaits="reply.approve",
-        )
+        _ask_head(reply)
     return reply
+
+
+def _locked_reply(reply: Reply) -> Reply:
+    s = _locked(reply.suggestion)
+    locked = Reply.objects.select_for_update().get(pk=reply.pk)
+    locked.suggestion = s
+    return locked
+
+
+def _ask_head(reply: Reply) -> None:
+    s = reply.suggestion
+    hub.notify(
+        users=access.institution_users(s.recipient, roles=[User.Role.HEAD]),
+        kind="suggestion.reply_pending",
+        title=_("待签发回复：%(t)s") % {"t": s.title},
+        key=f"suggestion.reply_pending:{reply.uuid}:{timezone.now().timestamp():.6f}",
+        url=_url(s),
+        about=reply,
+        awaits="reply.approve",
+    )
+
+
+@transaction.atomic
+def reply_return(*, reply: Reply, by: User, reason: str) -> Reply:
+    """The recipient's head returns a pending reply to its author for revision, with a reason."""
+    reply = _locked_reply(reply)
+    access.require(by, "reply.return", reply)
+    reply.return_reason = hub.clean_text(reason, "reason", max_length=2000)
+    hub.move(
+        reply,
+        by=by,
+        action="reply.return",
+        target=Reply.Status.RETURNED,
+        update_fields=["status", "return_reason"],
+        after={"reason": reply.return_reason},
+    )
+    hub.audit(actor=by, action="reply.return", target=reply.suggestion, after={"round": reply.round})
+    hub.notify(
+        users=[reply.created_by],
+        kind="suggestion.reply_returned",
+        title=_("回复被退回修改：%(t)s") % {"t": reply.suggestion.title},
+        body=reply.return_reason,
+        key=f"suggestion.reply_returned:{reply.uuid}:{timezone.now().timestamp():.6f}",
+        url=_url(reply.suggestion),
+        about=reply,
+        awaits="reply.edit",
+    )
+    return reply
+
+
+@transaction.atomic
+def reply_edit(*, reply: Reply, by: User, measures: str) -> Reply:
+    """Staff revise a reply awaiting sign-off (or returned): it waits for the head again."""
+    reply = _locked_reply(reply)
+    access.require(by, "reply.edit", reply)
+    measures = hub.clean_text(measures, "measures", max_length=20000)
+    returned = reply.status == Reply.Status.RETURNED
+    reply.measures = measures
+    hub.move(reply, by=by, action="reply.edit", target=Reply.Status.PENDING, update_fields=["status", "measures"])
+    hub.audit(actor=by, action="reply.edit", target=reply.suggestion, after={"round": reply.round})
+    if returned:
+        _ask_head(reply)
+    return reply
+
+
+@transaction.atomic
+def reply_withdraw(*, reply: Reply, by: User) -> Reply:
+    """Staff withdraw a reply not yet sent: the round is open again for a new reply."""
+    reply = _locked_reply(reply)
+    access.require(by, "reply.withdraw", reply)
+    hub.move(reply, by=by, action="reply.withdraw", target=Reply.Status.WITHDRAWN, update_fields=["status"])
+    hub.audit(actor=by, action="reply.withdraw", target=reply.suggestion, after={"round": reply.round})
+    return reply
+
+
+@transaction.atomic
+def suggestion_attach(*, suggestion: Suggestion, by: User, upload):
+    """A file for the draft (the 建议书's 附件 once issued): the letters' upload rules, while it may be edited."""
+    s = _locked(suggestion)
+    return hub.attachment_add_to_record(record=s, by=by, upload=upload, verb="suggestion.edit")
+
+
+@transaction.atomic
+def reply_attach(*, reply: Reply, by: User, upload):
+    """A file for a reply not yet sent (the 复函's 附件 once sent), by those who may edit it."""
+    reply = _locked_reply(reply)
+    return hub.attachment_add_to_record(
+        record=reply, by=by, upload=upload, verb="reply.edit", audit_on=reply.suggestion
+    )
 
 
 @transaction.atomic
@@ -383,6 +465,7 @@ def _send_reply(s: Suggestion, reply: Reply, *, head: User) -> None:
         series=Letter.Series.FU,
         source=s,
     )
+    hub.attachments_to_letter(record=reply, letter=letter)  # listed in the 复函's 附件 line
     hub.letter_submit(letter=letter, by=author)
     letter = hub.letter_issue(letter=letter, by=head)
     today = timezone.localdate()

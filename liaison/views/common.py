@@ -19,6 +19,22 @@ def conflict_redirect(request, exc: Conflict, to):
     return redirect(to)
 
 
+def download(fieldfile, filename: str, content_type: str):
+    """A stored file (a letter's PDF, an attachment) as a download under its own name, never sniffed."""
+    from django.http import FileResponse, Http404
+
+    from ..excel import attachment_disposition
+
+    try:
+        handle = fieldfile.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    response = FileResponse(handle, content_type=content_type)
+    response["Content-Disposition"] = attachment_disposition(filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def server_error(request):
     """handler500: the portal's page with its navigation; a bare page if even that fails."""
     from django.shortcuts import render

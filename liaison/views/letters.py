@@ -9,7 +9,7 @@ message and a redirect.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from .. import access, lists, pages, selectors, services
 from ..errors import Conflict
-from ..excel import attachment_disposition
 from ..forms import (
     AttachmentForm,
     InboxFilter,
@@ -32,6 +31,7 @@ from ..forms import (
 from ..listings import INBOX, OUTBOX
 from ..models import Attachment
 from .common import conflict_redirect
+from .common import download as _download
 
 
 def _detail_url(letter) -> str:
@@ -347,17 +347,6 @@ def letter_unshare(request, uuid):
 
 
 # ----------------------------------------------------------------------------- files
-
-
-def _download(fieldfile, filename: str, content_type: str):
-    try:
-        handle = fieldfile.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
-    response = FileResponse(handle, content_type=content_type)
-    response["Content-Disposition"] = attachment_disposition(filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required

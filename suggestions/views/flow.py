@@ -7,16 +7,21 @@ state is the conflict page: a message and a redirect, never a 500), then calls t
 The detail page's buttons are `{% actions %}` of the same declarations.
 """
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from liaison import access, pages
+from liaison.errors import Conflict
+from liaison.forms import AttachmentForm, apply_service_errors
 from liaison.models import User
+from liaison.views.common import conflict_redirect, download
 
 from .. import page_selectors, services
 from ..forms import (
@@ -50,19 +55,30 @@ def _renamed(exc: ValidationError, names: dict) -> ValidationError:
 
 
 @login_required
-def detail(request, uuid):
+def detail(request, uuid, **kwargs):
     user = request.user
     s = page_selectors.suggestion_for_page(user, uuid)
     pending_reply = page_selectors.pending_reply(s)
     page_selectors.decorate([s])
-    s.status_label = status_label(user, s, reply_pending=pending_reply is not None)
+    s.status_label = status_label(
+        user, s, reply_pending=pending_reply is not None and pending_reply.status == Reply.Status.PENDING
+    )
     linked = page_selectors.linked_for(user, s)
     label_rows(user, linked["linked"])
+    replies = page_selectors.replies_for(user, s)
+    attachments, reply_attachments = page_selectors.attachments_for(s, replies)
+    for r in replies:
+        r.files = reply_attachments[r.pk]
+        r.may_attach = access.allowed(user, "reply.edit", r) if r.status in Reply.OPEN_STATES else False
     context = {
         "s": s,
         "insider": page_selectors.is_insider(user, s),
         "cc_list": list(s.cc.order_by("region_id", "kind", "id")),
-        "replies": page_selectors.replies_for(user, s),
+        "replies": replies,
+        "attachments": attachments,
+        "may_attach": access.allowed(user, "suggestion.edit", s),
+        "attachment_form": kwargs.get("attachment_form") or AttachmentForm(),
+        "attachment_error_for": kwargs.get("attachment_error_for"),
         "extensions": page_selectors.extensions_for(s),
         # the buttons ({% actions %}) of the suggestion and of its pending reply and extension request
         "pending_reply": pending_reply if s.recipient_id == user.institution_id else None,
@@ -298,6 +314,115 @@ def reply_approve(request, uuid, reply_uuid):
         done=lambda _result: _reply_sent_message(pending),
         template="suggestions/reply_confirm.html",
         context={"reply": pending, "measures": pending.measures, "author": pending.created_by},
+    )
+
+
+# ----------------------------------------------------------------------------- attachments (the hub's rules)
+
+
+@login_required
+@require_POST
+def attachment_add(request, uuid):
+    """A file for the draft suggestion (its 建议书's 附件 once issued)."""
+    s = page_selectors.suggestion_for_page(request.user, uuid)
+    return _attach(request, s, s, verb="suggestion.edit", service=services.suggestion_attach, key="suggestion")
+
+
+@login_required
+@require_POST
+def reply_attachment_add(request, uuid, reply_uuid):
+    """A file for a reply not yet sent (its 复函's 附件 once sent)."""
+    s, r = _reply_of(request.user, uuid, reply_uuid)
+    return _attach(request, s, r, verb="reply.edit", service=services.reply_attach, key="reply")
+
+
+def _attach(request, s, record, *, verb, service, key):
+    if refused := pages.precheck(request, verb, record, back=detail_url(s)):
+        return refused
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            att = service(**{key: record}, by=request.user, upload=form.cleaned_data["file"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        except Conflict as exc:
+            return conflict_redirect(request, exc, detail_url(s))
+        else:
+            messages.success(request, _("已添加附件“%(n)s”。") % {"n": att.name})
+            return redirect(detail_url(s))
+    return detail(request, s.uuid, attachment_form=form, attachment_error_for=record.uuid)
+
+
+@login_required
+def attachment_download(request, uuid, attachment_uuid):
+    """A file of the suggestion or of a reply the user may see (a reply awaiting sign-off only
+    inside the recipient), else 404 like any record the user may not see."""
+    s = page_selectors.suggestion_for_page(request.user, uuid)
+    own, by_reply = page_selectors.attachments_for(s, page_selectors.replies_for(request.user, s))
+    for att in [*own, *(a for files in by_reply.values() for a in files)]:
+        if str(att.uuid) == str(attachment_uuid):
+            return download(att.file, att.name, att.content_type)
+    raise Http404
+
+
+def _reply_of(user, uuid, reply_uuid):
+    """The suggestion (404 for outsiders) and one of its replies (404 for another suggestion's)."""
+    s = page_selectors.suggestion_for_page(user, uuid)
+    return s, get_object_or_404(s.replies.select_related("created_by"), uuid=reply_uuid)
+
+
+@login_required
+def reply_return(request, uuid, reply_uuid):
+    """The recipient head returns a pending reply to its author, with a reason."""
+    s, r = _reply_of(request.user, uuid, reply_uuid)
+    return _transition(
+        request,
+        s,
+        obj=r,
+        verb="reply.return",
+        form=lambda: ReasonForm(
+            pages.post_data(request), label=_("退回理由"), help_text=_("承办人将收到该理由，修改后再报您签发。")
+        ),
+        service=services.reply_return,
+        args=lambda d: {"reply": r, "by": request.user, "reason": d["reason"]},
+        done=lambda _result: _("回复已退回承办人修改。"),
+        template="suggestions/reply_return.html",
+        context={"reply": r},
+    )
+
+
+@login_required
+def reply_edit(request, uuid, reply_uuid):
+    """Staff revise a reply awaiting sign-off or returned; it then waits for the head again."""
+    s, r = _reply_of(request.user, uuid, reply_uuid)
+    return _transition(
+        request,
+        s,
+        obj=r,
+        verb="reply.edit",
+        form=lambda: ReplyForm(pages.post_data(request), initial={"measures": r.measures}),
+        service=services.reply_edit,
+        args=lambda d: {"reply": r, "by": request.user, "measures": d["measures"]},
+        done=lambda _result: _("回复已修改，等待负责人签发。"),
+        template="suggestions/reply.html",
+        context={"reply": r, "editing": True, "signs_off": False},
+    )
+
+
+@login_required
+def reply_withdraw(request, uuid, reply_uuid):
+    """Staff withdraw a reply not yet sent (a confirmation); the round is open for a new reply."""
+    s, r = _reply_of(request.user, uuid, reply_uuid)
+    return _transition(
+        request,
+        s,
+        obj=r,
+        verb="reply.withdraw",
+        service=services.reply_withdraw,
+        args=lambda d: {"reply": r, "by": request.user},
+        done=lambda _result: _("回复已撤回，可以重新起草。"),
+        template="suggestions/reply_withdraw.html",
+        context={"reply": r},
     )
 
 

@@ -63,6 +63,16 @@ def subjects(world):
     reply = sg.suggestion_reply(suggestion=drafted, by=world["agency_staff"], measures="拟回复")
     out.append(("received, reply drafted", Suggestion.objects.get(pk=drafted.pk)))
     out.append(("reply pending", Reply.objects.get(pk=reply.pk)))
+    returned = received()
+    back = sg.suggestion_reply(suggestion=returned, by=world["agency_staff"], measures="拟回复")
+    sg.reply_return(reply=back, by=world["agency_head"], reason="请补充整改时限")
+    out.append(("reply returned", Reply.objects.get(pk=back.pk)))
+    gone = received()
+    sg.reply_withdraw(
+        reply=sg.suggestion_reply(suggestion=gone, by=world["agency_staff"], measures="拟回复"),
+        by=world["agency_staff"],
+    )
+    out.append(("received, reply withdrawn", Suggestion.objects.get(pk=gone.pk)))
 
     done = replied()
     out.append(("replied", done))
@@ -124,6 +134,9 @@ ATTEMPT = {
     ),
     "suggestion.withdraw": lambda u, s: sg.suggestion_withdraw(suggestion=s, by=u, reason="撤回"),
     "reply.approve": lambda u, r: sg.reply_approve(reply=r, by=u),
+    "reply.return": lambda u, r: sg.reply_return(reply=r, by=u, reason="请修改"),
+    "reply.edit": lambda u, r: sg.reply_edit(reply=r, by=u, measures="改后的措施"),
+    "reply.withdraw": lambda u, r: sg.reply_withdraw(reply=r, by=u),
     "extension.decide": lambda u, e: sg.extension_decide(extension=e, by=u, approve=True),
 }
 

@@ -36,10 +36,20 @@ ALLOWED = {
     },
     "filing.create": {"*": PROC},
 }
+# The recipient's head returns a reply (like its sign-off); its acting users edit or withdraw one.
+ALLOWED["suggestion.return_reply"] = ALLOWED["suggestion.approve_reply"]
+ALLOWED["suggestion.edit_reply"] = SUGG_RECIPIENT
+ALLOWED["suggestion.withdraw_reply"] = SUGG_RECIPIENT
 
 
 def suggestion_reply(record):
     return {"uuid": record.uuid, "reply_uuid": record.replies.first().uuid}
+
+
+def suggestion_attachment(record):
+    from liaison.services import record_attachments
+
+    return {"uuid": record.uuid, "attachment_uuid": record_attachments(record).first().uuid}
 
 
 def suggestion_extension(record):
@@ -64,6 +74,11 @@ WEB_ROUTES: dict[str, Row] = {
     "suggestions:filing_create": Row(methods=("GET", "POST"), verb="filing.create", get_verb="filing.create"),
     "suggestions:detail": Row(targets=SUGGESTIONS, kwargs=uuid_of),
     "suggestions:edit": sugg("suggestion.edit"),
+    "suggestions:attachment_add": sugg("suggestion.edit", methods=("POST",)),
+    "suggestions:attachment": Row(targets=("sugg_draft",), kwargs=suggestion_attachment),
+    "suggestions:reply_attachment_add": sugg(
+        "suggestion.edit_reply", methods=("POST",), targets=("sugg_received",), kwargs=suggestion_reply
+    ),
     "suggestions:submit": sugg("suggestion.submit", methods=("POST",)),
     "suggestions:approve": sugg("suggestion.approve", methods=("POST",)),
     "suggestions:return": sugg("suggestion.approve"),
@@ -72,6 +87,11 @@ WEB_ROUTES: dict[str, Row] = {
     "suggestions:receive": sugg("suggestion.receive"),
     "suggestions:reply": sugg("suggestion.reply"),
     "suggestions:reply_approve": sugg("suggestion.approve_reply", targets=("sugg_received",), kwargs=suggestion_reply),
+    "suggestions:reply_return": sugg("suggestion.return_reply", targets=("sugg_received",), kwargs=suggestion_reply),
+    "suggestions:reply_edit": sugg("suggestion.edit_reply", targets=("sugg_received",), kwargs=suggestion_reply),
+    "suggestions:reply_withdraw": sugg(
+        "suggestion.withdraw_reply", targets=("sugg_received",), kwargs=suggestion_reply
+    ),
     "suggestions:extension_request": sugg("suggestion.request_extension"),
     "suggestions:extension_decide": sugg(
         "suggestion.decide_extension", targets=("sugg_received",), kwargs=suggestion_extension
@@ -93,6 +113,9 @@ API_ROUTES: dict[tuple[str, str], Row] = {
     ("POST", API + "suggestions/{uuid}/receive/"): sugg("suggestion.receive", methods=("POST",)),
     ("POST", API + "suggestions/{uuid}/reply/"): sugg("suggestion.reply", methods=("POST",)),
     ("POST", API + "suggestions/{uuid}/approve-reply/"): sugg("suggestion.approve_reply", methods=("POST",)),
+    ("POST", API + "suggestions/{uuid}/return-reply/"): sugg("suggestion.return_reply", methods=("POST",)),
+    ("POST", API + "suggestions/{uuid}/edit-reply/"): sugg("suggestion.edit_reply", methods=("POST",)),
+    ("POST", API + "suggestions/{uuid}/withdraw-reply/"): sugg("suggestion.withdraw_reply", methods=("POST",)),
     ("POST", API + "suggestions/{uuid}/request-extension/"): sugg("suggestion.request_extension", methods=("POST",)),
     ("POST", API + "suggestions/{uuid}/decide-extension/"): sugg("suggestion.decide_extension", methods=("POST",)),
     ("POST", API + "suggestions/{uuid}/evaluate/"): sugg("suggestion.evaluate", methods=("POST",)),
@@ -127,8 +150,18 @@ def records(world) -> dict:
         sg.suggestion_approve(suggestion=s, by=world[head])
         return sg.suggestion_issue(suggestion=s, by=world[head]), mark
 
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .scenario import MINIMAL_PDF
+
+    drafted, mark = draft("court_clerk", "agency_staff")
+    sg.suggestion_attach(
+        suggestion=drafted,
+        by=world["court_clerk"],
+        upload=SimpleUploadedFile(f"附件{mark}.pdf", MINIMAL_PDF, "application/pdf"),
+    )
     objs = {
-        "sugg_draft": draft("court_clerk", "agency_staff"),
+        "sugg_draft": (drafted, mark),
         "sugg_issued": issue("court_clerk", "court_head", "agency_staff", cc=[inst["gov_legal"]]),
         "sugg_proc": issue("proc_staff", "proc_head", "env_staff", subkind="general"),
     }
