@@ -68,11 +68,12 @@ def subjects(world):
     sg.reply_return(reply=back, by=world["agency_head"], reason="请补充整改时限")
     out.append(("reply returned", Reply.objects.get(pk=back.pk)))
     gone = received()
-    sg.reply_withdraw(
+    withdrawn_reply = sg.reply_withdraw(
         reply=sg.suggestion_reply(suggestion=gone, by=world["agency_staff"], measures="拟回复"),
         by=world["agency_staff"],
     )
     out.append(("received, reply withdrawn", Suggestion.objects.get(pk=gone.pk)))
+    out.append(("reply withdrawn", Reply.objects.get(pk=withdrawn_reply.pk)))
 
     done = replied()
     out.append(("replied", done))
