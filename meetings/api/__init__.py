@@ -34,6 +34,13 @@ def _ref(**kwargs):
     return InstitutionRefSerializer(read_only=True, **kwargs)
 
 
+def export_list(view, spec, rows, filename):
+    """A list's rows (already filtered by the viewset's FilterSet) as the page's workbook (its
+    ListSpec), the filters written into it as on the page."""
+    filters = view.filterset_class(view.request.query_params, queryset=rows, request=view.request)
+    return spec.export(rows, viewer=view.request.user, filters=filters.form, filename=str(filename))
+
+
 # ----------------------------------------------------------------------------- output
 
 

@@ -21,9 +21,10 @@ from liaison.api.records import RecordViewSet, errors, record_action
 from liaison.api.serializers import institution_list_field
 from liaison.models import Letter
 
+from .. import listings
 from .. import research as services
 from ..models import ClassMaterial, LawClass, Milestone, Research
-from . import TAG, _institution_field, _ref
+from . import TAG, _institution_field, _ref, export_list
 
 
 def _allowed(serializer, obj) -> list[str]:
@@ -204,6 +205,11 @@ class ResearchViewSet(RecordViewSet, mixins.ListModelMixin, mixins.RetrieveModel
     def decorate(self, qs):
         qs = qs.select_related("lead", "government", "report_letter")
         return qs if self.is_list else qs.prefetch_related("members__institution")
+
+    @extend_schema(tags=[TAG], summary=_("导出共同调研列表（Excel，按筛选条件）"), filters=True, responses={200: bytes})
+    @action(detail=False, methods=["get"], url_path="export", url_name="export")
+    def export(self, request):
+        return export_list(self, listings.RESEARCH, self.filter_queryset(self.get_queryset()), _("共同调研.xlsx"))
 
     def create(self, request, *args, **kwargs):
         access.require(request.user, "research.create")
@@ -396,6 +402,11 @@ class LawClassViewSet(RecordViewSet, mixins.ListModelMixin, mixins.RetrieveModel
         if self.is_list:
             return qs
         return qs.prefetch_related("audience", "lecturers__institution", "attendance__institution", "materials")
+
+    @extend_schema(tags=[TAG], summary=_("导出法治课堂列表（Excel，按筛选条件）"), filters=True, responses={200: bytes})
+    @action(detail=False, methods=["get"], url_path="export", url_name="export")
+    def export(self, request):
+        return export_list(self, listings.CLASSES, self.filter_queryset(self.get_queryset()), _("法治课堂.xlsx"))
 
     def create(self, request, *args, **kwargs):
         access.require(request.user, "law_class.create")

@@ -9,7 +9,7 @@ drafter's); the review's detail carries them with their own `allowed_actions`.
 """
 
 import django_filters
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status
@@ -21,9 +21,9 @@ from liaison.api.records import RecordViewSet, errors, record_action
 from liaison.api.serializers import AttachmentSerializer, institution_list_field
 from liaison.models import Letter
 
-from .. import reviews
+from .. import listings, reviews
 from ..models import LegalReview, ReviewInvitation, ReviewOpinion
-from . import TAG, _ref
+from . import TAG, _ref, export_list
 
 AD = ReviewOpinion.Adoption
 
@@ -301,6 +301,12 @@ class LegalReviewViewSet(RecordViewSet, mixins.ListModelMixin, mixins.RetrieveMo
 
     def decorate(self, qs):
         return qs.select_related("government", "invitation_letter", "answer_letter")
+
+    @extend_schema(tags=[TAG], summary=_("导出参与论证列表（Excel，按筛选条件）"), filters=True, responses={200: bytes})
+    @action(detail=False, methods=["get"], url_path="export", url_name="export")
+    def export(self, request):
+        rows = self.filter_queryset(self.get_queryset()).annotate(n_invited=Count("invitations", distinct=True))
+        return export_list(self, listings.REVIEWS, rows, _("参与论证.xlsx"))
 
     def create(self, request, *args, **kwargs):
         access.require(request.user, "legal_review.create")

@@ -3,9 +3,11 @@ law-classes/): the whole flows, every action's 404 (outsider) → 403 (role) →
 (body), lists, filters and query bounds."""
 
 import datetime as dt
+import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from liaison.models import Letter
 from meetings import research as rs
@@ -201,3 +203,23 @@ def test_class_list_filters_and_query_bound(api, world, city, django_assert_max_
     assert api(world["agency_staff"]).get(CLASSES).json()["count"] == 2
     assert api(world["proc_staff"]).get(CLASSES).json()["count"] == 0
     assert Milestone.objects.count() == 0
+
+
+def _sheet(response):
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return [[c.value for c in row] for row in load_workbook(io.BytesIO(body)).worksheets[0].iter_rows()]
+
+
+def test_exports_are_the_filtered_lists_as_the_pages_workbooks(api, world, city):
+    _research(world)
+    rs.research_create(by=world["court_clerk"], topic="business", title="营商环境", purpose="x")
+    _class(world, city)
+    court, justice = api(world["court_clerk"]), api(world["justice_legal"])
+    rows = _sheet(court.get(RESEARCH + "export/", {"topic": "land"}))
+    assert (
+        rows[0][:3] == ["调研领域", "调研课题", "牵头单位"] and len(rows) == 2 and rows[1][1] == "征地拆迁行政争议成因"
+    )
+    rows = _sheet(justice.get(CLASSES + "export/"))
+    assert rows[0][0] == "课程名称" and len(rows) == 2 and rows[1][0] == "行政执法中的证据规则"
+    assert len(_sheet(api(world["proc_staff"]).get(CLASSES + "export/"))) == 1  # nothing it may not see
+    assert court.get(RESEARCH + "export/", {"status": "nope"}).status_code == 400

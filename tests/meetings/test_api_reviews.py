@@ -1,8 +1,11 @@
 """The legal-review API (/api/v1/legal-reviews/, review-invitations/, review-opinions/): the whole
 flow, every action's 404 (outsider) → 403 (role) → 409 (state) → 400 (body), lists and filters."""
 
+import io
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
 
 from liaison.models import LedgerEntry
 from meetings import reviews
@@ -209,3 +212,20 @@ def test_the_office_sees_reviews_of_its_region_but_does_not_act(api, world, city
     body = api(world[persona]).get(f"{BASE}{r.uuid}/").json()
     assert body["allowed_actions"] == [] and all(i["allowed_actions"] == [] for i in body["invitations"])
     assert ReviewInvitation.objects.filter(review=r).count() == 2
+
+
+def test_export_is_the_filtered_list_as_the_pages_workbook(api, world, city):
+    _create(world, city, draft=False)
+    _invited(world, city)
+    gov = api(world["gov_legal"])
+    r = gov.get(BASE + "export/", {"status": "invited"})
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(b"".join(r.streaming_content) if r.streaming else r.content)).worksheets[0]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0][:4] == ["类别", "草案名称", "起草单位", "状态"] and rows[0][6] == "邀请单位数"
+    assert len(rows) == 2 and rows[1][3] == "征求意见中" and rows[1][6] == 2
+    assert gov.get(BASE + "export/", {"status": "nope"}).status_code == 400
+    # an outsider's workbook has the headings only
+    r = api(world["env_staff"]).get(BASE + "export/")
+    sheet = load_workbook(io.BytesIO(b"".join(r.streaming_content) if r.streaming else r.content)).worksheets[0]
+    assert sheet.max_row == 1

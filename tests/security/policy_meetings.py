@@ -171,6 +171,7 @@ API_ROUTES: dict[tuple[str, str], Row] = {
     ("POST", API + "decisions/{uuid}/report/"): on("decision.report", ("decision_env",), methods=("POST",)),
     # legal reviews (论证): the review, each invitee's invitation and each opinion are records of their own
     ("GET", API + "legal-reviews/"): LIST,
+    ("GET", API + "legal-reviews/export/"): EXPORT,
     ("POST", API + "legal-reviews/"): Row(verb="legal_review.create"),
     ("GET", API + "legal-reviews/{uuid}/"): Row(targets=LREVIEWS, kwargs=uuid_of),
     **{
@@ -194,6 +195,7 @@ API_ROUTES: dict[tuple[str, str], Row] = {
     ),
     # joint research and its milestones
     ("GET", API + "research/"): LIST,
+    ("GET", API + "research/export/"): EXPORT,
     ("POST", API + "research/"): Row(verb="research.create"),
     ("GET", API + "research/{uuid}/"): Row(targets=("research",), kwargs=uuid_of),
     **{
@@ -205,6 +207,7 @@ API_ROUTES: dict[tuple[str, str], Row] = {
     ("POST", API + "research-milestones/{uuid}/complete/"): on("research.lead", ("milestone",), methods=("POST",)),
     # rule-of-law classes (anyone acting arranges one, like research: the same right)
     ("GET", API + "law-classes/"): LIST,
+    ("GET", API + "law-classes/export/"): EXPORT,
     ("POST", API + "law-classes/"): Row(verb="research.create"),
     ("GET", API + "law-classes/{uuid}/"): Row(targets=("law_class",), kwargs=uuid_of),
     **{
