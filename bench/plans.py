@@ -14,6 +14,7 @@ import os
 import re
 import sys
 import time
+from urllib.parse import quote
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaison.settings")
 os.environ.setdefault("DEBUG", "1")
@@ -59,6 +60,19 @@ LISTS = [
     ("api suggestions last page", "court", "/api/v1/suggestions/?page=last"),
     ("letters inbox", "agency", "/letters/inbox/"),
     ("meetings list", "office", "/meetings/"),
+]
+# Keyword search at 2, 3 and 4 characters: a pg_trgm index serves `LIKE '%…%'` only from three
+# characters (a pattern's trigrams); 公安… matches a defendant's name, 建材… a plaintiff, 行初5104 a 案号.
+KEYWORDS = ["公安", "公安局", "建材", "建材有", "建材有限", "行初5104"]
+LISTS += [
+    (f"cases ?q={k} ({len(k)} chars)", persona, f"/cases/?q={quote(k)}")
+    for k in KEYWORDS
+    for persona in ("office", "agency")
+]
+LISTS += [
+    (f"suggestions ?q={k} ({len(k)} chars)", persona, f"/suggestions/?q={quote(k)}")
+    for k in ("规范", "规范政", "规范政府")
+    for persona in ("office", "agency")
 ]
 
 PLAN_TIME = re.compile(r"Execution Time: ([\d.]+) ms")

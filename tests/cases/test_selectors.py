@@ -1,6 +1,7 @@
 """Case lists: search and filters, only visible rows, and a constant number of queries."""
 
 import pytest
+from django.db import connection
 
 from cases import selectors, services
 from cases.models import AdministrativeCase, Cause
@@ -39,6 +40,36 @@ def test_search_by_number_plaintiff_or_defendant(three_cases, court_clerk):
     assert find("李四") == ["（2026）桂02行初2号"]
     assert find("城市管理") == ["（2026）桂02行终3号", "（2026）桂02行初1号"]
     assert find("市政府") == ["（2026）桂02行初2号"]
+
+
+def test_a_long_keyword_searches_the_defendants_only_when_an_institution_matches(three_cases, court_clerk):
+    # Without the defendant arm the condition is a plain OR of the two text columns, which
+    # PostgreSQL's trigram indexes serve; the results are the same either way.
+    links = lambda qs: str(qs.query).count("cases_administrativecase_defendants")  # noqa: E731
+    unfiltered = links(selectors.case_list(user=court_clerk))
+    plain = selectors.case_list(user=court_clerk, q="行初1号")
+    assert links(plain) == unfiltered
+    assert numbers(plain) == ["（2026）桂02行初1号"]
+    named = selectors.case_list(user=court_clerk, q="人民政府")
+    assert links(named) > unfiltered
+    assert numbers(named) == ["（2026）桂02行初2号"]
+
+
+def test_the_trigram_indexes_match_the_expressions_the_search_writes(three_cases, court_clerk):
+    """On PostgreSQL the keyword columns have pg_trgm indexes on exactly what `icontains` compares."""
+    if connection.vendor != "postgresql":
+        pytest.skip("pg_trgm indexes exist on PostgreSQL only")
+    with connection.cursor() as cur:
+        cur.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'cases_administrativecase'")
+        defs = dict(cur.fetchall())
+    sql = str(selectors.case_list(user=court_clerk, q="行初1号").query)
+    # PostgreSQL keeps the text column's no-op ::text cast out of the index definition.
+    for name, column, indexed in (
+        ("case_number_trgm", "number", "upper((number)::text)"),
+        ("case_plaintiffs_trgm", "plaintiffs", "upper(plaintiffs)"),
+    ):
+        assert f"USING gin ({indexed} gin_trgm_ops)" in defs[name]
+        assert f'UPPER("cases_administrativecase"."{column}"::text) LIKE UPPER(' in sql
 
 
 def test_filters(three_cases, court_clerk, inst, outcome):
@@ -81,15 +112,17 @@ def _bulk_cases(n, court, defendants, cause, by):
 
 
 @pytest.mark.parametrize("rows", [10, 200])
+@pytest.mark.parametrize("q, most", [("原告", 4), ("原告1", 5)])  # 3+ characters: institutions matched first
 def test_the_case_list_runs_a_constant_number_of_queries(
-    rows, court_clerk, office, inst, cause, django_assert_max_num_queries
+    rows, q, most, court_clerk, office, inst, cause, django_assert_max_num_queries
 ):
     _bulk_cases(rows, court_clerk.institution, [inst[CITY_AGENCY], inst["柳州市人民政府"]], cause, court_clerk)
+    expected = sum(q in f"原告{i}" for i in range(rows))
     for user in (court_clerk, office):
-        with django_assert_max_num_queries(4):
-            listed = list(selectors.case_list(user=user, q="原告"))
+        with django_assert_max_num_queries(most):
+            listed = list(selectors.case_list(user=user, q=q))
             shown = [(c.court.name, c.cause.name, [d.short_name for d in c.defendants.all()]) for c in listed]
-        assert len(shown) == rows
+        assert len(shown) == expected
 
 
 def test_other_lists_show_only_visible_rows(
