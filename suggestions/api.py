@@ -132,6 +132,14 @@ class SuggestionListSerializer(serializers.ModelSerializer):
         return s.status in Suggestion.OPEN_STATES and s.reply_due is not None and s.reply_due < timezone.localdate()
 
 
+class AttachmentRefSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    name = serializers.CharField()
+    size = serializers.IntegerField()
+    reply = serializers.UUIDField(allow_null=True, help_text=_("所属书面回复的 uuid；建议本身的附件为空。"))
+    url = serializers.CharField(help_text=_("下载地址（页面，按建议的访问规则）。"))
+
+
 class SuggestionDetailSerializer(SuggestionListSerializer):
     subkind_display = serializers.CharField(source="get_subkind_display", read_only=True)
     category_display = serializers.CharField(source="get_category_display", read_only=True)
@@ -142,6 +150,7 @@ class SuggestionDetailSerializer(SuggestionListSerializer):
     extensions = ExtensionSerializer(many=True, read_only=True)
     linked_from = serializers.SerializerMethodField()
     linked = serializers.SerializerMethodField()
+    attachments = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
 
     class Meta(SuggestionListSerializer.Meta):
@@ -166,6 +175,7 @@ class SuggestionDetailSerializer(SuggestionListSerializer):
             "withdrawn_reason",
             "linked_from",
             "linked",
+            "attachments",
             "allowed_actions",
         ]
         read_only_fields = fields
@@ -178,6 +188,29 @@ class SuggestionDetailSerializer(SuggestionListSerializer):
         """Sent replies for everyone; a reply awaiting its head's sign-off only inside the recipient."""
         own = s.recipient_id == self._user().institution_id
         return ReplySerializer([r for r in s.replies.all() if own or r.status == Reply.Status.SENT], many=True).data
+
+    @extend_schema_field(AttachmentRefSerializer(many=True))
+    def get_attachments(self, s):
+        """The suggestion's files and those of the replies the user may see (a reply not yet sent:
+        only inside the recipient), the 建议书's or 复函's 附件 once issued."""
+        from django.urls import reverse
+
+        from .page_selectors import attachments_for
+
+        own = s.recipient_id == self._user().institution_id
+        replies = [r for r in s.replies.all() if own or r.status == Reply.Status.SENT]
+        files, by_reply = attachments_for(s, replies)
+        rows = [(a, None) for a in files] + [(a, r.uuid) for r in replies for a in by_reply[r.pk]]
+        return [
+            {
+                "uuid": a.uuid,
+                "name": a.name,
+                "size": a.size,
+                "reply": reply,
+                "url": reverse("suggestions:attachment", kwargs={"uuid": s.uuid, "attachment_uuid": a.uuid}),
+            }
+            for a, reply in rows
+        ]
 
     def _visible(self):
         return Suggestion.objects.visible_to(self._user()).select_related("letter")

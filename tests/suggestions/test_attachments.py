@@ -96,3 +96,11 @@ def test_a_reply_carries_an_attachment_seen_by_the_issuer_once_sent(pending, age
     # Sent: no more files on it.
     late = client_for(agency_staff).post(url, {"file": upload("补充.pdf")}, follow=True)
     assert late.status_code == 200 and services.hub.record_attachments(pending).count() == 1
+
+
+def test_the_api_lists_the_files_each_party_may_see(pending, agency_staff, court_clerk, api):
+    s = pending.suggestion
+    services.reply_attach(reply=pending, by=agency_staff, upload=upload("整改报告.pdf"))
+    inside = api(agency_staff).get(f"/api/v1/suggestions/{s.uuid}/").json()["attachments"]
+    assert [(a["name"], a["reply"]) for a in inside] == [("整改报告.pdf", str(pending.uuid))]
+    assert api(court_clerk).get(f"/api/v1/suggestions/{s.uuid}/").json()["attachments"] == []
