@@ -394,6 +394,9 @@ class Dispute(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("cases:dispute_detail", kwargs={"uuid": self.uuid})
+
 
 class MediationSession(models.Model):
     dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="sessions")
@@ -449,6 +452,9 @@ class Coordination(models.Model):
 
     def __str__(self):
         return self.subject
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:coordination_detail", kwargs={"uuid": self.uuid})
 
 
 class Communication(models.Model):
@@ -675,6 +681,9 @@ class Observation(models.Model):
         # The list's default order (liaison.lists: every declared list's default order has an index).
         indexes = [models.Index(fields=["-held_on", "-id"], name="observation_list_order")]
 
+    def get_absolute_url(self) -> str:
+        return reverse("cases:observation_detail", kwargs={"uuid": self.uuid})
+
 
 class ObservationAttendance(models.Model):
     observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="attendances")
@@ -720,3 +729,6 @@ class Review(models.Model):
         ordering = ["-held_on", "-id"]
         # The list's default order (liaison.lists: every declared list's default order has an index).
         indexes = [models.Index(fields=["-held_on", "-id"], name="review_list_order")]
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:review_detail", kwargs={"uuid": self.uuid})

@@ -1,6 +1,6 @@
 """Routes of the case-work pages (enforcement, supervision, clues, disputes, observations, reviews),
-included by cases/urls.py under "cases/" in the namespace "cases". The detail paths are the ones
-the notifications link to (cases/services/_common.py URLS)."""
+included by cases/urls.py under "cases/" in the namespace "cases". The detail paths are each record's
+get_absolute_url (cases/models.py), which the notifications link to."""
 
 from django.urls import path
 

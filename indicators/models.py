@@ -12,6 +12,7 @@ import uuid
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from liaison.querysets import VisibleQuerySet
@@ -152,6 +153,9 @@ class Bulletin(models.Model):
         if self.letter_id and self.letter.doc_number:
             return self.letter.doc_number
         return f"{self.region} {self.period}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("indicators:bulletin_detail", kwargs={"uuid": self.uuid})
 
     @property
     def is_frozen(self) -> bool:
@@ -313,6 +317,9 @@ class AnnualReport(models.Model):
         if self.letter_id and self.letter.doc_number:
             return self.letter.doc_number
         return f"{self.region} {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("indicators:report_detail", kwargs={"uuid": self.uuid})
 
     @property
     def is_frozen(self) -> bool:

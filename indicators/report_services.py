@@ -56,7 +56,7 @@ def report_draft(*, region: Region, year: int, today: dt.date | None = None) -> 
         kind="report.drafted",
         title=_("%(y)d年度%(r)s行政诉讼司法审查报告已起草，请修改完善") % {"y": year, "r": region.name},
         key=f"report.drafted:{report.uuid}",
-        url=f"/indicators/reports/{report.uuid}/",
+        url=report.get_absolute_url(),
     )
     return report, True
 
@@ -155,7 +155,7 @@ def report_submit(*, report: AnnualReport, by) -> AnnualReport:
         kind="report.submitted",
         title=_("%(y)d年度行政诉讼司法审查报告待签发") % {"y": report.year},
         key=f"report.submitted:{report.uuid}:{timezone.now().timestamp():.0f}",
-        url=f"/indicators/reports/{report.uuid}/",
+        url=report.get_absolute_url(),
     )
     return report
 

@@ -152,7 +152,7 @@ def bulletin_draft(*, region: Region, period: Period, today: dt.date | None = No
         kind="bulletin.drafted",
         title=_("%(p)s%(r)s指标通报已起草，请审核") % {"p": period.label, "r": region.name},
         key=f"bulletin.drafted:{bulletin.uuid}",
-        url=f"/indicators/bulletins/{bulletin.uuid}/",
+        url=bulletin.get_absolute_url(),
     )
     return bulletin, True
 
@@ -214,7 +214,7 @@ def bulletin_submit(*, bulletin: Bulletin, by) -> Bulletin:
         kind="bulletin.reviewed",
         title=_("指标通报待签发：%(p)s %(r)s") % {"p": bulletin.period, "r": bulletin.region.name},
         key=f"bulletin.reviewed:{bulletin.uuid}:{timezone.now().timestamp():.0f}",
-        url=f"/indicators/bulletins/{bulletin.uuid}/",
+        url=bulletin.get_absolute_url(),
     )
     return bulletin
 

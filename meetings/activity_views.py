@@ -22,14 +22,6 @@ GET_POST = require_http_methods(["GET", "HEAD", "POST"])
 GET = require_http_methods(["GET", "HEAD"])
 
 
-def research_url(r) -> str:
-    return reverse("meetings:research_detail", kwargs={"uuid": r.uuid})
-
-
-def class_url(c) -> str:
-    return reverse("meetings:class_detail", kwargs={"uuid": c.uuid})
-
-
 # ----------------------------------------------------------------------------- research
 
 
@@ -69,7 +61,7 @@ def research_create(request):
         service=services.research_create,
         args=lambda d: {"by": request.user, **d},
         done=lambda r: _("调研课题已登记，请增加调研组成员和调研节点。"),
-        to=research_url,
+        to=Research.get_absolute_url,
         back=back,
         template="meetings/form.html",
         context={"title": _("登记共同调研"), "back": back},
@@ -97,7 +89,7 @@ def research_detail(request, uuid):
 
 
 def _research_back(obj) -> str:
-    return research_url(obj.research if isinstance(obj, Milestone) else obj)
+    return (obj.research if isinstance(obj, Milestone) else obj).get_absolute_url()
 
 
 def _research_action(loader, verb, form_class, title, run, done, **kw):
@@ -192,7 +184,7 @@ def class_create(request):
         service=services.class_create,
         args=lambda d: {"by": request.user, **d},
         done=lambda c: _("法治课堂已安排，已通知听课单位。"),
-        to=class_url,
+        to=LawClass.get_absolute_url,
         back=back,
         template="meetings/form.html",
         context={"title": _("安排法治课堂"), "back": back},
@@ -230,7 +222,7 @@ def material_download(request, uuid):
 
 
 def _class_action(verb, form_class, title, run, done, **kw):
-    return pagekit.action(_class, verb, form_class, title, run, done, back=class_url, **kw)
+    return pagekit.action(_class, verb, form_class, title, run, done, back=LawClass.get_absolute_url, **kw)
 
 
 class_lecturer = _class_action(

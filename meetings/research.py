@@ -28,14 +28,6 @@ IK = Institution.Kind
 _text = hub.clean_text
 
 
-def research_url(r: Research) -> str:
-    return f"/meetings/research/{r.uuid}/"
-
-
-def class_url(c: LawClass) -> str:
-    return f"/meetings/classes/{c.uuid}/"
-
-
 def _users(institutions, roles=None) -> list[User]:
     qs = User.objects.filter(institution__in=list(institutions), is_active=True)
     if roles:
@@ -122,7 +114,7 @@ def research_start(*, research: Research, by: User) -> Research:
         kind="research.started",
         title=_("共同调研已启动：%(t)s") % {"t": r.title},
         key=f"research.started:{r.uuid}",
-        url=research_url(r),
+        url=r.get_absolute_url(),
     )
     return r
 
@@ -163,7 +155,7 @@ def research_report(*, research: Research, by: User, title: str, body: str) -> R
         kind="research.reported",
         title=_("调研报告待签发：%(t)s") % {"t": r.title},
         key=f"research.reported:{r.uuid}",
-        url=research_url(r),
+        url=r.get_absolute_url(),
         about=r,
         awaits="research.issue",
     )
@@ -220,7 +212,7 @@ def class_create(
         title=_("法治课堂：%(t)s（%(w)s，%(p)s）")
         % {"t": c.title, "w": timezone.localtime(starts_at).strftime("%Y-%m-%d %H:%M"), "p": c.location},
         key=f"law_class.planned:{c.uuid}",
-        url=class_url(c),
+        url=c.get_absolute_url(),
     )
     return c
 
@@ -343,6 +335,6 @@ def class_cancel(*, law_class: LawClass, by: User, reason: str) -> LawClass:
         title=_("法治课堂取消：%(t)s") % {"t": c.title},
         body=reason,
         key=f"law_class.cancelled:{c.uuid}",
-        url=class_url(c),
+        url=c.get_absolute_url(),
     )
     return c

@@ -20,10 +20,6 @@ GET_POST = require_http_methods(["GET", "HEAD", "POST"])
 GET = require_http_methods(["GET", "HEAD"])
 
 
-def review_url(r) -> str:
-    return reverse("meetings:review_detail", kwargs={"uuid": r.uuid})
-
-
 REVIEWS_QS = LegalReview.objects.select_related("government", "invitation_letter", "answer_letter")
 _review = pagekit.lookup(REVIEWS_QS)
 _invitation = pagekit.lookup(ReviewInvitation.objects.select_related("review__government", "institution"))
@@ -65,7 +61,7 @@ def create(request):
         service=reviews.review_create,
         args=lambda d: {"by": request.user, **d},
         done=lambda r: _("论证事项已登记，征求意见函待负责人签发。"),
-        to=review_url,
+        to=LegalReview.get_absolute_url,
         back=back,
         template="meetings/form.html",
         context={"title": _("登记论证事项"), "back": back, "multipart": True},
@@ -132,10 +128,10 @@ def _quote(name: str) -> str:
 
 def _back(obj) -> str:
     if isinstance(obj, ReviewOpinion):
-        return review_url(obj.invitation.review)
+        return obj.invitation.review.get_absolute_url()
     if isinstance(obj, ReviewInvitation):
-        return review_url(obj.review)
-    return review_url(obj)
+        return obj.review.get_absolute_url()
+    return obj.get_absolute_url()
 
 
 def _action(loader, verb, form_class, title, run, done, **kw):

@@ -28,10 +28,6 @@ AD = ReviewOpinion.Adoption
 _text = hub.clean_text
 
 
-def _url(r: LegalReview) -> str:
-    return f"/meetings/reviews/{r.uuid}/"
-
-
 def _users(institutions, roles=None) -> list[User]:
     qs = User.objects.filter(institution__in=list(institutions), is_active=True)
     if roles:
@@ -171,7 +167,7 @@ def _open(r: LegalReview, letter: Letter, by) -> None:
             kind="legal_review.invited",
             title=_("论证邀请：《%(t)s》（%(d)s前反馈）") % {"t": r.title, "d": r.due_date.isoformat()},
             key=f"legal_review.invited:{inv.uuid}",
-            url=_url(r),
+            url=r.get_absolute_url(),
             about=inv,
             awaits="review_invitation.return",
         )
@@ -245,7 +241,7 @@ def invitation_return(*, invitation: ReviewInvitation, by: User, general: str = 
         kind="legal_review.returned",
         title=_("论证意见已反馈：%(i)s 对《%(t)s》") % {"i": inv.institution.short_name, "t": r.title},
         key=f"legal_review.returned:{inv.uuid}",
-        url=_url(r),
+        url=r.get_absolute_url(),
     )
     return inv
 
@@ -373,7 +369,7 @@ def review_conclude(*, review: LegalReview, by: User) -> LegalReview:
         kind="legal_review.concluded",
         title=_("论证意见采纳情况待签发：《%(t)s》") % {"t": r.title},
         key=f"legal_review.concluded:{r.uuid}",
-        url=_url(r),
+        url=r.get_absolute_url(),
         about=r,
         awaits="legal_review.issue",
     )
@@ -396,5 +392,5 @@ def _issued(r: LegalReview, letter: Letter, by) -> None:
         kind="legal_review.answered",
         title=_("论证意见采纳情况：《%(t)s》") % {"t": r.title},
         key=f"legal_review.answered:{r.uuid}",
-        url=_url(r),
+        url=r.get_absolute_url(),
     )

@@ -49,10 +49,6 @@ LINKABLE = {
 }
 
 
-def _url(m: Meeting) -> str:
-    return m.get_absolute_url()
-
-
 def _locked(model, obj):
     return model.objects.select_for_update().get(pk=obj.pk)
 
@@ -192,7 +188,7 @@ def meeting_propose(
             kind="meeting.proposed",
             title=_("会议提议：%(t)s（%(p)s）") % {"t": m.title, "p": m.proposer.short_name},
             key=f"meeting.proposed:{m.uuid}",
-            url=_url(m),
+            url=m.get_absolute_url(),
         )
     return m
 
@@ -232,7 +228,7 @@ def meeting_propose_scheduled(
         kind="meeting.proposed",
         title=_("按计划提议召开：%(t)s") % {"t": m.title},
         key=f"meeting.proposed:{m.uuid}",
-        url=_url(m),
+        url=m.get_absolute_url(),
     )
     return m
 
@@ -250,7 +246,7 @@ def meeting_decline(*, meeting: Meeting, by: User, reason: str) -> Meeting:
             title=_("会议提议不予召集：%(t)s") % {"t": m.title},
             body=m.decline_reason,
             key=f"meeting.declined:{m.uuid}",
-            url=_url(m),
+            url=m.get_absolute_url(),
         )
     return m
 
@@ -338,7 +334,7 @@ def meeting_convene(
             kind="meeting.convened",
             title=_("会议提议已受理：%(t)s（%(w)s）") % {"t": m.title, "w": _fmt_dt(starts_at)},
             key=f"meeting.convened:{m.uuid}",
-            url=_url(m),
+            url=m.get_absolute_url(),
         )
     return m
 
@@ -367,7 +363,7 @@ def on_letter_issued(*, letter: Letter, by) -> None:
         title=_("会议通知：%(t)s（%(w)s）") % {"t": m.title, "w": _fmt_dt(m.starts_at)},
         body=_("请回复参会人员或请假理由。"),
         key=f"meeting.notice:{m.uuid}",
-        url=_url(m),
+        url=m.get_absolute_url(),
     )
 
 
@@ -385,7 +381,7 @@ def meeting_cancel(*, meeting: Meeting, by: User, reason: str) -> Meeting:
             title=_("会议取消：%(t)s") % {"t": m.title},
             body=m.cancel_reason,
             key=f"meeting.cancelled:{m.uuid}",
-            url=_url(m),
+            url=m.get_absolute_url(),
         )
     return m
 
@@ -769,7 +765,7 @@ def minutes_circulate(*, minutes: Minutes, by: User) -> Minutes:
         kind="minutes.circulated",
         title=_("纪要征求意见：%(t)s") % {"t": mn.meeting.title},
         key=f"minutes.circulated:{mn.uuid}",
-        url=_url(mn.meeting),
+        url=mn.meeting.get_absolute_url(),
     )
     return mn
 
@@ -788,7 +784,7 @@ def minutes_comment(*, minutes: Minutes, by: User, text: str) -> MinutesComment:
         title=_("纪要意见：%(i)s 对“%(t)s”") % {"i": by.institution.short_name, "t": mn.meeting.title},
         body=comment.text[:500],
         key=f"minutes.comment:{comment.pk}",
-        url=_url(mn.meeting),
+        url=mn.meeting.get_absolute_url(),
     )
     return comment
 
@@ -803,7 +799,7 @@ def minutes_submit(*, minutes: Minutes, by: User) -> Minutes:
         kind="minutes.pending",
         title=_("纪要待审定：%(t)s") % {"t": mn.meeting.title},
         key=f"minutes.pending:{mn.uuid}:{timezone.now().timestamp():.0f}",
-        url=_url(mn.meeting),
+        url=mn.meeting.get_absolute_url(),
     )
     return mn
 
@@ -820,7 +816,7 @@ def minutes_return(*, minutes: Minutes, by: User, reason: str) -> Minutes:
         title=_("纪要退回修改：%(t)s") % {"t": mn.meeting.title},
         body=mn.return_reason,
         key=f"minutes.returned:{mn.uuid}:{timezone.now().timestamp():.0f}",
-        url=_url(mn.meeting),
+        url=mn.meeting.get_absolute_url(),
     )
     return mn
 
@@ -940,7 +936,7 @@ def send_reminders(*, today: dt.date | None = None) -> int:
                 kind="meeting.reminder",
                 title=_("会议提醒：%(t)s（%(w)s，%(p)s）") % {"t": m.title, "w": _fmt_dt(m.starts_at), "p": m.location},
                 key=f"meeting.reminder:{m.uuid}",
-                url=_url(m),
+                url=m.get_absolute_url(),
             )
             hub.audit(actor=None, action="meeting.remind", target=m, after={"day": day})
             sent += 1

@@ -31,14 +31,6 @@ GET_POST = require_http_methods(["GET", "HEAD", "POST"])
 GET = require_http_methods(["GET", "HEAD"])
 
 
-def meeting_url(m) -> str:
-    return reverse("meetings:detail", kwargs={"uuid": m.uuid})
-
-
-def decision_url(d) -> str:
-    return reverse("meetings:decision_detail", kwargs={"uuid": d.uuid})
-
-
 # ----------------------------------------------------------------------------- lists
 
 
@@ -73,7 +65,7 @@ def propose(request):
         service=services.meeting_propose,
         args=lambda data: {"by": request.user, **data},
         done=lambda m: _("会议提议已提交领导小组办公室。"),
-        to=meeting_url,
+        to=Meeting.get_absolute_url,
         back=back,
         template="meetings/form.html",
         context={"title": _("提议召开会议"), "back": back},
@@ -411,7 +403,7 @@ ACTIONS = {
 
 
 def _back(obj) -> str:
-    return decision_url(obj) if isinstance(obj, Decision) else meeting_url(_m(obj))
+    return (obj if isinstance(obj, Decision) else _m(obj)).get_absolute_url()
 
 
 def _shown_meeting(request, obj):

@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -73,10 +74,6 @@ def _same_level_procuratorate(court: Institution) -> Institution | None:
 
 def _locked(suggestion: Suggestion) -> Suggestion:
     return Suggestion.objects.select_for_update().get(pk=suggestion.pk)
-
-
-def _url(s: Suggestion) -> str:
-    return f"/suggestions/{s.uuid}/"
 
 
 # ----------------------------------------------------------------------------- drafting
@@ -203,7 +200,7 @@ def suggestion_submit(*, suggestion: Suggestion, by: User) -> Suggestion:
         kind="suggestion.submitted",
         title=_("待审批：%(t)s") % {"t": s.title},
         key=f"suggestion.submitted:{s.uuid}:{timezone.now().timestamp():.0f}",
-        url=_url(s),
+        url=s.get_absolute_url(),
         about=s,
         awaits="suggestion.approve",
     )
@@ -229,7 +226,7 @@ def suggestion_return(*, suggestion: Suggestion, by: User, reason: str) -> Sugge
         title=_("退回修改：%(t)s") % {"t": s.title},
         body=reason,
         key=f"suggestion.returned:{s.uuid}:{timezone.now().timestamp():.0f}",
-        url=_url(s),
+        url=s.get_absolute_url(),
         about=s,
         awaits="suggestion.submit",
     )
@@ -369,7 +366,7 @@ def _ask_head(reply: Reply) -> None:
         kind="suggestion.reply_pending",
         title=_("待签发回复：%(t)s") % {"t": s.title},
         key=f"suggestion.reply_pending:{reply.uuid}:{timezone.now().timestamp():.6f}",
-        url=_url(s),
+        url=s.get_absolute_url(),
         about=reply,
         awaits="reply.approve",
     )
@@ -396,7 +393,7 @@ def reply_return(*, reply: Reply, by: User, reason: str) -> Reply:
         title=_("回复被退回修改：%(t)s") % {"t": reply.suggestion.title},
         body=reply.return_reason,
         key=f"suggestion.reply_returned:{reply.uuid}:{timezone.now().timestamp():.6f}",
-        url=_url(reply.suggestion),
+        url=reply.suggestion.get_absolute_url(),
         about=reply,
         awaits="reply.edit",
     )
@@ -530,7 +527,7 @@ def suggestion_evaluate(
         title=_("建议办理评价：%(e)s %(n)s") % {"e": s.get_evaluation_display(), "n": s.letter.doc_number},
         body=reasons,
         key=f"suggestion.evaluated:{s.uuid}:{s.round}",
-        url=_url(s),
+        url=s.get_absolute_url(),
     )
     return s
 
@@ -549,7 +546,7 @@ def suggestion_withdraw(*, suggestion: Suggestion, by: User, reason: str) -> Sug
             title=_("建议已撤回：%(n)s") % {"n": s.letter.doc_number},
             body=reason,
             key=f"suggestion.withdrawn:{s.uuid}",
-            url=_url(s),
+            url=s.get_absolute_url(),
         )
     return s
 
@@ -577,7 +574,7 @@ def extension_request(*, suggestion: Suggestion, by: User, days, reasons: str) -
         title=_("延期申请：%(n)s 申请延长 %(d)d 日") % {"n": s.letter.doc_number, "d": days},
         body=reasons,
         key=f"suggestion.extension:{ext.uuid}",
-        url=_url(s),
+        url=s.get_absolute_url(),
         about=ext,
         awaits="extension.decide",
     )
@@ -620,7 +617,7 @@ def extension_decide(*, extension: Extension, by: User, approve: bool, reason: s
         title=(_("延期申请已同意，新的回复期限 %(d)s") % {"d": s.reply_due}) if approve else _("延期申请未获同意"),
         body=ext.decision_reason,
         key=f"suggestion.extension_decided:{ext.uuid}",
-        url=_url(s),
+        url=s.get_absolute_url(),
     )
     return ext
 
@@ -665,7 +662,7 @@ def filing_create(*, by: User, kind: str, title: str, summary: str, filed_on=Non
         kind="filing.created",
         title=_("备案：%(t)s") % {"t": filing.title},
         key=f"filing.created:{filing.uuid}",
-        url="/suggestions/filings/",
+        url=reverse("suggestions:filings"),
     )
     return filing
 

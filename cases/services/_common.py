@@ -12,34 +12,13 @@ from liaison.models import Institution, Letter, User
 
 from ..models import (
     AdministrativeCase,
-    ClueTransfer,
-    Coordination,
-    Dispute,
     Enforcement,
-    Observation,
-    Review,
-    SupervisionApplication,
 )
 
 K = Institution.Kind
 CS = AdministrativeCase.Status
 ES = Enforcement.Status
 ADMINISTRATIVE_KINDS = (K.GOVERNMENT, K.AGENCY)
-
-URLS = {
-    AdministrativeCase: "/cases/{}/",
-    Dispute: "/cases/disputes/{}/",
-    Coordination: "/cases/coordinations/{}/",
-    Enforcement: "/cases/enforcements/{}/",
-    SupervisionApplication: "/cases/supervisions/{}/",
-    ClueTransfer: "/cases/clues/{}/",
-    Observation: "/cases/observations/{}/",
-    Review: "/cases/reviews/{}/",
-}
-
-
-def _url(obj) -> str:
-    return URLS[type(obj)].format(obj.uuid)
 
 
 def _err(field: str, message: str) -> ValidationError:

@@ -28,7 +28,6 @@ from ._common import (
     _locked,
     _notify,
     _of_kind,
-    _url,
 )
 
 
@@ -166,7 +165,7 @@ def enforcement_rule(
         title=_("执行申请审查结果：%(r)s %(b)s") % {"r": e.get_ruling_display(), "b": e.basis_reference},
         body=reasons,
         key=f"enforcement.ruled:{e.uuid}",
-        url=_url(e),
+        url=e.get_absolute_url(),
     )
     return e
 

@@ -30,7 +30,6 @@ from ._common import (
     _locked,
     _notify,
     _of_kind,
-    _url,
 )
 
 # A sealed written explanation is a scan: PDF or an image, nothing else.
@@ -150,7 +149,7 @@ def case_create(
             kind="case.filed",
             title=_("行政案件立案：%(n)s") % {"n": case.number},
             key=f"case.filed:{case.uuid}:{defendant.pk}",
-            url=_url(case),
+            url=case.get_absolute_url(),
         )
     return case
 
@@ -219,7 +218,7 @@ def hearing_add(*, case: AdministrativeCase, by: User, held_on: dt.date, court_r
             kind="case.hearing",
             title=_("开庭：%(n)s（%(d)s）") % {"n": case.number, "d": held_on.isoformat()},
             key=f"case.hearing:{hearing.uuid}:{defendant.pk}",
-            url=_url(case),
+            url=case.get_absolute_url(),
         )
     return hearing
 
@@ -321,7 +320,7 @@ def appearance_record(
             % {"d": defendant.short_name, "n": case.number, "h": hearing.held_on.isoformat()},
             body=_("本案依法应当通知负责人出庭；无正当理由不出庭的，可以向监察机关或者上一级行政机关提出司法建议。"),
             key=f"case.head_absent:{hearing.uuid}:{defendant.pk}:{row.kind}",
-            url=_url(case),
+            url=case.get_absolute_url(),
         )
     return row
 

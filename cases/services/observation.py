@@ -25,7 +25,6 @@ from ._common import (
     _locked,
     _notify,
     _of_kind,
-    _url,
 )
 
 
@@ -82,7 +81,7 @@ def observation_create(
             kind="observation.invited",
             title=_("庭审观摩邀请：%(t)s（%(d)s）") % {"t": title, "d": held_on.isoformat()},
             key=f"observation.invited:{observation.uuid}:{inst.pk}",
-            url=_url(observation),
+            url=observation.get_absolute_url(),
         )
     return observation
 
@@ -165,6 +164,6 @@ def review_create(
                     kind="review.created",
                     title=_("判后评议：%(n)s") % {"n": name},
                     key=f"review.created:{review.uuid}:{inst.pk}",
-                    url=_url(review),
+                    url=review.get_absolute_url(),
                 )
     return review

@@ -26,7 +26,6 @@ from ._common import (
     _locked,
     _notify,
     _of_kind,
-    _url,
 )
 
 
@@ -79,7 +78,7 @@ def dispute_create(
                 kind="dispute.created",
                 title=_("行政争议诉前化解：%(t)s") % {"t": dispute.title},
                 key=f"dispute.created:{dispute.uuid}:{party.pk}",
-                url=_url(dispute),
+                url=dispute.get_absolute_url(),
             )
     return dispute
 
@@ -163,7 +162,7 @@ def coordination_open(
         kind="coordination.opened",
         title=_("重大案件协调：%(n)s %(s)s") % {"n": case.number, "s": coordination.subject},
         key=f"coordination.opened:{coordination.uuid}",
-        url=_url(coordination),
+        url=coordination.get_absolute_url(),
     )
     return coordination
 
@@ -183,7 +182,7 @@ def coordination_invite(*, coordination: Coordination, by: User, procuratorate: 
         kind="coordination.invited",
         title=_("邀请监督重大案件协调：%(n)s") % {"n": coordination.case.number},
         key=f"coordination.invited:{coordination.uuid}",
-        url=_url(coordination),
+        url=coordination.get_absolute_url(),
     )
     return coordination
 
@@ -220,7 +219,7 @@ def communication_add(
                 kind="coordination.communication",
                 title=_("协调沟通：%(n)s") % {"n": coordination.case.number},
                 key=f"coordination.communication:{communication.pk}:{party_id}",
-                url=_url(coordination),
+                url=coordination.get_absolute_url(),
             )
     return communication
 
@@ -248,6 +247,6 @@ def coordination_close(
                 title=_("重大案件协调结束：%(n)s") % {"n": coordination.case.number},
                 body=coordination.outcome,
                 key=f"coordination.closed:{coordination.uuid}:{party.pk}",
-                url=_url(coordination),
+                url=coordination.get_absolute_url(),
             )
     return coordination

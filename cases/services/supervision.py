@@ -33,7 +33,6 @@ from ._common import (
     _notify,
     _of_kind,
     _send_letter,
-    _url,
 )
 
 
@@ -156,7 +155,7 @@ def supervision_decide(
             title=_("执行监督决定：%(d)s（%(a)s）") % {"d": app.get_decision_display(), "a": app.applicant},
             body=app.decision_reasons,
             key=f"supervision.decided:{app.uuid}:{party.pk}",
-            url=_url(app),
+            url=app.get_absolute_url(),
         )
     return app
 
@@ -199,7 +198,7 @@ def case_supervision_create(
         title=_("个案监督：%(p)s 监督 %(n)s") % {"p": proc.short_name, "n": case.number},
         body=record.notes,
         key=f"case.supervised:{case.uuid}:{proc.pk}",
-        url=_url(case),
+        url=case.get_absolute_url(),
     )
     return record
 
@@ -276,7 +275,7 @@ def clue_transfer_send(
         kind="clue.sent",
         title=_("违法线索移送：%(s)s") % {"s": clue.sender.short_name},
         key=f"clue.sent:{clue.uuid}",
-        url=_url(clue),
+        url=clue.get_absolute_url(),
         about=clue,
         awaits="clue.receive",
     )
@@ -336,6 +335,6 @@ def clue_transfer_handle(
         title=_("移送线索已办结：%(r)s") % {"r": clue.recipient.short_name},
         body=clue.handling_result,
         key=f"clue.handled:{clue.uuid}",
-        url=_url(clue),
+        url=clue.get_absolute_url(),
     )
     return clue

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models.functions import Length, Substr
 from django.http import FileResponse, Http404
 from django.shortcuts import render
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -39,13 +39,8 @@ from ..forms.cases import (
 )
 from ..listings import CASES
 from ..models import AdministrativeCase, Appearance, Enforcement, Hearing
-from ..services._common import _url as canonical_url
 
 Case = AdministrativeCase
-
-
-def detail_url(case) -> str:
-    return reverse("cases:detail", kwargs={"uuid": case.uuid})
 
 
 def case_for_page(user, uuid) -> Case:
@@ -120,7 +115,7 @@ def create(request):
         args=lambda d: {"by": user, **form.service_fields()},
         done=lambda case: _("案件 %(n)s 已登记，已通知被告行政机关。") % {"n": case.number},
         back=reverse("cases:index"),
-        to=detail_url,
+        to=AdministrativeCase.get_absolute_url,
         context={"case": None},
     )
 
@@ -129,7 +124,7 @@ def create(request):
 def edit(request, uuid):
     user = request.user
     case = case_for_page(user, uuid)
-    if refused := pages.precheck(request, "case.edit", case, back=detail_url(case)):
+    if refused := pages.precheck(request, "case.edit", case, back=case.get_absolute_url()):
         return refused
     form = CaseForm(pages.post_data(request), user=user, case=case, initial=CaseForm.initial_for(case))
     return pages.action_page(
@@ -141,7 +136,7 @@ def edit(request, uuid):
         service=services.case_update,
         args=lambda d: {"case": case, "by": user, **form.service_fields()},
         done=lambda _result: _("案件信息已保存。"),
-        back=detail_url(case),
+        back=case.get_absolute_url(),
         context={"case": case},
     )
 
@@ -207,24 +202,12 @@ def case_timeline(user, case) -> list:
     return shown
 
 
-def _linkable(obj) -> str:
-    """The record's page, if a page for it exists (the case-work pages are added separately)."""
-    url = canonical_url(obj)
-    try:
-        resolve(url)
-    except Resolver404:
-        return ""
-    return url
-
-
 def related_records(user, case) -> dict:
     enforcements = list(
         Enforcement.objects.visible_to(user).filter(case=case).select_related("applicant").order_by("-applied_on")
     )
     observations = list(selectors.observation_list(user=user, case=case))
     reviews = list(selectors.review_list(user=user, case=case))
-    for obj in (*enforcements, *observations, *reviews):
-        obj.page_url = _linkable(obj)
     return {"enforcements": enforcements, "observations": observations, "reviews": reviews}
 
 
@@ -298,7 +281,7 @@ def hearing_add(request, uuid):
         service=services.hearing_add,
         args=lambda d: {"case": case, "by": request.user, "held_on": d["held_on"], "court_room": d["court_room"]},
         done=lambda h: _("已登记 %(d)s 的开庭，已通知被告行政机关。") % {"d": h.held_on.isoformat()},
-        back=detail_url(case),
+        back=case.get_absolute_url(),
         template="cases/case/hearing.html",
         context={"case": case, "action": _("登记开庭")},
     )
@@ -309,14 +292,14 @@ def appearance(request, uuid, hearing_uuid):
     """Record who appeared for a defendant: the court for any defendant, a defendant for itself."""
     user = request.user
     case = case_for_page(user, uuid)
-    if refused := pages.precheck(request, "case.appearance", case, back=detail_url(case)):
+    if refused := pages.precheck(request, "case.appearance", case, back=case.get_absolute_url()):
         return refused
     try:
         hearing = case.hearings.get(uuid=hearing_uuid)
     except (Hearing.DoesNotExist, ValidationError, ValueError):
         raise Http404 from None
     if hearing.held_on > timezone.localdate():
-        return pages.conflict_page(request, Conflict(_("庭审尚未举行，不能记录出庭情况。")), detail_url(case))
+        return pages.conflict_page(request, Conflict(_("庭审尚未举行，不能记录出庭情况。")), case.get_absolute_url())
     is_court = case.court_id == user.institution_id
     defendants = case.defendants.order_by("id")
     if not is_court:
@@ -347,7 +330,7 @@ def appearance(request, uuid, hearing_uuid):
         args=lambda d: {"hearing": hearing, "by": user, **form.service_fields()},
         done=lambda row: _("已登记 %(d)s 在 %(h)s 庭审的出庭情况：%(k)s。")
         % {"d": row.defendant.name, "h": hearing.held_on.isoformat(), "k": row.get_kind_display()},
-        back=detail_url(case),
+        back=case.get_absolute_url(),
         template="cases/case/appearance.html",
         context={
             "case": case,
@@ -415,7 +398,7 @@ def conclude(request, uuid):
         },
         done=lambda case: _("已结案（%(o)s），状态：%(s)s。")
         % {"o": case.outcome.name, "s": case.get_status_display()},
-        back=detail_url(case),
+        back=case.get_absolute_url(),
         template="cases/case/conclude.html",
         context={"case": case, "action": _("结案")},
     )
@@ -438,7 +421,7 @@ def mark_effective(request, uuid):
             "imposes_obligation": yes_no(d["imposes_obligation"]),
         },
         done=lambda case: _("已登记裁判生效，生效日期 %(d)s。") % {"d": case.effective_on.isoformat()},
-        back=detail_url(case),
+        back=case.get_absolute_url(),
         template="cases/case/effective.html",
         context={"case": case, "action": _("登记生效")},
     )
@@ -460,7 +443,7 @@ def performance(request, uuid):
             "performed_voluntarily": yes_no(d["performed_voluntarily"]),
         },
         done=lambda _result: _("已登记生效裁判的履行情况。"),
-        back=detail_url(case),
+        back=case.get_absolute_url(),
         template="cases/case/performance.html",
         context={"case": case, "action": _("登记履行情况")},
     )

@@ -26,10 +26,6 @@ LABELS = {
 }
 
 
-def detail_url(clue) -> str:
-    return reverse("cases:clue_detail", kwargs={"uuid": clue.uuid})
-
-
 def _for_page(user, uuid) -> ClueTransfer:
     qs = ClueTransfer.objects.select_related("sender", "recipient", "case", "created_by")
     return access.get_visible_or_404(qs, user, uuid=uuid)
@@ -39,7 +35,7 @@ def _crumbs(clue) -> dict:
     return {
         "list_url": reverse("cases:clues"),
         "list_label": _("违法线索移送"),
-        "obj_url": detail_url(clue),
+        "obj_url": clue.get_absolute_url(),
         "obj_label": _("%(s)s移送%(r)s的线索（%(d)s）")
         % {"s": clue.sender.short_name, "r": clue.recipient.short_name, "d": clue.sent_on.isoformat()},
     }
@@ -103,7 +99,7 @@ def clue_create(request):
         },
         done=lambda clue: _("线索已移送%(r)s，对方应在办理期限内办结。") % {"r": clue.recipient.name},
         back=reverse("cases:clues"),
-        to=detail_url,
+        to=ClueTransfer.get_absolute_url,
         template="cases/work/clue_form.html",
         context={"form": form, "case_numbers": recent_case_numbers(user)},
     )
@@ -141,7 +137,7 @@ def clue_receive(request, uuid):
         service=services.clue_transfer_receive,
         args=lambda d: {"clue": clue, "by": user, "received_on": d["received_on"]},
         done=lambda c: _("已接收线索（%(d)s）。") % {"d": c.received_on.isoformat()},
-        back=detail_url(clue),
+        back=clue.get_absolute_url(),
         template="cases/work/clue_receive.html",
         context={"clue": clue, "action": _("接收线索"), **_crumbs(clue)},
     )
@@ -153,7 +149,7 @@ def clue_handle(request, uuid):
     """办结: fill in the result (step 1), review and confirm (step 2); the sender is told."""
     user = request.user
     clue = _for_page(user, uuid)
-    if refused := pages.precheck(request, "clue.handle", clue, back=detail_url(clue)):
+    if refused := pages.precheck(request, "clue.handle", clue, back=clue.get_absolute_url()):
         return refused
     form = ClueHandleForm(pages.post_data(request))
 
@@ -178,7 +174,7 @@ def clue_handle(request, uuid):
         form=form,
         service=services.clue_transfer_handle,
         args=lambda d: {"clue": clue, "by": user, "result": d["result"], "handled_on": d["handled_on"]},
-        back=detail_url(clue),
+        back=clue.get_absolute_url(),
         done=lambda c: _("线索已办结，处理结果已告知%(s)s。") % {"s": c.sender.name},
         confirm=confirm_context,
         confirm_template="cases/work/confirm.html",

@@ -7,7 +7,6 @@ Inviting and closing cannot be undone, so each is a form (step 1) and a confirma
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -19,7 +18,7 @@ from .. import selectors, services
 from ..forms.cases import CloseForm, CommunicationForm, CoordinationFilter, CoordinationOpenForm, InviteForm
 from ..listings import COORDINATIONS
 from ..models import Coordination
-from .cases import case_for_page, detail_url
+from .cases import case_for_page
 
 ACTION_LABELS = {
     "coordination.open": gettext_lazy("启动协调"),
@@ -27,10 +26,6 @@ ACTION_LABELS = {
     "coordination.communicate": gettext_lazy("记录沟通情况"),
     "coordination.close": gettext_lazy("结束协调"),
 }
-
-
-def coordination_url(c) -> str:
-    return reverse("cases:coordination_detail", kwargs={"uuid": c.uuid})
 
 
 def coordination_for_page(user, uuid) -> Coordination:
@@ -88,7 +83,7 @@ def open_(request, uuid):
     """发起协调 on one of the court's major pending cases."""
     user = request.user
     case = case_for_page(user, uuid)
-    if refused := pages.precheck(request, "coordination.open", case, back=detail_url(case)):
+    if refused := pages.precheck(request, "coordination.open", case, back=case.get_absolute_url()):
         return refused  # a major pending case of the court's only
     initial = {
         "government": _default_government(case),
@@ -108,8 +103,8 @@ def open_(request, uuid):
             "opened_on": d["opened_on"],
         },
         done=lambda c: _("已启动协调，已通知%(g)s。") % {"g": c.government.name},
-        back=detail_url(case),
-        to=coordination_url,
+        back=case.get_absolute_url(),
+        to=Coordination.get_absolute_url,
         template="cases/case/coordination_open.html",
         context={"case": case, "action": _("发起协调")},
     )
@@ -153,7 +148,7 @@ def communicate(request, uuid):
         service=services.communication_add,
         args=lambda d: {"coordination": c, "by": user, "summary": d["summary"], "occurred_on": d["occurred_on"]},
         done=lambda _result: _("沟通情况已记录，已通知协调各方。"),
-        back=coordination_url(c),
+        back=c.get_absolute_url(),
         template="cases/case/coordination_form.html",
         context={"c": c, "action": _("记录沟通情况"), "step": "communicate"},
     )
@@ -172,7 +167,7 @@ def invite(request, uuid):
     """邀请检察院监督: choose (step 1), confirm (step 2); the procuratorate then sees the case."""
     user = request.user
     c = coordination_for_page(user, uuid)
-    if refused := pages.precheck(request, "coordination.invite", c, back=coordination_url(c)):
+    if refused := pages.precheck(request, "coordination.invite", c, back=c.get_absolute_url()):
         return refused  # open, and no procuratorate invited yet
     action = _("邀请检察院监督")
     form = InviteForm(pages.post_data(request), user=user, initial={"procuratorate": _default_procuratorate(c)})
@@ -185,7 +180,7 @@ def invite(request, uuid):
         args=lambda d: {"coordination": c, "by": user, "procuratorate": d["procuratorate"]},
         done=lambda _result: _("已邀请%(p)s监督，该院现在可以查看本协调和案件。")
         % {"p": form.cleaned_data["procuratorate"].name},
-        back=coordination_url(c),
+        back=c.get_absolute_url(),
         confirm=lambda d: {"step": "invite", "action": action, "procuratorate": d["procuratorate"]},
         confirm_template="cases/case/coordination_confirm.html",
         template="cases/case/coordination_form.html",
@@ -207,7 +202,7 @@ def close(request, uuid):
         service=services.coordination_close,
         args=lambda d: {"coordination": c, "by": user, "outcome": d["outcome"], "closed_on": d["closed_on"]},
         done=lambda _result: _("协调已结束，已通知协调各方。"),
-        back=coordination_url(c),
+        back=c.get_absolute_url(),
         confirm=lambda d: {"step": "close", "action": action, "data": d},
         confirm_template="cases/case/coordination_confirm.html",
         template="cases/case/coordination_form.html",

@@ -26,10 +26,6 @@ LABELS = {
 }
 
 
-def detail_url(d) -> str:
-    return reverse("cases:dispute_detail", kwargs={"uuid": d.uuid})
-
-
 def _for_page(user, uuid) -> Dispute:
     qs = Dispute.objects.select_related("agency", "government", "court", "procuratorate", "case", "created_by")
     return access.get_visible_or_404(qs, user, uuid=uuid)
@@ -39,7 +35,7 @@ def _crumbs(d) -> dict:
     return {
         "list_url": reverse("cases:disputes"),
         "list_label": _("诉前化解"),
-        "obj_url": detail_url(d),
+        "obj_url": d.get_absolute_url(),
         "obj_label": d.title,
     }
 
@@ -104,7 +100,7 @@ def dispute_create(request):
         },
         done=lambda dispute: _("已受理，参与化解的单位已收到通知。"),
         back=reverse("cases:disputes"),
-        to=detail_url,
+        to=Dispute.get_absolute_url,
         template="cases/work/dispute_form.html",
         context={"form": form},
     )
@@ -144,7 +140,7 @@ def _describe(entry) -> str:
 def mediation_add(request, uuid):
     user = request.user
     d = _for_page(user, uuid)
-    if refused := pages.precheck(request, "dispute.session", d, back=detail_url(d)):
+    if refused := pages.precheck(request, "dispute.session", d, back=d.get_absolute_url()):
         return refused
     form = MediationForm(pages.post_data(request))
     return pages.action_page(
@@ -162,7 +158,7 @@ def mediation_add(request, uuid):
             "location": data["location"],
         },
         done=lambda s: _("已记录 %(d)s 的联合调解。") % {"d": s.held_on.isoformat()},
-        back=detail_url(d),
+        back=d.get_absolute_url(),
         template="cases/work/mediation_form.html",
         context={"d": d, "form": form, "action": _("记录联合调解"), **_crumbs(d)},
     )
@@ -174,7 +170,7 @@ def dispute_conclude(request, uuid):
     """化解结束: fill in (step 1), review and confirm (step 2); a filed dispute links its case."""
     user = request.user
     d = _for_page(user, uuid)
-    if refused := pages.precheck(request, "dispute.conclude", d, back=detail_url(d)):
+    if refused := pages.precheck(request, "dispute.conclude", d, back=d.get_absolute_url()):
         return refused
     form = ConcludeForm(pages.post_data(request), user=user)
 
@@ -210,7 +206,7 @@ def dispute_conclude(request, uuid):
             "notes": data["notes"],
             "case": data["case"],
         },
-        back=detail_url(d),
+        back=d.get_absolute_url(),
         done=lambda concluded: _("化解结束：%(s)s。") % {"s": concluded.get_status_display()},
         confirm=confirm_context,
         confirm_template="cases/work/confirm.html",

@@ -40,10 +40,6 @@ LABELS = {
 }
 
 
-def detail_url(e) -> str:
-    return reverse("cases:enforcement_detail", kwargs={"uuid": e.uuid})
-
-
 def decorate(rows):
     calendar = WorkCalendar()  # one for the list: it caches the holidays it reads
     for e in rows:
@@ -127,7 +123,7 @@ def enforcement_create(request):
         },
         done=lambda e: _("执行申请已登记，请审查后作出裁定。"),
         back=reverse("cases:enforcements"),
-        to=detail_url,
+        to=Enforcement.get_absolute_url,
         template="cases/work/enforcement_form.html",
         context={"form": form, "case_numbers": recent_case_numbers(user)},
     )
@@ -195,7 +191,7 @@ def enforcement_rule(request, uuid):
     assignment letter (signed off at once when the head rules)."""
     user = request.user
     e = _for_page(user, uuid)
-    if refused := pages.precheck(request, "enforcement.rule", e, back=detail_url(e)):
+    if refused := pages.precheck(request, "enforcement.rule", e, back=e.get_absolute_url()):
         return refused
     form = RulingForm(pages.post_data(request), enforcement=e)
 
@@ -240,7 +236,7 @@ def enforcement_rule(request, uuid):
             "ruled_on": d["ruled_on"],
             "assignee": d.get("assignee"),
         },
-        back=detail_url(e),
+        back=e.get_absolute_url(),
         done=done,
         confirm=confirm_context,
         confirm_template="cases/work/confirm.html",
@@ -271,7 +267,7 @@ def _crumbs(e) -> dict:
     return {
         "list_url": reverse("cases:enforcements"),
         "list_label": _("裁执分离"),
-        "obj_url": detail_url(e),
+        "obj_url": e.get_absolute_url(),
         "obj_label": e.basis_reference,
     }
 
@@ -290,7 +286,7 @@ def enforcement_feedback(request, uuid):
         # The reply is drafted: the assignee is taken to it (its head signs it off there).
         messages.info(request, _("已起草执行情况反馈函，请在公文页面修改或签发。"))
         return redirect("letter_detail", uuid=e.feedback_letter.uuid)
-    if refused := pages.precheck(request, "enforcement.feedback", e, back=detail_url(e)):
+    if refused := pages.precheck(request, "enforcement.feedback", e, back=e.get_absolute_url()):
         return refused
     form = FeedbackForm(pages.post_data(request))
     signs_off = user.role == User.Role.HEAD
@@ -318,14 +314,14 @@ def enforcement_feedback(request, uuid):
         except ValidationError as exc:
             apply_service_errors(form, exc)
         except Conflict as exc:
-            return conflict_redirect(request, exc, detail_url(e))
+            return conflict_redirect(request, exc, e.get_absolute_url())
         else:
             if letter.status == Letter.Status.ISSUED:
                 messages.success(
                     request,
                     _("书面反馈已签发，文号 %(n)s，已送达%(c)s。") % {"n": letter.doc_number, "c": e.court.name},
                 )
-                return redirect(detail_url(e))
+                return redirect(e.get_absolute_url())
             messages.success(request, _("反馈函已提交本单位负责人签发；签发后送达法院，台账事项随之办结。"))
             return redirect("letter_detail", uuid=letter.uuid)
     return render(

@@ -45,14 +45,6 @@ LABELS = {
 }
 
 
-def observation_url(o) -> str:
-    return reverse("cases:observation_detail", kwargs={"uuid": o.uuid})
-
-
-def review_url(r) -> str:
-    return reverse("cases:review_detail", kwargs={"uuid": r.uuid})
-
-
 def may_organise(user) -> bool:
     """Whether to offer "组织观摩/评议": they are organised by the court on its own cases, i.e. by
     whoever may record cases. The verb itself is asked on the chosen case."""
@@ -183,7 +175,7 @@ def observation_create(request):
         },
         done=lambda o: _("已通知参加单位。观摩举行后请登记实到人数。"),
         back=reverse("cases:observations"),
-        to=observation_url,
+        to=Observation.get_absolute_url,
         template="cases/work/observation_form.html",
         context={
             "form": form,
@@ -205,7 +197,7 @@ def _observation_crumbs(o) -> dict:
     return {
         "list_url": reverse("cases:observations"),
         "list_label": _("庭审观摩"),
-        "obj_url": observation_url(o),
+        "obj_url": o.get_absolute_url(),
         "obj_label": o.title,
     }
 
@@ -249,7 +241,7 @@ def observation_attendance(request, uuid):
     """实到人数 and names of every invited institution on one page; all rows are saved or none."""
     user = request.user
     o = _observation_for_page(user, uuid)
-    if refused := pages.precheck(request, "observation.attendance", o, back=observation_url(o)):
+    if refused := pages.precheck(request, "observation.attendance", o, back=o.get_absolute_url()):
         return refused  # not held yet
     rows = list(o.attendances.select_related("institution").order_by("id"))
     form = AttendanceForm(pages.post_data(request), rows=rows)
@@ -280,13 +272,13 @@ def observation_attendance(request, uuid):
         except _Rollback:
             pass
         except Conflict as exc:
-            return conflict_redirect(request, exc, observation_url(o))
+            return conflict_redirect(request, exc, o.get_absolute_url())
         else:
             if changed:
                 messages.success(request, _("已登记 %(n)d 个单位的实到人数。") % {"n": len(changed)})
             else:
                 messages.info(request, _("实到人数没有变化。"))
-            return redirect(observation_url(o))
+            return redirect(o.get_absolute_url())
     return render(
         request,
         "cases/work/observation_attendance.html",
@@ -363,7 +355,7 @@ def review_create(request):
         },
         done=lambda r: _("判后评议已记录，参加单位已收到通知。"),
         back=reverse("cases:reviews"),
-        to=review_url,
+        to=Review.get_absolute_url,
         template="cases/work/review_form.html",
         context={
             "form": form,

@@ -33,10 +33,6 @@ LABELS = {
 }
 
 
-def detail_url(app) -> str:
-    return reverse("cases:supervision_detail", kwargs={"uuid": app.uuid})
-
-
 def decorate(rows):
     calendar = WorkCalendar()  # one for the list: it caches the holidays it reads
     for app in rows:
@@ -62,7 +58,7 @@ def _crumbs(app) -> dict:
     return {
         "list_url": reverse("cases:supervisions"),
         "list_label": _("执行监督"),
-        "obj_url": detail_url(app),
+        "obj_url": app.get_absolute_url(),
         "obj_label": _("%(a)s的监督申请") % {"a": app.applicant},
     }
 
@@ -137,7 +133,7 @@ def supervision_create(request):
             "d": app.decision_due.isoformat(),
         },
         back=reverse("cases:supervisions"),
-        to=detail_url,
+        to=SupervisionApplication.get_absolute_url,
         template="cases/work/supervision_form.html",
         context={"form": form},
     )
@@ -179,7 +175,7 @@ def supervision_decide(request, uuid):
     """决定: fill in (step 1), review and confirm (step 2); the court and the agency are told."""
     user = request.user
     app = _for_page(user, uuid)
-    if refused := pages.precheck(request, "supervision.decide", app, back=detail_url(app)):
+    if refused := pages.precheck(request, "supervision.decide", app, back=app.get_absolute_url()):
         return refused
     form = DecisionForm(pages.post_data(request))
 
@@ -212,7 +208,7 @@ def supervision_decide(request, uuid):
             "reasons": d["reasons"],
             "decided_on": d["decided_on"],
         },
-        back=detail_url(app),
+        back=app.get_absolute_url(),
         done=lambda decided: _("已作出决定：%(d)s。") % {"d": decided.get_decision_display()},
         confirm=confirm_context,
         confirm_template="cases/work/confirm.html",

@@ -11,7 +11,6 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -26,10 +25,6 @@ from ..pdf import BulletinTablesPdf, tables_filename
 
 GET = require_http_methods(["GET", "HEAD"])
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
-
-
-def bulletin_url(b) -> str:
-    return reverse("indicators:bulletin_detail", kwargs={"uuid": b.uuid})
 
 
 def _visible(user):
@@ -146,7 +141,7 @@ def _action(request, b, *, verb, template, service, args, done, form=None, confi
         service=service,
         args=args,
         done=done,
-        back=bulletin_url(b),
+        back=b.get_absolute_url(),
         to=to,
         template=template,
         context={"b": b},
@@ -250,5 +245,5 @@ def bulletin_correct(request, uuid):
         service=services.bulletin_correct,
         args=lambda d: {"bulletin": b, "by": request.user, "reason": d["reason"]},
         done=lambda r: _("更正通报已起草，请审核。"),
-        to=bulletin_url,
+        to=Bulletin.get_absolute_url,
     )

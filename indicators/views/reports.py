@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -22,10 +21,6 @@ from ..pdf import AnnualReportPdf
 
 GET = require_http_methods(["GET", "HEAD"])
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
-
-
-def report_url(r) -> str:
-    return reverse("indicators:report_detail", kwargs={"uuid": r.uuid})
 
 
 def _visible(user):
@@ -83,7 +78,7 @@ def _action(request, r, *, verb, service, args, done, form=None, template="indic
         service=service,
         args=args,
         done=done,
-        back=report_url(r),
+        back=r.get_absolute_url(),
         template=template,
         context={"r": r},
     )

@@ -40,10 +40,6 @@ from .status_labels import label_rows, status_label
 S = Suggestion.Status
 
 
-def detail_url(s) -> str:
-    return reverse("suggestions:detail", kwargs={"uuid": s.uuid})
-
-
 def _renamed(exc: ValidationError, names: dict) -> ValidationError:
     """A service error about the letter's field, put beside the field of this page's form."""
     if not hasattr(exc, "error_dict"):
@@ -99,7 +95,7 @@ def create(request):
     raw_link = request.POST.get("linked_from") if request.method == "POST" else request.GET.get("linked_from")
     # The judicial suggestion a linked procuratorial one follows up: visible (404), linkable (403, 409).
     source = page_selectors.suggestion_for_page(user, raw_link) if raw_link else None
-    if source and (refused := pages.precheck(request, "suggestion.link", source, back=detail_url(source))):
+    if source and (refused := pages.precheck(request, "suggestion.link", source, back=source.get_absolute_url())):
         return refused
     initial = SuggestionForm.initial_linked(source) if source else None
     form = SuggestionForm(pages.post_data(request), user=user, initial=initial)
@@ -110,7 +106,7 @@ def create(request):
         args=lambda d: {"by": user, "linked_from": source, **form.service_fields()},
         done=lambda s: _("草稿已保存。核对无误后请提交负责人审批。"),
         back=reverse("suggestions:index"),
-        to=detail_url,
+        to=Suggestion.get_absolute_url,
         template="suggestions/form.html",
         context={"s": None, "source": source},
     )
@@ -120,7 +116,7 @@ def create(request):
 def edit(request, uuid):
     user = request.user
     s = page_selectors.suggestion_for_page(user, uuid)
-    if refused := pages.precheck(request, "suggestion.edit", s, back=detail_url(s)):
+    if refused := pages.precheck(request, "suggestion.edit", s, back=s.get_absolute_url()):
         return refused
     form = SuggestionForm(pages.post_data(request), user=user, initial=SuggestionForm.initial_for(s))
     return pages.action_page(
@@ -131,7 +127,7 @@ def edit(request, uuid):
         service=services.suggestion_update,
         args=lambda d: {"suggestion": s, "by": user, **form.service_fields()},
         done=lambda _result: _("草稿已保存。"),
-        back=detail_url(s),
+        back=s.get_absolute_url(),
         template="suggestions/form.html",
         context={"s": s, "source": s.linked_from if s.linked_from_id else None},
     )
@@ -151,7 +147,7 @@ def _transition(request, s, *, verb, template="", form=None, service, args, done
         service=service,
         args=args,
         done=done,
-        back=detail_url(s),
+        back=s.get_absolute_url(),
         template=template,
         context={"s": s, **extra.pop("context", {})},
         **extra,
@@ -337,7 +333,7 @@ def reply_attachment_add(request, uuid, reply_uuid):
 
 
 def _attach(request, s, record, *, verb, service, key):
-    if refused := pages.precheck(request, verb, record, back=detail_url(s)):
+    if refused := pages.precheck(request, verb, record, back=s.get_absolute_url()):
         return refused
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
@@ -346,10 +342,10 @@ def _attach(request, s, record, *, verb, service, key):
         except ValidationError as exc:
             apply_service_errors(form, exc)
         except Conflict as exc:
-            return conflict_redirect(request, exc, detail_url(s))
+            return conflict_redirect(request, exc, s.get_absolute_url())
         else:
             messages.success(request, _("已添加附件“%(n)s”。") % {"n": att.name})
-            return redirect(detail_url(s))
+            return redirect(s.get_absolute_url())
     return detail(request, s.uuid, attachment_form=form, attachment_error_for=record.uuid)
 
 
