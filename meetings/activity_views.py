@@ -2,7 +2,6 @@
 new, detail, one action page per transition (meetings.pagekit on the hub's toolkit), material downloads."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import FileResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -10,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from liaison import access, lists, pages
+from liaison import access, pages
 from liaison.models import Letter
 
 from . import forms, pagekit
@@ -33,21 +32,17 @@ _milestone = pagekit.lookup(Milestone.objects.select_related("research__lead"))
 @login_required
 @GET
 def research_index(request):
-    filters = forms.ResearchFilter(lists.filter_params(request, keep=("export",)))
-    values = filters.values()
-    qs = access.visible(RESEARCH_QS, request.user)
-    if status := values.get("status"):
-        qs = qs.filter(status=status)
-    if topic := values.get("topic"):
-        qs = qs.filter(topic=topic)
-    if q := values.get("q"):
-        qs = qs.filter(Q(title__icontains=q) | Q(purpose__icontains=q))
-    qs, sort = RESEARCH.order(qs, request.GET.get("sort"))
-    if request.GET.get("export"):
-        return RESEARCH.export(qs, viewer=request.user, filters=filters, filename=_("共同调研.xlsx"))
-    context = lists.page(request, RESEARCH, qs, filters=filters, sort=sort)
-    context["can_create"] = access.can(request.user, "research.create")
-    return render(request, "meetings/research/list.html", context)
+    return pagekit.list_page(
+        request,
+        RESEARCH,
+        RESEARCH_QS,
+        forms.ResearchFilter,
+        exact=("status", "topic"),
+        search=("title", "purpose"),
+        template="meetings/research/list.html",
+        create="research.create",
+        filename=_("共同调研.xlsx"),
+    )
 
 
 @login_required
@@ -158,19 +153,17 @@ _material = pagekit.lookup(ClassMaterial.objects.all())
 @login_required
 @GET
 def class_index(request):
-    filters = forms.ClassFilter(lists.filter_params(request, keep=("export",)))
-    values = filters.values()
-    qs = access.visible(CLASSES_QS, request.user)
-    if status := values.get("status"):
-        qs = qs.filter(status=status)
-    if q := values.get("q"):
-        qs = qs.filter(Q(title__icontains=q) | Q(summary__icontains=q))
-    qs, sort = CLASSES.order(qs, request.GET.get("sort"))
-    if request.GET.get("export"):
-        return CLASSES.export(qs, viewer=request.user, filters=filters, filename=_("法治课堂.xlsx"))
-    context = lists.page(request, CLASSES, qs, filters=filters, sort=sort)
-    context["can_create"] = access.can(request.user, "law_class.create")
-    return render(request, "meetings/classes/list.html", context)
+    return pagekit.list_page(
+        request,
+        CLASSES,
+        CLASSES_QS,
+        forms.ClassFilter,
+        exact=("status",),
+        search=("title", "summary"),
+        template="meetings/classes/list.html",
+        create="law_class.create",
+        filename=_("法治课堂.xlsx"),
+    )
 
 
 @login_required

@@ -2,14 +2,14 @@
 hub's page toolkit) and the adoption table as a PDF."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from liaison import access, lists, pages
+from liaison import access, pages
 from liaison.models import Letter
 
 from . import forms, pagekit, reviews
@@ -31,20 +31,18 @@ _opinion = pagekit.lookup(
 @login_required
 @GET
 def index(request):
-    filters = forms.ReviewFilter(lists.filter_params(request, keep=("export",)))
-    values = filters.values()
-    qs = access.visible(REVIEWS_QS, request.user)
-    if status := values.get("status"):
-        qs = qs.filter(status=status)
-    if q := values.get("q"):
-        qs = qs.filter(Q(title__icontains=q) | Q(summary__icontains=q))
-    qs, sort = REVIEWS.order(qs, request.GET.get("sort"))
-    if request.GET.get("export"):
-        rows = qs.annotate(n_invited=Count("invitations", distinct=True))
-        return REVIEWS.export(rows, viewer=request.user, filters=filters, filename=_("参与论证.xlsx"))
-    context = lists.page(request, REVIEWS, qs, filters=filters, sort=sort)
-    context["can_create"] = access.can(request.user, "legal_review.create")
-    return render(request, "meetings/reviews/list.html", context)
+    return pagekit.list_page(
+        request,
+        REVIEWS,
+        REVIEWS_QS,
+        forms.ReviewFilter,
+        exact=("status",),
+        search=("title", "summary"),
+        template="meetings/reviews/list.html",
+        create="legal_review.create",
+        filename=_("参与论证.xlsx"),
+        export_rows=lambda qs: qs.annotate(n_invited=Count("invitations", distinct=True)),
+    )
 
 
 @login_required
