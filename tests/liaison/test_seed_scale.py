@@ -132,3 +132,70 @@ def test_canary_drafts_are_seen_by_their_issuer_only(world):
         assert seen == {user.institution_id}
     cases = AdministrativeCase.objects.filter(plaintiffs__contains="CANARY-")
     assert cases.exists()
+
+
+def meetings_fingerprint() -> str:
+    from meetings.models import Decision, Invitation, Meeting
+
+    h = hashlib.sha256()
+    for rows in (
+        Meeting.objects.order_by("uuid").values_list(
+            "uuid", "kind_id", "proposer_id", "status", "starts_at", "held_on"
+        ),
+        Invitation.objects.order_by("uuid").values_list("uuid", "meeting__uuid", "institution_id", "status"),
+        Decision.objects.order_by("uuid").values_list("uuid", "meeting__uuid", "owner_id", "status", "due_date"),
+    ):
+        for row in rows:
+            h.update(repr(row).encode())
+    return h.hexdigest()
+
+
+@pytest.mark.django_db
+def test_meetings_in_every_state_consistent_and_reproducible(world):
+    from meetings.models import Decision, Invitation, Meeting, Minutes
+
+    small = {"cases": 20, "suggestions": 5, "letters": 5, "meetings": 120}
+    sid = transaction.savepoint()
+    seed(**small)
+    first = meetings_fingerprint()
+    transaction.savepoint_rollback(sid)
+    seed(**small)
+    assert meetings_fingerprint() == first
+    MS = Meeting.Status
+    assert Meeting.objects.count() == 120
+    assert {MS.PROPOSED, MS.NOTIFIED, MS.HELD, MS.MINUTED} <= set(Meeting.objects.values_list("status", flat=True))
+    for m in Meeting.objects.prefetch_related("invitations", "decisions"):
+        accepted = m.status not in (MS.PROPOSED, MS.DECLINED)
+        assert bool(m.invitations.all()) == accepted and (m.starts_at is not None) == accepted
+        assert m.convener_id not in {i.institution_id for i in m.invitations.all()}
+        assert (m.held_on is not None) == (m.status in (MS.HELD, MS.MINUTED)) == bool(m.decisions.all())
+        if m.held_on:
+            assert m.held_on <= TODAY
+        elif m.starts_at and m.status != MS.CANCELLED:
+            assert m.starts_at.date() > TODAY  # not held yet: still to come
+        if m.status in (MS.NOTIFIED, MS.HELD, MS.MINUTED):
+            assert m.notice_letter.status == Letter.Status.ISSUED and m.notice_letter.issued_on <= TODAY
+            assert set(m.notice_letter.deliveries.values_list("recipient_id", flat=True)) == {
+                i.institution_id for i in m.invitations.all()
+            }
+        if m.status == MS.MINUTED:
+            minutes = Minutes.objects.get(meeting=m)
+            assert minutes.status == Minutes.Status.ISSUED and minutes.letter.issued_on <= TODAY
+    opened = Decision.objects.exclude(status=Decision.Status.DRAFT).select_related("ledger_entry", "meeting")
+    assert opened.exists()
+    for d in opened:
+        assert d.meeting.status == MS.MINUTED
+        entry = d.ledger_entry
+        assert (entry.owner_id, entry.source_id, entry.due_date) == (d.owner_id, d.pk, d.due_date)
+        assert (entry.status == LedgerEntry.Status.DONE) == (d.status == Decision.Status.DONE)
+    assert not Decision.objects.filter(status=Decision.Status.DRAFT, ledger_entry__isnull=False).exists()
+    assert Invitation.objects.filter(status=Invitation.Status.ATTENDING).exists()
+    # The portal shows them: the office's meeting list and a decision's page.
+    office = User.objects.filter(username__startswith="seed", role=User.Role.OFFICE).first()
+    from django.test import Client
+
+    client = Client()
+    client.force_login(office)
+    assert client.get("/meetings/", secure=True).status_code == 200
+    d = opened.filter(meeting__convener=office.institution).first() or opened.first()
+    assert client.get(d.get_absolute_url(), secure=True).status_code in (200, 404)
