@@ -109,7 +109,7 @@ def api():
 # xdist workers; each test reports its figures as a user property, and the figures are added
 # up here (in the controller under xdist) and printed at the end of the run.
 
-_matrix = {"apps": {}, "unclassified": None, "builds": []}
+_matrix = {"apps": {}, "unclassified": None, "builds": [], "agreement": None}
 
 
 def pytest_runtest_logreport(report):
@@ -126,6 +126,8 @@ def pytest_runtest_logreport(report):
             _matrix["unclassified"] = value
         elif name == "matrix_world_built":
             _matrix["builds"].append(value)
+        elif name == "agreement":  # tests/security/test_agreement.py
+            _matrix["agreement"] = value
 
 
 def _matrix_line(figures: dict) -> str:
@@ -136,10 +138,13 @@ def _matrix_line(figures: dict) -> str:
 
 
 def pytest_terminal_summary(terminalreporter):
+    write = terminalreporter.write_line
+    if _matrix["agreement"]:
+        write("")
+        write(f"agreement (page, API and service): {_matrix['agreement']}")
     apps = _matrix["apps"]
     if not apps:
         return
-    write = terminalreporter.write_line
     write("")
     for label, figures in apps.items():
         write(f"cross-tenant matrix [{label}]: {figures['routes']} routes, {_matrix_line(figures)}")

@@ -171,7 +171,7 @@ def judge(visible, shown, listed, result) -> str | None:
     return None
 
 
-def test_page_api_and_service_agree(world):
+def test_page_api_and_service_agree(world, record_property):
     modules = agreement_modules()
     subjects_by_app = {label: list(module.subjects(world)) for label, module in modules.items()}
     problems = [p for p in coverage_problems(modules, subjects_by_app) if p.split(":")[0] not in NOT_YET_COVERED]
@@ -215,6 +215,7 @@ def test_page_api_and_service_agree(world):
 
     pending = f" (not yet covered: {', '.join(NOT_YET_COVERED)})" if NOT_YET_COVERED else ""
     print(f"\nagreement: {combinations} combinations, {len(disagreements)} disagreements{pending}")
+    record_property("agreement", f"{combinations} combinations, {len(disagreements)} disagreements{pending}")
     report = ["workflows not covered:", *problems] if problems else []
     report += disagreements[:80]
     assert not (problems or disagreements), "\n".join(report)
