@@ -187,6 +187,16 @@ def _no_open_correction(b) -> bool:
     return not b.corrections.exclude(status=Bulletin.Status.ISSUED).exists()
 
 
+def _pending_bulletins(user, states):
+    """待办: the court's bulletins (its head signs) and, for office staff, their regions' (they review)."""
+    from liaison import access
+
+    mine = models.Q(issuer_id=user.institution_id)
+    if access.is_office(user):
+        mine |= models.Q(region_id__in=access.office_region_ids(user))
+    return Bulletin.objects.filter(mine, status__in=states).select_related("letter", "region")
+
+
 def _declare():
     from liaison import workflow
 
@@ -217,6 +227,7 @@ def _declare():
                 who=_office_of,
                 label=_("审核完毕，送法院签发"),
                 page="indicators:bulletin_submit",
+                todo=_("待审核通报"),
             ),
             workflow.Transition(
                 "bulletin.return",
@@ -234,6 +245,7 @@ def _declare():
                 who=_court_head,
                 label=_("签发通报函"),
                 page="indicators:bulletin_issue",
+                todo=_("待签发通报"),
             ),
             workflow.Transition(
                 "bulletin.correct",
@@ -245,6 +257,7 @@ def _declare():
                 style="danger",
                 refusal=_("该通报已有一份更正正在办理。"),
             ),
+            pending=_pending_bulletins,
         )
     )
 
@@ -381,6 +394,7 @@ def _declare_report():
                 who=_report_court_acting,
                 label=_("送负责人签发"),
                 page="indicators:report_submit",
+                todo=_("待送签报告"),
             ),
             workflow.Transition(
                 "report.return",
@@ -398,6 +412,10 @@ def _declare_report():
                 who=_court_head,
                 label=_("签发报告"),
                 page="indicators:report_issue",
+                todo=_("待签发报告"),
             ),
+            pending=lambda user, states: AnnualReport.objects.filter(
+                issuer_id=user.institution_id, status__in=states
+            ).select_related("letter", "region"),
         )
     )

@@ -51,6 +51,46 @@ def manual_entry(entry: LedgerEntry) -> bool:
     return ContentType.objects.get_for_id(entry.source_type_id).model_class() is Letter
 
 
+# ----------------------------------------------------------------------------- 待办 and 跟踪
+
+
+def pending_letters(user, states):
+    """Letters awaiting their head's sign-off: only a head queries (the guard is the head's)."""
+    if user.role != User.Role.HEAD:
+        return Letter.objects.none()
+    return Letter.objects.filter(issuer_id=user.institution_id, status__in=states).select_related(
+        "issuer", "created_by"
+    )
+
+
+def pending_deliveries(user, states):
+    """Copies delivered to the user's institution and not signed for (the inbox's index)."""
+    return Delivery.objects.filter(
+        recipient_id=user.institution_id,
+        signed_on__isnull=True,
+        delivered_at__isnull=False,
+        letter__status=LS.ISSUED,
+    ).select_related("letter__issuer", "recipient")
+
+
+def sent_deliveries(user):
+    """跟踪: copies of the letters the user's institution issued that nobody has signed for yet."""
+    return (
+        Delivery.objects.filter(
+            letter__issuer_id=user.institution_id,
+            letter__status=LS.ISSUED,
+            signed_on__isnull=True,
+            delivered_at__isnull=False,
+        )
+        .filter(letter__in=Letter.objects.visible_to(user))
+        .select_related("letter__issuer", "recipient")
+    )
+
+
+def source_of(letter: Letter):
+    return (letter.source_type_id, letter.source_id) if letter.source_type_id else None
+
+
 SOURCED_REFUSAL = _("该事项随来源记录办理：来源记录办结时台账自动办结，不能在台账上直接办结或延期（办公室可以免除）。")
 
 
@@ -69,7 +109,15 @@ LETTER_FLOW = workflow.Workflow(
         style="outline-primary",
     ),
     T("letter.submit", [LS.DRAFT], LS.PENDING, letter_author, label=_("提交签发"), page="letter_submit", post=True),
-    T("letter.issue", [LS.PENDING], LS.ISSUED, issuer_head, label=_("签发…"), page="letter_issue"),
+    T(
+        "letter.issue",
+        [LS.PENDING],
+        LS.ISSUED,
+        issuer_head,
+        label=_("签发…"),
+        page="letter_issue",
+        todo=_("待签发"),
+    ),
     T(
         "letter.return",
         [LS.PENDING],
@@ -90,6 +138,8 @@ LETTER_FLOW = workflow.Workflow(
         refusal=_("该公文尚未共享给其他单位。"),
         label=_("取消共享"),
     ),
+    pending=pending_letters,
+    part_of=source_of,
 )
 
 DELIVERY_FLOW = workflow.Workflow(
@@ -102,6 +152,7 @@ DELIVERY_FLOW = workflow.Workflow(
         label=_("签收…"),
         page="letter_sign",
         page_of=lambda d: d.letter,
+        todo=_("待签收"),
     ),
     T(
         "delivery.read",
@@ -115,6 +166,9 @@ DELIVERY_FLOW = workflow.Workflow(
         style="outline-primary",
     ),
     state="state",
+    pending=pending_deliveries,
+    part_of=lambda d: source_of(d.letter),
+    track=workflow.Track(sent=sent_deliveries, party=lambda d: d.recipient),
 )
 
 # ----------------------------------------------------------------------------- ledger

@@ -308,6 +308,21 @@ class Delivery(models.Model):
 
     STATE_LABELS = {"pending": _("未送达"), "delivered": _("待签收"), "signed": _("已签收"), "read": _("已阅")}
 
+    def __str__(self):
+        return str(self.letter)
+
+    @property
+    def title(self) -> str:
+        return self.letter.title
+
+    def get_absolute_url(self) -> str:
+        return self.letter.get_absolute_url()
+
+    @property
+    def todo_kind(self) -> str:
+        """What the to-do list and 跟踪 call a copy: 收文 (主送) or 抄送."""
+        return str(_("收文") if self.kind == self.Kind.TO else _("抄送"))
+
     def get_state_display(self) -> str:
         return str(self.STATE_LABELS[self.state])
 

@@ -26,7 +26,6 @@ from .models import (
     LedgerEntry,
     Letter,
     Notification,
-    User,
 )
 
 DUE_SOON_DAYS = status.DUE_SOON_DAYS
@@ -349,9 +348,6 @@ def dashboard(user, *, today: dt.date | None = None, limit: int = 20) -> dict:
     inst_id = user.institution_id
     if inst_id is None:
         data.update(
-            to_sign=[],
-            to_sign_count=0,
-            to_issue=[],
             overdue=[],
             overdue_count=0,
             due_soon=[],
@@ -359,21 +355,7 @@ def dashboard(user, *, today: dt.date | None = None, limit: int = 20) -> dict:
             supervised_overdue=[],
         )
     else:
-        unsigned = inbox(user, signed="no").order_by("letter__issued_at", "id")
-        data["to_sign_count"] = unsigned.count()
-        data["to_sign"] = list(unsigned[:limit])
-        for delivery in data["to_sign"]:
-            delivery.waiting_days = (
-                (today - timezone.localdate(delivery.delivered_at)).days if delivery.delivered_at else 0
-            )
-        data["to_issue"] = []
-        if user.role == User.Role.HEAD:
-            data["to_issue"] = list(
-                Letter.objects.visible_to(user)
-                .filter(issuer_id=inst_id, status=Letter.Status.PENDING)
-                .select_related("created_by")
-                .order_by("submitted_at", "id")[:limit]
-            )
+        # Letters to sign for and to sign off are in 待办 (liaison.todo), with every other duty.
         mine = LedgerEntry.objects.visible_to(user).filter(
             owner_id=inst_id, status__in=[LedgerEntry.Status.OPEN, LedgerEntry.Status.OVERDUE]
         )

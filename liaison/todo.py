@@ -7,6 +7,10 @@ workflow, its candidate records (`Workflow.pending`, narrow and indexed) filtere
 `workflow.available(user, obj)`: exactly the actions the page shows as buttons and the API
 lists in `allowed_actions`, so the three cannot disagree. Overdue first, then by deadline.
 
+A record that serves another (a letter and its copies serve the suggestion, meeting or
+enforcement they belong to: `Workflow.part_of`) leaves the list when the user has a duty on
+that record too: one row per step, in the record's own words.
+
 The dashboard's counters are the lengths of these lists, and `/api/v1/todo/` returns them.
 """
 
@@ -54,8 +58,14 @@ class Item:
         return str(self.obj)
 
     @property
+    def subtitle(self) -> str:
+        """The record's own title under its number (a letter's or suggestion's subject), if it has one."""
+        text = str(getattr(self.obj, "title", "") or "")
+        return "" if text == self.title else text
+
+    @property
     def kind(self) -> str:
-        return str(self.obj._meta.verbose_name)
+        return str(getattr(self.obj, "todo_kind", "") or self.obj._meta.verbose_name)
 
     @property
     def overdue(self) -> bool:
@@ -83,8 +93,29 @@ def items(user, *, today: dt.date | None = None) -> list[Item]:
                     continue
                 due = flow.due(obj) if flow.due else None
                 found.append(Item(t, obj, due, status.due_state(due, pending=True, today=today, calendar=calendar)))
+    found = without_parts(found)
     found.sort(key=_sort_key)
     return found
+
+
+def record_key(obj) -> tuple[int, int]:
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(type(obj)).pk, obj.pk
+
+
+def without_parts(found: list) -> list:
+    """Drop the rows on a record that serves another row's record (`Workflow.part_of`): a
+    suggestion's 建议书 waits for the same 签收 as the suggestion, a meeting's notice for the same
+    签发 as the meeting; the record's row says it in its own words and opens its own page."""
+    parts = []
+    for row in found:
+        flow = workflow.flow_for(row.obj)
+        parts.append(flow.part_of(row.obj) if flow is not None and flow.part_of is not None else None)
+    if not any(parts):
+        return found
+    have = {record_key(row.obj) for row in found}
+    return [row for row, part in zip(found, parts, strict=True) if part is None or part not in have]
 
 
 def grouped(found: list[Item]) -> OrderedDict[str, list[Item]]:

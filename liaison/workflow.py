@@ -83,6 +83,20 @@ class Transition:
         return self.verb.rsplit(".", 1)[-1]
 
 
+@dataclass(frozen=True)
+class Track:
+    """跟踪: the records an institution sent that someone still owes it something (receipt, reply,
+    feedback) or that wait for its own evaluation. `sent(user)`: those records, a narrow indexed
+    queryset within the user's visibility; `party(obj)`: the institution that must act now.
+    The step awaited is the to-do wording of the duty the record's state allows (the same table
+    as 待办), or `step(obj)` where no duty of this model names it (a reply drafted but not yet
+    signed off still leaves the issuer waiting for the reply)."""
+
+    sent: Callable
+    party: Callable
+    step: Callable | None = None
+
+
 class Workflow:
     """The transitions of one model, in the order their buttons are shown."""
 
@@ -93,15 +107,22 @@ class Workflow:
         state: str = "status",
         pending: Callable | None = None,
         due: Callable | None = None,
+        part_of: Callable | None = None,
+        track: Track | None = None,
     ):
         """`pending(user, states)`: the records in `states` where `user` may have something to do
         (a narrow, indexed queryset: the to-do list asks the transitions of each one); default
         `model.objects.visible_to(user)` in those states. `due(obj)`: the date the pending step is
-        due (the to-do list's deadline), default none."""
+        due (the to-do list's deadline), default none. `part_of(obj)`: the record this one serves, as
+        (content type id, id) (a letter's source): when the user has a duty on that record too, it
+        names the same step in the record's own words, so the to-do list and 跟踪 keep that one.
+        `track`: what the issuing institution follows (跟踪, see `Track`)."""
         self.model = model
         self.state = state
         self.pending = pending
         self.due = due
+        self.part_of = part_of
+        self.track = track
         self.transitions: dict[str, Transition] = {}
         for t in transitions:
             if t.verb in self.transitions:
@@ -127,6 +148,15 @@ class Workflow:
             return self.pending(user, states)
         qs = self.model.objects.visible_to(user)
         return qs if states is None else qs.filter(**{f"{self.state}__in": states})
+
+    def awaited(self, obj) -> str:
+        """The step `obj` waits for (跟踪): the to-do wording of the first duty its state allows."""
+        for t in self.todo_transitions:
+            if self.state_allows(t, obj):
+                return str(t.todo)
+        if self.track is not None and self.track.step is not None:
+            return str(self.track.step(obj))
+        return str(getattr(obj, f"get_{self.state}_display", lambda: self.state_of(obj))())
 
     def state_of(self, obj):
         return getattr(obj, self.state)

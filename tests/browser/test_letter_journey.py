@@ -52,7 +52,7 @@ def test_letter_is_drafted_issued_and_signed_for_across_three_logins(login_as, l
 
     # ---- 2. court_head issues it (confirmation step)
     head, head_rec = login_as("court_head")
-    to_issue = head.locator("#to-issue")
+    to_issue = head.locator("#todo")  # 待办: 待签发
     expect(to_issue.get_by_role("link", name=title)).to_be_visible()
     shot(head, "05-head-dashboard")
     to_issue.get_by_role("link", name=title).click()

@@ -191,3 +191,18 @@ def test_the_scheduled_task_drafts_last_quarters_bulletins_once(counted, monkeyp
     first = draft_bulletins()
     assert draft_bulletins() == first and len(first) == 11
     assert set(Bulletin.objects.values_list("period", flat=True)) == {"2026Q3"}
+
+
+def test_the_bulletin_waits_in_the_offices_todo_then_the_court_heads(city_bulletin, world):
+    from liaison import todo
+
+    def rows(user):
+        return [(i.label, i.obj.pk) for i in todo.items(user) if i.obj.__class__ is Bulletin]
+
+    assert rows(world["office"]) == [("待审核通报", city_bulletin.pk)]
+    assert rows(world["court_head"]) == [] and rows(world["court_clerk"]) == []
+    services.bulletin_submit(bulletin=city_bulletin, by=world["office"])
+    assert rows(world["office"]) == []
+    assert rows(world["court_head"]) == [("待签发通报", city_bulletin.pk)] and rows(world["court_clerk"]) == []
+    services.bulletin_issue(bulletin=Bulletin.objects.get(pk=city_bulletin.pk), by=world["court_head"])
+    assert rows(world["court_head"]) == []

@@ -190,3 +190,18 @@ def test_api(api, world, report, counted):
     assert (
         head.post(f"{API}{report.uuid}/return/", {"reason": "补充败诉原因"}, format="json").json()["status"] == "draft"
     )
+
+
+def test_the_report_waits_for_the_court_then_its_head(world, report):
+    from indicators.models import AnnualReport
+    from liaison import todo
+
+    def rows(user):
+        return [(i.label, i.obj.pk) for i in todo.items(user) if i.obj.__class__ is AnnualReport]
+
+    assert rows(world["court_clerk"]) == [("待送签报告", report.pk)]
+    assert rows(world["office"]) == [] and rows(world["gov_legal"]) == []
+    services.report_submit(report=report, by=world["court_clerk"])
+    assert rows(world["court_clerk"]) == [] and rows(world["court_head"]) == [("待签发报告", report.pk)]
+    services.report_issue(report=AnnualReport.objects.get(pk=report.pk), by=world["court_head"])
+    assert rows(world["court_head"]) == []

@@ -99,3 +99,64 @@ def test_api_returns_the_same_list(letter_flow, court_clerk, court_head, agency_
 
 def test_api_needs_a_login():
     assert APIClient().get("/api/v1/todo/").status_code in (401, 403)
+
+
+# ----------------------------------------------------------------------------- the hub's own duties
+
+
+def _rows(user):
+    return [(i.label, i.verb, i.obj.pk) for i in todo.items(user)]
+
+
+def test_a_pending_letter_waits_for_its_head_and_each_copy_for_its_recipient(
+    court_clerk, court_head, agency_staff, agency_head, gov_legal
+):
+    letter = services.letter_create(
+        by=court_clerk,
+        title="关于执法程序的函",
+        body="正文",
+        addressees=[agency_staff.institution],
+        cc=[gov_legal.institution],
+    )
+    services.letter_submit(letter=letter, by=court_clerk)
+    assert _rows(court_head) == [("待签发", "letter.issue", letter.pk)]
+    assert _rows(court_clerk) == [] and _rows(agency_staff) == []
+
+    services.letter_issue(letter=letter, by=court_head)
+    assert _rows(court_head) == []
+    to = letter.deliveries.get(recipient=agency_staff.institution)
+    cc = letter.deliveries.get(recipient=gov_legal.institution)
+    assert _rows(agency_staff) == [("待签收", "delivery.sign", to.pk)] == _rows(agency_head)
+    assert _rows(gov_legal) == [("待签收", "delivery.sign", cc.pk)]
+    row = todo.items(gov_legal)[0]
+    letter.refresh_from_db()
+    assert (row.kind, row.title, row.subtitle, row.record_url) == (
+        "抄送",
+        letter.doc_number,
+        "关于执法程序的函",
+        f"/letters/{letter.uuid}/",
+    )
+    assert row.action_url == f"/letters/{letter.uuid}/sign/"
+
+    services.delivery_sign(delivery=to, by=agency_staff)
+    assert _rows(agency_staff) == [] == _rows(agency_head)
+    assert len(_rows(gov_legal)) == 1  # each copy is its recipient's
+
+
+def test_a_letter_that_serves_a_record_with_a_duty_of_its_own_is_one_row(court_clerk, court_head, agency_staff):
+    """A letter's copy is left out when the user has a duty on the letter's source (part_of)."""
+    from liaison.models import Delivery
+    from suggestions import services as suggestion_services
+
+    s = suggestion_services.suggestion_create(
+        by=court_clerk,
+        recipient=agency_staff.institution,
+        title="关于规范行政执法程序的建议",
+        problem="执法文书送达程序不规范。",
+        recommendations="完善送达程序。",
+    )
+    suggestion_services.suggestion_submit(suggestion=s, by=court_clerk)
+    suggestion_services.suggestion_approve(suggestion=s, by=court_head)
+    s = suggestion_services.suggestion_issue(suggestion=s, by=court_head)
+    assert Delivery.objects.filter(letter=s.letter, recipient=agency_staff.institution, signed_on=None).exists()
+    assert [(i.label, i.verb) for i in todo.items(agency_staff)] == [("待签收", "suggestion.receive")]

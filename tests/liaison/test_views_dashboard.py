@@ -12,7 +12,7 @@ from liaison.models import HolidayOverride
 from ._view_helpers import bulk_entries, bulk_letters, client_for, draft_letter, entry, issued_letter
 
 
-def test_dashboard_lists_overdue_first_then_letters_then_due_soon(agency_staff, court_clerk, court_head):
+def test_dashboard_lists_todo_then_overdue_then_due_soon(agency_staff, court_clerk, court_head):
     today = timezone.localdate()
     entry(agency_staff.institution, title="逾期三天的事项", due_in=-3, start_ago=40)
     soon = entry(agency_staff.institution, title="五天后到期的事项", due_in=5)
@@ -24,14 +24,26 @@ def test_dashboard_lists_overdue_first_then_letters_then_due_soon(agency_staff, 
     assert f"剩余 {left} 个工作日" in body
     assert "一个月后到期的事项" not in body
     assert letter.title in body
-    assert body.index("逾期三天的事项") < body.index(letter.title) < body.index("五天后到期的事项")
+    # the letter to sign for is a duty (待办), above the institution's overdue and due-soon work
+    assert body.index(letter.title) < body.index("逾期三天的事项") < body.index("五天后到期的事项")
 
 
 def test_dashboard_shows_head_the_letters_awaiting_sign_off(court_clerk, court_head, agency_staff):
     letter = draft_letter(court_clerk, [agency_staff.institution], title="请领导签发的函")
     services.letter_submit(letter=letter, by=court_clerk)
-    assert "请领导签发的函" in client_for(court_head).get("/").content.decode()
-    assert "待我签发的发文" not in client_for(court_clerk).get("/").content.decode()
+    head = client_for(court_head).get("/")
+    assert [(i.label, i.obj.pk) for i in head.context["todo"]] == [("待签发", letter.pk)]
+    assert "请领导签发的函" in head.content.decode()
+    assert "请领导签发的函" not in client_for(court_clerk).get("/").content.decode()
+
+
+def test_dashboard_counters_are_the_lengths_of_its_lists(court_clerk, court_head, agency_staff):
+    for n in range(3):
+        issued_letter(court_clerk, court_head, [agency_staff.institution], title=f"来文{n}")
+    body = client_for(agency_staff).get("/").content.decode()
+    assert '<span class="summary-n" data-count="todo">3</span>' in body
+    assert '<span data-count="待签收">3</span>' in body
+    assert body.count('data-verb="delivery.sign"') == 3
 
 
 def test_dashboard_does_not_show_other_institutions_work(agency_staff, outsider_agency, court_clerk, court_head):
@@ -78,8 +90,8 @@ def test_dashboard_query_count_is_constant(agency_staff, court_clerk, rows, djan
     bulk_entries(agency_staff.institution, rows, due_date=timezone.localdate() + dt.timedelta(days=2), prefix="soon")
     bulk_letters(court_clerk.institution, court_clerk, agency_staff.institution, rows)
     client = client_for(agency_staff)
-    # 13 for the page, plus one query per workflow that declares duties (its 待办 candidates; none
-    # of them is this user's here, so no prefetch runs): constant in the number of rows
+    # 9 for the page, plus one query per workflow that declares duties (its 待办 candidates: here the
+    # `rows` copies to sign for, with their letters joined): constant in the number of rows
     duty_flows = sum(1 for flow in workflow.WORKFLOWS.values() if flow.todo_transitions)
-    with django_assert_max_num_queries(13 + duty_flows):
+    with django_assert_max_num_queries(9 + duty_flows):
         assert client.get("/").status_code == 200
