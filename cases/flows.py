@@ -140,6 +140,15 @@ def pending_enforcements(user, states):
     )
 
 
+def sent_assignments(user):
+    """跟踪: the assignments the user's court made that wait for the assignee's written feedback."""
+    return (
+        Enforcement.objects.visible_to(user)
+        .filter(court_id=user.institution_id, status=ES.ASSIGNED)
+        .select_related("court", "assignee", "assignment_letter")
+    )
+
+
 # ----------------------------------------------------------------------------- declarations
 
 CASE_FLOW = workflow.Workflow(
@@ -314,6 +323,8 @@ ENFORCEMENT_FLOW = workflow.Workflow(
     ),
     pending=pending_enforcements,
     due=lambda e: e.feedback_due if e.status == ES.ASSIGNED else None,
+    # the assignment letter not yet issued, or the feedback drafted and not yet issued: still 待反馈
+    track=workflow.Track(sent=sent_assignments, party=lambda e: e.assignee, step=lambda e: gettext_lazy("待反馈")),
 )
 
 SUPERVISION_FLOW = workflow.Workflow(

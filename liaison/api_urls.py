@@ -31,6 +31,7 @@ urlpatterns = [
     path("auth/logout/", views.LogoutView.as_view(), name="logout"),
     path("calendar/deadline/", views.DeadlineView.as_view(), name="calendar-deadline"),
     path("todo/", todo.TodoView.as_view(), name="todo"),
+    path("tracking/", todo.TrackingView.as_view(), name="tracking"),
     *plugins.api_urlpatterns(),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="schema"),
     # The page's one inline <style> carries the nonce; scripts are all files.

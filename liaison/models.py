@@ -315,6 +315,11 @@ class Delivery(models.Model):
     def title(self) -> str:
         return self.letter.title
 
+    @property
+    def api_record(self) -> Letter:
+        """A copy is acted on through its letter's API (POST letters/{uuid}/sign/)."""
+        return self.letter
+
     def get_absolute_url(self) -> str:
         return self.letter.get_absolute_url()
 

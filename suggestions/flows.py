@@ -124,6 +124,25 @@ def pending_extensions(user, states):
     )
 
 
+# The suggestions the institution sent and still follows (跟踪): not yet received, not replied
+# to (or in rectification), or replied and waiting for its evaluation.
+TRACKED_STATES = (S.ISSUED, *Suggestion.OPEN_STATES, S.REPLIED)
+
+
+def sent_suggestions(user):
+    return (
+        Suggestion.objects.visible_to(user)
+        .filter(issuer_id=_inst(user), status__in=TRACKED_STATES)
+        .select_related("issuer", "recipient", "letter")
+        .prefetch_related("replies", "extensions")
+    )
+
+
+def awaiting_party(s: Suggestion):
+    """Who must act: the recipient (receipt, reply), or the issuer itself (evaluation)."""
+    return s.issuer if s.status == S.REPLIED else s.recipient
+
+
 # ----------------------------------------------------------------------------- declarations
 
 SUGGESTION_FLOW = workflow.Workflow(
@@ -248,6 +267,8 @@ SUGGESTION_FLOW = workflow.Workflow(
     ),
     pending=pending_suggestions,
     due=suggestion_due,
+    # a reply drafted but not yet signed off by the recipient's head: still 待回复 for the issuer
+    track=workflow.Track(sent=sent_suggestions, party=awaiting_party, step=lambda s: _("待回复")),
 )
 
 

@@ -4,9 +4,12 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
-from .. import plugins, selectors, todo
+from .. import plugins, selectors, todo, tracking
 from ..calendar import years_needing_attention
 from ..models import User
+
+# The dashboard shows the most urgent rows of 跟踪; its own page shows them all.
+DASHBOARD_TRACKING = 10
 
 
 def _is_admin(user) -> bool:
@@ -21,6 +24,10 @@ def dashboard(request):
     context["todo"] = found
     context["todo_groups"] = todo.grouped(found)
     context["todo_overdue"] = sum(1 for i in found if i.overdue)
+    followed = tracking.rows(user)
+    context["tracking"] = followed
+    context["tracking_top"] = followed[:DASHBOARD_TRACKING]
+    context["tracking_overdue"] = sum(1 for r in followed if r.overdue)
     context["is_admin"] = _is_admin(user)
     # The apps' blocks (liaison.plugins.register(dashboard=…)), each only when it has something.
     context["plugin_blocks"] = plugins.dashboard_blocks(user)
@@ -29,3 +36,18 @@ def dashboard(request):
         context["calendar_years"] = years_needing_attention([year, year + 1])
         context["calendar_years_text"] = "、".join(str(y) for y in context["calendar_years"])
     return render(request, "liaison/dashboard.html", context)
+
+
+@login_required
+def tracking_list(request):
+    """跟踪: what the user's institution sent and still waits for (liaison.tracking)."""
+    followed = tracking.rows(request.user)
+    return render(
+        request,
+        "liaison/tracking.html",
+        {
+            "tracking": followed,
+            "tracking_groups": tracking.grouped(followed),
+            "tracking_overdue": sum(1 for r in followed if r.overdue),
+        },
+    )

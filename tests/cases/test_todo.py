@@ -63,3 +63,24 @@ def test_a_clue_is_received_then_handled_and_the_notice_settles(court_clerk, age
 
     services.clue_transfer_handle(clue=ClueTransfer.objects.get(pk=clue.pk), by=agency_staff, result="已立案调查")
     assert _duties(agency_staff, clue) == []
+
+
+def test_the_court_follows_its_assignment_until_the_feedback(
+    make_enforcement, court_clerk, court_head, agency_head, inst
+):
+    from liaison import tracking
+
+    e = make_enforcement()
+    e = services.enforcement_rule(
+        enforcement=e, by=court_head, ruling="granted", ruled_on=D("2026-03-02"), assignee=inst[CITY_AGENCY]
+    )
+    rows = [r for r in tracking.rows(court_clerk) if r.obj.pk == e.pk and type(r.obj) is type(e)]
+    assert [(r.step, r.party, r.due) for r in rows] == [("待反馈", inst[CITY_AGENCY], e.feedback_due)]
+    assert rows[0].overdue  # due 2026-04-01
+    # the assignment letter's copy serves the enforcement: not a row of its own
+    assert not [r for r in tracking.rows(court_clerk) if getattr(r.obj, "letter_id", None) == e.assignment_letter_id]
+    assert not [r for r in tracking.rows(agency_head) if r.obj.pk == e.pk and type(r.obj) is type(e)]
+
+    letter = services.enforcement_feedback_draft(enforcement=e, by=agency_head, result="已执行完毕。")
+    assert letter.status == "issued"  # a head's feedback is issued at once
+    assert not [r for r in tracking.rows(court_clerk) if r.obj.pk == e.pk and type(r.obj) is type(e)]

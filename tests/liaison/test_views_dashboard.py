@@ -86,12 +86,27 @@ def test_non_administrators_never_see_the_calendar_warning(agency_staff, monkeyp
 
 @pytest.mark.parametrize("rows", [10, 200])
 def test_dashboard_query_count_is_constant(agency_staff, court_clerk, rows, django_assert_max_num_queries):
+    """The agency's dashboard with `rows` copies to sign for and overdue and due-soon entries."""
     bulk_entries(agency_staff.institution, rows, due_date=timezone.localdate() - dt.timedelta(days=2))
     bulk_entries(agency_staff.institution, rows, due_date=timezone.localdate() + dt.timedelta(days=2), prefix="soon")
     bulk_letters(court_clerk.institution, court_clerk, agency_staff.institution, rows)
     client = client_for(agency_staff)
     # 9 for the page, plus one query per workflow that declares duties (its 待办 candidates: here the
-    # `rows` copies to sign for, with their letters joined): constant in the number of rows
+    # `rows` copies to sign for, with their letters joined) and one per workflow the issuer follows
+    # (跟踪): constant in the number of rows
     duty_flows = sum(1 for flow in workflow.WORKFLOWS.values() if flow.todo_transitions)
-    with django_assert_max_num_queries(9 + duty_flows):
+    tracked_flows = sum(1 for flow in workflow.WORKFLOWS.values() if flow.track)
+    with django_assert_max_num_queries(9 + duty_flows + tracked_flows):
         assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("rows", [5, 60])
+def test_issuers_dashboard_query_count_is_constant(court_clerk, agency_staff, rows, django_assert_max_num_queries):
+    """The court's dashboard following `rows` unsigned copies (跟踪)."""
+    bulk_letters(court_clerk.institution, court_clerk, agency_staff.institution, rows)
+    client = client_for(court_clerk)
+    duty_flows = sum(1 for flow in workflow.WORKFLOWS.values() if flow.todo_transitions)
+    tracked_flows = sum(1 for flow in workflow.WORKFLOWS.values() if flow.track)
+    with django_assert_max_num_queries(9 + duty_flows + tracked_flows):
+        response = client.get("/")
+    assert len(response.context["tracking"]) == rows

@@ -90,6 +90,7 @@ WEB_ROUTES: dict[str, Row] = {
     "login": Row(methods=("GET", "POST"), anon="open"),
     "logout": Row(methods=("POST",), anon="open"),
     "dashboard": LIST,
+    "tracking": LIST,  # what the viewer's institution sent: liaison.tracking, within visibility
     "letter_inbox": LIST,
     "letter_inbox_export": EXPORT,
     "letter_outbox": LIST,
@@ -148,6 +149,7 @@ API_ROUTES: dict[tuple[str, str], Row] = {
     ("POST", API + "auth/logout/"): Row(methods=("POST",)),
     ("GET", API + "calendar/deadline/"): Row(data={"start": "2026-01-31", "period": 1, "unit": "months"}),
     ("GET", API + "todo/"): Row(),  # the caller's own pending actions: liaison.todo asks workflow.available
+    ("GET", API + "tracking/"): LIST,  # what the caller's institution sent and waits for (liaison.tracking)
     ("GET", API + "institutions/"): LIST,
     ("GET", API + "institutions/{uuid}/"): Row(skip="the institution directory is public to every signed-in user"),
     ("GET", API + "inspections/"): LIST,

@@ -1,0 +1,102 @@
+"""跟踪: what the user's institution sent and still waits for, derived from the transition table.
+
+The counterpart of 待办 (liaison.todo). Every workflow that declares `track=workflow.Track(...)`
+gives the records its institution sent that someone still owes it something: a copy not signed
+for, a suggestion not received or not replied to, an enforcement assignment without feedback;
+or that wait for its own step (a reply to evaluate). The step awaited is the to-do wording of
+the duty the record's state allows (`Workflow.awaited`): the same words the counterpart reads in
+its own 待办. Overdue first, then by deadline; a letter's copy is left out when the record it
+serves (its source) is tracked itself (`Workflow.part_of`).
+
+Rows come from each declaration's `sent(user)`: the user's institution's records, within the
+access module's visibility.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from . import status, workflow
+from .calendar import WorkCalendar
+from .todo import LIMIT, without_parts
+
+
+@dataclass
+class Row:
+    flow: workflow.Workflow
+    obj: object
+    step: str  # what the record waits for: 待签收, 待回复, 待反馈, 待评价 …
+    party: object  # the institution that must act
+    mine: bool  # the step is the viewer's own institution's (待评价)
+    due: dt.date | None
+    deadline: status.Due
+
+    @property
+    def label(self) -> str:
+        return self.step
+
+    @property
+    def title(self) -> str:
+        return str(self.obj)
+
+    @property
+    def subtitle(self) -> str:
+        text = str(getattr(self.obj, "title", "") or "")
+        return "" if text == self.title else text
+
+    @property
+    def kind(self) -> str:
+        return str(getattr(self.obj, "todo_kind", "") or self.obj._meta.verbose_name)
+
+    @property
+    def record_url(self) -> str:
+        get = getattr(self.obj, "get_absolute_url", None)
+        return get() if get else ""
+
+    @property
+    def overdue(self) -> bool:
+        return self.deadline.kind == "overdue"
+
+
+def _sort_key(row: Row):
+    return (not row.overdue, row.due is None, row.due or dt.date.max, row.title)
+
+
+def rows(user, *, today: dt.date | None = None) -> list[Row]:
+    """What the user's institution sent and still waits for, overdue first."""
+    if not getattr(user, "is_authenticated", False) or user.institution_id is None:
+        return []
+    today = today or timezone.localdate()
+    calendar = WorkCalendar()
+    found: list[Row] = []
+    for flow in list(workflow.WORKFLOWS.values()):
+        if flow.track is None:
+            continue
+        for obj in flow.track.sent(user)[:LIMIT]:
+            party = flow.track.party(obj)
+            due = flow.due(obj) if flow.due else None
+            found.append(
+                Row(
+                    flow=flow,
+                    obj=obj,
+                    step=flow.awaited(obj),
+                    party=party,
+                    mine=getattr(party, "pk", None) == user.institution_id,
+                    due=due,
+                    deadline=status.due_state(due, pending=True, today=today, calendar=calendar),
+                )
+            )
+    found = without_parts(found)
+    found.sort(key=_sort_key)
+    return found
+
+
+def grouped(found: list[Row]) -> OrderedDict[str, list[Row]]:
+    groups: OrderedDict[str, list[Row]] = OrderedDict()
+    for row in found:
+        groups.setdefault(row.step, []).append(row)
+    return groups
