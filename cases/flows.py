@@ -340,7 +340,7 @@ SUPERVISION_FLOW = workflow.Workflow(
     ),
     pending=lambda user, states: Supervision.objects.filter(
         procuratorate_id=user.institution_id, status__in=states
-    ).select_related("procuratorate"),
+    ).select_related("procuratorate", "court"),
     due=lambda app: app.decision_due,
 )
 

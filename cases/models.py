@@ -546,8 +546,6 @@ class Enforcement(models.Model):
         return f"{self.basis_reference} {self.respondent}"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("cases:enforcement_detail", kwargs={"uuid": self.uuid})
 
 
@@ -597,9 +595,10 @@ class SupervisionApplication(models.Model):
         # The list's default order (liaison.lists: every declared list's default order has an index).
         indexes = [models.Index(fields=["-received_on", "-id"], name="supervision_list_order")]
 
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
+    def __str__(self):
+        return f"{self.applicant}（{self.court.short_name}）"
 
+    def get_absolute_url(self) -> str:
         return reverse("cases:supervision_detail", kwargs={"uuid": self.uuid})
 
 
@@ -650,9 +649,11 @@ class ClueTransfer(models.Model):
         # The list's default order (liaison.lists: every declared list's default order has an index).
         indexes = [models.Index(fields=["-sent_on", "-id"], name="clue_list_order")]
 
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
+    def __str__(self):
+        first = self.summary.strip().splitlines()[0] if self.summary.strip() else ""
+        return first if len(first) <= 40 else first[:39] + "…"
 
+    def get_absolute_url(self) -> str:
         return reverse("cases:clue_detail", kwargs={"uuid": self.uuid})
 
 

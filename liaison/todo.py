@@ -7,9 +7,9 @@ workflow, its candidate records (`Workflow.pending`, narrow and indexed) filtere
 `workflow.available(user, obj)`: exactly the actions the page shows as buttons and the API
 lists in `allowed_actions`, so the three cannot disagree. Overdue first, then by deadline.
 
-A record that serves another (a letter and its copies serve the suggestion, meeting or
-enforcement they belong to: `Workflow.part_of`) leaves the list when the user has a duty on
-that record too: one row per step, in the record's own words.
+A letter or copy that serves another record (`Workflow.part_of`: its source) leaves the list
+while a duty of that record takes its step (`Transition.takes`: a suggestion's 签收 signs for
+its 建议书): one row per step, in the record's own words.
 
 The dashboard's counters are the lengths of these lists, and `/api/v1/todo/` returns them.
 """
@@ -46,7 +46,11 @@ class Item:
 
     @property
     def action_url(self) -> str:
-        return workflow.page_url(self.transition, self.obj) if self.transition.page else self.record_url
+        """The action's page; the record's page for an action that posts at once (审批同意, 提交): its
+        URL answers POST only, and the record is read before its button is pressed."""
+        if self.transition.page and not self.transition.post:
+            return workflow.page_url(self.transition, self.obj)
+        return self.record_url
 
     @property
     def record_url(self) -> str:
@@ -105,17 +109,23 @@ def record_key(obj) -> tuple[int, int]:
 
 
 def without_parts(found: list) -> list:
-    """Drop the rows on a record that serves another row's record (`Workflow.part_of`): a
-    suggestion's 建议书 waits for the same 签收 as the suggestion, a meeting's notice for the same
-    签发 as the meeting; the record's row says it in its own words and opens its own page."""
-    parts = []
+    """Drop the rows a duty of another row's record takes (`Workflow.part_of`, `Transition.takes`):
+    a suggestion's 签收 signs for its 建议书, a meeting's 签发会议通知 issues the notice; the record's
+    row says it in its own words and opens its own page. Rows carry `transition` (None: no duty)."""
+    taken = {
+        (record_key(row.obj), row.transition.takes)
+        for row in found
+        if row.transition is not None and row.transition.takes
+    }
+    if not taken:
+        return found
+    kept = []
     for row in found:
         flow = workflow.flow_for(row.obj)
-        parts.append(flow.part_of(row.obj) if flow is not None and flow.part_of is not None else None)
-    if not any(parts):
-        return found
-    have = {record_key(row.obj) for row in found}
-    return [row for row, part in zip(found, parts, strict=True) if part is None or part not in have]
+        part = flow.part_of(row.obj) if flow is not None and flow.part_of is not None else None
+        if part is None or row.transition is None or (part, row.transition.verb) not in taken:
+            kept.append(row)
+    return kept
 
 
 def grouped(found: list[Item]) -> OrderedDict[str, list[Item]]:

@@ -6,7 +6,8 @@ for, a suggestion not received or not replied to, an enforcement assignment with
 or that wait for its own step (a reply to evaluate). The step awaited is the to-do wording of
 the duty the record's state allows (`Workflow.awaited`): the same words the counterpart reads in
 its own 待办. Overdue first, then by deadline; a letter's copy is left out when the record it
-serves (its source) is tracked itself (`Workflow.part_of`).
+serves is tracked itself, waiting for the duty that takes its step (`Workflow.part_of`,
+`Transition.takes`).
 
 Rows come from each declaration's `sent(user)`: the user's institution's records, within the
 access module's visibility.
@@ -29,6 +30,7 @@ from .todo import LIMIT, without_parts
 class Row:
     flow: workflow.Workflow
     obj: object
+    transition: workflow.Transition | None  # the duty awaited, if the table names one
     step: str  # what the record waits for: 待签收, 待回复, 待反馈, 待评价 …
     party: object  # the institution that must act
     mine: bool  # the step is the viewer's own institution's (待评价)
@@ -83,6 +85,7 @@ def rows(user, *, today: dt.date | None = None) -> list[Row]:
                 Row(
                     flow=flow,
                     obj=obj,
+                    transition=flow.awaiting(obj),
                     step=flow.awaited(obj),
                     party=party,
                     mine=getattr(party, "pk", None) == user.institution_id,

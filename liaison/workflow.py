@@ -71,6 +71,10 @@ class Transition:
     post: bool = False  # the button posts to the page at once (nothing to fill in, e.g. 提交审批)
     todo: str = ""  # a pending action (待办): what the to-do list calls it, e.g. _("待签发")
     page_of: Callable | None = None  # the record whose uuid the page route takes (default: the object)
+    # the verb of the letter's (or its copy's) transition this one takes for its record's letter:
+    # suggestion.receive signs for the 建议书 (delivery.sign), meeting.issue_notice issues the notice
+    # (letter.issue). While it is pending, 待办 and 跟踪 show it and not the letter's own row.
+    takes: str = ""
 
     def __post_init__(self):
         if self.sources is not None and not isinstance(self.sources, tuple):
@@ -114,8 +118,8 @@ class Workflow:
         (a narrow, indexed queryset: the to-do list asks the transitions of each one); default
         `model.objects.visible_to(user)` in those states. `due(obj)`: the date the pending step is
         due (the to-do list's deadline), default none. `part_of(obj)`: the record this one serves, as
-        (content type id, id) (a letter's source): when the user has a duty on that record too, it
-        names the same step in the record's own words, so the to-do list and 跟踪 keep that one.
+        (content type id, id) (a letter's source): when a duty of that record takes this one's step
+        (`Transition.takes`), the to-do list and 跟踪 keep the record's row, in its own words.
         `track`: what the issuing institution follows (跟踪, see `Track`)."""
         self.model = model
         self.state = state
@@ -149,11 +153,15 @@ class Workflow:
         qs = self.model.objects.visible_to(user)
         return qs if states is None else qs.filter(**{f"{self.state}__in": states})
 
+    def awaiting(self, obj) -> Transition | None:
+        """The duty `obj` waits for (跟踪): the first to-do transition its state allows."""
+        return next((t for t in self.todo_transitions if self.state_allows(t, obj)), None)
+
     def awaited(self, obj) -> str:
-        """The step `obj` waits for (跟踪): the to-do wording of the first duty its state allows."""
-        for t in self.todo_transitions:
-            if self.state_allows(t, obj):
-                return str(t.todo)
+        """What `obj` waits for, in the to-do words of `awaiting`, else the declaration's `step`."""
+        t = self.awaiting(obj)
+        if t is not None:
+            return str(t.todo)
         if self.track is not None and self.track.step is not None:
             return str(self.track.step(obj))
         return str(getattr(obj, f"get_{self.state}_display", lambda: self.state_of(obj))())

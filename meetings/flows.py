@@ -194,6 +194,7 @@ MEETING_FLOW = workflow.Workflow(
         page="meetings:issue_notice",
         refusal=_("会议通知不在待签发状态。"),
         todo=_("待签发会议通知"),
+        takes="letter.issue",  # issues the notice letter
     ),
     T(
         "meeting.hold",

@@ -204,6 +204,7 @@ SUGGESTION_FLOW = workflow.Workflow(
         label=_("签收…"),
         page="suggestions:receive",
         todo=_("待签收"),
+        takes="delivery.sign",  # signs for the 建议书 (on either page)
     ),
     T(
         "suggestion.reply",

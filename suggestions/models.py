@@ -202,6 +202,16 @@ class Reply(models.Model):
     def __str__(self):
         return _("第%(n)d轮回复") % {"n": self.round}
 
+    def __str__(self):
+        return str(self.suggestion)
+
+    def get_absolute_url(self) -> str:
+        return self.suggestion.get_absolute_url()
+
+    @property
+    def title(self) -> str:
+        return self.suggestion.title
+
 
 class Extension(models.Model):
     class Status(models.TextChoices):
@@ -231,6 +241,16 @@ class Extension(models.Model):
                 fields=["suggestion"], condition=models.Q(status="pending"), name="one_pending_extension"
             )
         ]
+
+    def __str__(self):
+        return str(self.suggestion)
+
+    def get_absolute_url(self) -> str:
+        return self.suggestion.get_absolute_url()
+
+    @property
+    def title(self) -> str:
+        return self.suggestion.title
 
 
 class Filing(models.Model):

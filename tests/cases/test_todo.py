@@ -77,8 +77,9 @@ def test_the_court_follows_its_assignment_until_the_feedback(
     rows = [r for r in tracking.rows(court_clerk) if r.obj.pk == e.pk and type(r.obj) is type(e)]
     assert [(r.step, r.party, r.due) for r in rows] == [("待反馈", inst[CITY_AGENCY], e.feedback_due)]
     assert rows[0].overdue  # due 2026-04-01
-    # the assignment letter's copy serves the enforcement: not a row of its own
-    assert not [r for r in tracking.rows(court_clerk) if getattr(r.obj, "letter_id", None) == e.assignment_letter_id]
+    # the assignment letter's copies are followed too (feeding back does not sign for the letter)
+    copies = [r for r in tracking.rows(court_clerk) if getattr(r.obj, "letter_id", None) == e.assignment_letter_id]
+    assert {(r.step, r.party.name) for r in copies} == {("待签收", CITY_AGENCY), ("待签收", "柳州市自然资源和规划局")}
     assert not [r for r in tracking.rows(agency_head) if r.obj.pk == e.pk and type(r.obj) is type(e)]
 
     letter = services.enforcement_feedback_draft(enforcement=e, by=agency_head, result="已执行完毕。")

@@ -30,6 +30,8 @@ def test_a_submitted_suggestion_waits_for_the_issuing_head_only(inst, court_cler
     )
     services.suggestion_submit(suggestion=s, by=court_clerk)
     assert _labels(court_head) == [("待审批", s.pk)]
+    # 审批同意 posts at once from the record's page: the to-do row opens that page (its URL is POST only)
+    assert todo.items(court_head)[0].action_url == s.get_absolute_url()
     assert _labels(court_clerk) == [] and _labels(agency_head) == []
     assert _open_notice(court_head, s, "suggestion.approve").count() == 1
 
