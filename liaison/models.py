@@ -325,8 +325,13 @@ class Delivery(models.Model):
 
     @property
     def todo_kind(self) -> str:
-        """What the to-do list and 跟踪 call a copy: 收文 (主送) or 抄送."""
+        """What the recipient's to-do list calls a copy: 收文 (主送) or 抄送."""
         return str(_("收文") if self.kind == self.Kind.TO else _("抄送"))
+
+    @property
+    def track_kind(self) -> str:
+        """What the issuer's 跟踪 calls it: 发文 (主送) or 抄送."""
+        return str(_("发文") if self.kind == self.Kind.TO else _("抄送"))
 
     def get_state_display(self) -> str:
         return str(self.STATE_LABELS[self.state])

@@ -52,7 +52,7 @@ class Row:
 
     @property
     def kind(self) -> str:
-        return str(getattr(self.obj, "todo_kind", "") or self.obj._meta.verbose_name)
+        return str(getattr(self.obj, "track_kind", "") or self.obj._meta.verbose_name)
 
     @property
     def record_url(self) -> str:

@@ -78,7 +78,7 @@ def _home(page, live_server):
 
 
 def _group(page, label):
-    return page.locator(f'#todo tbody[data-group="{label}"] tr')
+    return page.locator(f'#todo tbody[data-group="{label}"] tr[data-verb]')
 
 
 def _row(page, label, text):
@@ -87,7 +87,7 @@ def _row(page, label, text):
 
 def _counters_equal_lists(page):
     """待办's counter = its rows; each group's count = its rows; 逾期 = its red rows; 跟踪 = its page."""
-    rows = page.locator("#todo tbody tr")
+    rows = page.locator("#todo tbody tr[data-verb]")
     assert int(page.locator('.summary-cards [data-count="todo"]').inner_text()) == rows.count()
     chips = page.locator("#todo .todo-counts [data-count]")
     for i in range(chips.count()):

@@ -110,3 +110,12 @@ def test_issuers_dashboard_query_count_is_constant(court_clerk, agency_staff, ro
     with django_assert_max_num_queries(9 + duty_flows + tracked_flows):
         response = client.get("/")
     assert len(response.context["tracking"]) == rows
+
+
+def test_a_long_group_shows_five_rows_and_opens_the_rest_by_its_anchor(court_clerk, court_head, agency_staff):
+    bulk_letters(court_clerk.institution, court_clerk, agency_staff.institution, 8)
+    body = client_for(agency_staff).get("/").content.decode()
+    assert '<span data-count="待签收">8</span>' in body
+    assert body.count('data-verb="delivery.sign"') == 8  # every row is in the page (counted, printed)
+    assert body.count("todo-more") == 3 + 1  # three folded rows, and the row that opens them
+    assert 'href="#todo-g1">显示其余 3 件待签收</a>' in body
