@@ -202,15 +202,13 @@ class Reply(models.Model):
     def __str__(self):
         return _("第%(n)d轮回复") % {"n": self.round}
 
-    def __str__(self):
-        return str(self.suggestion)
-
     def get_absolute_url(self) -> str:
         return self.suggestion.get_absolute_url()
 
     @property
     def title(self) -> str:
-        return self.suggestion.title
+        """What the reply answers (the line under it in 待办): the suggestion's number and title."""
+        return f"{self.suggestion} {self.suggestion.title}"
 
 
 class Extension(models.Model):
