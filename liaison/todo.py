@@ -30,11 +30,37 @@ LIMIT = 200
 
 
 @dataclass
-class Item:
-    transition: workflow.Transition
+class Pending:
+    """A record waiting for a step, with its deadline: the rows of 待办 (Item) and 跟踪
+    (liaison.tracking.Row). `label` names the step; the lists group by it."""
+
     obj: object
     due: dt.date | None
     deadline: status.Due
+
+    @property
+    def record_url(self) -> str:
+        get = getattr(self.obj, "get_absolute_url", None)
+        return get() if get else ""
+
+    @property
+    def title(self) -> str:
+        return str(self.obj)
+
+    @property
+    def subtitle(self) -> str:
+        """The record's own title under its number (a letter's or suggestion's subject), if it has one."""
+        text = str(getattr(self.obj, "title", "") or "")
+        return "" if text == self.title else text
+
+    @property
+    def overdue(self) -> bool:
+        return self.deadline.kind == "overdue"
+
+
+@dataclass
+class Item(Pending):
+    transition: workflow.Transition
 
     @property
     def verb(self) -> str:
@@ -53,32 +79,13 @@ class Item:
         return self.record_url
 
     @property
-    def record_url(self) -> str:
-        get = getattr(self.obj, "get_absolute_url", None)
-        return get() if get else ""
-
-    @property
-    def title(self) -> str:
-        return str(self.obj)
-
-    @property
-    def subtitle(self) -> str:
-        """The record's own title under its number (a letter's or suggestion's subject), if it has one."""
-        text = str(getattr(self.obj, "title", "") or "")
-        return "" if text == self.title else text
-
-    @property
     def kind(self) -> str:
         return str(getattr(self.obj, "todo_kind", "") or self.obj._meta.verbose_name)
 
-    @property
-    def overdue(self) -> bool:
-        return self.deadline.kind == "overdue"
 
-
-def _sort_key(item: Item):
+def sort_key(row: Pending):
     # overdue first (most overdue first), then by deadline, undated last
-    return (not item.overdue, item.due is None, item.due or dt.date.max, item.title)
+    return (not row.overdue, row.due is None, row.due or dt.date.max, row.title)
 
 
 def items(user, *, today: dt.date | None = None) -> list[Item]:
@@ -96,9 +103,10 @@ def items(user, *, today: dt.date | None = None) -> list[Item]:
                 if not t.todo:
                     continue
                 due = flow.due(obj) if flow.due else None
-                found.append(Item(t, obj, due, status.due_state(due, pending=True, today=today, calendar=calendar)))
+                deadline = status.due_state(due, pending=True, today=today, calendar=calendar)
+                found.append(Item(obj=obj, due=due, deadline=deadline, transition=t))
     found = without_parts(found)
-    found.sort(key=_sort_key)
+    found.sort(key=sort_key)
     return found
 
 
@@ -128,9 +136,9 @@ def without_parts(found: list) -> list:
     return kept
 
 
-def grouped(found: list[Item]) -> OrderedDict[str, list[Item]]:
-    """The list by to-do wording (待签发, 待签收, 待答复 …), each group overdue first."""
-    groups: OrderedDict[str, list[Item]] = OrderedDict()
-    for item in found:
-        groups.setdefault(item.label, []).append(item)
+def grouped(found: list[Pending]) -> OrderedDict[str, list[Pending]]:
+    """The list by its steps' wording (待签发, 待签收, 待答复 …), each group overdue first."""
+    groups: OrderedDict[str, list[Pending]] = OrderedDict()
+    for row in found:
+        groups.setdefault(row.label, []).append(row)
     return groups

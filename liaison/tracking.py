@@ -16,56 +16,30 @@ access module's visibility.
 from __future__ import annotations
 
 import datetime as dt
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.utils import timezone
 
 from . import status, workflow
 from .calendar import WorkCalendar
-from .todo import LIMIT, without_parts
+from .todo import LIMIT, Pending, sort_key, without_parts
 
 
 @dataclass
-class Row:
+class Row(Pending):
     flow: workflow.Workflow
-    obj: object
     transition: workflow.Transition | None  # the duty awaited, if the table names one
     step: str  # what the record waits for: 待签收, 待回复, 待反馈, 待评价 …
     party: object  # the institution that must act
     mine: bool  # the step is the viewer's own institution's (待评价)
-    due: dt.date | None
-    deadline: status.Due
 
     @property
     def label(self) -> str:
         return self.step
 
     @property
-    def title(self) -> str:
-        return str(self.obj)
-
-    @property
-    def subtitle(self) -> str:
-        text = str(getattr(self.obj, "title", "") or "")
-        return "" if text == self.title else text
-
-    @property
     def kind(self) -> str:
         return str(getattr(self.obj, "track_kind", "") or self.obj._meta.verbose_name)
-
-    @property
-    def record_url(self) -> str:
-        get = getattr(self.obj, "get_absolute_url", None)
-        return get() if get else ""
-
-    @property
-    def overdue(self) -> bool:
-        return self.deadline.kind == "overdue"
-
-
-def _sort_key(row: Row):
-    return (not row.overdue, row.due is None, row.due or dt.date.max, row.title)
 
 
 def rows(user, *, today: dt.date | None = None) -> list[Row]:
@@ -94,12 +68,5 @@ def rows(user, *, today: dt.date | None = None) -> list[Row]:
                 )
             )
     found = without_parts(found)
-    found.sort(key=_sort_key)
+    found.sort(key=sort_key)
     return found
-
-
-def grouped(found: list[Row]) -> OrderedDict[str, list[Row]]:
-    groups: OrderedDict[str, list[Row]] = OrderedDict()
-    for row in found:
-        groups.setdefault(row.step, []).append(row)
-    return groups

@@ -47,7 +47,7 @@ def tracking_list(request):
         "liaison/tracking.html",
         {
             "tracking": followed,
-            "tracking_groups": tracking.grouped(followed),
+            "tracking_groups": todo.grouped(followed),
             "tracking_overdue": sum(1 for r in followed if r.overdue),
         },
     )

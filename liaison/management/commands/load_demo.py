@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from liaison import plugins, services
 from liaison.calendar import compute_deadline
-from liaison.demo import DEMO_USERS, acting_user, ensure_demo_users, story_time
+from liaison.demo import DEMO_USERS, acting_user, ensure_demo_users, sign_for, story_time
 from liaison.models import Institution, LedgerEntry, Letter, User
 
 # key, author, head (issues it; None = stays pending or draft), series, title, body, to, cc,
@@ -273,12 +273,7 @@ class Command(BaseCommand):
             with story_time(issued_on, hour=15):
                 letter = services.letter_issue(letter=letter, by=users[head_name], issued_on=issued_on)
             if sign_after is not None:
-                signed_on = min(issued_on + dt.timedelta(days=sign_after), today)
-                with story_time(signed_on, hour=17):
-                    for delivery in letter.deliveries.select_related("recipient"):
-                        signer = acting_user(users, delivery.recipient_id)
-                        if signer is not None:
-                            services.delivery_sign(delivery=delivery, by=signer, signed_on=signed_on)
+                sign_for(users, letter, on=issued_on + dt.timedelta(days=sign_after), hour=17)
         return letter, True
 
     @staticmethod
