@@ -6,12 +6,13 @@ or `access.get_visible_or_404`), so nothing here widens what a user sees.
 
 import datetime as dt
 
+from django.apps import apps
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from liaison import access, status
+from liaison import access, links, status
 from liaison import selectors as hub_selectors
 from liaison.calendar import WorkCalendar
 from liaison.models import Institution
@@ -202,7 +203,20 @@ def linked_for(user, s: Suggestion) -> dict:
     linked_from = None
     if s.linked_from_id:
         linked_from = visible.filter(pk=s.linked_from_id).first()
-    return {"linked_from": linked_from, "linked": list(visible.filter(linked_from=s).order_by("created_at"))}
+    return {
+        "linked_from": linked_from,
+        "linked": list(visible.filter(linked_from=s).order_by("created_at")),
+        "case_link": case_link(user, s),
+    }
+
+
+def case_link(user, s: Suggestion) -> links.Link | None:
+    """The case named by 关联案号, as a link for a user who may open it (else the number stays text)."""
+    number = (s.case_number or "").strip()
+    if not number or not apps.is_installed("cases"):
+        return None
+    case = apps.get_model("cases", "AdministrativeCase").objects.filter(number=number).first()
+    return links.ref(user, case)
 
 
 ACTION_LABELS = {

@@ -151,3 +151,33 @@ def test_detail_query_count_is_bounded(received, agency_staff, django_assert_max
     client = client_for(agency_staff)
     with django_assert_max_num_queries(30):
         assert client.get(url(received)).status_code == 200
+
+
+def test_case_number_links_to_the_case_for_those_who_may_open_it(
+    make_suggestion, court_clerk, court_head, agency_staff, world, inst
+):
+    from cases import services as case_services
+    from cases.models import Cause
+
+    case = case_services.case_create(
+        by=court_clerk,
+        number="（2026）桂02行初77号",
+        defendants=[inst[CITY_AGENCY]],
+        instance="first",
+        cause=Cause.objects.get(name="行政处罚"),
+        plaintiffs="张三",
+        filed_on=D("2026-03-02"),
+    )
+    s = make_suggestion(court_clerk, court_head, title="有关联案件的建议", case_number=case.number)
+    link = f'href="{case.get_absolute_url()}" data-case-link'
+    assert link in client_for(court_clerk).get(url(s)).content.decode()
+    assert link in client_for(agency_staff).get(url(s)).content.decode()
+    # the 城管局's case is not the 生态环境局's: a party to the suggestion who may not open the
+    # case reads its number as text, without a link
+    case.defendants.set([inst["柳州市生态环境局"]])
+    body = client_for(agency_staff).get(url(s)).content.decode()
+    assert "data-case-link" not in body and case.number in body
+    # a number no case carries stays text
+    other = make_suggestion(court_clerk, court_head, title="案号不存在", case_number="（2026）桂02行初999号")
+    body = client_for(court_clerk).get(url(other)).content.decode()
+    assert "data-case-link" not in body and "（2026）桂02行初999号" in body
