@@ -70,3 +70,14 @@ def rows(user, *, today: dt.date | None = None) -> list[Row]:
     found = without_parts(found)
     found.sort(key=sort_key)
     return found
+
+
+def context(user, *, top: int | None = None) -> dict:
+    """What a page's 跟踪 block shows (liaison/_tracking_block.html): every row, the `top` most
+    urgent, how many are overdue. The dashboard, the ledger page and /tracking/ take it from here."""
+    followed = rows(user)
+    return {
+        "tracking": followed,
+        "tracking_top": followed[:top] if top else followed,
+        "tracking_overdue": sum(1 for r in followed if r.overdue),
+    }

@@ -24,10 +24,7 @@ def dashboard(request):
     context["todo"] = found
     context["todo_groups"] = todo.grouped(found)
     context["todo_overdue"] = sum(1 for i in found if i.overdue)
-    followed = tracking.rows(user)
-    context["tracking"] = followed
-    context["tracking_top"] = followed[:DASHBOARD_TRACKING]
-    context["tracking_overdue"] = sum(1 for r in followed if r.overdue)
+    context.update(tracking.context(user, top=DASHBOARD_TRACKING))
     context["is_admin"] = _is_admin(user)
     # The apps' blocks (liaison.plugins.register(dashboard=…)), each only when it has something.
     context["plugin_blocks"] = plugins.dashboard_blocks(user)
@@ -41,13 +38,6 @@ def dashboard(request):
 @login_required
 def tracking_list(request):
     """跟踪: what the user's institution sent and still waits for (liaison.tracking)."""
-    followed = tracking.rows(request.user)
-    return render(
-        request,
-        "liaison/tracking.html",
-        {
-            "tracking": followed,
-            "tracking_groups": todo.grouped(followed),
-            "tracking_overdue": sum(1 for r in followed if r.overdue),
-        },
-    )
+    context = tracking.context(request.user)
+    context["tracking_groups"] = todo.grouped(context["tracking"])
+    return render(request, "liaison/tracking.html", context)

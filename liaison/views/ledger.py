@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from .. import access, flows, lists, pages, selectors, services
+from .. import access, flows, lists, pages, selectors, services, tracking
 from ..forms import (
     InspectionFilter,
     InspectionForm,
@@ -25,6 +25,9 @@ from ..listings import INSPECTION_ROWS, INSPECTIONS, LEDGER
 from ..models import Inspection
 
 require_form_methods = require_http_methods(["GET", "HEAD", "POST"])
+
+# The ledger page's 跟踪 block: the most urgent of what the institution sent and waits for (all on /tracking/).
+LEDGER_TRACKING = 5
 
 
 def _filtered_entries(request):
@@ -48,6 +51,9 @@ def ledger_list(request):
     filters, qs, sort = _filtered_entries(request)
     context = lists.page(request, LEDGER, qs, filters=filters, sort=sort, decorate=selectors.with_deadlines)
     context["can_create"] = access.can(request.user, "ledger.create")
+    # The issuer's side of the work: what it sent and is owed (a reply, feedback, a receipt), beside
+    # what it owes itself; the same block as the dashboard's.
+    context.update(tracking.context(request.user, top=LEDGER_TRACKING))
     return render(request, "liaison/ledger/list.html", context)
 
 

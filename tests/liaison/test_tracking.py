@@ -114,3 +114,21 @@ def test_tracking_page_query_count_is_constant(court_clerk, agency_staff, rows, 
     with django_assert_max_num_queries(12):
         response = client.get("/tracking/")
     assert len(response.context["tracking"]) == rows
+
+
+def test_the_ledger_page_shows_what_the_clerk_sent_and_waits_for(
+    court_clerk, court_head, agency_staff, outsider_agency
+):
+    s = _suggestion(court_clerk, court_head, agency_staff.institution)
+    s = suggestion_services.suggestion_receive(suggestion=s, by=agency_staff)
+    Suggestion.objects.filter(pk=s.pk).update(reply_due=timezone.localdate() - dt.timedelta(days=6))
+    response = client_for(court_clerk).get("/ledger/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    # the clerk owes nothing itself (共 0 条) yet sees the late reply it waits for, in the dashboard's block
+    block = html[html.index('id="tracking"') : html.index("</section>", html.index('id="tracking"'))]
+    assert 'data-step="待回复" class="table-danger"' in block and "已逾期 6 天" in block and s.title in block
+    assert 'href="/tracking/"' in block
+    # the recipient does not track what it received; an outsider sees nothing of it
+    assert 'id="tracking"' not in client_for(agency_staff).get("/ledger/").content.decode()
+    assert s.title not in client_for(outsider_agency).get("/ledger/").content.decode()
