@@ -100,7 +100,7 @@ def items(user, *, today: dt.date | None = None) -> list[Item]:
             continue
         for obj in flow.todo_candidates(user)[:LIMIT]:
             for t in workflow.available(user, obj):
-                if not t.todo:
+                if not flow.is_duty(user, t, obj):
                     continue
                 due = flow.due(obj) if flow.due else None
                 deadline = status.due_state(due, pending=True, today=today, calendar=calendar)

@@ -70,6 +70,9 @@ class Transition:
     refusal: str | Callable = ""
     post: bool = False  # the button posts to the page at once (nothing to fill in, e.g. 提交审批)
     todo: str = ""  # a pending action (待办): what the to-do list calls it, e.g. _("待签发")
+    # (user, obj) -> bool: when the action is a duty of `user` (default: whenever they may take it).
+    # Staff may edit a reply awaiting sign-off, but owe it only once the head returned it to them.
+    todo_when: Guard | None = None
     page_of: Callable | None = None  # the record whose uuid the page route takes (default: the object)
     # the verb of the letter's (or its copy's) transition this one takes for its record's letter:
     # suggestion.receive signs for the 建议书 (delivery.sign), meeting.issue_notice issues the notice
@@ -152,6 +155,11 @@ class Workflow:
             return self.pending(user, states)
         qs = self.model.objects.visible_to(user)
         return qs if states is None else qs.filter(**{f"{self.state}__in": states})
+
+    @staticmethod
+    def is_duty(user, t: Transition, obj) -> bool:
+        """Whether `t`, which `user` may take on `obj` now, is on their to-do list."""
+        return bool(t.todo) and (t.todo_when is None or bool(t.todo_when(user, obj)))
 
     def awaiting(self, obj) -> Transition | None:
         """The duty `obj` waits for (跟踪): the first to-do transition its state allows."""

@@ -111,10 +111,16 @@ def suggestion_due(s: Suggestion):
 
 
 def pending_replies(user, states):
-    """Replies waiting for the head of the institution that received the suggestion."""
+    """Replies waiting for the head of the institution that received the suggestion (签发), or
+    returned to their author (修改)."""
     return Reply.objects.filter(suggestion__recipient_id=_inst(user), status__in=states).select_related(
-        "suggestion__recipient", "suggestion__issuer"
+        "suggestion__recipient", "suggestion__issuer", "suggestion__letter"
     )
+
+
+def returned_to(user, r: Reply) -> bool:
+    """A returned reply is its author's to revise (the head's notice went to them)."""
+    return r.status == Reply.Status.RETURNED and r.created_by_id == user.pk
 
 
 def pending_extensions(user, states):
@@ -289,6 +295,9 @@ REPLY_FLOW = workflow.Workflow(
         api="edit-reply",
         page=_reply_page("reply_edit"),
         style="outline-primary",
+        # a duty once the head returned it, of its author (who was told why): until resubmitted or withdrawn
+        todo=_("待修改回复"),
+        todo_when=returned_to,
     ),
     T(
         "reply.return",

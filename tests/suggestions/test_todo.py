@@ -88,3 +88,44 @@ def test_the_list_costs_the_same_for_one_or_many(make_suggestion, court_clerk, c
     with CaptureQueriesContext(connection) as five:
         assert len(todo.items(agency_staff)) == 5
     assert len(five) == len(one)  # no query per row
+
+
+def test_a_returned_reply_waits_for_its_author_until_resubmitted_or_withdrawn(
+    make_suggestion, court_clerk, court_head, agency_staff, agency_head
+):
+    from liaison.models import User
+
+    s = make_suggestion(court_clerk, court_head, received_on=dt.date.today(), receiver=agency_staff)
+    colleague = User.objects.create_user(
+        "agency_staff_2", password="x", institution=agency_staff.institution, role=agency_staff.role
+    )
+    reply = services.suggestion_reply(suggestion=s, by=agency_staff, measures="已完善送达程序。")
+    # Awaiting sign-off, staff may still edit it, but it is not their to-do.
+    assert ("待修改回复", reply.pk) not in _labels(agency_staff)
+
+    services.reply_return(reply=reply, by=agency_head, reason="请写明整改完成时间。")
+    assert ("待修改回复", reply.pk) in _labels(agency_staff)
+    assert ("待修改回复", reply.pk) not in _labels(agency_head) and ("待签发回复", reply.pk) not in _labels(agency_head)
+    assert ("待修改回复", reply.pk) not in _labels(colleague) and ("待修改回复", reply.pk) not in _labels(court_clerk)
+    row = next(i for i in todo.items(agency_staff) if i.obj.pk == reply.pk)
+    assert row.action_url == f"/suggestions/{s.uuid}/replies/{reply.uuid}/edit/" and row.due == s.reply_due
+    assert _open_notice(agency_staff, reply, "reply.edit").count() == 1
+    # The dashboard's row opens the edit page, which shows why it came back.
+    from ._view_helpers import client_for
+
+    assert "待修改回复" in client_for(agency_staff).get("/").content.decode()
+    assert "请写明整改完成时间。" in client_for(agency_staff).get(row.action_url).content.decode()
+
+    # Resubmitted: back to the head's 待签发回复; the author's row and notice are done with.
+    services.reply_edit(reply=Reply.objects.get(pk=reply.pk), by=agency_staff, measures="已完善，1月底前完成。")
+    assert ("待修改回复", reply.pk) not in _labels(agency_staff)
+    assert ("待签发回复", reply.pk) in _labels(agency_head)
+    assert not _open_notice(agency_staff, reply, "reply.edit").exists()
+
+    # Returned again, then withdrawn: the row leaves too, and the round is open for a new reply.
+    services.reply_return(reply=Reply.objects.get(pk=reply.pk), by=agency_head, reason="仍需补充。")
+    assert ("待修改回复", reply.pk) in _labels(agency_staff)
+    services.reply_withdraw(reply=Reply.objects.get(pk=reply.pk), by=agency_staff)
+    assert ("待修改回复", reply.pk) not in _labels(agency_staff)
+    assert not _open_notice(agency_staff, reply, "reply.edit").exists()
+    assert ("待回复", s.pk) in _labels(agency_staff)
