@@ -5,6 +5,8 @@ state); pages render them with `{% actions obj %}`; the API's `allowed_actions` 
 `workflow.api_actions`. Registered on import (LiaisonConfig.ready).
 """
 
+from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import access, workflow
@@ -63,28 +65,48 @@ def pending_letters(user, states):
     )
 
 
+# A copy still owes its issuer something: its receipt (签收), or, for a main recipient of a letter
+# asking for a reply, its 复函 (the reply's issue settles it: Delivery.reply).
+OWING = Q(signed_on__isnull=True) | Q(kind=Delivery.Kind.TO, letter__reply_by__isnull=False, reply__isnull=True)
+
+
 def pending_deliveries(user, states):
-    """Copies delivered to the user's institution and not signed for (the inbox's index)."""
-    return Delivery.objects.filter(
-        recipient_id=user.institution_id,
-        signed_on__isnull=True,
-        delivered_at__isnull=False,
-        letter__status=LS.ISSUED,
-    ).select_related("letter__issuer", "recipient")
+    """Copies delivered to the user's institution and not signed for, or owing a reply (the inbox's index)."""
+    return (
+        Delivery.objects.filter(recipient_id=user.institution_id, delivered_at__isnull=False, letter__status=LS.ISSUED)
+        .filter(OWING)
+        .select_related("letter__issuer", "recipient")
+    )
 
 
 def sent_deliveries(user):
-    """跟踪: copies of the letters the user's institution issued that nobody has signed for yet."""
+    """跟踪: copies of the letters the user's institution issued not signed for, or owing a reply."""
     return (
         Delivery.objects.filter(
             letter__issuer_id=user.institution_id,
             letter__status=LS.ISSUED,
-            signed_on__isnull=True,
             delivered_at__isnull=False,
         )
+        .filter(OWING)
         .filter(letter__in=Letter.objects.visible_to(user))
         .select_related("letter__issuer", "recipient")
     )
+
+
+def delivery_due(d: Delivery):
+    """The reply deadline while a main recipient owes its 复函 (shown on its 待签收 row too)."""
+    return d.reply_due if d.reply_id is None else None
+
+
+def reply_refusal(d: Delivery) -> str:
+    if d.reply_id is not None:
+        return _("本单位已对该公文复函。")
+    return _("该公文未要求本单位书面回复。")
+
+
+def reply_page(d: Delivery) -> str:
+    """The drafting form, pre-filled: addressed to the issuer, titled 关于…的复函, linked to the letter."""
+    return f"{reverse('letter_create')}?in_reply_to={d.letter.uuid}"
 
 
 def source_of(letter: Letter):
@@ -165,7 +187,21 @@ DELIVERY_FLOW = workflow.Workflow(
         post=True,
         style="outline-primary",
     ),
+    # 复函: a main recipient of a letter asking for a reply drafts its answer once it signed for
+    # it (services.delivery_reply, or a letter created with in_reply_to); owed until issued.
+    T(
+        "delivery.reply",
+        ["signed", "read"],
+        None,
+        recipient_acting,
+        when=lambda d: d.owes_reply,
+        refusal=reply_refusal,
+        label=_("复函…"),
+        page=reply_page,
+        todo=_("待复函"),
+    ),
     state="state",
+    due=delivery_due,
     pending=pending_deliveries,
     part_of=lambda d: source_of(d.letter),
     track=workflow.Track(sent=sent_deliveries, party=lambda d: d.recipient),

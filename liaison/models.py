@@ -197,6 +197,19 @@ class Letter(models.Model):
     source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT)
     source_id = models.PositiveBigIntegerField(null=True, blank=True)
     source = GenericForeignKey("source_type", "source_id")
+    # A letter may ask each of its main recipients (主送) for a written reply by a date; each then
+    # owes a 复函 (series FU, `in_reply_to` this letter) until its reply is issued (Delivery.reply).
+    reply_by = models.DateField(
+        _("要求回复日期"), null=True, blank=True, help_text=_("需要主送机关书面回复（复函）时填写；不早于成文日期。")
+    )
+    in_reply_to = models.ForeignKey(
+        "self",
+        verbose_name=_("答复的来文"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replies",
+    )
 
     objects = LetterQuerySet.as_manager()
 
@@ -284,6 +297,10 @@ class Delivery(models.Model):
     read_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The 复函 that settled this recipient's debt, set when it is issued (services.letter_issue).
+    reply = models.ForeignKey(
+        Letter, verbose_name=_("复函"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("送达")
@@ -335,6 +352,16 @@ class Delivery(models.Model):
 
     def get_state_display(self) -> str:
         return str(self.STATE_LABELS[self.state])
+
+    @property
+    def owes_reply(self) -> bool:
+        """A main recipient of a letter asking for a reply, whose 复函 is not issued yet."""
+        return self.kind == self.Kind.TO and self.letter.reply_by is not None and self.reply_id is None
+
+    @property
+    def reply_due(self):
+        """The reply deadline this copy is held to (主送 of a letter asking for a reply), else None."""
+        return self.letter.reply_by if self.kind == self.Kind.TO else None
 
 
 def attachment_path(instance, filename):

@@ -146,6 +146,7 @@ ACTION_LABELS = {
     "attachment.add": gettext_lazy("添加附件"),
     "delivery.sign": gettext_lazy("签收"),
     "delivery.read": gettext_lazy("阅读"),
+    "delivery.reply": gettext_lazy("复函"),
     "ledger.open": gettext_lazy("登记"),
     "ledger.create": gettext_lazy("办公室登记"),
     "ledger.urge": gettext_lazy("催办"),

@@ -204,6 +204,34 @@ def clean_text(value: str, field: str, *, max_length: int, required: bool = True
     return value
 
 
+def _check_reply_by(reply_by: dt.date | None) -> dt.date | None:
+    """A new deadline for a reply: not in the past (the letter is issued today at the latest, and its
+    issue checks the date again against the 成文日期)."""
+    if reply_by is not None and reply_by < timezone.localdate():
+        raise ValidationError({"reply_by": [_("要求回复日期不能早于今天。")]})
+    return reply_by
+
+
+def reply_delivery(*, letter: Letter, by: User) -> Delivery:
+    """The copy of `letter` the drafter's institution received, which its 复函 answers: a letter
+    it did not receive (not issued, not addressed to it) cannot be answered (a field error)."""
+    delivery = (
+        Delivery.objects.select_related("letter", "recipient")
+        .filter(letter=letter, recipient_id=by.institution_id, letter__status=Letter.Status.ISSUED)
+        .first()
+    )
+    if delivery is None:
+        raise ValidationError({"in_reply_to": [_("本单位没有收到该公文，不能对其复函。")]})
+    return delivery
+
+
+def reply_title(letter: Letter) -> str:
+    """关于规范执法程序的函 → 关于规范执法程序的复函: the subject once, then the kind."""
+    subject = re.sub(r"^关于", "", letter.title.strip())
+    subject = re.sub(r"的(督办函|函|通知|请示|报告|建议)$", "", subject)
+    return f"关于{subject[:190]}的复函"
+
+
 @transaction.atomic
 def letter_create(
     *,
@@ -216,12 +244,23 @@ def letter_create(
     signatory: str = "",
     urgency: str = "",
     source=None,
+    reply_by: dt.date | None = None,
+    in_reply_to: Letter | None = None,
 ) -> Letter:
+    """A draft. `in_reply_to`: the letter this one answers (a 复函): the drafter's institution must
+    have received it (400 otherwise) and may answer it now (delivery.reply: 403, then 409); its
+    issuer is among the addressees."""
     access.require(by, "letter.create")
     cc = list(cc)
-    _require_addressees(list(addressees), cc)
+    addressees = list(addressees)
+    _require_addressees(addressees, cc)
     if series not in Letter.Series.values:
         raise ValidationError({"series": [_("无效的文种。")]})
+    if in_reply_to is not None:
+        access.require(by, "delivery.reply", reply_delivery(letter=in_reply_to, by=by))
+        if in_reply_to.issuer_id not in {i.pk for i in addressees}:
+            raise ValidationError({"addressees": [_("复函应主送来文机关（%(i)s）。") % {"i": in_reply_to.issuer.name}]})
+        series = Letter.Series.FU
     letter = Letter.objects.create(
         issuer=by.institution,
         series=series,
@@ -232,10 +271,32 @@ def letter_create(
         created_by=by,
         source_type=ContentType.objects.get_for_model(source) if source is not None else None,
         source_id=getattr(source, "pk", None),
+        reply_by=_check_reply_by(reply_by),
+        in_reply_to=in_reply_to,
     )
-    _set_deliveries(letter, list(addressees), cc)
-    audit(actor=by, action="letter.create", target=letter, after={"title": letter.title, "status": letter.status})
+    _set_deliveries(letter, addressees, cc)
+    after = {"title": letter.title, "status": letter.status}
+    if in_reply_to is not None:
+        after["in_reply_to"] = str(in_reply_to)
+    audit(actor=by, action="letter.create", target=letter, after=after)
     return letter
+
+
+@transaction.atomic
+def delivery_reply(*, delivery: Delivery, by: User, title: str = "", body: str = "") -> Letter:
+    """复函: a draft answering the letter of `delivery` (the recipient's own copy), addressed to its
+    issuer, titled 关于…的复函 unless a title is given. Settled when the draft is issued."""
+    delivery = Delivery.objects.select_related("letter__issuer").get(pk=delivery.pk)
+    access.require(by, "delivery.reply", delivery)
+    letter = delivery.letter
+    return letter_create(
+        by=by,
+        title=title or reply_title(letter),
+        body=body or _("%(n)s收悉。现答复如下：") % {"n": letter.doc_number},
+        addressees=[letter.issuer],
+        series=Letter.Series.FU,
+        in_reply_to=letter,
+    )
 
 
 @transaction.atomic
@@ -250,7 +311,9 @@ def letter_update(
     signatory=None,
     urgency=None,
     series=None,
+    reply_by=...,
 ) -> Letter:
+    """Change a draft; `reply_by=None` clears the reply deadline (omitted: kept)."""
     letter = Letter.objects.select_for_update().get(pk=letter.pk)
     access.require(by, "letter.edit", letter)
     if letter.status != Letter.Status.DRAFT:
@@ -268,11 +331,19 @@ def letter_update(
         if series not in Letter.Series.values:
             raise ValidationError({"series": [_("无效的文种。")]})
         letter.series = series
+    if letter.in_reply_to_id is not None:
+        letter.series = Letter.Series.FU  # a 复函 stays one
+    if reply_by is not ...:
+        letter.reply_by = _check_reply_by(reply_by)
     letter.save()
     if addressees is not None or cc is not None:
         current_to = addressees if addressees is not None else letter.addressees()
         current_cc = cc if cc is not None else letter.cc()
         _require_addressees(list(current_to), list(current_cc))
+        if letter.in_reply_to_id is not None and letter.in_reply_to.issuer_id not in {i.pk for i in current_to}:
+            raise ValidationError(
+                {"addressees": [_("复函应主送来文机关（%(i)s）。") % {"i": letter.in_reply_to.issuer.name}]}
+            )
         _set_deliveries(letter, list(current_to), list(current_cc))
     audit(actor=by, action="letter.update", target=letter, before=before, after={"title": letter.title})
     return letter
@@ -356,6 +427,15 @@ def letter_issue(*, letter: Letter, by: User, issued_on: dt.date | None = None) 
     issued_on = issued_on or today
     if issued_on > today:
         raise ValidationError({"issued_on": [_("成文日期不能晚于今天。")]})
+    if letter.reply_by is not None and letter.reply_by < issued_on:
+        raise ValidationError(
+            {
+                "issued_on": [
+                    _("要求回复日期（%(d)s）早于成文日期，请退回修改要求回复日期。")
+                    % {"d": letter.reply_by.isoformat()}
+                ]
+            }
+        )
     letter.year = issued_on.year
     letter.number = allocate_number(issuer=letter.issuer, series=letter.series, year=letter.year)
     letter.doc_number = format_doc_number(letter.issuer, letter.series, letter.year, letter.number)
@@ -381,6 +461,8 @@ def letter_issue(*, letter: Letter, by: User, issued_on: dt.date | None = None) 
             key=f"letter.received:{delivery.uuid}",
             url=letter.get_absolute_url(),
         )
+    if letter.in_reply_to_id is not None:
+        _settle_reply(letter, by=by)
     from .signals import letter_issued
 
     letter_issued.send(sender=Letter, letter=letter, by=by)
@@ -388,6 +470,31 @@ def letter_issue(*, letter: Letter, by: User, issued_on: dt.date | None = None) 
 
     transaction.on_commit(lambda: render_letter_pdf.delay(letter.pk))
     return letter
+
+
+def _settle_reply(reply: Letter, *, by: User) -> None:
+    """An issued 复函 settles its institution's debt on the letter it answers (the first one issued)."""
+    answered = reply.in_reply_to
+    settled = Delivery.objects.filter(letter_id=answered.pk, recipient_id=reply.issuer_id, reply__isnull=True).update(
+        reply=reply
+    )
+    if not settled:
+        return
+    audit(
+        actor=by,
+        action="delivery.reply",
+        target=answered,
+        after={"recipient": str(reply.issuer), "reply": reply.doc_number},
+    )
+    notify_institution(
+        institution=answered.issuer,
+        roles=list(access.ACTING_ROLES),
+        kind="letter.replied",
+        title=_("%(r)s 已复函 %(n)s：%(m)s")
+        % {"r": reply.issuer.short_name, "n": answered.doc_number, "m": reply.doc_number},
+        key=f"letter.replied:{reply.uuid}",
+        url=reply.get_absolute_url(),
+    )
 
 
 def store_letter_pdf(*, letter_id: int, pdf_bytes: bytes) -> bool:

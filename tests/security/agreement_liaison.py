@@ -10,7 +10,7 @@ from liaison import services
 from liaison.models import Delivery, LedgerEntry, Letter
 
 
-def _letter(world, title, cc=True):
+def _letter(world, title, cc=True, reply_by=None):
     """cc=False for a delivery's subject: its letter's page and API offer the viewer's own
     delivery's actions, so another recipient's would be offered there under the same verb."""
     return services.letter_create(
@@ -19,6 +19,7 @@ def _letter(world, title, cc=True):
         body="请予协助。",
         addressees=[world["agency_staff"].institution],
         cc=[world["gov_legal"].institution] if cc else [],
+        reply_by=reply_by,
     )
 
 
@@ -55,6 +56,22 @@ def subjects(world):
         ),
         by=world["agency_staff"],
     )
+    # a letter asking for a reply: signed for and owing its 复函, and one whose 复函 is issued
+    asking, answered = (
+        services.letter_issue(
+            letter=services.letter_submit(
+                letter=_letter(world, title, cc=False, reply_by=timezone.localdate() + dt.timedelta(days=10)), by=clerk
+            ),
+            by=head,
+        )
+        for title in ("协助函（待复函）", "协助函（已复函）")
+    )
+    owing = services.delivery_sign(delivery=asking.deliveries.get(), by=world["agency_staff"])
+    services.delivery_sign(delivery=answered.deliveries.get(), by=world["agency_staff"])
+    reply = services.delivery_reply(delivery=answered.deliveries.get(), by=world["agency_staff"])
+    services.letter_issue(
+        letter=services.letter_submit(letter=reply, by=world["agency_staff"]), by=world["agency_head"]
+    )
     owner = world["agency_staff"].institution
     manual = _entry(owner, "手工事项")
     overdue = _entry(owner, "逾期手工事项", days=2)
@@ -79,6 +96,8 @@ def subjects(world):
         ("delivery:delivered", Delivery.objects.get(pk=delivered.pk)),
         ("delivery:signed", Delivery.objects.get(pk=signed.pk)),
         ("delivery:read", Delivery.objects.get(pk=read.pk)),
+        ("delivery:owes-reply", Delivery.objects.get(pk=owing.pk)),
+        ("delivery:replied", Delivery.objects.get(letter=answered)),
         ("ledger:open-manual", LedgerEntry.objects.get(pk=manual.pk)),
         ("ledger:overdue-manual", LedgerEntry.objects.get(pk=overdue.pk)),
         ("ledger:open-sourced", LedgerEntry.objects.get(pk=sourced.pk)),
@@ -112,6 +131,7 @@ ATTEMPT = {
     "letter.unshare": _unshare,
     "delivery.sign": lambda user, d: services.delivery_sign(delivery=d, by=user),
     "delivery.read": lambda user, d: services.delivery_mark_read(delivery=d, by=user),
+    "delivery.reply": lambda user, d: services.delivery_reply(delivery=d, by=user),
     "ledger.complete": lambda user, e: services.ledger_complete(entry=e, by=user, evidence="已办结"),
     "ledger.extend": lambda user, e: services.ledger_extend(entry=e, by=user, days=10, reason="延期"),
     "ledger.waive": lambda user, e: services.ledger_waive(entry=e, by=user, reason="免除"),

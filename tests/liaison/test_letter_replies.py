@@ -1,0 +1,173 @@
+"""A letter asking for a reply by a date (要求回复日期) is followed until each main recipient's 复函
+is issued: in the issuer's 跟踪 (待复函, overdue first with days overdue), in the recipient's 待办,
+and on the letter's page per recipient (已签收 / 已复函 / 待复函 / 已逾期)."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from liaison import services, todo, tracking
+from liaison.errors import Conflict
+from liaison.models import AuditEntry, Delivery, Letter
+
+pytestmark = pytest.mark.django_db
+
+
+def _asking(clerk, head, to, cc=(), *, days=10, title="关于提供执法统计数据的函"):
+    letter = services.letter_create(
+        by=clerk,
+        title=title,
+        body="请于期限内书面回复。",
+        addressees=list(to),
+        cc=list(cc),
+        reply_by=timezone.localdate() + dt.timedelta(days=days),
+    )
+    services.letter_submit(letter=letter, by=clerk)
+    return services.letter_issue(letter=letter, by=head)
+
+
+def _issue_reply(staff, head, letter, **kwargs):
+    draft = services.delivery_reply(delivery=letter.deliveries.get(recipient=staff.institution), by=staff, **kwargs)
+    services.letter_submit(letter=draft, by=staff)
+    return services.letter_issue(letter=draft, by=head)
+
+
+def _steps(rows):
+    return [(r.label, r.obj.letter.pk if isinstance(r.obj, Delivery) else r.obj.pk) for r in rows]
+
+
+def test_a_letter_asking_for_a_reply_is_followed_until_the_reply_is_issued(
+    court_clerk, court_head, agency_staff, agency_head, gov_legal
+):
+    letter = _asking(court_clerk, court_head, [agency_staff.institution], cc=[gov_legal.institution])
+    # unsigned: both copies await receipt; the main recipient's carries the reply deadline
+    rows = {r.party: r for r in tracking.rows(court_clerk)}
+    assert rows[agency_staff.institution].step == "待签收" and rows[agency_staff.institution].due == letter.reply_by
+    assert rows[gov_legal.institution].due is None
+
+    services.delivery_sign(delivery=letter.deliveries.get(recipient=gov_legal.institution), by=gov_legal)
+    services.delivery_sign(delivery=letter.deliveries.get(recipient=agency_staff.institution), by=agency_staff)
+    # the cc owes nothing once signed; the main recipient owes its reply
+    assert _steps(tracking.rows(court_clerk)) == [("待复函", letter.pk)]
+    assert _steps(todo.items(agency_staff)) == [("待复函", letter.pk)]
+    assert _steps(todo.items(gov_legal)) == []
+    item = todo.items(agency_staff)[0]
+    assert item.due == letter.reply_by and not item.overdue
+    assert item.action_url == f"/letters/new/?in_reply_to={letter.uuid}"
+
+    # after the date: overdue, with the days overdue
+    Letter.objects.filter(pk=letter.pk).update(reply_by=timezone.localdate() - dt.timedelta(days=3))
+    row = tracking.rows(court_clerk)[0]
+    assert row.overdue and row.deadline.label == "已逾期 3 天"
+    assert todo.items(agency_staff)[0].overdue
+
+    # a draft does not settle it; the issued 复函 does
+    draft = services.delivery_reply(delivery=letter.deliveries.get(recipient=agency_staff.institution), by=agency_staff)
+    assert draft.series == Letter.Series.FU and draft.in_reply_to_id == letter.pk
+    assert draft.title == "关于提供执法统计数据的复函" and draft.addressees() == [court_clerk.institution]
+    assert _steps(tracking.rows(court_clerk)) == [("待复函", letter.pk)]
+    services.letter_submit(letter=draft, by=agency_staff)
+    reply = services.letter_issue(letter=draft, by=agency_head)
+
+    assert Delivery.objects.get(letter=letter, recipient=agency_staff.institution).reply_id == reply.pk
+    # the issuer now only has the 复函 itself to sign for; the recipient's debt is gone
+    assert _steps(tracking.rows(court_clerk)) == []
+    assert _steps(todo.items(court_clerk)) == [("待签收", reply.pk)]
+    assert _steps(todo.items(agency_staff)) == []
+    assert AuditEntry.objects.filter(action="delivery.reply", target_id=letter.pk).count() == 1
+
+
+def test_every_main_recipient_owes_its_own_reply(court_clerk, court_head, agency_staff, agency_head, gov_legal):
+    letter = _asking(court_clerk, court_head, [agency_staff.institution, gov_legal.institution])
+    for user in (agency_staff, gov_legal):
+        services.delivery_sign(delivery=letter.deliveries.get(recipient=user.institution), by=user)
+    assert sorted(r.party.pk for r in tracking.rows(court_clerk)) == sorted(
+        [agency_staff.institution_id, gov_legal.institution_id]
+    )
+    _issue_reply(agency_staff, agency_head, letter)
+    assert [r.party for r in tracking.rows(court_clerk)] == [gov_legal.institution]
+    assert _steps(todo.items(gov_legal)) == [("待复函", letter.pk)]
+
+
+def test_overdue_replies_come_first(court_clerk, court_head, agency_staff):
+    later = _asking(court_clerk, court_head, [agency_staff.institution], days=20, title="关于甲事项的函")
+    late = _asking(court_clerk, court_head, [agency_staff.institution], days=20, title="关于乙事项的函")
+    for letter in (later, late):
+        services.delivery_sign(delivery=letter.deliveries.get(), by=agency_staff)
+    Letter.objects.filter(pk=late.pk).update(reply_by=timezone.localdate() - dt.timedelta(days=1))
+    assert [r.obj.letter.pk for r in tracking.rows(court_clerk)] == [late.pk, later.pk]
+    assert [i.obj.letter.pk for i in todo.items(agency_staff)] == [late.pk, later.pk]
+
+
+def test_a_letter_without_a_reply_date_asks_for_no_reply(court_clerk, court_head, agency_staff):
+    letter = services.letter_create(
+        by=court_clerk, title="关于通报情况的函", body="特此函告。", addressees=[agency_staff.institution]
+    )
+    services.letter_submit(letter=letter, by=court_clerk)
+    letter = services.letter_issue(letter=letter, by=court_head)
+    services.delivery_sign(delivery=letter.deliveries.get(), by=agency_staff)
+    assert tracking.rows(court_clerk) == [] and todo.items(agency_staff) == []
+    with pytest.raises(Conflict):
+        services.delivery_reply(delivery=letter.deliveries.get(), by=agency_staff)
+
+
+def test_a_reply_to_a_letter_not_received_is_refused(court_clerk, court_head, agency_staff, gov_legal, outsider_agency):
+    letter = _asking(court_clerk, court_head, [agency_staff.institution], cc=[gov_legal.institution])
+    with pytest.raises(ValidationError) as exc:
+        services.letter_create(
+            by=outsider_agency,
+            title="关于提供执法统计数据的复函",
+            body="答复如下。",
+            addressees=[court_clerk.institution],
+            in_reply_to=letter,
+        )
+    assert "in_reply_to" in exc.value.message_dict
+    assert not Letter.objects.filter(in_reply_to=letter).exists()
+    # received, but not yet signed for: sign first
+    with pytest.raises(Conflict):
+        services.delivery_reply(delivery=letter.deliveries.get(recipient=agency_staff.institution), by=agency_staff)
+    # a cc owes no reply; another institution's copy is not the user's to answer
+    cc = letter.deliveries.get(recipient=gov_legal.institution)
+    services.delivery_sign(delivery=cc, by=gov_legal)
+    with pytest.raises(Conflict):
+        services.delivery_reply(delivery=cc, by=gov_legal)
+    with pytest.raises(PermissionDenied):
+        services.delivery_reply(delivery=letter.deliveries.get(recipient=agency_staff.institution), by=gov_legal)
+
+
+def test_a_reply_is_addressed_to_the_letter_s_issuer(court_clerk, court_head, agency_staff, gov_legal):
+    letter = _asking(court_clerk, court_head, [agency_staff.institution])
+    services.delivery_sign(delivery=letter.deliveries.get(), by=agency_staff)
+    with pytest.raises(ValidationError) as exc:
+        services.letter_create(
+            by=agency_staff, title="复函", body="答复。", addressees=[gov_legal.institution], in_reply_to=letter
+        )
+    assert "addressees" in exc.value.message_dict
+
+
+def test_reply_date_is_not_before_the_issue_date(court_clerk, court_head, agency_staff):
+    with pytest.raises(ValidationError) as exc:
+        services.letter_create(
+            by=court_clerk,
+            title="关于提供数据的函",
+            body="请回复。",
+            addressees=[agency_staff.institution],
+            reply_by=timezone.localdate() - dt.timedelta(days=1),
+        )
+    assert "reply_by" in exc.value.message_dict
+    letter = services.letter_create(
+        by=court_clerk,
+        title="关于提供数据的函",
+        body="请回复。",
+        addressees=[agency_staff.institution],
+        reply_by=timezone.localdate(),
+    )
+    services.letter_submit(letter=letter, by=court_clerk)
+    # a draft kept past its reply date cannot be issued with it
+    Letter.objects.filter(pk=letter.pk).update(reply_by=timezone.localdate() - dt.timedelta(days=2))
+    with pytest.raises(ValidationError) as exc:
+        services.letter_issue(letter=letter, by=court_head)
+    assert "issued_on" in exc.value.message_dict
+    assert Letter.objects.get(pk=letter.pk).status == Letter.Status.PENDING
