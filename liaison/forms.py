@@ -177,12 +177,36 @@ class LetterForm(PortalForm):
     signatory = forms.CharField(
         label=_("署名"), max_length=100, required=False, help_text=_("留空则使用发文机关全称。")
     )
+    reply_by = date_field(
+        _("要求回复日期"),
+        help_text=_("需要主送机关书面回复（复函）时填写；不早于今天。主送机关复函前，本单位在“跟踪”中看到待复函。"),
+    )
+    # A 复函: the uuid of the letter it answers (from the received letter's 复函 button); the view
+    # finds it among the letters the user may see, and the service checks it was received.
+    in_reply_to = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         institutions = selectors.addressable_institutions(user)
         self.fields["addressees"].queryset = institutions
         self.fields["cc"].queryset = institutions
+        self.user = user
+
+    def clean_reply_by(self):
+        value = self.cleaned_data.get("reply_by")
+        if value is not None and value < timezone.localdate() and value != self.initial.get("reply_by"):
+            raise forms.ValidationError(_("要求回复日期不能早于今天。"))
+        return value
+
+    def clean_in_reply_to(self):
+        """The letter answered, among those the user may see (another's reads as not received)."""
+        value = self.cleaned_data.get("in_reply_to")
+        if value is None:
+            return None
+        letter = Letter.objects.visible_to(self.user).select_related("issuer").filter(uuid=value).first()
+        if letter is None:
+            raise forms.ValidationError(_("本单位没有收到该公文，不能对其复函。"))
+        return letter
 
     def clean(self):
         data = super().clean()
@@ -190,6 +214,19 @@ class LetterForm(PortalForm):
         if overlap:
             self.add_error("cc", _("同一机关不能既是主送又是抄送。"))
         return data
+
+    @classmethod
+    def initial_reply(cls, letter: Letter) -> dict:
+        """A 复函 to `letter`: to its issuer, titled 关于…的复函, linked."""
+        from .services import reply_title
+
+        return {
+            "series": Letter.Series.FU,
+            "title": reply_title(letter),
+            "addressees": [letter.issuer],
+            "in_reply_to": letter.uuid,
+            "body": _("%(n)s收悉。现答复如下：") % {"n": letter.doc_number},
+        }
 
     @classmethod
     def initial_for(cls, letter: Letter) -> dict:
@@ -200,6 +237,7 @@ class LetterForm(PortalForm):
             "body": letter.body,
             "urgency": letter.urgency,
             "signatory": letter.signatory,
+            "reply_by": letter.reply_by,
             "addressees": [d.recipient for d in deliveries if d.kind == "to"],
             "cc": [d.recipient for d in deliveries if d.kind == "cc"],
         }

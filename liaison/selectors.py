@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import access, status
+from . import access, links, status
 from .calendar import WorkCalendar
 from .models import (
     AuditEntry,
@@ -118,11 +118,47 @@ def is_letter_insider(user, letter: Letter) -> bool:
     return access.can(user, "letter.track", letter)
 
 
-def letter_deliveries(user, letter: Letter) -> list[Delivery]:
-    deliveries = list(letter.deliveries.select_related("recipient", "signed_by", "read_by"))
-    if is_letter_insider(user, letter):
-        return deliveries
-    return [d for d in deliveries if d.recipient_id == user.institution_id]
+def letter_deliveries(user, letter: Letter, *, today: dt.date | None = None) -> list[Delivery]:
+    """The copies the user may follow: all of them for the issuer and the office, else its own.
+    A main recipient's copy of a letter asking for a reply carries `reply_state` (已复函 with the
+    reply's link when the user may open it, 待复函 with its deadline, 已逾期 N 天)."""
+    deliveries = list(letter.deliveries.select_related("recipient", "signed_by", "read_by", "reply"))
+    if not is_letter_insider(user, letter):
+        deliveries = [d for d in deliveries if d.recipient_id == user.institution_id]
+    for d in deliveries:
+        d.letter = letter
+        d.reply_state = reply_state(user, d, today=today)
+    return deliveries
+
+
+def reply_state(user, delivery: Delivery, *, today: dt.date | None = None) -> dict | None:
+    """How a copy's reply stands: None when none is asked of it."""
+    due = delivery.reply_due
+    if due is None:
+        return None
+    if delivery.reply_id is not None:
+        return {
+            "label": _("已复函"),
+            "colour": status.GREEN,
+            "reply": delivery.reply,
+            "url": links.url(user, delivery.reply),
+            "deadline": status.due_state(
+                due,
+                pending=False,
+                done_on=delivery.reply.issued_on,
+                done_words=(_("按期复函"), _("逾期复函")),
+                today=today,
+            ),
+        }
+    deadline = status.due_state(due, pending=True, today=today)
+    overdue = deadline.kind == "overdue"
+    return {
+        "label": _("已逾期") if overdue else _("待复函"),
+        "colour": status.RED if overdue else status.BLUE,
+        "reply": None,
+        "url": "",
+        "deadline": deadline,
+    }
 
 
 def my_delivery(user, letter: Letter) -> Delivery | None:

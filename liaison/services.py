@@ -333,7 +333,7 @@ def letter_update(
         letter.series = series
     if letter.in_reply_to_id is not None:
         letter.series = Letter.Series.FU  # a 复函 stays one
-    if reply_by is not ...:
+    if reply_by is not ... and reply_by != letter.reply_by:
         letter.reply_by = _check_reply_by(reply_by)
     letter.save()
     if addressees is not None or cc is not None:

@@ -134,12 +134,32 @@ def letter_detail(request, uuid):
 # ----------------------------------------------------------------------------- drafting
 
 
+def _reply_start(request, uuid):
+    """The 复函 button (delivery.reply on the user's own copy): the letter answered, 404 when the user
+    may not see it, 403 when its institution did not receive it, the conflict page when no reply
+    is owed (not signed for yet, a copy, already answered); else None to go on."""
+    answered = selectors.letter_for_page(request.user, uuid)
+    delivery = selectors.my_delivery(request.user, answered)
+    if delivery is None or not answered.is_issued:
+        raise PermissionDenied("delivery.reply")
+    delivery.letter = answered
+    return answered, pages.precheck(request, "delivery.reply", delivery, back=_detail_url(answered))
+
+
 @login_required
 def letter_create(request):
+    """A new draft; `?in_reply_to=<uuid>` starts a 复函 to a received letter, pre-filled."""
     access.require(request.user, "letter.create")
-    form = LetterForm(request.POST if request.method == "POST" else None, user=request.user)
+    initial, answered = {}, None
+    if request.method == "GET" and request.GET.get("in_reply_to"):
+        answered, refused = _reply_start(request, request.GET["in_reply_to"])
+        if refused:
+            return refused
+        initial = LetterForm.initial_reply(answered)
+    form = LetterForm(request.POST if request.method == "POST" else None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        answered = data.get("in_reply_to")
         try:
             letter = services.letter_create(
                 by=request.user,
@@ -150,13 +170,20 @@ def letter_create(request):
                 series=data["series"],
                 signatory=data["signatory"],
                 urgency=data["urgency"],
+                reply_by=data["reply_by"],
+                in_reply_to=answered,
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
+        except Conflict as exc:
+            return conflict_redirect(request, exc, _detail_url(answered) if answered else reverse("letter_outbox"))
         else:
             messages.success(request, _("草稿已保存。可以添加附件，然后提交签发。"))
             return _detail(letter)
-    return render(request, "liaison/letters/form.html", {"form": form, "letter": None})
+    elif request.method == "POST":
+        answered = form.cleaned_data.get("in_reply_to")
+    context = {"form": form, "letter": None, "in_reply_to": answered}
+    return render(request, "liaison/letters/form.html", context)
 
 
 @login_required
@@ -180,6 +207,7 @@ def letter_edit(request, uuid):
                 series=data["series"],
                 signatory=data["signatory"],
                 urgency=data["urgency"],
+                reply_by=data["reply_by"],
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -188,7 +216,8 @@ def letter_edit(request, uuid):
         else:
             messages.success(request, _("草稿已保存。"))
             return _detail(letter)
-    return render(request, "liaison/letters/form.html", {"form": form, "letter": letter})
+    context = {"form": form, "letter": letter, "in_reply_to": letter.in_reply_to}
+    return render(request, "liaison/letters/form.html", context)
 
 
 @login_required

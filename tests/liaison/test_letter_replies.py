@@ -12,6 +12,8 @@ from liaison import services, todo, tracking
 from liaison.errors import Conflict
 from liaison.models import AuditEntry, Delivery, Letter
 
+from ._view_helpers import client_for
+
 pytestmark = pytest.mark.django_db
 
 
@@ -171,3 +173,129 @@ def test_reply_date_is_not_before_the_issue_date(court_clerk, court_head, agency
         services.letter_issue(letter=letter, by=court_head)
     assert "issued_on" in exc.value.message_dict
     assert Letter.objects.get(pk=letter.pk).status == Letter.Status.PENDING
+
+
+# ----------------------------------------------------------------------------- pages
+
+
+def _signed(clerk, head, staff, **kwargs):
+    letter = _asking(clerk, head, [staff.institution], **kwargs)
+    services.delivery_sign(delivery=letter.deliveries.get(), by=staff)
+    return letter
+
+
+def test_the_reply_button_opens_a_prefilled_form_and_saves_a_linked_draft(court_clerk, court_head, agency_staff):
+    letter = _signed(court_clerk, court_head, agency_staff)
+    client = client_for(agency_staff)
+    page = client.get(f"/letters/{letter.uuid}/").content.decode()
+    url = f"/letters/new/?in_reply_to={letter.uuid}"
+    assert 'data-verb="delivery.reply"' in page and url in page.replace("&amp;", "&")
+
+    form = client.get(url)
+    assert form.status_code == 200
+    initial = form.context["form"].initial
+    assert initial["title"] == "关于提供执法统计数据的复函" and initial["series"] == "fu"
+    assert initial["addressees"] == [court_clerk.institution] and initial["in_reply_to"] == letter.uuid
+    assert letter.doc_number in form.content.decode()
+
+    response = client.post(
+        "/letters/new/",
+        {
+            "series": "fu",
+            "title": initial["title"],
+            "body": "经研究，答复如下。",
+            "addressees": [court_clerk.institution.uuid],
+            "in_reply_to": letter.uuid,
+        },
+    )
+    draft = Letter.objects.get(in_reply_to=letter)
+    assert response.status_code == 302 and response["Location"] == f"/letters/{draft.uuid}/"
+    assert draft.series == "fu" and draft.issuer == agency_staff.institution
+    page = client.get(f"/letters/{draft.uuid}/").content.decode()
+    assert f'href="/letters/{letter.uuid}/"' in page  # 答复来文, linked
+
+
+def test_a_reply_form_for_a_letter_not_received_is_a_form_error(court_clerk, court_head, agency_staff, outsider_agency):
+    letter = _signed(court_clerk, court_head, agency_staff)
+    data = {"series": "fu", "title": "复函", "body": "答复。", "in_reply_to": letter.uuid}
+    # the issuer itself (it sees the letter, but did not receive it)
+    response = client_for(court_clerk).post("/letters/new/", {**data, "addressees": [agency_staff.institution.uuid]})
+    assert response.status_code == 200 and "in_reply_to" in response.context["form"].errors
+    # another institution (the letter is not even visible to it): the same words, nothing revealed
+    response = client_for(outsider_agency).post("/letters/new/", {**data, "addressees": [court_clerk.institution.uuid]})
+    assert response.status_code == 200 and "in_reply_to" in response.context["form"].errors
+    assert not Letter.objects.filter(in_reply_to=letter).exists()
+
+
+def test_the_reply_form_is_404_for_outsiders_and_403_for_others(
+    court_clerk, court_head, agency_staff, outsider_agency, auditor, gov_legal
+):
+    letter = _asking(court_clerk, court_head, [agency_staff.institution], cc=[gov_legal.institution])
+    url = f"/letters/new/?in_reply_to={letter.uuid}"
+    assert client_for(outsider_agency).get(url).status_code == 404
+    assert client_for(outsider_agency).get("/letters/new/?in_reply_to=not-a-uuid").status_code == 404
+    assert client_for(court_clerk).get(url).status_code == 403  # the issuer received nothing
+    assert client_for(auditor).get(url).status_code == 403  # auditors do not draft
+    # not signed for yet / a cc owes none: back to the letter with the reason
+    response = client_for(agency_staff).get(url)
+    assert response.status_code == 302 and response["Location"] == f"/letters/{letter.uuid}/"
+    services.delivery_sign(delivery=letter.deliveries.get(recipient=gov_legal.institution), by=gov_legal)
+    assert client_for(gov_legal).get(url).status_code == 302
+
+
+def test_the_letter_page_shows_each_recipients_reply(
+    court_clerk, court_head, agency_staff, agency_head, gov_legal, outsider_agency
+):
+    letter = _asking(court_clerk, court_head, [agency_staff.institution, gov_legal.institution])
+    for user in (agency_staff, gov_legal):
+        services.delivery_sign(delivery=letter.deliveries.get(recipient=user.institution), by=user)
+    Letter.objects.filter(pk=letter.pk).update(reply_by=timezone.localdate() - dt.timedelta(days=2))
+    reply = _issue_reply(agency_staff, agency_head, Letter.objects.get(pk=letter.pk))
+
+    def cells(user):
+        response = client_for(user).get(f"/letters/{letter.uuid}/")
+        return {d.recipient: d.reply_state for d in response.context["deliveries"]}, response.content.decode()
+
+    states, page = cells(court_clerk)
+    answered, late = states[agency_staff.institution], states[gov_legal.institution]
+    assert (answered["label"], answered["url"]) == ("已复函", f"/letters/{reply.uuid}/")
+    assert answered["deadline"].label == "逾期复函"
+    assert (late["label"], late["deadline"].label) == ("已逾期", "已逾期 2 天")
+    assert reply.doc_number in page and "已逾期 2 天" in page
+    # a recipient sees its own copy only
+    states, page = cells(gov_legal)
+    assert list(states) == [gov_legal.institution] and reply.doc_number not in page
+    states, _page = cells(agency_staff)
+    assert list(states) == [agency_staff.institution] and states[agency_staff.institution]["label"] == "已复函"
+    assert client_for(outsider_agency).get(f"/letters/{letter.uuid}/").status_code == 404
+
+
+def test_the_reply_link_is_shown_only_to_those_who_may_open_the_reply(
+    court_clerk, court_head, agency_staff, agency_head
+):
+    letter = _signed(court_clerk, court_head, agency_staff)
+    reply = _issue_reply(agency_staff, agency_head, letter)
+    delivery = Delivery.objects.select_related("reply", "letter").get(pk=letter.deliveries.get().pk)
+    from liaison import selectors
+
+    assert selectors.reply_state(court_clerk, delivery)["url"] == f"/letters/{reply.uuid}/"
+    # a reply that its viewer may not open (here: withdrawn from its addressees) shows no link
+    Delivery.objects.filter(letter=reply).delete()
+    court_clerk = type(court_clerk).objects.get(pk=court_clerk.pk)
+    assert selectors.reply_state(court_clerk, delivery)["url"] == ""
+
+
+def test_the_reply_date_on_the_form(court_clerk, agency_staff):
+    client = client_for(court_clerk)
+    data = {
+        "series": "han",
+        "title": "关于提供数据的函",
+        "body": "请回复。",
+        "addressees": [agency_staff.institution.uuid],
+    }
+    past = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+    response = client.post("/letters/new/", {**data, "reply_by": past})
+    assert response.status_code == 200 and "reply_by" in response.context["form"].errors
+    due = timezone.localdate() + dt.timedelta(days=15)
+    assert client.post("/letters/new/", {**data, "reply_by": due.isoformat()}).status_code == 302
+    assert Letter.objects.get(title="关于提供数据的函").reply_by == due
