@@ -156,6 +156,23 @@ def _letters(qs, user, inst):
     return any_of(qs, *branches)
 
 
+def delivered_to(qs: QuerySet, user) -> QuerySet:
+    """Deliveries (`qs`) to the user's institution whose letter the user may see.
+
+    Of a letter delivered to the institution, `_letters` shows it exactly when it is issued (the
+    recipient branch) or the institution issued it: the other branches only add issued letters.
+    So the inbox reads the deliveries by their `(recipient, …)` index and leaves out the few
+    unissued letters of other issuers (read by the status index), instead of resolving every
+    visible letter (an OR over the whole letters table: 3,777 buffers, 38 ms against 1,788, 8 ms).
+    """
+    inst = institution_of(user)
+    if inst is None:
+        return qs.none()
+    unissued = [s for s in Letter.Status if s != Letter.Status.ISSUED]
+    hidden = Letter.objects.filter(status__in=unissued).exclude(issuer=inst).order_by().values("pk")
+    return qs.filter(recipient=inst).exclude(letter__in=hidden)
+
+
 def _ledger(qs, user, inst):
     # The owner's entries, its subordinates' (escalation), and the overseeing office's region.
     if oversees_every_region(user):

@@ -92,9 +92,7 @@ def inbox(user, *, signed="", keyword="") -> QuerySet:
     """Deliveries of visible (issued) letters to my institution."""
     if user.institution_id is None:
         return Delivery.objects.none()
-    qs = Delivery.objects.filter(
-        recipient_id=user.institution_id, letter__in=Letter.objects.visible_to(user)
-    ).select_related("letter__issuer")
+    qs = access.delivered_to(Delivery.objects.all(), user).select_related("letter__issuer")
     if signed == "yes":
         qs = qs.filter(signed_on__isnull=False)
     elif signed == "no":

@@ -68,6 +68,36 @@ def test_inbox_never_shows_drafts_or_other_institutions_mail(agency_staff, outsi
     assert letter.title not in client_for(outsider_agency).get("/letters/inbox/").content.decode()
 
 
+def test_inbox_holds_exactly_the_deliveries_of_letters_the_viewer_sees(world, court_clerk, court_head, office):
+    """`access.delivered_to` (deliveries to me, unissued letters of other issuers left out) equals
+    deliveries to my institution of `Letter.visible_to(me)`, for every persona: drafts and pending
+    letters addressed to others and to the issuer itself, issued ones, letters from the office."""
+    from liaison import selectors
+    from liaison.models import Delivery
+
+    users = list(world.values())
+    everyone = sorted({u.institution for u in users if u.institution_id}, key=lambda i: i.pk)
+    issued_letter(court_clerk, court_head, everyone, title="签发给所有机关")
+    draft_letter(court_clerk, everyone, title="法院草稿")
+    pending = draft_letter(
+        court_clerk,
+        [i for i in everyone[:3] if i != court_clerk.institution] + [court_clerk.institution],
+        title="法院待签发",
+    )
+    services.letter_submit(letter=pending, by=court_clerk)
+    draft_letter(office, everyone, title="办公室草稿")
+    seen = 0
+    for user in users:
+        expected = set(
+            Delivery.objects.filter(
+                recipient_id=user.institution_id, letter__in=Letter.objects.visible_to(user)
+            ).values_list("pk", flat=True)
+        )
+        assert set(selectors.inbox(user).values_list("pk", flat=True)) == expected, user.username
+        seen += len(expected)
+    assert seen > 0
+
+
 def test_empty_inbox_says_what_happens_next(outsider_agency):
     body = client_for(outsider_agency).get("/letters/inbox/").content.decode()
     assert "暂无来文" in body
