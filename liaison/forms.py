@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import selectors
+from . import selectors, uploads
 from .models import Letter
 
 DATE_WIDGET = {"type": "date"}
@@ -260,6 +260,35 @@ class SignForm(PortalForm):
     signed_on = date_field(
         _("签收日期"), help_text=_("纸质送达时填写实际签收日期；留空为今天。答复期限自签收次日起算。"), not_future=True
     )
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class FilesField(forms.FileField):
+    """Files chosen with a record's other fields (`<input type=file multiple>`), saved with the
+    record by its service or not at all. Each file is checked here by the upload rules
+    (liaison.uploads), so a refused file is reported with the other fields' errors, in one round;
+    the service checks again, with the files the record already has."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("附件"))
+        kwargs.setdefault(
+            "help_text",
+            _("可一次选择多个文件：PDF、OFD、Word、Excel、WPS、PNG、JPEG。表单有误时，请重新选择文件。"),
+        )
+        super().__init__(widget=MultipleFileInput(), required=False, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, (list, tuple)) else [data]) if f]
+        files = [super(FilesField, self).clean(f, initial) for f in files]
+        try:
+            uploads.check_count(0, len(files))
+            uploads.check_files(files)
+        except ValidationError as exc:  # the rules name the field `file`: here it is this one
+            raise ValidationError(exc.messages) from None
+        return files
 
 
 class AttachmentForm(PortalForm):

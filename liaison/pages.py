@@ -50,6 +50,11 @@ def post_data(request):
     return request.POST if request.method == "POST" else None
 
 
+def post_files(request):
+    """The uploaded files of a POST (for a form with a `FilesField`), None otherwise."""
+    return request.FILES if request.method == "POST" else None
+
+
 def state_refusal(obj) -> Conflict:
     """The Conflict for a record whose state does not allow the action (the workflow's wording)."""
     return Conflict(

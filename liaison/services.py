@@ -2,9 +2,9 @@
 
 import datetime as dt
 import hashlib
-import re
-import unicodedata
 from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -31,6 +31,7 @@ from .models import (
     Notification,
     User,
 )
+from .uploads import sanitize_filename  # noqa: F401 (hub.sanitize_filename, the apps' name for it)
 
 # ----------------------------------------------------------------------------- audit
 
@@ -591,7 +592,6 @@ ALLOWED_UPLOADS = {
     # .docx / .xlsx are ZIP containers
     "application/zip": (b"PK\x03\x04",),
 }
-_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
 
 
 def sniff_content_type(head: bytes) -> str | None:
@@ -601,34 +601,46 @@ def sniff_content_type(head: bytes) -> str | None:
     return None
 
 
-def sanitize_filename(name: str) -> str:
-    name = unicodedata.normalize("NFC", name or "")
-    # Drop bidi overrides and other format characters that disguise extensions.
-    name = "".join(ch for ch in name if unicodedata.category(ch) != "Cf")
-    name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = _UNSAFE_NAME.sub("_", name).strip(" .")
-    if not name:
-        name = "附件"
-    if len(name) > 120:
-        stem, dot, ext = name.rpartition(".")
-        name = (stem[: 120 - len(ext) - 1] + "." + ext) if dot and len(ext) <= 10 else name[:120]
-    return name
+# The names of the files stored inside the current `atomic_with_files` block.
+_STORED: ContextVar[list | None] = ContextVar("liaison_stored_files", default=None)
 
 
-def _store_attachment(*, by: User, upload, target, **owner) -> Attachment:
-    """Check an upload (size; content sniffed and matched to the name's extension) and store it
-    under a random name, for a letter or a record (`owner`); audited on `target`."""
-    if upload.size > settings.UPLOAD_MAX_BYTES:
-        raise ValidationError({"file": [_("文件过大，最大 %(m)d MB。") % {"m": settings.UPLOAD_MAX_BYTES // 1048576}]})
-    name = sanitize_filename(upload.name)
-    # Content sniffed, and the name's extension must be one that content may carry.
-    ctype = uploads.check_attachment(upload, name).content_type
+@contextmanager
+def atomic_with_files():
+    """`transaction.atomic` for a write that stores attachments (a record and its files in one
+    submission): when it rolls back (a later file or field refused, a conflict) the files stored
+    inside it are deleted too: the rows go with the transaction, files on disk would not.
+    Also a decorator: `@hub.atomic_with_files()`."""
+    outer = _STORED.get()
+    stored = outer if outer is not None else []
+    start = len(stored)
+    token = _STORED.set(stored)
+    try:
+        with transaction.atomic():
+            yield
+    except BaseException:
+        storage = Attachment._meta.get_field("file").storage
+        for name in stored[start:]:
+            storage.delete(name)
+        del stored[start:]
+        raise
+    finally:
+        _STORED.reset(token)
+
+
+def _store_attachment(*, by: User, upload, target, checked=None, **owner) -> Attachment:
+    """Check an upload (unless `checked` by `uploads.check`) and store it under a random name,
+    for a letter or a record (`owner`); audited on `target`."""
+    name, kind = checked or uploads.check(upload)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    att = Attachment(name=name, content_type=ctype, size=upload.size, sha256=digest.hexdigest(), **owner)
+    att = Attachment(name=name, content_type=kind.content_type, size=upload.size, sha256=digest.hexdigest(), **owner)
     att.file.save("upload", upload, save=False)
+    stored = _STORED.get()
+    if stored is not None:
+        stored.append(att.file.name)
     try:
         att.save()
         audit(actor=by, action="attachment.add", target=target, after={"name": att.name, "sha256": att.sha256})
@@ -644,22 +656,34 @@ def attachment_add(*, letter: Letter, by: User, upload) -> Attachment:
     access.require(by, "letter.edit", letter)
     if letter.status != Letter.Status.DRAFT:
         raise Conflict(_("只有草稿可以添加附件。"))
+    uploads.check_count(letter.attachments.count(), 1)
     return _store_attachment(by=by, upload=upload, target=letter, letter=letter)
 
 
-@transaction.atomic
 def attachment_add_to_record(*, record, by: User, upload, verb: str, audit_on=None) -> Attachment:
     """Attach a file to a record that will become a letter (a suggestion's draft, a pending reply):
     the same upload rules as a letter's; `verb` (the record's edit transition) decides who may and
     when (403, then 409). The caller has locked the record."""
+    return attachments_add_to_record(record=record, by=by, files=[upload], verb=verb, audit_on=audit_on)[0]
+
+
+@atomic_with_files()
+def attachments_add_to_record(*, record, by: User, files: Iterable, verb: str, audit_on=None) -> list[Attachment]:
+    """Several files for a record in one submission, all or none: the count, and each file's size
+    and content, are checked before any is stored (a refusal names the file); `verb` as in
+    `attachment_add_to_record`. Inside the caller's `atomic_with_files`, the files go if it rolls back."""
     access.require(by, verb, record)
-    return _store_attachment(
-        by=by,
-        upload=upload,
-        target=audit_on if audit_on is not None else record,
-        record_type=ContentType.objects.get_for_model(record),
-        record_id=record.pk,
-    )
+    files = list(files)
+    if not files:
+        return []
+    uploads.check_count(record_attachments(record).count(), len(files))
+    checked = uploads.check_files(files)
+    owner = {"record_type": ContentType.objects.get_for_model(record), "record_id": record.pk}
+    target = audit_on if audit_on is not None else record
+    return [
+        _store_attachment(by=by, upload=upload, target=target, checked=check, **owner)
+        for upload, check in zip(files, checked, strict=True)
+    ]
 
 
 def record_attachments(record):

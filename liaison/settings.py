@@ -212,6 +212,8 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # does not exist keeps Django's test servers from serving MEDIA_ROOT either.
 MEDIA_URL = "http://media.invalid/"
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+# Files one letter, suggestion or reply may carry (liaison.uploads.check_count).
+ATTACHMENTS_MAX = env_int("ATTACHMENTS_MAX", 20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
 # A JSON (or form) body to the API; multipart uploads may be UPLOAD_MAX_BYTES.
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 5 * 1024 * 1024)

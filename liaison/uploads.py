@@ -6,11 +6,17 @@ ZIP containers are opened and told apart by their parts: Word (.docx), Excel (.x
 (.ofd, GB/T 33190); one holding macros (vbaProject.bin) is refused, and so is any other ZIP —
 a plain archive could hold anything, so it must be unpacked and its files attached one by one.
 The OLE2 container of old Office and WPS files (.doc, .xls, .wps, .et) is accepted by name.
+
+Every file is at most UPLOAD_MAX_BYTES, and a letter or record carries at most ATTACHMENTS_MAX
+files (`check_size`, `check_count`): the rules of every upload path, page or API, one file or many.
 """
 
+import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -83,6 +89,26 @@ def sniff(upload) -> Kind:
     raise _refuse(ACCEPTED)
 
 
+def check_size(upload) -> None:
+    if upload.size > settings.UPLOAD_MAX_BYTES:
+        raise _refuse(_("文件过大，最大 %(m)d MB。") % {"m": settings.UPLOAD_MAX_BYTES // 1048576})
+
+
+def check_count(existing: int, adding: int) -> None:
+    """A letter or record holds at most ATTACHMENTS_MAX files (`existing` already, `adding` now)."""
+    limit = settings.ATTACHMENTS_MAX
+    if existing + adding > limit:
+        if existing:
+            message = _("附件最多 %(m)d 个，已有 %(n)d 个，本次只能再添加 %(k)d 个。") % {
+                "m": limit,
+                "n": existing,
+                "k": max(limit - existing, 0),
+            }
+        else:
+            message = _("附件最多 %(m)d 个，本次选择了 %(k)d 个。") % {"m": limit, "k": adding}
+        raise _refuse(message)
+
+
 def check_attachment(upload, name: str) -> Kind:
     """The sniffed kind, when `name` (already sanitised) ends in one of its extensions."""
     kind = sniff(upload)
@@ -94,3 +120,45 @@ def check_attachment(upload, name: str) -> Kind:
             % {"name": name, "kind": kind.label, "ext": "、".join(kind.extensions)}
         )
     return kind
+
+
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
+
+
+def sanitize_filename(name: str) -> str:
+    name = unicodedata.normalize("NFC", name or "")
+    # Drop bidi overrides and other format characters that disguise extensions.
+    name = "".join(ch for ch in name if unicodedata.category(ch) != "Cf")
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = _UNSAFE_NAME.sub("_", name).strip(" .")
+    if not name:
+        name = "附件"
+    if len(name) > 120:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[: 120 - len(ext) - 1] + "." + ext) if dot and len(ext) <= 10 else name[:120]
+    return name
+
+
+def check(upload) -> tuple[str, Kind]:
+    """The upload's safe name and its kind: size, content sniffed and matched to the name's extension."""
+    check_size(upload)
+    name = sanitize_filename(upload.name)
+    return name, check_attachment(upload, name)
+
+
+def check_files(files) -> list[tuple[str, Kind]]:
+    """`check` for several files chosen together (the count against a record's files is the
+    caller's): every refusal at once, each naming its file when there are several."""
+    files = list(files)
+    checked, refused = [], []
+    for upload in files:
+        try:
+            checked.append(check(upload))
+        except ValidationError as exc:
+            name = sanitize_filename(upload.name)
+            for message in exc.messages:
+                several = len(files) > 1 and name not in message
+                refused.append(_("“%(name)s”：%(error)s") % {"name": name, "error": message} if several else message)
+    if refused:
+        raise ValidationError({"file": refused})
+    return checked

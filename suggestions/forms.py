@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from liaison import selectors as hub_selectors
-from liaison.forms import FilterForm, InstitutionChoices, PortalForm, date_field
+from liaison.forms import FilesField, FilterForm, InstitutionChoices, PortalForm, date_field
 from liaison.models import Institution
 
 from . import page_selectors, services
@@ -128,6 +128,8 @@ class SuggestionForm(PortalForm):
         label=gettext_lazy("期限单位"), choices=UNIT_CHOICES, required=False, initial="months"
     )
     linked_from = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    # the 建议书's 附件: saved with the draft, or nothing is
+    file = FilesField()
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -260,6 +262,8 @@ class ReplyForm(PortalForm):
         help_text=gettext_lazy("逐条写明对建议的采纳情况、已采取的措施和整改结果。"),
         error_messages={"required": gettext_lazy("请写明采取的措施。")},
     )
+    # the 复函's 附件: saved with the reply, or nothing is
+    file = FilesField()
 
 
 class ExtensionForm(PortalForm):

@@ -88,7 +88,7 @@ def _validate_parties(issuer: Institution, recipient: Institution | None, cc) ->
         raise ValidationError({"cc": [_("抄送单位不能是发出机关或被建议单位。")]})
 
 
-@transaction.atomic
+@hub.atomic_with_files()  # the draft and its files together, or neither
 def suggestion_create(
     *,
     by: User,
@@ -105,7 +105,9 @@ def suggestion_create(
     reply_period=None,
     reply_unit=None,
     linked_from: Suggestion | None = None,
+    files=(),
 ) -> Suggestion:
+    """A draft, with the files chosen with it (the 建议书's 附件 once issued)."""
     access.require(by, "suggestion.create")
     issuer = by.institution
     kind = Suggestion.Kind.JUDICIAL if issuer.kind == Institution.Kind.COURT else Suggestion.Kind.PROCURATORIAL
@@ -139,6 +141,7 @@ def suggestion_create(
     )
     _set_cc(s, cc)
     hub.audit(actor=by, action="suggestion.create", target=s, after={"kind": kind, "recipient": str(recipient)})
+    hub.attachments_add_to_record(record=s, by=by, files=files, verb="suggestion.edit")
     return s
 
 
@@ -151,8 +154,9 @@ def _set_cc(s: Suggestion, cc) -> None:
     s.cc.set(cc)
 
 
-@transaction.atomic
-def suggestion_update(*, suggestion: Suggestion, by: User, **fields) -> Suggestion:
+@hub.atomic_with_files()
+def suggestion_update(*, suggestion: Suggestion, by: User, files=(), **fields) -> Suggestion:
+    """The draft's new content, and the files added with it (all or nothing)."""
     s = _locked(suggestion)
     access.require(by, "suggestion.edit", s)
     cc = fields.pop("cc", None)
@@ -181,6 +185,7 @@ def suggestion_update(*, suggestion: Suggestion, by: User, **fields) -> Suggesti
     s.save()
     _set_cc(s, current_cc)
     hub.audit(actor=by, action="suggestion.update", target=s, after={"title": s.title})
+    hub.attachments_add_to_record(record=s, by=by, files=files, verb="suggestion.edit")
     return s
 
 
@@ -333,9 +338,10 @@ def on_letter_signed(*, delivery, by) -> None:
     )
 
 
-@transaction.atomic
-def suggestion_reply(*, suggestion: Suggestion, by: User, measures: str) -> Reply:
-    """The agency's written reply for the current round; a head's reply is signed off at once."""
+@hub.atomic_with_files()
+def suggestion_reply(*, suggestion: Suggestion, by: User, measures: str, files=()) -> Reply:
+    """The agency's written reply for the current round, with its files (the 复函's 附件; all or
+    nothing); a head's reply is signed off at once."""
     s = _locked(suggestion)  # concurrent replies queue here; the loser sees the reply and gets 409
     access.require(by, "suggestion.reply", s)  # 409 too when this round's reply exists
     measures = hub.clean_text(measures, "measures", max_length=20000)
@@ -345,6 +351,8 @@ def suggestion_reply(*, suggestion: Suggestion, by: User, measures: str) -> Repl
     except IntegrityError:
         raise Conflict(_("本轮已有书面回复，不能重复回复。")) from None
     hub.audit(actor=by, action="suggestion.reply", target=s, after={"round": s.round})
+    reply.suggestion = s
+    hub.attachments_add_to_record(record=reply, by=by, files=files, verb="reply.edit", audit_on=s)
     if by.role == User.Role.HEAD:
         _send_reply(s, reply, head=by)
     else:
@@ -400,13 +408,16 @@ def reply_return(*, reply: Reply, by: User, reason: str) -> Reply:
     return reply
 
 
-@transaction.atomic
-def reply_edit(*, reply: Reply, by: User, measures: str) -> Reply:
-    """Staff revise a reply awaiting sign-off (or returned): it waits for the head again."""
+@hub.atomic_with_files()
+def reply_edit(*, reply: Reply, by: User, measures: str, files=()) -> Reply:
+    """Staff revise a reply awaiting sign-off (or returned), adding files if they choose (all or
+    nothing): it waits for the head again."""
     reply = _locked_reply(reply)
     access.require(by, "reply.edit", reply)
     measures = hub.clean_text(measures, "measures", max_length=20000)
     returned = reply.status == Reply.Status.RETURNED
+    # checked while the reply may still be edited (a returned one too), before it moves
+    hub.attachments_add_to_record(record=reply, by=by, files=files, verb="reply.edit", audit_on=reply.suggestion)
     reply.measures = measures
     hub.move(reply, by=by, action="reply.edit", target=Reply.Status.PENDING, update_fields=["status", "measures"])
     hub.audit(actor=by, action="reply.edit", target=reply.suggestion, after={"round": reply.round})

@@ -98,12 +98,12 @@ def create(request):
     if source and (refused := pages.precheck(request, "suggestion.link", source, back=source.get_absolute_url())):
         return refused
     initial = SuggestionForm.initial_linked(source) if source else None
-    form = SuggestionForm(pages.post_data(request), user=user, initial=initial)
+    form = SuggestionForm(pages.post_data(request), pages.post_files(request), user=user, initial=initial)
     return pages.action_page(
         request,
         form=form,
         service=services.suggestion_create,
-        args=lambda d: {"by": user, "linked_from": source, **form.service_fields()},
+        args=lambda d: {"by": user, "linked_from": source, **form.service_fields(), "files": d["file"]},
         done=lambda s: _("草稿已保存。核对无误后请提交负责人审批。"),
         back=reverse("suggestions:index"),
         to=Suggestion.get_absolute_url,
@@ -118,14 +118,16 @@ def edit(request, uuid):
     s = page_selectors.suggestion_for_page(user, uuid)
     if refused := pages.precheck(request, "suggestion.edit", s, back=s.get_absolute_url()):
         return refused
-    form = SuggestionForm(pages.post_data(request), user=user, initial=SuggestionForm.initial_for(s))
+    form = SuggestionForm(
+        pages.post_data(request), pages.post_files(request), user=user, initial=SuggestionForm.initial_for(s)
+    )
     return pages.action_page(
         request,
         s,
         checked=True,
         form=form,
         service=services.suggestion_update,
-        args=lambda d: {"suggestion": s, "by": user, **form.service_fields()},
+        args=lambda d: {"suggestion": s, "by": user, **form.service_fields(), "files": d["file"]},
         done=lambda _result: _("草稿已保存。"),
         back=s.get_absolute_url(),
         template="suggestions/form.html",
@@ -280,9 +282,9 @@ def reply(request, uuid):
         request,
         s,
         verb="suggestion.reply",
-        form=lambda: ReplyForm(pages.post_data(request)),
+        form=lambda: ReplyForm(pages.post_data(request), pages.post_files(request)),
         service=services.suggestion_reply,
-        args=lambda d: {"suggestion": s, "by": user, "measures": d["measures"]},
+        args=lambda d: {"suggestion": s, "by": user, "measures": d["measures"], "files": d["file"]},
         done=_reply_done,
         template="suggestions/reply.html",
         context={"signs_off": signs_off},
@@ -396,9 +398,9 @@ def reply_edit(request, uuid, reply_uuid):
         s,
         obj=r,
         verb="reply.edit",
-        form=lambda: ReplyForm(pages.post_data(request), initial={"measures": r.measures}),
+        form=lambda: ReplyForm(pages.post_data(request), pages.post_files(request), initial={"measures": r.measures}),
         service=services.reply_edit,
-        args=lambda d: {"reply": r, "by": request.user, "measures": d["measures"]},
+        args=lambda d: {"reply": r, "by": request.user, "measures": d["measures"], "files": d["file"]},
         done=lambda _result: _("回复已修改，等待负责人签发。"),
         template="suggestions/reply.html",
         context={"reply": r, "editing": True, "signs_off": False},
