@@ -2,6 +2,7 @@
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
