@@ -7,6 +7,9 @@ import re
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from liaison.i18n import Msg
 
 QUARTER_RE = re.compile(r"^(\d{4})[Qq]([1-4])$")
 YEAR_RE = re.compile(r"^(\d{4})$")
@@ -42,9 +45,14 @@ class Period:
 
     @property
     def label(self) -> str:
+        return str(self.message)
+
+    @property
+    def message(self) -> Msg:
+        """The label as a stored sentence (a notification names the period in its reader's language)."""
         if self.quarter:
-            return _("%(y)d年第%(q)d季度") % {"y": self.year, "q": self.quarter}
-        return _("%(y)d年") % {"y": self.year}
+            return Msg(gettext_noop("%(y)d年第%(q)d季度"), y=self.year, q=self.quarter)
+        return Msg(gettext_noop("%(y)d年"), y=self.year)
 
     @property
     def start(self) -> dt.date:

@@ -15,10 +15,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cases.models import AdministrativeCase
 from liaison import access
 from liaison import services as hub
+from liaison.i18n import Msg
 from liaison.models import Letter, Region
 
 from . import annual, markup
@@ -54,7 +56,7 @@ def report_draft(*, region: Region, year: int, today: dt.date | None = None) -> 
         institution=parties["issuer"],
         roles=None,
         kind="report.drafted",
-        title=_("%(y)d年度%(r)s行政诉讼司法审查报告已起草，请修改完善") % {"y": year, "r": region.name},
+        title=Msg(gettext_noop("%(y)d年度%(r)s行政诉讼司法审查报告已起草，请修改完善"), y=year, r=region.name),
         key=f"report.drafted:{report.uuid}",
         url=report.get_absolute_url(),
     )
@@ -153,7 +155,7 @@ def report_submit(*, report: AnnualReport, by) -> AnnualReport:
         institution=report.issuer,
         roles=["head"],
         kind="report.submitted",
-        title=_("%(y)d年度行政诉讼司法审查报告待签发") % {"y": report.year},
+        title=Msg(gettext_noop("%(y)d年度行政诉讼司法审查报告待签发"), y=report.year),
         key=f"report.submitted:{report.uuid}:{timezone.now().timestamp():.0f}",
         url=report.get_absolute_url(),
     )

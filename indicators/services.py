@@ -13,9 +13,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from liaison import access
 from liaison import services as hub
+from liaison.i18n import Msg
 from liaison.models import Institution, Letter, Region
 
 from . import selectors
@@ -150,7 +152,7 @@ def bulletin_draft(*, region: Region, period: Period, today: dt.date | None = No
     hub.notify(
         users=office_users,
         kind="bulletin.drafted",
-        title=_("%(p)s%(r)s指标通报已起草，请审核") % {"p": period.label, "r": region.name},
+        title=Msg(gettext_noop("%(p)s%(r)s指标通报已起草，请审核"), p=period.message, r=region.name),
         key=f"bulletin.drafted:{bulletin.uuid}",
         url=bulletin.get_absolute_url(),
     )
@@ -212,7 +214,7 @@ def bulletin_submit(*, bulletin: Bulletin, by) -> Bulletin:
         institution=bulletin.issuer,
         roles=["head"],
         kind="bulletin.reviewed",
-        title=_("指标通报待签发：%(p)s %(r)s") % {"p": bulletin.period, "r": bulletin.region.name},
+        title=Msg(gettext_noop("指标通报待签发：%(p)s %(r)s"), p=bulletin.period, r=bulletin.region.name),
         key=f"bulletin.reviewed:{bulletin.uuid}:{timezone.now().timestamp():.0f}",
         url=bulletin.get_absolute_url(),
     )

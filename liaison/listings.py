@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.utils.translation import gettext_lazy as _
 
+from . import i18n
 from .lists import Column, ListSpec
 from .models import Delivery, Inspection, LedgerEntry, Letter
 
@@ -88,7 +89,7 @@ LEDGER = ListSpec(
     model=LedgerEntry,
     columns=[
         Column("owner", _("责任单位"), "owner.name", cell="{{ row.owner.short_name }}", sort=("owner__name",)),
-        Column("title", _("事项"), sort=("title",), link="ledger_detail"),
+        Column("title", _("事项"), "display_title", sort=("title",), link="ledger_detail"),
         Column("clause", _("工作方案条目"), empty="—"),
         Column("start_date", _("起算日"), sort=("start_date",), nowrap=True),
         Column("due_date", _("截止日期"), sort=("due_date",), nowrap=True),
@@ -146,11 +147,11 @@ INSPECTION_ROWS = ListSpec(
     title=_("专项检查"),
     columns=[
         Column("owner", _("责任单位")),
-        Column("title", _("事项")),
+        Column("title", _("事项"), lambda row, viewer: i18n.shown_title(row)),
         Column("start_date", _("起算日"), _snapshot_date("start_date")),
         Column("due_date", _("截止日期"), _snapshot_date("due_date")),
         Column("due_explained", _("期限计算")),
-        Column("status", _("状态"), "status_display"),
+        Column("status", _("状态"), lambda row, viewer: i18n.ledger_status(row)),
         Column("done_on", _("办结日期"), _snapshot_date("done_on")),
         Column("evidence", _("办结情况")),
         Column("clause", _("工作方案条目")),

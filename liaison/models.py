@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from . import i18n
 from .querysets import (
     InspectionQuerySet,
     InstitutionQuerySet,
@@ -418,6 +419,9 @@ class LedgerEntry(models.Model):
         Institution, verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="ledger_entries"
     )
     title = models.CharField(_("事项"), max_length=200)
+    # The title's msgid and parameters (liaison.i18n) for an entry a service opened; `title` keeps
+    # the Chinese text (search, sort, rows written before, entries typed by hand).
+    message = models.JSONField(default=dict, blank=True, editable=False)
     # The period the due date was computed from, kept so holidays edits can recompute it.
     start_date = models.DateField(_("起算日"))
     period = models.PositiveSmallIntegerField(_("期限"))
@@ -458,7 +462,11 @@ class LedgerEntry(models.Model):
         ]
 
     def __str__(self):
-        return self.title
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        return i18n.render(self.message, self.title)
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
@@ -533,6 +541,9 @@ class Notification(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=30)
     title = models.CharField(max_length=200)
+    # The title's msgid and parameters (liaison.i18n): shown in the reader's language; `title`
+    # keeps the Chinese text (search, e-mail, rows written before).
+    message = models.JSONField(default=dict, blank=True, editable=False)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=300, blank=True)
     # Makes a notification idempotent: one per user and key.
@@ -567,7 +578,11 @@ class Notification(models.Model):
         ]
 
     def __str__(self):
-        return self.title
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        return i18n.render(self.message, self.title)
 
 
 class AuditEntry(models.Model):

@@ -15,10 +15,12 @@ from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from . import access, uploads
+from . import access, i18n, uploads
 from .calendar import compute_deadline
 from .errors import Conflict
+from .i18n import Msg
 from .models import (
     Attachment,
     AuditEntry,
@@ -85,7 +87,7 @@ def notify(
     *,
     users: Iterable[User],
     kind: str,
-    title: str,
+    title: i18n.Msg | str,
     key: str,
     body: str = "",
     url: str = "",
@@ -96,14 +98,15 @@ def notify(
 
     A notification that asks its user to act names the record (`about`) and the transition it waits
     for (`awaits`, a verb of the record's workflow, e.g. "suggestion.approve"): it settles itself
-    once that transition is no longer open to the user (`settle_notifications`)."""
+    once that transition is no longer open to the user (`settle_notifications`).
+
+    The title is a `Msg` (its msgid and parameters, shown in each reader's language); a plain
+    string is fixed text shown as it is."""
     if awaits and about is None:
         raise ValueError("a notification that awaits an action names its record (about=)")
     # A title built from user text (a 200-character class title and its place) may be longer
-    # than the column: shorten it rather than fail the change that notifies (PostgreSQL refuses).
-    limit = Notification._meta.get_field("title").max_length
-    if len(title) > limit:
-        title = title[: limit - 1] + "…"
+    # than the column: shortened rather than fail the change that notifies (PostgreSQL refuses).
+    title, message = i18n.stored_text(title, limit=Notification._meta.get_field("title").max_length)
     subject = {}
     if about is not None:
         subject = {
@@ -120,7 +123,14 @@ def notify(
             with transaction.atomic():
                 created.append(
                     Notification.objects.create(
-                        user=user, kind=kind, title=title, body=body, url=url, key=key, **subject
+                        user=user,
+                        kind=kind,
+                        title=title,
+                        message=message,
+                        body=body,
+                        url=url,
+                        key=key,
+                        **subject,
                     )
                 )
         except IntegrityError:
@@ -370,7 +380,7 @@ def letter_submit(*, letter: Letter, by: User) -> Letter:
     notify(
         users=heads,
         kind="letter.pending",
-        title=_("待签发：%(t)s") % {"t": letter.title},
+        title=Msg(gettext_noop("待签发：%(t)s"), t=letter.title),
         key=f"letter.pending:{letter.uuid}:{letter.submitted_at.timestamp():.0f}",
         url=letter.get_absolute_url(),
         about=letter,
@@ -394,7 +404,7 @@ def letter_return(*, letter: Letter, by: User, reason: str) -> Letter:
     notify(
         users=[letter.created_by],
         kind="letter.returned",
-        title=_("退回修改：%(t)s") % {"t": letter.title},
+        title=Msg(gettext_noop("退回修改：%(t)s"), t=letter.title),
         body=reason,
         key=f"letter.returned:{letter.uuid}:{timezone.now().timestamp():.0f}",
         url=letter.get_absolute_url(),
@@ -459,7 +469,7 @@ def letter_issue(*, letter: Letter, by: User, issued_on: dt.date | None = None) 
             institution=delivery.recipient,
             roles=list(access.ACTING_ROLES),
             kind="letter.received",
-            title=_("收文：%(n)s %(t)s") % {"n": letter.doc_number, "t": letter.title},
+            title=Msg(gettext_noop("收文：%(n)s %(t)s"), n=letter.doc_number, t=letter.title),
             key=f"letter.received:{delivery.uuid}",
             url=letter.get_absolute_url(),
         )
@@ -545,7 +555,7 @@ def delivery_sign(*, delivery: Delivery, by: User, signed_on: dt.date | None = N
         institution=delivery.letter.issuer,
         roles=list(access.ACTING_ROLES),
         kind="letter.signed",
-        title=_("%(r)s 已签收 %(n)s") % {"r": delivery.recipient.short_name, "n": delivery.letter.doc_number},
+        title=Msg(gettext_noop("%(r)s 已签收 %(n)s"), r=delivery.recipient.short_name, n=delivery.letter.doc_number),
         key=f"letter.signed:{delivery.uuid}",
         url=delivery.letter.get_absolute_url(),
     )
@@ -710,7 +720,7 @@ def _source_fields(source) -> dict:
 def ledger_open(
     *,
     owner: Institution,
-    title: str,
+    title: i18n.Msg | str,
     start_date: dt.date,
     period: int,
     unit: str = LedgerEntry.Unit.DAYS,
@@ -728,9 +738,14 @@ def ledger_open(
         if existing:
             return existing
     deadline = compute_deadline(start_date, period, unit, start_label)
+    if isinstance(title, i18n.Msg):
+        title, message = i18n.stored_text(title, limit=LedgerEntry._meta.get_field("title").max_length)
+    else:
+        title, message = clean_text(title, "title", max_length=200), {}
     entry = LedgerEntry.objects.create(
         owner=owner,
-        title=clean_text(title, "title", max_length=200),
+        title=title,
+        message=message,
         start_date=start_date,
         period=period,
         unit=unit,
@@ -919,8 +934,12 @@ def ledger_create(
         institution=owner,
         roles=list(access.ACTING_ROLES),
         kind="ledger.created",
-        title=_("新的台账事项（工作方案%(c)s）：%(t)s，截止 %(d)s")
-        % {"c": clause, "t": entry.title, "d": entry.due_date.isoformat()},
+        title=Msg(
+            gettext_noop("新的台账事项（工作方案%(c)s）：%(t)s，截止 %(d)s"),
+            c=clause,
+            t=i18n.of(entry),
+            d=entry.due_date.isoformat(),
+        ),
         key=f"ledger.created:{entry.uuid}",
         url=entry.get_absolute_url(),
         about=entry,
@@ -978,7 +997,7 @@ def ledger_urge(*, entry: LedgerEntry, by: User, message: str, letter: bool = Fa
         institution=entry.owner,
         roles=list(access.ACTING_ROLES),
         kind="ledger.urge",
-        title=_("催办：%(t)s（截止 %(d)s）") % {"t": entry.title, "d": entry.due_date.isoformat()},
+        title=Msg(gettext_noop("催办：%(t)s（截止 %(d)s）"), t=i18n.of(entry), d=entry.due_date.isoformat()),
         body=message,
         key=f"ledger.urge:{urge.uuid}",
         url=entry.get_absolute_url(),
@@ -1025,7 +1044,7 @@ def ledger_sweep(*, today: dt.date | None = None) -> dict:
                 institution=entry.owner,
                 roles=list(access.ACTING_ROLES),
                 kind="ledger.reminder",
-                title=_("即将到期：%(t)s（%(d)s）") % {"t": entry.title, "d": entry.due_date.isoformat()},
+                title=Msg(gettext_noop("即将到期：%(t)s（%(d)s）"), t=i18n.of(entry), d=entry.due_date.isoformat()),
                 body=entry.due_explained,
                 key=f"ledger.reminder:{entry.uuid}",
                 url=entry.get_absolute_url(),
@@ -1053,7 +1072,9 @@ def ledger_sweep(*, today: dt.date | None = None) -> dict:
             days = (today - entry.due_date).days
             common = {
                 "kind": "ledger.overdue",
-                "title": _("已逾期 %(n)d 天：%(o)s %(t)s") % {"n": days, "o": entry.owner.short_name, "t": entry.title},
+                "title": Msg(
+                    gettext_noop("已逾期 %(n)d 天：%(o)s %(t)s"), n=days, o=entry.owner.short_name, t=i18n.of(entry)
+                ),
                 "body": entry.due_explained,
                 "key": f"ledger.overdue:{entry.uuid}",
                 "url": entry.get_absolute_url(),
@@ -1121,8 +1142,12 @@ def _ledger_recompute(*, years: Iterable[int] | None, by) -> list[tuple[LedgerEn
                         institution=entry.owner,
                         roles=list(access.ACTING_ROLES),
                         kind="ledger.due_changed",
-                        title=_("期限调整：%(t)s 的截止日期由 %(old)s 改为 %(new)s")
-                        % {"t": entry.title, "old": before.isoformat(), "new": entry.due_date.isoformat()},
+                        title=Msg(
+                            gettext_noop("期限调整：%(t)s 的截止日期由 %(old)s 改为 %(new)s"),
+                            t=i18n.of(entry),
+                            old=before.isoformat(),
+                            new=entry.due_date.isoformat(),
+                        ),
                         body=_("节假日安排已更新，期限重新计算：%(e)s") % {"e": entry.due_explained},
                         key=f"ledger.due_changed:{entry.uuid}:{entry.due_date.isoformat()}",
                         url=entry.get_absolute_url(),
@@ -1227,6 +1252,7 @@ def inspection_create(*, by: User, title: str, findings: str = "", entries=None,
             "uuid": str(e.uuid),
             "owner": e.owner.name,
             "title": e.title,
+            "message": e.message,
             "start_date": e.start_date.isoformat(),
             "due_date": e.due_date.isoformat(),
             "due_explained": e.due_explained,

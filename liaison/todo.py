@@ -50,7 +50,7 @@ class Pending:
     @property
     def subtitle(self) -> str:
         """The record's own title under its number (a letter's or suggestion's subject), if it has one."""
-        text = str(getattr(self.obj, "title", "") or "")
+        text = str(getattr(self.obj, "display_title", None) or getattr(self.obj, "title", "") or "")
         return "" if text == self.title else text
 
     @property

@@ -14,9 +14,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from liaison import access, uploads
 from liaison import services as hub
+from liaison.i18n import Msg
 from liaison.models import Institution, Letter, User
 
 from .models import ClassAttendance, ClassMaterial, LawClass, Lecturer, Milestone, Research, ResearchMember
@@ -112,7 +114,7 @@ def research_start(*, research: Research, by: User) -> Research:
     hub.notify(
         users=_users([i for i in members.values() if i.pk != r.lead_id]),
         kind="research.started",
-        title=_("共同调研已启动：%(t)s") % {"t": r.title},
+        title=Msg(gettext_noop("共同调研已启动：%(t)s"), t=r.title),
         key=f"research.started:{r.uuid}",
         url=r.get_absolute_url(),
     )
@@ -153,7 +155,7 @@ def research_report(*, research: Research, by: User, title: str, body: str) -> R
     hub.notify(
         users=_users([r.lead], roles=[User.Role.HEAD]),
         kind="research.reported",
-        title=_("调研报告待签发：%(t)s") % {"t": r.title},
+        title=Msg(gettext_noop("调研报告待签发：%(t)s"), t=r.title),
         key=f"research.reported:{r.uuid}",
         url=r.get_absolute_url(),
         about=r,
@@ -209,8 +211,12 @@ def class_create(
     hub.notify(
         users=_users([i for i in audience if i.pk != c.organizer_id]),
         kind="law_class.planned",
-        title=_("法治课堂：%(t)s（%(w)s，%(p)s）")
-        % {"t": c.title, "w": timezone.localtime(starts_at).strftime("%Y-%m-%d %H:%M"), "p": c.location},
+        title=Msg(
+            gettext_noop("法治课堂：%(t)s（%(w)s，%(p)s）"),
+            t=c.title,
+            w=timezone.localtime(starts_at).strftime("%Y-%m-%d %H:%M"),
+            p=c.location,
+        ),
         key=f"law_class.planned:{c.uuid}",
         url=c.get_absolute_url(),
     )
@@ -332,7 +338,7 @@ def class_cancel(*, law_class: LawClass, by: User, reason: str) -> LawClass:
     hub.notify(
         users=_users([i for i in c.audience.all() if i.pk != c.organizer_id]),
         kind="law_class.cancelled",
-        title=_("法治课堂取消：%(t)s") % {"t": c.title},
+        title=Msg(gettext_noop("法治课堂取消：%(t)s"), t=c.title),
         body=reason,
         key=f"law_class.cancelled:{c.uuid}",
         url=c.get_absolute_url(),

@@ -13,9 +13,11 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from liaison import access
 from liaison import services as hub
+from liaison.i18n import Msg
 from liaison.models import Institution, LedgerEntry, Letter, User
 from liaison.pdf import PdfDocument, chinese_date
 
@@ -149,7 +151,7 @@ def _open(r: LegalReview, letter: Letter, by) -> None:
     for inv in r.invitations.select_related("institution"):
         entry = hub.ledger_open(
             owner=inv.institution,
-            title=_("反馈论证意见：《%(t)s》（%(n)s）") % {"t": r.title, "n": letter.doc_number},
+            title=Msg(gettext_noop("反馈论证意见：《%(t)s》（%(n)s）"), t=r.title, n=letter.doc_number),
             start_date=letter.issued_on,
             period=r.period,
             unit=LedgerEntry.Unit.WORKING_DAYS,
@@ -165,7 +167,7 @@ def _open(r: LegalReview, letter: Letter, by) -> None:
         hub.notify(
             users=_users([inv.institution]),
             kind="legal_review.invited",
-            title=_("论证邀请：《%(t)s》（%(d)s前反馈）") % {"t": r.title, "d": r.due_date.isoformat()},
+            title=Msg(gettext_noop("论证邀请：《%(t)s》（%(d)s前反馈）"), t=r.title, d=r.due_date.isoformat()),
             key=f"legal_review.invited:{inv.uuid}",
             url=r.get_absolute_url(),
             about=inv,
@@ -239,7 +241,7 @@ def invitation_return(*, invitation: ReviewInvitation, by: User, general: str = 
     hub.notify(
         users=_users([r.government]),
         kind="legal_review.returned",
-        title=_("论证意见已反馈：%(i)s 对《%(t)s》") % {"i": inv.institution.short_name, "t": r.title},
+        title=Msg(gettext_noop("论证意见已反馈：%(i)s 对《%(t)s》"), i=inv.institution.short_name, t=r.title),
         key=f"legal_review.returned:{inv.uuid}",
         url=r.get_absolute_url(),
     )
@@ -367,7 +369,7 @@ def review_conclude(*, review: LegalReview, by: User) -> LegalReview:
     hub.notify(
         users=_users([r.government], roles=[User.Role.HEAD]),
         kind="legal_review.concluded",
-        title=_("论证意见采纳情况待签发：《%(t)s》") % {"t": r.title},
+        title=Msg(gettext_noop("论证意见采纳情况待签发：《%(t)s》"), t=r.title),
         key=f"legal_review.concluded:{r.uuid}",
         url=r.get_absolute_url(),
         about=r,
@@ -390,7 +392,7 @@ def _issued(r: LegalReview, letter: Letter, by) -> None:
     hub.notify(
         users=_users([i.institution for i in r.invitations.select_related("institution")]),
         kind="legal_review.answered",
-        title=_("论证意见采纳情况：《%(t)s》") % {"t": r.title},
+        title=Msg(gettext_noop("论证意见采纳情况：《%(t)s》"), t=r.title),
         key=f"legal_review.answered:{r.uuid}",
         url=r.get_absolute_url(),
     )

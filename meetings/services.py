@@ -13,10 +13,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from liaison import access
 from liaison import services as hub
 from liaison.calendar import compute_deadline
+from liaison.i18n import Msg
 from liaison.models import Institution, LedgerEntry, Letter, User
 
 from .models import (
@@ -186,7 +188,7 @@ def meeting_propose(
         hub.notify(
             users=_office_users(m),
             kind="meeting.proposed",
-            title=_("会议提议：%(t)s（%(p)s）") % {"t": m.title, "p": m.proposer.short_name},
+            title=Msg(gettext_noop("会议提议：%(t)s（%(p)s）"), t=m.title, p=m.proposer.short_name),
             key=f"meeting.proposed:{m.uuid}",
             url=m.get_absolute_url(),
         )
@@ -226,7 +228,7 @@ def meeting_propose_scheduled(
     hub.notify(
         users=_office_users(m),
         kind="meeting.proposed",
-        title=_("按计划提议召开：%(t)s") % {"t": m.title},
+        title=Msg(gettext_noop("按计划提议召开：%(t)s"), t=m.title),
         key=f"meeting.proposed:{m.uuid}",
         url=m.get_absolute_url(),
     )
@@ -243,7 +245,7 @@ def meeting_decline(*, meeting: Meeting, by: User, reason: str) -> Meeting:
         hub.notify(
             users=_users([m.proposer]),
             kind="meeting.declined",
-            title=_("会议提议不予召集：%(t)s") % {"t": m.title},
+            title=Msg(gettext_noop("会议提议不予召集：%(t)s"), t=m.title),
             body=m.decline_reason,
             key=f"meeting.declined:{m.uuid}",
             url=m.get_absolute_url(),
@@ -332,7 +334,7 @@ def meeting_convene(
         hub.notify(
             users=_users([m.proposer]),
             kind="meeting.convened",
-            title=_("会议提议已受理：%(t)s（%(w)s）") % {"t": m.title, "w": _fmt_dt(starts_at)},
+            title=Msg(gettext_noop("会议提议已受理：%(t)s（%(w)s）"), t=m.title, w=starts_at),
             key=f"meeting.convened:{m.uuid}",
             url=m.get_absolute_url(),
         )
@@ -360,7 +362,7 @@ def on_letter_issued(*, letter: Letter, by) -> None:
     hub.notify(
         users=_users([i.institution for i in m.invitations.select_related("institution")]),
         kind="meeting.notice",
-        title=_("会议通知：%(t)s（%(w)s）") % {"t": m.title, "w": _fmt_dt(m.starts_at)},
+        title=Msg(gettext_noop("会议通知：%(t)s（%(w)s）"), t=m.title, w=m.starts_at),
         body=_("请回复参会人员或请假理由。"),
         key=f"meeting.notice:{m.uuid}",
         url=m.get_absolute_url(),
@@ -378,7 +380,7 @@ def meeting_cancel(*, meeting: Meeting, by: User, reason: str) -> Meeting:
         hub.notify(
             users=_users([i.institution for i in m.invitations.select_related("institution")]),
             kind="meeting.cancelled",
-            title=_("会议取消：%(t)s") % {"t": m.title},
+            title=Msg(gettext_noop("会议取消：%(t)s"), t=m.title),
             body=m.cancel_reason,
             key=f"meeting.cancelled:{m.uuid}",
             url=m.get_absolute_url(),
@@ -617,7 +619,7 @@ def decision_report(*, decision: Decision, by: User, evidence: str, done_on: dt.
     hub.notify(
         users=_office_users(d.meeting),
         kind="decision.reported",
-        title=_("议定事项报请办结：%(o)s %(t)s") % {"o": d.owner.short_name, "t": d.title},
+        title=Msg(gettext_noop("议定事项报请办结：%(o)s %(t)s"), o=d.owner.short_name, t=d.title),
         body=d.evidence[:500],
         key=f"decision.reported:{d.uuid}:{timezone.now().timestamp():.0f}",
         url=d.get_absolute_url(),
@@ -639,7 +641,7 @@ def decision_confirm(*, decision: Decision, by: User, note: str = "") -> Decisio
     hub.notify(
         users=_users([d.owner]),
         kind="decision.confirmed",
-        title=_("议定事项已确认办结：%(t)s") % {"t": d.title},
+        title=Msg(gettext_noop("议定事项已确认办结：%(t)s"), t=d.title),
         key=f"decision.confirmed:{d.uuid}",
         url=d.get_absolute_url(),
     )
@@ -657,7 +659,7 @@ def decision_return(*, decision: Decision, by: User, reason: str) -> Decision:
     hub.notify(
         users=_users([d.owner]),
         kind="decision.returned",
-        title=_("议定事项退回继续落实：%(t)s") % {"t": d.title},
+        title=Msg(gettext_noop("议定事项退回继续落实：%(t)s"), t=d.title),
         body=reason,
         key=f"decision.returned:{d.uuid}:{timezone.now().timestamp():.0f}",
         url=d.get_absolute_url(),
@@ -763,7 +765,7 @@ def minutes_circulate(*, minutes: Minutes, by: User) -> Minutes:
     hub.notify(
         users=_users(_participants(mn.meeting)),
         kind="minutes.circulated",
-        title=_("纪要征求意见：%(t)s") % {"t": mn.meeting.title},
+        title=Msg(gettext_noop("纪要征求意见：%(t)s"), t=mn.meeting.title),
         key=f"minutes.circulated:{mn.uuid}",
         url=mn.meeting.get_absolute_url(),
     )
@@ -781,7 +783,7 @@ def minutes_comment(*, minutes: Minutes, by: User, text: str) -> MinutesComment:
     hub.notify(
         users=_office_users(mn.meeting),
         kind="minutes.comment",
-        title=_("纪要意见：%(i)s 对“%(t)s”") % {"i": by.institution.short_name, "t": mn.meeting.title},
+        title=Msg(gettext_noop("纪要意见：%(i)s 对“%(t)s”"), i=by.institution.short_name, t=mn.meeting.title),
         body=comment.text[:500],
         key=f"minutes.comment:{comment.pk}",
         url=mn.meeting.get_absolute_url(),
@@ -797,7 +799,7 @@ def minutes_submit(*, minutes: Minutes, by: User) -> Minutes:
     hub.notify(
         users=_users([mn.meeting.convener], roles=[User.Role.HEAD]),
         kind="minutes.pending",
-        title=_("纪要待审定：%(t)s") % {"t": mn.meeting.title},
+        title=Msg(gettext_noop("纪要待审定：%(t)s"), t=mn.meeting.title),
         key=f"minutes.pending:{mn.uuid}:{timezone.now().timestamp():.0f}",
         url=mn.meeting.get_absolute_url(),
     )
@@ -813,7 +815,7 @@ def minutes_return(*, minutes: Minutes, by: User, reason: str) -> Minutes:
     hub.notify(
         users=[mn.drafted_by],
         kind="minutes.returned",
-        title=_("纪要退回修改：%(t)s") % {"t": mn.meeting.title},
+        title=Msg(gettext_noop("纪要退回修改：%(t)s"), t=mn.meeting.title),
         body=mn.return_reason,
         key=f"minutes.returned:{mn.uuid}:{timezone.now().timestamp():.0f}",
         url=mn.meeting.get_absolute_url(),
@@ -846,7 +848,7 @@ def minutes_approve(*, minutes: Minutes, by: User, issued_on: dt.date | None = N
     for d in decisions:
         entry = hub.ledger_open(
             owner=d.owner,
-            title=_("落实议定事项：%(t)s（%(n)s）") % {"t": d.title, "n": letter.doc_number},
+            title=Msg(gettext_noop("落实议定事项：%(t)s（%(n)s）"), t=d.title, n=letter.doc_number),
             start_date=start,
             period=d.period,
             unit=d.unit,
@@ -860,7 +862,7 @@ def minutes_approve(*, minutes: Minutes, by: User, issued_on: dt.date | None = N
         hub.notify(
             users=_users([d.owner]),
             kind="decision.assigned",
-            title=_("议定事项：%(t)s（%(d)s前完成）") % {"t": d.title, "d": d.due_date.isoformat()},
+            title=Msg(gettext_noop("议定事项：%(t)s（%(d)s前完成）"), t=d.title, d=d.due_date.isoformat()),
             body=d.due_explained,
             key=f"decision.assigned:{d.uuid}",
             url=d.get_absolute_url(),
@@ -934,7 +936,7 @@ def send_reminders(*, today: dt.date | None = None) -> int:
             hub.notify(
                 users=_users(invited),
                 kind="meeting.reminder",
-                title=_("会议提醒：%(t)s（%(w)s，%(p)s）") % {"t": m.title, "w": _fmt_dt(m.starts_at), "p": m.location},
+                title=Msg(gettext_noop("会议提醒：%(t)s（%(w)s，%(p)s）"), t=m.title, w=m.starts_at, p=m.location),
                 key=f"meeting.reminder:{m.uuid}",
                 url=m.get_absolute_url(),
             )

@@ -12,11 +12,13 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from liaison import access
 from liaison import services as hub
 from liaison.calendar import compute_deadline
 from liaison.errors import Conflict
+from liaison.i18n import Msg, label
 from liaison.models import Institution, LedgerEntry, Letter, User
 from liaison.pdf import demote_headings
 
@@ -203,7 +205,7 @@ def suggestion_submit(*, suggestion: Suggestion, by: User) -> Suggestion:
     hub.notify(
         users=access.institution_users(s.issuer, roles=[User.Role.HEAD]),
         kind="suggestion.submitted",
-        title=_("待审批：%(t)s") % {"t": s.title},
+        title=Msg(gettext_noop("待审批：%(t)s"), t=s.title),
         key=f"suggestion.submitted:{s.uuid}:{timezone.now().timestamp():.0f}",
         url=s.get_absolute_url(),
         about=s,
@@ -228,7 +230,7 @@ def suggestion_return(*, suggestion: Suggestion, by: User, reason: str) -> Sugge
     hub.notify(
         users=[s.created_by],
         kind="suggestion.returned",
-        title=_("退回修改：%(t)s") % {"t": s.title},
+        title=Msg(gettext_noop("退回修改：%(t)s"), t=s.title),
         body=reason,
         key=f"suggestion.returned:{s.uuid}:{timezone.now().timestamp():.0f}",
         url=s.get_absolute_url(),
@@ -328,7 +330,7 @@ def on_letter_signed(*, delivery, by) -> None:
     )
     hub.ledger_open(
         owner=s.recipient,
-        title=_("回复%(k)s %(n)s") % {"k": s.get_kind_display(), "n": s.letter.doc_number},
+        title=Msg(gettext_noop("回复%(k)s %(n)s"), k=label(s, "kind"), n=s.letter.doc_number),
         start_date=delivery.signed_on,
         period=s.reply_period,
         unit=s.reply_unit,
@@ -372,7 +374,7 @@ def _ask_head(reply: Reply) -> None:
     hub.notify(
         users=access.institution_users(s.recipient, roles=[User.Role.HEAD]),
         kind="suggestion.reply_pending",
-        title=_("待签发回复：%(t)s") % {"t": s.title},
+        title=Msg(gettext_noop("待签发回复：%(t)s"), t=s.title),
         key=f"suggestion.reply_pending:{reply.uuid}:{timezone.now().timestamp():.6f}",
         url=s.get_absolute_url(),
         about=reply,
@@ -398,7 +400,7 @@ def reply_return(*, reply: Reply, by: User, reason: str) -> Reply:
     hub.notify(
         users=[reply.created_by],
         kind="suggestion.reply_returned",
-        title=_("回复被退回修改：%(t)s") % {"t": reply.suggestion.title},
+        title=Msg(gettext_noop("回复被退回修改：%(t)s"), t=reply.suggestion.title),
         body=reply.return_reason,
         key=f"suggestion.reply_returned:{reply.uuid}:{timezone.now().timestamp():.6f}",
         url=reply.suggestion.get_absolute_url(),
@@ -523,7 +525,7 @@ def suggestion_evaluate(
         )
         hub.ledger_open(
             owner=s.recipient,
-            title=_("整改回复（第%(r)d轮）%(n)s") % {"r": s.round, "n": s.letter.doc_number},
+            title=Msg(gettext_noop("整改回复（第%(r)d轮）%(n)s"), r=s.round, n=s.letter.doc_number),
             start_date=today,
             period=days,
             unit=LedgerEntry.Unit.DAYS,
@@ -535,7 +537,7 @@ def suggestion_evaluate(
         institution=s.recipient,
         roles=list(access.ACTING_ROLES),
         kind="suggestion.evaluated",
-        title=_("建议办理评价：%(e)s %(n)s") % {"e": s.get_evaluation_display(), "n": s.letter.doc_number},
+        title=Msg(gettext_noop("建议办理评价：%(e)s %(n)s"), e=label(s, "evaluation"), n=s.letter.doc_number),
         body=reasons,
         key=f"suggestion.evaluated:{s.uuid}:{s.round}",
         url=s.get_absolute_url(),
@@ -554,7 +556,7 @@ def suggestion_withdraw(*, suggestion: Suggestion, by: User, reason: str) -> Sug
             institution=s.recipient,
             roles=list(access.ACTING_ROLES),
             kind="suggestion.withdrawn",
-            title=_("建议已撤回：%(n)s") % {"n": s.letter.doc_number},
+            title=Msg(gettext_noop("建议已撤回：%(n)s"), n=s.letter.doc_number),
             body=reason,
             key=f"suggestion.withdrawn:{s.uuid}",
             url=s.get_absolute_url(),
@@ -582,7 +584,7 @@ def extension_request(*, suggestion: Suggestion, by: User, days, reasons: str) -
         institution=s.issuer,
         roles=[User.Role.HEAD],
         kind="suggestion.extension",
-        title=_("延期申请：%(n)s 申请延长 %(d)d 日") % {"n": s.letter.doc_number, "d": days},
+        title=Msg(gettext_noop("延期申请：%(n)s 申请延长 %(d)d 日"), n=s.letter.doc_number, d=days),
         body=reasons,
         key=f"suggestion.extension:{ext.uuid}",
         url=s.get_absolute_url(),
@@ -625,7 +627,9 @@ def extension_decide(*, extension: Extension, by: User, approve: bool, reason: s
         institution=s.recipient,
         roles=list(access.ACTING_ROLES),
         kind="suggestion.extension_decided",
-        title=(_("延期申请已同意，新的回复期限 %(d)s") % {"d": s.reply_due}) if approve else _("延期申请未获同意"),
+        title=Msg(gettext_noop("延期申请已同意，新的回复期限 %(d)s"), d=s.reply_due)
+        if approve
+        else Msg(gettext_noop("延期申请未获同意")),
         body=ext.decision_reason,
         key=f"suggestion.extension_decided:{ext.uuid}",
         url=s.get_absolute_url(),
@@ -671,7 +675,7 @@ def filing_create(*, by: User, kind: str, title: str, summary: str, filed_on=Non
         institution=office,
         roles=[User.Role.OFFICE],
         kind="filing.created",
-        title=_("备案：%(t)s") % {"t": filing.title},
+        title=Msg(gettext_noop("备案：%(t)s"), t=filing.title),
         key=f"filing.created:{filing.uuid}",
         url=reverse("suggestions:filings"),
     )

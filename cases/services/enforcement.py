@@ -6,10 +6,12 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from liaison import access
 from liaison import services as hub
 from liaison.calendar import compute_deadline
+from liaison.i18n import Msg, label
 from liaison.models import Institution, LedgerEntry, Letter, User
 
 from ..models import (
@@ -162,7 +164,7 @@ def enforcement_rule(
     _notify(
         e.applicant,
         kind="enforcement.ruled",
-        title=_("执行申请审查结果：%(r)s %(b)s") % {"r": e.get_ruling_display(), "b": e.basis_reference},
+        title=Msg(gettext_noop("执行申请审查结果：%(r)s %(b)s"), r=label(e, "ruling"), b=e.basis_reference),
         body=reasons,
         key=f"enforcement.ruled:{e.uuid}",
         url=e.get_absolute_url(),
@@ -209,7 +211,7 @@ def on_letter_issued(*, letter: Letter, by) -> None:
     if letter.pk == e.assignment_letter_id:
         hub.ledger_open(
             owner=e.assignee,
-            title=_("书面反馈执行情况：%(r)s（%(n)s）") % {"r": e.basis_reference, "n": letter.doc_number},
+            title=Msg(gettext_noop("书面反馈执行情况：%(r)s（%(n)s）"), r=e.basis_reference, n=letter.doc_number),
             start_date=e.ruled_on,
             period=settings.ENFORCEMENT_FEEDBACK_DAYS,
             unit=LedgerEntry.Unit.DAYS,

@@ -8,10 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from liaison import access
 from liaison import services as hub
 from liaison.errors import Conflict
+from liaison.i18n import Msg
 from liaison.models import Institution, User
 
 from ..models import (
@@ -147,7 +149,7 @@ def case_create(
         _notify(
             defendant,
             kind="case.filed",
-            title=_("行政案件立案：%(n)s") % {"n": case.number},
+            title=Msg(gettext_noop("行政案件立案：%(n)s"), n=case.number),
             key=f"case.filed:{case.uuid}:{defendant.pk}",
             url=case.get_absolute_url(),
         )
@@ -216,7 +218,7 @@ def hearing_add(*, case: AdministrativeCase, by: User, held_on: dt.date, court_r
         _notify(
             defendant,
             kind="case.hearing",
-            title=_("开庭：%(n)s（%(d)s）") % {"n": case.number, "d": held_on.isoformat()},
+            title=Msg(gettext_noop("开庭：%(n)s（%(d)s）"), n=case.number, d=held_on.isoformat()),
             key=f"case.hearing:{hearing.uuid}:{defendant.pk}",
             url=case.get_absolute_url(),
         )
@@ -316,8 +318,12 @@ def appearance_record(
         _notify(
             case.court,
             kind="case.head_absent",
-            title=_("负责人未出庭：%(d)s %(n)s（%(h)s）")
-            % {"d": defendant.short_name, "n": case.number, "h": hearing.held_on.isoformat()},
+            title=Msg(
+                gettext_noop("负责人未出庭：%(d)s %(n)s（%(h)s）"),
+                d=defendant.short_name,
+                n=case.number,
+                h=hearing.held_on.isoformat(),
+            ),
             body=_("本案依法应当通知负责人出庭；无正当理由不出庭的，可以向监察机关或者上一级行政机关提出司法建议。"),
             key=f"case.head_absent:{hearing.uuid}:{defendant.pk}:{row.kind}",
             url=case.get_absolute_url(),

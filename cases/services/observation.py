@@ -5,9 +5,11 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from liaison import access, links
 from liaison import services as hub
+from liaison.i18n import Msg
 from liaison.models import Institution, User
 
 from ..models import (
@@ -79,7 +81,7 @@ def observation_create(
         _notify(
             inst,
             kind="observation.invited",
-            title=_("庭审观摩邀请：%(t)s（%(d)s）") % {"t": title, "d": held_on.isoformat()},
+            title=Msg(gettext_noop("庭审观摩邀请：%(t)s（%(d)s）"), t=title, d=held_on.isoformat()),
             key=f"observation.invited:{observation.uuid}:{inst.pk}",
             url=observation.get_absolute_url(),
         )
@@ -162,7 +164,7 @@ def review_create(
                 hub.notify(
                     users=users,
                     kind="review.created",
-                    title=_("判后评议：%(n)s") % {"n": name},
+                    title=Msg(gettext_noop("判后评议：%(n)s"), n=name),
                     key=f"review.created:{review.uuid}:{inst.pk}",
                     url=review.get_absolute_url(),
                 )

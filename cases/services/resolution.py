@@ -5,9 +5,11 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from liaison import access
 from liaison import services as hub
+from liaison.i18n import Msg
 from liaison.models import Institution, User
 
 from ..models import (
@@ -76,7 +78,7 @@ def dispute_create(
             _notify(
                 party,
                 kind="dispute.created",
-                title=_("行政争议诉前化解：%(t)s") % {"t": dispute.title},
+                title=Msg(gettext_noop("行政争议诉前化解：%(t)s"), t=dispute.title),
                 key=f"dispute.created:{dispute.uuid}:{party.pk}",
                 url=dispute.get_absolute_url(),
             )
@@ -160,7 +162,7 @@ def coordination_open(
     _notify(
         government,
         kind="coordination.opened",
-        title=_("重大案件协调：%(n)s %(s)s") % {"n": case.number, "s": coordination.subject},
+        title=Msg(gettext_noop("重大案件协调：%(n)s %(s)s"), n=case.number, s=coordination.subject),
         key=f"coordination.opened:{coordination.uuid}",
         url=coordination.get_absolute_url(),
     )
@@ -180,7 +182,7 @@ def coordination_invite(*, coordination: Coordination, by: User, procuratorate: 
     _notify(
         procuratorate,
         kind="coordination.invited",
-        title=_("邀请监督重大案件协调：%(n)s") % {"n": coordination.case.number},
+        title=Msg(gettext_noop("邀请监督重大案件协调：%(n)s"), n=coordination.case.number),
         key=f"coordination.invited:{coordination.uuid}",
         url=coordination.get_absolute_url(),
     )
@@ -217,7 +219,7 @@ def communication_add(
             _notify(
                 Institution.objects.get(pk=party_id),
                 kind="coordination.communication",
-                title=_("协调沟通：%(n)s") % {"n": coordination.case.number},
+                title=Msg(gettext_noop("协调沟通：%(n)s"), n=coordination.case.number),
                 key=f"coordination.communication:{communication.pk}:{party_id}",
                 url=coordination.get_absolute_url(),
             )
@@ -244,7 +246,7 @@ def coordination_close(
             _notify(
                 party,
                 kind="coordination.closed",
-                title=_("重大案件协调结束：%(n)s") % {"n": coordination.case.number},
+                title=Msg(gettext_noop("重大案件协调结束：%(n)s"), n=coordination.case.number),
                 body=coordination.outcome,
                 key=f"coordination.closed:{coordination.uuid}:{party.pk}",
                 url=coordination.get_absolute_url(),

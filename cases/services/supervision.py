@@ -6,11 +6,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from liaison import access
 from liaison import services as hub
 from liaison.calendar import compute_deadline
 from liaison.errors import Conflict
+from liaison.i18n import Msg, label
 from liaison.models import Institution, LedgerEntry, User
 
 from ..models import (
@@ -97,7 +99,7 @@ def supervision_create(
     )
     hub.ledger_open(
         owner=app.procuratorate,
-        title=_("执行监督申请作出决定：%(a)s") % {"a": app.applicant},
+        title=Msg(gettext_noop("执行监督申请作出决定：%(a)s"), a=app.applicant),
         start_date=received_on,
         period=settings.SUPERVISION_DECISION_MONTHS,
         unit=LedgerEntry.Unit.MONTHS,
@@ -152,7 +154,7 @@ def supervision_decide(
         _notify(
             party,
             kind="supervision.decided",
-            title=_("执行监督决定：%(d)s（%(a)s）") % {"d": app.get_decision_display(), "a": app.applicant},
+            title=Msg(gettext_noop("执行监督决定：%(d)s（%(a)s）"), d=label(app, "decision"), a=app.applicant),
             body=app.decision_reasons,
             key=f"supervision.decided:{app.uuid}:{party.pk}",
             url=app.get_absolute_url(),
@@ -195,7 +197,7 @@ def case_supervision_create(
     _notify(
         case.court,
         kind="case.supervised",
-        title=_("个案监督：%(p)s 监督 %(n)s") % {"p": proc.short_name, "n": case.number},
+        title=Msg(gettext_noop("个案监督：%(p)s 监督 %(n)s"), p=proc.short_name, n=case.number),
         body=record.notes,
         key=f"case.supervised:{case.uuid}:{proc.pk}",
         url=case.get_absolute_url(),
@@ -262,7 +264,7 @@ def clue_transfer_send(
     hub.audit(actor=by, action="clue.send", target=clue, after={"recipient": recipient.name})
     hub.ledger_open(
         owner=recipient,
-        title=_("办理%(s)s移送的违法线索") % {"s": clue.sender.short_name},
+        title=Msg(gettext_noop("办理%(s)s移送的违法线索"), s=clue.sender.short_name),
         start_date=clue.sent_on,
         period=settings.CLUE_HANDLING_DAYS,
         unit=LedgerEntry.Unit.DAYS,
@@ -273,7 +275,7 @@ def clue_transfer_send(
     _notify(
         recipient,
         kind="clue.sent",
-        title=_("违法线索移送：%(s)s") % {"s": clue.sender.short_name},
+        title=Msg(gettext_noop("违法线索移送：%(s)s"), s=clue.sender.short_name),
         key=f"clue.sent:{clue.uuid}",
         url=clue.get_absolute_url(),
         about=clue,
@@ -332,7 +334,7 @@ def clue_transfer_handle(
     _notify(
         clue.sender,
         kind="clue.handled",
-        title=_("移送线索已办结：%(r)s") % {"r": clue.recipient.short_name},
+        title=Msg(gettext_noop("移送线索已办结：%(r)s"), r=clue.recipient.short_name),
         body=clue.handling_result,
         key=f"clue.handled:{clue.uuid}",
         url=clue.get_absolute_url(),

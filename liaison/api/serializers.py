@@ -378,6 +378,9 @@ class LedgerUrgeRecordSerializer(serializers.Serializer):
 
 class LedgerEntrySerializer(serializers.ModelSerializer):
     owner = InstitutionRefSerializer(read_only=True)
+    title = serializers.CharField(
+        source="display_title", read_only=True, help_text=_("事项，以用户选择的界面语言显示。")
+    )
     unit_display = serializers.CharField(source="get_unit_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     source_kind = serializers.SerializerMethodField()
@@ -511,6 +514,10 @@ class InspectionCreateSerializer(serializers.Serializer):
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(
+        source="display_title", read_only=True, help_text=_("标题，以用户选择的界面语言显示。")
+    )
+
     class Meta:
         model = Notification
         fields = ["uuid", "kind", "title", "body", "url", "created_at", "read_at", "settled_at"]

@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .. import links, lists, status
+from .. import i18n, links, lists, status
 
 register = template.Library()
 
@@ -92,6 +92,17 @@ def sort_th(context, key, label):
         label,
         link["arrow"],
     )
+
+
+@register.filter
+def shown_title(row):
+    """A notification's or ledger entry's title (or an inspection's frozen row's) in the reader's language."""
+    return i18n.shown_title(row)
+
+
+@register.filter
+def ledger_status(row):
+    return i18n.ledger_status(row)
 
 
 @register.filter

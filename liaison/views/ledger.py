@@ -112,7 +112,7 @@ def ledger_complete(request, uuid):
         return {
             "warning": _("办结后不能撤销，该事项不再计入逾期。"),
             "rows": [
-                (_("事项"), entry.title),
+                (_("事项"), entry.display_title),
                 (_("办结情况"), data["evidence"]),
                 (_("办结日期"), (data["done_on"] or timezone.localdate()).isoformat()),
             ],
@@ -212,7 +212,11 @@ def ledger_waive(request, uuid):
     def confirm(data):
         return {
             "warning": _("免除后该事项不再计入逾期，不能撤销。"),
-            "rows": [(_("事项"), entry.title), (_("责任单位"), entry.owner.name), (_("免除理由"), data["reason"])],
+            "rows": [
+                (_("事项"), entry.display_title),
+                (_("责任单位"), entry.owner.name),
+                (_("免除理由"), data["reason"]),
+            ],
         }
 
     return _entry_page(
