@@ -502,8 +502,12 @@ def _settle_reply(reply: Letter, *, by: User) -> None:
         institution=answered.issuer,
         roles=list(access.ACTING_ROLES),
         kind="letter.replied",
-        title=_("%(r)s 已复函 %(n)s：%(m)s")
-        % {"r": reply.issuer.short_name, "n": answered.doc_number, "m": reply.doc_number},
+        title=Msg(
+            gettext_noop("%(r)s 已复函 %(n)s：%(m)s"),
+            r=reply.issuer.short_name,
+            n=answered.doc_number,
+            m=reply.doc_number,
+        ),
         key=f"letter.replied:{reply.uuid}",
         url=reply.get_absolute_url(),
     )
