@@ -41,7 +41,6 @@ from functools import cached_property
 from typing import Any
 
 from django import forms
-from django.core.paginator import Paginator
 from django.db.models import F, QuerySet
 from django.template import engines
 from django.urls import reverse
@@ -51,6 +50,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from . import excel
+from .pagination import FastPaginator
 
 PAGE_SIZE = 50
 # Query parameters that are not filters: they never count as "filtered" and never reach a filter form.
@@ -385,7 +385,7 @@ def page(
     """The context of a list page: one page of `qs` (decorated), and the `listing` its tags render.
     `filtered`, `page`, `sort`, `filters` and `export_query` stay in the context for the page's own
     words (the empty state)."""
-    page_ = Paginator(qs, per_page).get_page(request.GET.get("page"))
+    page_ = FastPaginator(qs, per_page).get_page(request.GET.get("page"))
     rows = list(page_.object_list)
     if decorate:
         rows = list(decorate(rows)) or rows
