@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from . import i18n
 from .lists import Column, ListSpec
 from .models import Delivery, Inspection, LedgerEntry, Letter
+from .status import URGENT_ORDER
 
 OUTBOX = ListSpec(
     title=_("发文"),
@@ -111,7 +112,10 @@ LEDGER = ListSpec(
         "clause",
     ),
     row_class="deadline-{{ row.deadline.kind }}",
-    default_sort="due_date",
+    # Overdue first (liaison.status.URGENT_ORDER): open entries by due date (the most overdue first),
+    # then the closed ones, the latest due first.
+    sorts={"urgent": (*URGENT_ORDER, "-due_date", "-id")},
+    default_sort="urgent",
     export_route="ledger_export",
 )
 

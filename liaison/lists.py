@@ -93,6 +93,14 @@ class Column:
         return resolve(row, self.value or self.key)
 
 
+def directed(fields: Sequence[str], descending: bool) -> list[str]:
+    """A sort key's fields in its direction: a key may mix directions (`("due_rank", "-created_at")`),
+    and its descending order flips each."""
+    if not descending:
+        return list(fields)
+    return [f[1:] if f.startswith("-") else "-" + f for f in fields]
+
+
 def resolve(obj, path: str):
     """`a.b.c` from an object or a dict; a callable on the way is called; None stops the walk."""
     for part in path.split("."):
@@ -164,12 +172,17 @@ class ListSpec:
             name = key.lstrip("-")
         descending = key.startswith("-")
         column = self.by_key.get(name)
-        fields = self.sort_fields[name]
+        fields = directed(self.sort_fields[name], descending)
         if column is not None and column.nulls_last:
-            order = [F(f).desc(nulls_last=True) if descending else F(f).asc(nulls_last=True) for f in fields]
+            order = [
+                F(f.lstrip("-")).desc(nulls_last=True) if f.startswith("-") else F(f).asc(nulls_last=True)
+                for f in fields
+            ]
         else:
-            order = [("-" if descending else "") + f for f in fields]
-        return qs.order_by(*order, "-pk" if descending else "pk"), key
+            order = list(fields)
+        if fields[-1].lstrip("-") not in ("pk", "id"):  # a key that ends with the id has its tie-break
+            order.append("-pk" if descending else "pk")
+        return qs.order_by(*order), key
 
     # ------------------------------------------------------------------ the page
 
@@ -415,8 +428,8 @@ def index_for(spec: ListSpec, key: str | None = None) -> str | None:
     if model is None or key.lstrip("-") not in spec.sort_fields:
         return None
     descending = key.startswith("-")
-    wanted = [("-" if descending else "") + f for f in spec.sort_fields[key.lstrip("-")]]
-    flipped = [f[1:] if f.startswith("-") else "-" + f for f in wanted]
+    wanted = directed(spec.sort_fields[key.lstrip("-")], descending)
+    flipped = directed(wanted, True)
     indexes = [list(i.fields) for i in model._meta.indexes if getattr(i, "condition", None) is None]
     names = {tuple(i.fields): i.name or ",".join(i.fields) for i in model._meta.indexes}
     # An index led by the order itself first; else one whose leading columns are the list's equality

@@ -20,7 +20,7 @@ from .querysets import (
     LetterQuerySet,
     NotificationQuerySet,
 )
-from .status import BLUE, GREEN, GREY, RED
+from .status import BLUE, GREEN, GREY, RED, URGENT_ORDER, due_rank_field, open_due_field
 from .status import colours as status_colours
 
 
@@ -447,6 +447,9 @@ class LedgerEntry(models.Model):
     source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT)
     source_id = models.PositiveBigIntegerField(null=True, blank=True)
     source = GenericForeignKey("source_type", "source_id")
+    # Overdue first (liaison.status.URGENT_ORDER): open (办理中, 已逾期) by due date, then closed ones.
+    due_rank = due_rank_field(running=models.Q(status__in=[Status.OPEN, Status.OVERDUE]))
+    open_due = open_due_field("due_date", running=models.Q(status__in=[Status.OPEN, Status.OVERDUE]))
 
     objects = LedgerEntryQuerySet.as_manager()
 
@@ -459,6 +462,9 @@ class LedgerEntry(models.Model):
             models.Index(fields=["source_type", "source_id"]),
             # The ledger and the inspections filtered by the plan's clause.
             models.Index(fields=["clause", "due_date"], name="ledger_clause_order"),
+            # Overdue first (the ledger's default order): the office's, and each owner's after its owner.
+            models.Index(fields=[*URGENT_ORDER, "-due_date", "-id"], name="ledger_urgent_order"),
+            models.Index(fields=["owner", *URGENT_ORDER, "-due_date", "-id"], name="ledger_owner_urgent"),
         ]
 
     def __str__(self):

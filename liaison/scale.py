@@ -31,7 +31,8 @@ class BulkWriter:
     def __init__(self, model, *, batch=50_000):
         self.model = model
         self.table = model._meta.db_table
-        self.fields = [f for f in model._meta.concrete_fields]
+        # Generated columns (the overdue-first order, liaison.status) are the database's to write.
+        self.fields = [f for f in model._meta.concrete_fields if not f.generated]
         self.columns = [f.column for f in self.fields]
         self.batch = batch
         self.rows: list[tuple] = []

@@ -108,3 +108,46 @@ def due_state(
         on_time, late = done_words or (_("按期办结"), _("逾期办结"))
         return Due("done", str(late if done_on > due else on_time), GREEN)
     return NO_DEADLINE
+
+
+# ----------------------------------------------------------------------------- overdue first
+
+# Every list of records with a deadline reads overdue first by default: open and past due (most
+# overdue first), then open by deadline, then the rest. Among open rows "overdue, most overdue
+# first, then by deadline" is simply the deadline ascending (a past date sorts before today's), so
+# the order needs no date-dependent value: a rank that says whether the deadline runs, and the
+# deadline while it runs. Both are stored columns the database computes from the row itself
+# (generated columns): every write path - the transition services, the holiday recomputation's
+# bulk updates, the scale seeders' bulk inserts - keeps them right, none has to remember them, and
+# an index (due_rank, open_due, …) serves the order where a CASE computed per query could not.
+RUNNING, OPEN, CLOSED = 0, 1, 2
+URGENT_ORDER = ("due_rank", "open_due")
+
+
+def due_rank_field(*, running, open=None):
+    """0 while the deadline runs (`running`, a Q over the row), 1 open without one running
+    (`open`: awaiting receipt, a draft), 2 closed."""
+    from django.db import models
+
+    whens = [models.When(running, then=models.Value(RUNNING))]
+    if open is not None:
+        whens.append(models.When(open, then=models.Value(OPEN)))
+    return models.GeneratedField(
+        expression=models.Case(*whens, default=models.Value(CLOSED), output_field=models.SmallIntegerField()),
+        output_field=models.SmallIntegerField(),
+        db_persist=True,
+    )
+
+
+def open_due_field(field: str, *, running):
+    """The deadline `field` while it runs, else empty (a closed row sorts among closed rows by its
+    list's next key, not by a deadline that no longer matters)."""
+    from django.db import models
+
+    return models.GeneratedField(
+        expression=models.Case(
+            models.When(running, then=models.F(field)), default=None, output_field=models.DateField()
+        ),
+        output_field=models.DateField(),
+        db_persist=True,
+    )

@@ -20,7 +20,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from liaison.models import Institution, LedgerEntry, Letter
-from liaison.status import AMBER, BLUE, GREEN, GREY, RED
+from liaison.status import AMBER, BLUE, GREEN, GREY, RED, due_rank_field
 from liaison.status import colours as status_colours
 
 
@@ -303,6 +303,9 @@ class Decision(models.Model):
     )
     done_on = models.DateField(_("办结日期"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Overdue first (liaison.status): open decisions (落实中, 待办公室确认) by due date, then the others by
+    # due date too (the office's supervision order, since a draft's and a done one's date still says when).
+    due_rank = due_rank_field(running=models.Q(status__in=[Status.OPEN, Status.REPORTED]))
 
     class Meta:
         verbose_name = _("议定事项")
@@ -311,6 +314,8 @@ class Decision(models.Model):
         indexes = [
             models.Index(fields=["owner", "due_date"]),
             models.Index(fields=["status", "due_date"]),
+            models.Index(fields=["due_rank", "due_date", "id"], name="decision_urgent_order"),
+            models.Index(fields=["owner", "due_rank", "due_date", "id"], name="decision_owner_urgent"),
         ]
 
     def __str__(self):

@@ -100,7 +100,8 @@ def decisions(
         default=Value(2),
         output_field=IntegerField(),
     )
-    return qs.annotate(late_rank=late).order_by("late_rank", "due_date", "id")
+    # The order by the stored rank (Decision.due_rank, indexed); `late_rank` only marks the overdue rows' badge.
+    return qs.annotate(late_rank=late).order_by("due_rank", "due_date", "id")
 
 
 def decision_detail_queryset(user) -> QuerySet:

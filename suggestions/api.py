@@ -32,6 +32,7 @@ from liaison.models import Institution, Region
 
 from . import flows, selectors, services
 from .filters import FilingFilter, SuggestionFilter
+from .listings import SUGGESTIONS
 from .models import Extension, Filing, Reply, Suggestion
 
 S = Suggestion.Status
@@ -563,6 +564,7 @@ class SuggestionViewSet(RecordViewSet, mixins.ListModelMixin, mixins.RetrieveMod
     list_serializer = SuggestionListSerializer
     detail_serializer = SuggestionDetailSerializer
     filterset_class = SuggestionFilter
+    listing = SUGGESTIONS
 
     def decorate(self, qs):
         qs = qs.select_related("issuer", "recipient", "letter")

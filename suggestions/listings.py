@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from liaison.lists import Column, ListSpec
+from liaison.status import URGENT_ORDER
 
 from .models import Filing, Suggestion
 
@@ -70,9 +71,11 @@ SUGGESTIONS = ListSpec(
         "replied_on",
         "evaluation",
     ),
-    sorts={"created": ("created_at",)},
+    # Overdue first (liaison.status.URGENT_ORDER): replies overdue, then due, then the open ones without a
+    # deadline yet, then the closed ones, newest first among equals.
+    sorts={"created": ("created_at",), "urgent": (*URGENT_ORDER, "-created_at", "-id")},
     row_class="deadline-{{ row.due.kind }}",
-    default_sort="-created",
+    default_sort="urgent",
     export_route="suggestions:export",
     sheet=_("建议"),
     filename=_("司法建议与检察建议"),

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from liaison.models import Institution, Letter
-from liaison.status import AMBER, BLUE, GREEN, GREY
+from liaison.status import AMBER, BLUE, GREEN, GREY, URGENT_ORDER, due_rank_field, open_due_field
 from liaison.status import colours as status_colours
 
 from .querysets import FilingQuerySet, SuggestionQuerySet
@@ -130,6 +130,14 @@ class Suggestion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     withdrawn_reason = models.TextField(_("撤回理由"), blank=True)
+    # Overdue first (liaison.status.URGENT_ORDER): the reply deadline runs while received or rectifying;
+    # awaiting receipt, a draft or one awaiting sign-off is open without one; replied, evaluated or
+    # withdrawn is closed.
+    due_rank = due_rank_field(
+        running=models.Q(status__in=OPEN_STATES),
+        open=models.Q(status__in=[Status.DRAFT, Status.SUBMITTED, Status.APPROVED, Status.ISSUED]),
+    )
+    open_due = open_due_field("reply_due", running=models.Q(status__in=OPEN_STATES))
 
     objects = SuggestionQuerySet.as_manager()
 
@@ -146,6 +154,10 @@ class Suggestion(models.Model):
             models.Index(fields=["kind", "-created_at", "-id"], name="suggestion_kind_order"),
             models.Index(fields=["issuer", "-created_at", "-id"], name="suggestion_issuer_order"),
             models.Index(fields=["recipient", "-created_at", "-id"], name="suggestion_recipient_order"),
+            # Overdue first (the list's and the API's default order), and for the parties after them.
+            models.Index(fields=[*URGENT_ORDER, "-created_at", "-id"], name="suggestion_urgent_order"),
+            models.Index(fields=["issuer", *URGENT_ORDER, "-created_at", "-id"], name="suggestion_issuer_urgent"),
+            models.Index(fields=["recipient", *URGENT_ORDER, "-created_at", "-id"], name="suggestion_recipient_urgent"),
         ]
 
     def __str__(self):

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from liaison.status import URGENT_ORDER
+
 from .models import Suggestion
 
 S = Suggestion.Status
@@ -40,7 +42,7 @@ def suggestion_list(*, user, status=None, kind=None, q=None, box=None, overdue=N
             | Q(issuer__name__icontains=q)
             | Q(case_number__icontains=q)
         )
-    return qs.order_by("-created_at", "-id")
+    return qs.order_by(*URGENT_ORDER, "-created_at", "-id")
 
 
 @dataclass

@@ -46,7 +46,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.filters import SearchFilter
+from rest_framework.filters import BaseFilterBackend, SearchFilter
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -87,6 +87,45 @@ class BoundedSearchFilter(SearchFilter):
                 {self.search_param: [_("搜索词最多 %(n)d 个字符。") % {"n": self.MAX_LENGTH}]}
             )
         return super().get_search_terms(request)
+
+
+class ListOrdering(BaseFilterBackend):
+    """`?ordering=`: one of the sort keys the list's page declares (its ListSpec, the view's `listing`),
+    `-` before it for the reverse; by default the page's default order (overdue first for the lists
+    with a deadline). A key the list does not declare is a 400, never an order by an arbitrary field."""
+
+    param = "ordering"
+
+    def filter_queryset(self, request, queryset, view):
+        spec = getattr(view, "listing", None)
+        if spec is None:
+            return queryset
+        raw = request.query_params.get(self.param, "").strip()
+        if raw and raw.lstrip("-") not in spec.sort_fields:
+            raise exceptions.ValidationError(
+                {
+                    self.param: [
+                        _("不能按“%(k)s”排序，可选：%(keys)s。") % {"k": raw[:40], "keys": "、".join(spec.sort_fields)}
+                    ]
+                }
+            )
+        ordered, _key = spec.order(queryset, raw)
+        return ordered
+
+    def get_schema_operation_parameters(self, view):
+        spec = getattr(view, "listing", None)
+        if spec is None:
+            return []
+        keys = list(spec.sort_fields)
+        return [
+            {
+                "name": self.param,
+                "required": False,
+                "in": "query",
+                "description": str(_("排序（前加 - 为倒序）；默认：%(d)s") % {"d": spec.default_sort}),
+                "schema": {"type": "string", "enum": [*keys, *("-" + k for k in keys)]},
+            }
+        ]
 
 
 ERRORS = {
@@ -132,7 +171,8 @@ class RecordViewSet(ApiMixin, viewsets.GenericViewSet):
     model = None
     schema_tag = ""  # the OpenAPI tag of every `record_action` that names none
     lookup_field = "uuid"
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [DjangoFilterBackend, ListOrdering]
+    listing = None  # the page's ListSpec: the list's `?ordering=` keys and default order (ListOrdering)
     http_method_names = ["get", "post", "patch", "head", "options"]
     list_actions: tuple[str, ...] = ("list",)
     list_serializer = None  # the serializer of list actions (default: the detail serializer)

@@ -28,6 +28,7 @@ from .. import access, services
 from ..calendar import compute_deadline
 from ..errors import Conflict
 from ..filters import InstitutionFilter, LedgerEntryFilter, LetterFilter, NotificationFilter
+from ..listings import LEDGER
 from ..lockout import LockedOut, authenticate_with_lockout
 from ..models import Delivery, Inspection, Institution, LedgerEntry, Letter, Notification
 from . import serializers as s
@@ -35,6 +36,7 @@ from .records import (  # noqa: F401  (re-exported: other apps import them from 
     ERRORS,
     ApiMixin,
     BoundedSearchFilter,
+    ListOrdering,
     Pagination,
     RecordViewSet,
     errors,
@@ -288,8 +290,9 @@ class LedgerEntryViewSet(RecordViewSet, mixins.ListModelMixin, mixins.RetrieveMo
     model = LedgerEntry
     schema_tag = "ledger"
     detail_serializer = s.LedgerEntrySerializer
-    filter_backends = [DjangoFilterBackend, BoundedSearchFilter]
+    filter_backends = [DjangoFilterBackend, BoundedSearchFilter, ListOrdering]
     filterset_class = LedgerEntryFilter
+    listing = LEDGER
     search_fields = ["title"]
 
     def base_queryset(self):

@@ -24,9 +24,8 @@ def _filtered(request):
     filters = SuggestionFilter(lists.filter_params(request, keep=("box",)))
     values = filters.values()
     qs = page_selectors.rows(request.user, box=box, values=values)
-    # The to-do box reads most urgent first: overdue, then due soonest, then the rest.
-    default = "reply_due" if box == "todo" else "-created"
-    qs, sort = SUGGESTIONS.order(qs, request.GET.get("sort"), default)
+    # Every box reads overdue first (the list's default), unless the user sorts by a column.
+    qs, sort = SUGGESTIONS.order(qs, request.GET.get("sort"))
     if sort.lstrip("-") == "reply_due":
         # Suggestions with no deadline yet (awaiting 签收) sort after dated ones on every database.
         due = F("reply_due").desc(nulls_last=True) if sort.startswith("-") else F("reply_due").asc(nulls_last=True)
