@@ -24,6 +24,9 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
+from django.utils.choices import CallableChoiceIterator
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:  # models declare their colours here, and the calendar reads a model
@@ -51,6 +54,29 @@ def colours(choices, mapping: dict) -> None:
     if missing or unknown:
         raise ImproperlyConfigured(f"{choices.__qualname__}: no colour for {missing}, unknown colours {unknown}")
     choices.colours = {str(member): colour for member, colour in mapping.items()}
+
+
+_LABELS: dict = {}
+
+
+def display(obj, field: str = "status") -> str:
+    """`obj.get_<field>_display()`, with the field's value-to-label map built once per field.
+
+    Django's `get_FOO_display` rebuilds `dict(make_hashable(field.flatchoices))` on every call,
+    and hashing each lazy label translates it: for a 50-row list with a status badge and a
+    choice column, ~500 gettext calls (14 % of the case list page's Python). The map keeps the
+    lazy labels, so each call still reads in the active language."""
+    try:
+        model_field = obj._meta.get_field(field)
+    except (AttributeError, LookupError):
+        model_field = None
+    if model_field is None or not model_field.choices or isinstance(model_field.choices, CallableChoiceIterator):
+        return getattr(obj, f"get_{field}_display")()
+    labels = _LABELS.get(model_field)
+    if labels is None:
+        labels = _LABELS[model_field] = dict(make_hashable(model_field.flatchoices))
+    value = getattr(obj, model_field.attname)
+    return force_str(labels.get(make_hashable(value), value), strings_only=True)
 
 
 def colour_of(obj, field: str = "status") -> str:
