@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from liaison import access, workflow
 from liaison.models import Letter
@@ -319,12 +319,14 @@ ENFORCEMENT_FLOW = workflow.Workflow(
         label=gettext_lazy("起草书面反馈…"),
         page="cases:enforcement_feedback",
         refusal=feedback_refusal,
-        todo=gettext_lazy("待反馈"),
+        todo=pgettext_lazy("enforcement", "待反馈"),
     ),
     pending=pending_enforcements,
     due=lambda e: e.feedback_due if e.status == ES.ASSIGNED else None,
     # the assignment letter not yet issued, or the feedback drafted and not yet issued: still 待反馈
-    track=workflow.Track(sent=sent_assignments, party=lambda e: e.assignee, step=lambda e: gettext_lazy("待反馈")),
+    track=workflow.Track(
+        sent=sent_assignments, party=lambda e: e.assignee, step=lambda e: pgettext_lazy("enforcement", "待反馈")
+    ),
 )
 
 SUPERVISION_FLOW = workflow.Workflow(

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from . import access, links, status
 from .calendar import WorkCalendar
@@ -169,27 +169,27 @@ def my_delivery(user, letter: Letter) -> Delivery | None:
 PUBLIC_LETTER_ACTIONS = ("letter.issue", "letter.pdf")
 
 ACTION_LABELS = {
-    "letter.create": gettext_lazy("起草"),
-    "letter.update": gettext_lazy("修改"),
-    "letter.submit": gettext_lazy("提交签发"),
-    "letter.return": gettext_lazy("退回修改"),
-    "letter.issue": gettext_lazy("签发"),
-    "letter.pdf": gettext_lazy("生成 PDF"),
-    "letter.share": gettext_lazy("共享"),
-    "letter.unshare": gettext_lazy("取消共享"),
-    "attachment.add": gettext_lazy("添加附件"),
-    "delivery.sign": gettext_lazy("签收"),
-    "delivery.read": gettext_lazy("阅读"),
-    "delivery.reply": gettext_lazy("复函"),
-    "ledger.open": gettext_lazy("登记"),
-    "ledger.create": gettext_lazy("办公室登记"),
-    "ledger.urge": gettext_lazy("催办"),
-    "ledger.extend": gettext_lazy("延期"),
-    "ledger.complete": gettext_lazy("办结"),
-    "ledger.waive": gettext_lazy("免除"),
-    "ledger.remind": gettext_lazy("到期提醒"),
-    "ledger.overdue": gettext_lazy("逾期督办"),
-    "ledger.recompute": gettext_lazy("重新计算期限"),
+    "letter.create": pgettext_lazy("timeline", "起草"),
+    "letter.update": pgettext_lazy("timeline", "修改"),
+    "letter.submit": pgettext_lazy("timeline", "提交签发"),
+    "letter.return": pgettext_lazy("timeline", "退回修改"),
+    "letter.issue": pgettext_lazy("timeline", "签发"),
+    "letter.pdf": pgettext_lazy("timeline", "生成 PDF"),
+    "letter.share": pgettext_lazy("timeline", "共享"),
+    "letter.unshare": pgettext_lazy("timeline", "取消共享"),
+    "attachment.add": pgettext_lazy("timeline", "添加附件"),
+    "delivery.sign": pgettext_lazy("timeline", "签收"),
+    "delivery.read": pgettext_lazy("timeline", "阅读"),
+    "delivery.reply": pgettext_lazy("timeline", "复函"),
+    "ledger.open": pgettext_lazy("timeline", "登记"),
+    "ledger.create": pgettext_lazy("timeline", "办公室登记"),
+    "ledger.urge": pgettext_lazy("timeline", "催办"),
+    "ledger.extend": pgettext_lazy("timeline", "延期"),
+    "ledger.complete": pgettext_lazy("timeline", "办结"),
+    "ledger.waive": pgettext_lazy("timeline", "免除"),
+    "ledger.remind": pgettext_lazy("timeline", "到期提醒"),
+    "ledger.overdue": pgettext_lazy("timeline", "逾期督办"),
+    "ledger.recompute": pgettext_lazy("timeline", "重新计算期限"),
 }
 
 

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from liaison.models import Institution, LedgerEntry, Letter
 from liaison.status import AMBER, BLUE, GREEN, GREY, RED, due_rank_field
@@ -441,7 +442,7 @@ class ReviewInvitation(models.Model):
     """One invited institution (the court, the procuratorate) and its return of opinions."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("待反馈")
+        PENDING = "pending", pgettext_lazy("legal review", "待反馈")
         RETURNED = "returned", _("已反馈")
 
     status_colours(Status, {Status.PENDING: BLUE, Status.RETURNED: GREEN})

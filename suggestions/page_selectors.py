@@ -10,7 +10,7 @@ from django.apps import apps
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from liaison import access, links, status
 from liaison import selectors as hub_selectors
@@ -220,24 +220,24 @@ def case_link(user, s: Suggestion) -> links.Link | None:
 
 
 ACTION_LABELS = {
-    "suggestion.create": gettext_lazy("起草"),
-    "suggestion.update": gettext_lazy("修改"),
-    "suggestion.submit": gettext_lazy("提交审批"),
-    "suggestion.approve": gettext_lazy("审批同意"),
-    "suggestion.return": gettext_lazy("退回修改"),
-    "suggestion.issue": gettext_lazy("签发建议书"),
-    "suggestion.withdraw": gettext_lazy("撤回"),
-    "suggestion.receive": gettext_lazy("签收"),
-    "suggestion.reply": gettext_lazy("起草书面回复"),
-    "suggestion.reply_sent": gettext_lazy("签发书面回复"),
-    "reply.return": gettext_lazy("退回书面回复修改"),
-    "reply.edit": gettext_lazy("修改书面回复"),
-    "reply.withdraw": gettext_lazy("撤回书面回复"),
-    "attachment.add": gettext_lazy("添加附件"),
-    "suggestion.evaluate": gettext_lazy("评价办理情况"),
-    "suggestion.rectify": gettext_lazy("要求继续整改"),
-    "suggestion.request_extension": gettext_lazy("申请延期"),
-    "suggestion.decide_extension": gettext_lazy("审批延期申请"),
+    "suggestion.create": pgettext_lazy("timeline", "起草"),
+    "suggestion.update": pgettext_lazy("timeline", "修改"),
+    "suggestion.submit": pgettext_lazy("timeline", "提交审批"),
+    "suggestion.approve": pgettext_lazy("timeline", "审批同意"),
+    "suggestion.return": pgettext_lazy("timeline", "退回修改"),
+    "suggestion.issue": pgettext_lazy("timeline", "签发建议书"),
+    "suggestion.withdraw": pgettext_lazy("timeline", "撤回"),
+    "suggestion.receive": pgettext_lazy("timeline", "签收"),
+    "suggestion.reply": pgettext_lazy("timeline", "起草书面回复"),
+    "suggestion.reply_sent": pgettext_lazy("timeline", "签发书面回复"),
+    "reply.return": pgettext_lazy("timeline", "退回书面回复修改"),
+    "reply.edit": pgettext_lazy("timeline", "修改书面回复"),
+    "reply.withdraw": pgettext_lazy("timeline", "撤回书面回复"),
+    "attachment.add": pgettext_lazy("timeline", "添加附件"),
+    "suggestion.evaluate": pgettext_lazy("timeline", "评价办理情况"),
+    "suggestion.rectify": pgettext_lazy("timeline", "要求继续整改"),
+    "suggestion.request_extension": pgettext_lazy("timeline", "申请延期"),
+    "suggestion.decide_extension": pgettext_lazy("timeline", "审批延期申请"),
 }
 # Steps every party sees; the others stay inside the institution that took them.
 PUBLIC_ACTIONS = (

@@ -18,7 +18,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from liaison import access, lists, pages, workflow
 from liaison import selectors as hub_selectors
@@ -144,14 +144,14 @@ def edit(request, uuid):
 # ----------------------------------------------------------------------------- detail
 
 ACTION_LABELS = {
-    "case.create": gettext_lazy("立案登记"),
-    "case.update": gettext_lazy("修改案件信息"),
-    "case.hearing": gettext_lazy("登记开庭"),
-    "case.appearance": gettext_lazy("登记出庭应诉情况"),
-    "case.conclude": gettext_lazy("结案"),
-    "case.effective": gettext_lazy("裁判生效"),
-    "case.performance": gettext_lazy("登记履行情况"),
-    "case_supervision.create": gettext_lazy("检察院个案监督"),
+    "case.create": pgettext_lazy("timeline", "立案登记"),
+    "case.update": pgettext_lazy("timeline", "修改案件信息"),
+    "case.hearing": pgettext_lazy("timeline", "登记开庭"),
+    "case.appearance": pgettext_lazy("timeline", "登记出庭应诉情况"),
+    "case.conclude": pgettext_lazy("timeline", "结案"),
+    "case.effective": pgettext_lazy("timeline", "裁判生效"),
+    "case.performance": pgettext_lazy("timeline", "登记履行情况"),
+    "case_supervision.create": pgettext_lazy("timeline", "检察院个案监督"),
 }
 # Steps every party of the case reads; others only the acting institution and the office.
 PUBLIC_ACTIONS = {a for a in ACTION_LABELS if a.startswith("case.")}

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_safe
 
 from liaison import access, links, pages
@@ -20,9 +20,9 @@ from . import _work
 from ._work import require_form_methods
 
 LABELS = {
-    "clue.send": gettext_lazy("移送线索"),
-    "clue.receive": gettext_lazy("接收"),
-    "clue.handle": gettext_lazy("办结"),
+    "clue.send": pgettext_lazy("timeline", "移送线索"),
+    "clue.receive": pgettext_lazy("timeline", "接收"),
+    "clue.handle": pgettext_lazy("timeline", "办结"),
 }
 
 

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from liaison import access, lists, pages
 from liaison import selectors as hub_selectors
@@ -21,10 +21,10 @@ from ..models import Coordination
 from .cases import case_for_page
 
 ACTION_LABELS = {
-    "coordination.open": gettext_lazy("启动协调"),
-    "coordination.invite": gettext_lazy("邀请检察院监督"),
-    "coordination.communicate": gettext_lazy("记录沟通情况"),
-    "coordination.close": gettext_lazy("结束协调"),
+    "coordination.open": pgettext_lazy("timeline", "启动协调"),
+    "coordination.invite": pgettext_lazy("timeline", "邀请检察院监督"),
+    "coordination.communicate": pgettext_lazy("timeline", "记录沟通情况"),
+    "coordination.close": pgettext_lazy("timeline", "结束协调"),
 }
 
 

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_safe
 
 from liaison import access, links, pages
@@ -20,9 +20,9 @@ from ._work import require_form_methods
 
 DS = Dispute.Status
 LABELS = {
-    "dispute.create": gettext_lazy("受理争议，启动诉前化解"),
-    "dispute.session": gettext_lazy("联合调解"),
-    "dispute.conclude": gettext_lazy("化解结束"),
+    "dispute.create": pgettext_lazy("timeline", "受理争议，启动诉前化解"),
+    "dispute.session": pgettext_lazy("timeline", "联合调解"),
+    "dispute.conclude": pgettext_lazy("timeline", "化解结束"),
 }
 
 

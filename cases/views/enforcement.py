@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_safe
 
 from liaison import access, pages, status
@@ -32,11 +32,11 @@ from ._work import require_form_methods
 ES = Enforcement.Status
 FEEDBACK_WORDS = (gettext_lazy("按期反馈"), gettext_lazy("逾期反馈"))
 LABELS = {
-    "enforcement.create": gettext_lazy("登记执行申请"),
-    "enforcement.rule": gettext_lazy("作出裁定"),
-    "enforcement.assign": gettext_lazy("组织实施函已签发"),
-    "enforcement.feedback_draft": gettext_lazy("起草书面反馈"),
-    "enforcement.feedback": gettext_lazy("书面反馈已签发"),
+    "enforcement.create": pgettext_lazy("timeline", "登记执行申请"),
+    "enforcement.rule": pgettext_lazy("timeline", "作出裁定"),
+    "enforcement.assign": pgettext_lazy("timeline", "组织实施函已签发"),
+    "enforcement.feedback_draft": pgettext_lazy("timeline", "起草书面反馈"),
+    "enforcement.feedback": pgettext_lazy("timeline", "书面反馈已签发"),
 }
 
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_safe
 
 from liaison import access, links, pages
@@ -39,9 +39,9 @@ from . import _work
 from ._work import require_form_methods
 
 LABELS = {
-    "observation.create": gettext_lazy("组织庭审观摩，通知参加单位"),
-    "observation.attendance": gettext_lazy("登记实到人数"),
-    "review.create": gettext_lazy("记录判后评议"),
+    "observation.create": pgettext_lazy("timeline", "组织庭审观摩，通知参加单位"),
+    "observation.attendance": pgettext_lazy("timeline", "登记实到人数"),
+    "review.create": pgettext_lazy("timeline", "记录判后评议"),
 }
 
 

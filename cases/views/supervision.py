@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_safe
 
 from liaison import access, pages, status
@@ -28,8 +28,8 @@ from ._work import require_form_methods
 SS = SupervisionApplication.Status
 DECISION_WORDS = (gettext_lazy("按期决定"), gettext_lazy("逾期决定"))
 LABELS = {
-    "supervision.create": gettext_lazy("受理执行监督申请，函告法院和实施机关"),
-    "supervision.decide": gettext_lazy("作出决定"),
+    "supervision.create": pgettext_lazy("timeline", "受理执行监督申请，函告法院和实施机关"),
+    "supervision.decide": pgettext_lazy("timeline", "作出决定"),
 }
 
 

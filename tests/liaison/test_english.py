@@ -269,3 +269,19 @@ def test_a_case_reads_in_english_for_the_court_and_the_defendant(world, inst):
         html = get_english(client, "/cases/")
         assert "Administrative cases" in html
         assert "Case number" in html
+
+
+def test_one_chinese_word_with_two_meanings_has_one_english_for_each():
+    """待反馈 is opinions awaited on a legal review but feedback awaited on an enforcement
+    assignment; a timeline's 签发 is an event (Issued), a button's an action (Issue)."""
+    from django.utils import translation
+
+    from cases.flows import ENFORCEMENT_FLOW
+    from liaison.selectors import ACTION_LABELS
+    from meetings.models import ReviewInvitation
+
+    with translation.override("en"):
+        assert str(ReviewInvitation.Status.PENDING.label) == "Awaiting opinions"
+        assert str(ENFORCEMENT_FLOW.transitions["enforcement.feedback"].todo) == "Awaiting feedback"
+        assert str(ACTION_LABELS["letter.issue"]) == "Issued"
+        assert str(ACTION_LABELS["delivery.sign"]) == "Signed for"
