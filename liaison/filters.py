@@ -8,8 +8,43 @@ inputs are bounded so that a silly value is a 400, not a database overflow.
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
+from . import selectors
 from .models import Delivery, Institution, LedgerEntry, Letter, Notification
+
+
+def _user_of(request):
+    return getattr(request, "user", None)
+
+
+@extend_schema_field(OpenApiTypes.UUID)
+class InstitutionChoiceFilter(django_filters.ModelChoiceFilter):
+    """An institution by its uuid (the schema says so; a method filter's type cannot be guessed)."""
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class RegionChoiceFilter(django_filters.ModelChoiceFilter):
+    """A region by its code."""
+
+
+def institution_filter(choices, *, label, **kwargs) -> django_filters.ModelChoiceFilter:
+    """`?<name>=<institution uuid>`, one of `choices(user)` (the list's parties, selectors.parties):
+    another is a 400, like any invalid choice."""
+    return InstitutionChoiceFilter(
+        queryset=lambda request: choices(_user_of(request)), to_field_name="uuid", label=label, **kwargs
+    )
+
+
+def region_filter(choices, *, label=None, **kwargs) -> django_filters.ModelChoiceFilter:
+    """`?region=<region code>`, one of the regions of `choices(user)`'s institutions."""
+    return RegionChoiceFilter(
+        queryset=lambda request: selectors.regions_of(choices(_user_of(request))),
+        to_field_name="code",
+        label=label or _("地区（行政区域代码）"),
+        **kwargs,
+    )
 
 
 class InstitutionFilter(django_filters.FilterSet):
@@ -47,6 +82,7 @@ class LetterFilter(django_filters.FilterSet):
 class LedgerEntryFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=LedgerEntry.Status.choices, label=_("状态"))
     owner = django_filters.UUIDFilter(field_name="owner__uuid", label=_("责任单位"))
+    region = region_filter(selectors.ledger_owner_choices, field_name="owner__region")
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label=_("截止日期不晚于"))
     due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", label=_("截止日期不早于"))
     clause = django_filters.CharFilter(
@@ -55,7 +91,7 @@ class LedgerEntryFilter(django_filters.FilterSet):
 
     class Meta:
         model = LedgerEntry
-        fields = ["status", "owner", "due_before", "due_after", "clause"]
+        fields = ["status", "owner", "region", "due_before", "due_after", "clause"]
 
 
 class NotificationFilter(django_filters.FilterSet):

@@ -387,6 +387,20 @@ class FilterForm(PortalForm):
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
 
 
+def institution_filter(label) -> forms.ModelChoiceField:
+    """A list's 单位 filter: one institution by uuid; the form limits its choices (selectors.parties)."""
+    field = forms.ModelChoiceField(None, label=label, required=False, to_field_name="uuid", empty_label=_("全部单位"))
+    field.label_from_instance = lambda obj: obj.name
+    return field
+
+
+def region_filter(label=None) -> forms.ModelChoiceField:
+    """A list's 地区 filter: one region by code; the form limits its choices (selectors.regions_of)."""
+    return forms.ModelChoiceField(
+        None, label=label or _("地区"), required=False, to_field_name="code", empty_label=_("全部地区")
+    )
+
+
 class OutboxFilter(FilterForm):
     status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部状态")), *Letter.Status.choices])
     series = forms.ChoiceField(label=_("文种"), required=False, choices=[("", _("全部文种")), *Letter.Series.choices])
@@ -412,7 +426,16 @@ class InboxFilter(FilterForm):
     signed = forms.ChoiceField(
         label=_("签收"), required=False, choices=[("", _("全部")), ("no", _("未签收")), ("yes", _("已签收"))]
     )
+    issuer = institution_filter(_("发文机关"))
+    region = region_filter()
     q = forms.CharField(label=_("关键词"), required=False, max_length=100)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The issuers of what was delivered to the user's institution, and their regions: no other.
+        issuers = selectors.parties(selectors.inbox(user), "letter__issuer_id")
+        self.fields["issuer"].queryset = issuers
+        self.fields["region"].queryset = selectors.regions_of(issuers)
 
 
 class LedgerFilter(FilterForm):
@@ -428,9 +451,8 @@ class LedgerFilter(FilterForm):
             ("waived", _("已免除")),
         ],
     )
-    owner = forms.ModelChoiceField(
-        None, label=_("责任单位"), required=False, to_field_name="uuid", empty_label=_("全部单位")
-    )
+    owner = institution_filter(_("责任单位"))
+    region = region_filter()
     clause = forms.ChoiceField(label=_("工作方案条目"), required=False, choices=())
     due_from = date_field(_("截止日期自"))
     due_to = date_field(_("截止日期至"))
@@ -441,8 +463,9 @@ class LedgerFilter(FilterForm):
 
         super().__init__(*args, **kwargs)
         self.fields["clause"].choices = workplan.choices(_("全部条目"))
-        self.fields["owner"].queryset = selectors.ledger_owner_choices(user)
-        self.fields["owner"].label_from_instance = lambda obj: obj.name
+        owners = selectors.ledger_owner_choices(user)
+        self.fields["owner"].queryset = owners
+        self.fields["region"].queryset = selectors.regions_of(owners)
 
     def clean(self):
         data = super().clean()

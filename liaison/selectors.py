@@ -26,6 +26,7 @@ from .models import (
     LedgerEntry,
     Letter,
     Notification,
+    Region,
 )
 
 DUE_SOON_DAYS = status.DUE_SOON_DAYS
@@ -88,7 +89,7 @@ def outbox(user, *, status="", series="", keyword="", year=None) -> QuerySet:
     )
 
 
-def inbox(user, *, signed="", keyword="") -> QuerySet:
+def inbox(user, *, signed="", keyword="", issuer=None, region=None) -> QuerySet:
     """Deliveries of visible (issued) letters to my institution."""
     if user.institution_id is None:
         return Delivery.objects.none()
@@ -97,6 +98,10 @@ def inbox(user, *, signed="", keyword="") -> QuerySet:
         qs = qs.filter(signed_on__isnull=False)
     elif signed == "no":
         qs = qs.filter(signed_on__isnull=True)
+    if issuer is not None:
+        qs = qs.filter(letter__issuer=issuer)
+    if region is not None:
+        qs = qs.filter(letter__issuer__region=region)
     if keyword:
         qs = qs.filter(
             Q(letter__title__icontains=keyword)
@@ -236,7 +241,7 @@ def addressable_institutions(user) -> QuerySet:
 
 
 def ledger_entries(
-    user, *, status="", owner=None, due_from=None, due_to=None, keyword="", clause="", today=None
+    user, *, status="", owner=None, region=None, due_from=None, due_to=None, keyword="", clause="", today=None
 ) -> QuerySet:
     today = today or timezone.localdate()
     qs = LedgerEntry.objects.visible_to(user).select_related("owner")
@@ -253,6 +258,8 @@ def ledger_entries(
         qs = qs.filter(status=status)
     if owner is not None:
         qs = qs.filter(owner=owner)
+    if region is not None:
+        qs = qs.filter(owner__region=region)
     if clause:  # 四(二) takes its items 四(二)1, 四(二)3 …
         qs = qs.filter(clause__startswith=clause)
     if due_from:
@@ -264,11 +271,33 @@ def ledger_entries(
     return qs
 
 
+def parties(rows: QuerySet, *fields: str) -> QuerySet:
+    """The institutions named by `fields` (issuer_id, recipient_id, letter__issuer_id …) on `rows`, a
+    list the user may see: a list's 单位 filter offers these and no other (a foreign institution is
+    not a valid choice, and naming one could only match rows the user sees anyway)."""
+    named = Q()
+    for name in fields:
+        named |= Q(pk__in=rows.order_by().values(name))
+    return Institution.objects.filter(named).order_by("region_id", "kind", "id")
+
+
+def regions_of(institutions: QuerySet) -> QuerySet:
+    """The regions of these institutions: a list's 地区 filter choices."""
+    return Region.objects.filter(pk__in=institutions.order_by().values("region_id")).order_by("level", "id")
+
+
+def filter_choices(institutions: QuerySet) -> tuple[QuerySet, QuerySet]:
+    """A filter bar's (单位, 地区) choices from `institutions` (parties(...)), read once: for a list whose
+    semi-join is costly (the office's 20,000 suggestions: 10-20 ms) it runs one time and the two select
+    boxes read their few rows by primary key; a cheap one (the ledger's owners) keeps its querysets."""
+    found = list(institutions.values_list("pk", "region_id"))
+    chosen = Institution.objects.filter(pk__in=[pk for pk, _region in found]).order_by("region_id", "kind", "id")
+    return chosen, Region.objects.filter(pk__in={region for _pk, region in found}).order_by("level", "id")
+
+
 def ledger_owner_choices(user) -> QuerySet:
     """Institutions owning at least one entry the user can see (for the filter bar)."""
-    return Institution.objects.filter(pk__in=LedgerEntry.objects.visible_to(user).values("owner_id")).order_by(
-        "region_id", "kind", "id"
-    )
+    return parties(LedgerEntry.objects.visible_to(user), "owner_id")
 
 
 def ledger_create_owners(user) -> QuerySet:

@@ -9,6 +9,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from liaison.filters import institution_filter, region_filter
+
+from . import selectors
 from .models import Filing, Suggestion
 
 
@@ -19,13 +22,17 @@ class SuggestionFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Suggestion.Kind.choices, label=_("建议类别"))
     box = django_filters.ChoiceFilter(choices=BOX_CHOICES, method="filter_box", label=_("发出、收到或抄送"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("逾期未回复"))
+    institution = institution_filter(
+        selectors.parties, method="filter_institution", label=_("发出或被建议单位（单位 uuid）")
+    )
+    region = region_filter(selectors.parties, method="filter_region")
     q = django_filters.CharFilter(method="filter_q", max_length=100, label=_("标题、文号、被建议单位或案号"))
     issued_after = django_filters.DateFilter(field_name="issued_on", lookup_expr="gte", label=_("发出日期不早于"))
     issued_before = django_filters.DateFilter(field_name="issued_on", lookup_expr="lte", label=_("发出日期不晚于"))
 
     class Meta:
         model = Suggestion
-        fields = ["status", "kind", "box", "overdue", "q", "issued_after", "issued_before"]
+        fields = ["status", "kind", "box", "overdue", "institution", "region", "q", "issued_after", "issued_before"]
 
     def filter_box(self, queryset, name, value):
         institution_id = getattr(self.request.user, "institution_id", None)
@@ -37,6 +44,12 @@ class SuggestionFilter(django_filters.FilterSet):
             return queryset.filter(recipient_id=institution_id)
         cc = Suggestion.cc.through.objects.filter(institution_id=institution_id).values("suggestion_id")
         return queryset.filter(pk__in=cc)
+
+    def filter_institution(self, queryset, name, value):
+        return selectors.with_party(queryset, value)
+
+    def filter_region(self, queryset, name, value):
+        return selectors.in_region(queryset, value)
 
     def filter_overdue(self, queryset, name, value):
         overdue = Q(status__in=Suggestion.OPEN_STATES, reply_due__lt=timezone.localdate())

@@ -8,10 +8,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from liaison import selectors as hub_selectors
-from liaison.forms import FilesField, FilterForm, InstitutionChoices, PortalForm, date_field
+from liaison.forms import (
+    FilesField,
+    FilterForm,
+    InstitutionChoices,
+    PortalForm,
+    date_field,
+    institution_filter,
+    region_filter,
+)
 from liaison.models import Institution
 
-from . import page_selectors, services
+from . import page_selectors, selectors, services
 from .models import Filing, Suggestion
 
 UNIT_CHOICES = [("months", gettext_lazy("个月")), ("days", gettext_lazy("日"))]
@@ -392,6 +400,8 @@ class SuggestionFilter(FilterForm):
         required=False,
         choices=[("", gettext_lazy("全部")), ("yes", gettext_lazy("已逾期未回复")), ("no", gettext_lazy("未逾期"))],
     )
+    institution = institution_filter(gettext_lazy("发出或被建议单位"))
+    region = region_filter()
     issued_from = date_field(gettext_lazy("发出日期自"))
     issued_to = date_field(gettext_lazy("发出日期至"))
     q = forms.CharField(
@@ -400,6 +410,12 @@ class SuggestionFilter(FilterForm):
         max_length=100,
         widget=forms.TextInput(attrs={"placeholder": gettext_lazy("标题、文号、单位、案号")}),
     )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the parties of suggestions the user may see, and their regions (selectors.parties).
+        choices = hub_selectors.filter_choices(selectors.parties(user))
+        self.fields["institution"].queryset, self.fields["region"].queryset = choices
 
     def clean(self):
         data = super().clean()

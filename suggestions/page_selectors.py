@@ -96,6 +96,10 @@ def rows(user, *, box: str, values: dict) -> QuerySet:
         overdue=values.get("overdue") == "yes",
     )
     qs = box_filter(qs, user, box)
+    if values.get("institution"):
+        qs = selectors.with_party(qs, values["institution"])
+    if values.get("region"):
+        qs = selectors.in_region(qs, values["region"])
     if values.get("overdue") == "no":
         qs = qs.exclude(status__in=Suggestion.OPEN_STATES, reply_due__lt=timezone.localdate())
     if values.get("issued_from"):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from liaison import selectors as hub_selectors
 from liaison.status import URGENT_ORDER
 
 from .models import Suggestion
@@ -17,6 +18,21 @@ GROUPS = {
     "region": ("recipient__region_id", "recipient__region__name"),
     "kind": ("kind", "kind"),
 }
+
+
+def parties(user):
+    """The institutions that issued or received a suggestion the user may see: the list's 单位 choices."""
+    return hub_selectors.parties(Suggestion.objects.visible_to(user), "issuer_id", "recipient_id")
+
+
+def with_party(qs, institution):
+    """Suggestions the institution issued or received."""
+    return qs.filter(Q(issuer=institution) | Q(recipient=institution))
+
+
+def in_region(qs, region):
+    """Suggestions issued or received by an institution of the region."""
+    return qs.filter(Q(issuer__region=region) | Q(recipient__region=region))
 
 
 def suggestion_list(*, user, status=None, kind=None, q=None, box=None, overdue=None):

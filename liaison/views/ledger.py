@@ -37,6 +37,7 @@ def _filtered_entries(request):
         request.user,
         status=values.get("status", ""),
         owner=values.get("owner"),
+        region=values.get("region"),
         due_from=values.get("due_from"),
         due_to=values.get("due_to"),
         keyword=values.get("q", ""),

@@ -60,9 +60,15 @@ def _outbox_rows(request):
 
 
 def _inbox_rows(request):
-    filters = InboxFilter(request.GET or None)
+    filters = InboxFilter(request.GET or None, user=request.user)
     values = filters.values()
-    qs = selectors.inbox(request.user, signed=values.get("signed", ""), keyword=values.get("q", ""))
+    qs = selectors.inbox(
+        request.user,
+        signed=values.get("signed", ""),
+        keyword=values.get("q", ""),
+        issuer=values.get("issuer"),
+        region=values.get("region"),
+    )
     qs, sort = INBOX.order(qs, request.GET.get("sort"))
     return filters, qs, sort
 

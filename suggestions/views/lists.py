@@ -21,7 +21,7 @@ def _box(request, boxes: list[str]) -> str:
 def _filtered(request):
     boxes = page_selectors.boxes_for(request.user)
     box = _box(request, boxes)
-    filters = SuggestionFilter(lists.filter_params(request, keep=("box",)))
+    filters = SuggestionFilter(lists.filter_params(request, keep=("box",)), user=request.user)
     values = filters.values()
     qs = page_selectors.rows(request.user, box=box, values=values)
     # Every box reads overdue first (the list's default), unless the user sorts by a column.

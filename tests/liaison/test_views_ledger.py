@@ -90,7 +90,7 @@ def test_pagination_and_empty_state(agency_staff, outsider_agency):
 def test_ledger_query_count_is_constant(office, agency_staff, rows, django_assert_max_num_queries):
     bulk_entries(agency_staff.institution, rows, due_date=timezone.localdate() + dt.timedelta(days=3))
     client = client_for(office)
-    with django_assert_max_num_queries(12):  # 11 + the 跟踪 block's (liaison.tracking, constant)
+    with django_assert_max_num_queries(13):  # 11 + the 跟踪 block's (liaison.tracking) + the 地区 filter's choices
         response = client.get("/ledger/?sort=owner")
     assert response.status_code == 200
 

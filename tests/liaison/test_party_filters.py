@@ -1,0 +1,49 @@
+"""地区 (and 单位) filters on the hub's lists that span institutions: the ledger (page and API) and the
+inbox (发文机关, 地区). Choices are the institutions of rows the viewer sees; any other is refused."""
+
+from ._view_helpers import client_for, entry, issued_letter
+
+
+def _titles(response):
+    assert response.status_code == 200
+    return {getattr(row, "title", None) or row.letter.title for row in response.context["page"].object_list}
+
+
+def test_the_office_narrows_the_ledger_by_region(office, agency_staff, county_gov_legal, api):
+    entry(agency_staff.institution, title="市城管局的事项")
+    entry(county_gov_legal.institution, title="城中区政府的事项")
+    client = client_for(office)
+    assert _titles(client.get("/ledger/")) == {"市城管局的事项", "城中区政府的事项"}
+    response = client.get("/ledger/", {"region": "chengzhong"})
+    assert _titles(response) == {"城中区政府的事项"}
+    assert {r.code for r in response.context["filters"].fields["region"].queryset} == {"liuzhou", "chengzhong"}
+    body = api(office).get("/api/v1/ledger/", {"region": "chengzhong"}).json()
+    assert [r["title"] for r in body["results"]] == ["城中区政府的事项"]
+
+
+def test_a_region_outside_the_viewers_ledger_is_refused(agency_staff, county_gov_legal, api):
+    entry(agency_staff.institution, title="市城管局的事项")
+    entry(county_gov_legal.institution, title="城中区政府的事项")
+    response = client_for(agency_staff).get("/ledger/", {"region": "chengzhong"})
+    assert response.context["filters"].errors and _titles(response) == {"市城管局的事项"}
+    assert "城中区政府的事项" not in response.content.decode()
+    response = api(agency_staff).get("/api/v1/ledger/", {"region": "chengzhong"})
+    assert response.status_code == 400 and "region" in response.json()
+
+
+def test_the_inbox_filters_by_issuer_and_region(
+    agency_staff, court_clerk, court_head, county_clerk, world, outsider_agency
+):
+    issued_letter(court_clerk, court_head, [agency_staff.institution], title="中院来函")
+    issued_letter(county_clerk, world["county_head"], [agency_staff.institution], title="城中区法院来函")
+    issued_letter(court_clerk, court_head, [outsider_agency.institution], title="致生态环境局的函")
+    client = client_for(agency_staff)
+    response = client.get("/letters/inbox/")
+    assert _titles(response) == {"中院来函", "城中区法院来函"}
+    form = response.context["filters"]
+    assert {i.name for i in form.fields["issuer"].queryset} == {"柳州市中级人民法院", "柳州市城中区人民法院"}
+    assert _titles(client.get("/letters/inbox/", {"issuer": str(court_clerk.institution.uuid)})) == {"中院来函"}
+    assert _titles(client.get("/letters/inbox/", {"region": "chengzhong"})) == {"城中区法院来函"}
+    # an issuer that sent the agency nothing is no choice: reported, and nothing of it shows
+    response = client.get("/letters/inbox/", {"issuer": str(outsider_agency.institution.uuid)})
+    assert response.context["filters"].errors and "致生态环境局的函" not in response.content.decode()
