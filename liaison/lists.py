@@ -49,7 +49,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from . import excel, status
+from . import excel
 from .pagination import FastPaginator
 
 PAGE_SIZE = 50
@@ -106,9 +106,6 @@ def resolve(obj, path: str):
     for part in path.split("."):
         if obj is None:
             return None
-        if part.startswith("get_") and part.endswith("_display") and hasattr(obj, "_meta"):
-            obj = status.display(obj, part[4:-8])  # get_FOO_display without its per-call rebuild
-            continue
         obj = obj.get(part) if isinstance(obj, dict) else getattr(obj, part)
         if callable(obj):
             obj = obj()

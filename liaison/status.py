@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partialmethod
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.choices import CallableChoiceIterator
 from django.utils.encoding import force_str
@@ -56,27 +58,31 @@ def colours(choices, mapping: dict) -> None:
     choices.colours = {str(member): colour for member, colour in mapping.items()}
 
 
-_LABELS: dict = {}
-
-
-def display(obj, field: str = "status") -> str:
-    """`obj.get_<field>_display()`, with the field's value-to-label map built once per field.
-
-    Django's `get_FOO_display` rebuilds `dict(make_hashable(field.flatchoices))` on every call,
-    and hashing each lazy label translates it: for a 50-row list with a status badge and a
-    choice column, ~500 gettext calls (14 % of the case list page's Python). The map keeps the
-    lazy labels, so each call still reads in the active language."""
-    try:
-        model_field = obj._meta.get_field(field)
-    except (AttributeError, LookupError):
-        model_field = None
-    if model_field is None or not model_field.choices or isinstance(model_field.choices, CallableChoiceIterator):
-        return getattr(obj, f"get_{field}_display")()
-    labels = _LABELS.get(model_field)
+def _display(obj, field) -> str:
+    """Model._get_FIELD_display with the value-to-label map built once per field (see below)."""
+    labels = field.__dict__.get("_portal_labels")
     if labels is None:
-        labels = _LABELS[model_field] = dict(make_hashable(model_field.flatchoices))
-    value = getattr(obj, model_field.attname)
+        labels = field._portal_labels = dict(make_hashable(field.flatchoices))
+    value = getattr(obj, field.attname)
     return force_str(labels.get(make_hashable(value), value), strings_only=True)
+
+
+def fast_displays(models) -> None:
+    """Give every model field with fixed choices a `get_FOO_display` that reads a map built once.
+
+    Django's own rebuilds `dict(make_hashable(field.flatchoices))` on every call, and hashing a
+    lazy label translates it: a 50-row list with a status badge and two choice columns made ~850
+    gettext calls (14 % of the case list page's Python, 9 % of the case API's). The map keeps the
+    lazy labels, so the result is the same in every language. A model's own get_FOO_display and
+    fields with callable choices are left alone."""
+    for model in models:
+        for field in model._meta.concrete_fields:
+            name = f"get_{field.name}_display"
+            method = model.__dict__.get(name)
+            if not field.choices or isinstance(field.choices, CallableChoiceIterator):
+                continue
+            if isinstance(method, partialmethod) and method.func is Model._get_FIELD_display:
+                setattr(model, name, partialmethod(_display, field=field))
 
 
 def colour_of(obj, field: str = "status") -> str:

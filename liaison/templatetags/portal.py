@@ -57,7 +57,7 @@ def badge(colour, text):
 @register.simple_tag
 def status_badge(obj, text=None):
     """`obj`'s status in the colour declared on its choices; `text` replaces the status's own words."""
-    return badge(status.colour_of(obj), status.display(obj) if text is None else text)
+    return badge(status.colour_of(obj), obj.get_status_display() if text is None else text)
 
 
 @register.simple_tag
