@@ -701,6 +701,27 @@ def attachments_add_to_record(*, record, by: User, files: Iterable, verb: str, a
     ]
 
 
+@transaction.atomic
+def attachment_remove_from_record(*, record, attachment: Attachment, by: User, verb: str, audit_on=None) -> None:
+    """Take a file off a record while it may be edited (`verb`: 403, then 409); the file on disk
+    goes once the removal is committed. The caller has locked the record."""
+    access.require(by, verb, record)
+    ct = ContentType.objects.get_for_model(record)
+    if attachment.record_type_id != ct.pk or attachment.record_id != record.pk:
+        raise ValueError("the attachment is not this record's")
+    if attachment.letter_id is not None:  # its letter took it: the letter's now
+        raise Conflict(_("附件已随公文发出，不能删除。"))
+    name, storage = attachment.file.name, attachment.file.storage
+    attachment.delete()
+    audit(
+        actor=by,
+        action="attachment.remove",
+        target=audit_on if audit_on is not None else record,
+        after={"name": attachment.name, "sha256": attachment.sha256},
+    )
+    transaction.on_commit(lambda: storage.delete(name))
+
+
 def record_attachments(record):
     """The files attached to a record (before its letter took them, or since)."""
     return Attachment.objects.filter(record_type=ContentType.objects.get_for_model(record), record_id=record.pk)

@@ -14,8 +14,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status
+from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,6 +25,8 @@ from rest_framework.views import APIView
 from liaison import access
 from liaison.api.records import RecordViewSet, errors, record_action
 from liaison.api.serializers import (
+    AttachmentSerializer,
+    AttachmentUploadSerializer,
     InstitutionRefSerializer,
     ScopedSlugRelatedField,
     _no_duplicates,
@@ -30,7 +34,7 @@ from liaison.api.serializers import (
 )
 from liaison.models import Institution, Region
 
-from . import flows, selectors, services
+from . import flows, page_selectors, selectors, services
 from .filters import FilingFilter, SuggestionFilter
 from .listings import SUGGESTIONS
 from .models import Extension, Filing, Reply, Suggestion
@@ -525,6 +529,26 @@ class FilingCreateSerializer(serializers.Serializer):
 # ============================================================================= views
 
 DETAIL = {200: SuggestionDetailSerializer}
+FILES = AttachmentSerializer(many=True)
+UPLOAD = {"multipart/form-data": AttachmentUploadSerializer}
+REPLY_UUID = OpenApiParameter(
+    "reply_uuid", OpenApiTypes.UUID, OpenApiParameter.PATH, description=_("书面回复的 uuid。")
+)
+ATTACHMENT_UUID = OpenApiParameter(
+    "attachment_uuid", OpenApiTypes.UUID, OpenApiParameter.PATH, description=_("附件的 uuid。")
+)
+
+
+def _files_of(record) -> Response:
+    return Response(AttachmentSerializer(services.hub.record_attachments(record).order_by("id"), many=True).data)
+
+
+def _file_of(record, attachment_uuid):
+    """One of the record's files (404 for any other uuid)."""
+    found = next((a for a in services.hub.record_attachments(record) if str(a.uuid) == str(attachment_uuid)), None)
+    if found is None:
+        raise exceptions.NotFound()
+    return found
 
 
 def _one_of(records, field, data):
@@ -565,6 +589,7 @@ class SuggestionViewSet(RecordViewSet, mixins.ListModelMixin, mixins.RetrieveMod
     detail_serializer = SuggestionDetailSerializer
     filterset_class = SuggestionFilter
     listing = SUGGESTIONS
+    http_method_names = [*RecordViewSet.http_method_names, "delete"]  # an attachment taken off
 
     def decorate(self, qs):
         qs = qs.select_related("issuer", "recipient", "letter")
@@ -693,6 +718,113 @@ class SuggestionViewSet(RecordViewSet, mixins.ListModelMixin, mixins.RetrieveMod
         """The issuer's head approves (the deadline moves) or refuses (with a reason) an extension."""
         extension = _one_of(extension.suggestion.extensions.all(), "extension", data)
         services.extension_decide(extension=extension, by=request.user, approve=data["approve"], reason=data["reason"])
+
+    # ---------------------------------------------------------------- attachments
+    # The suggestion's own files (the 建议书's 附件) and a reply's (the 复函's): listed for whoever
+    # may see the record, uploaded (multipart, several `file` parts, all or none) and removed while
+    # it may be edited: 404 (not visible) → 403 (may not edit it) → 409 (no longer editable) → 400
+    # (the files, under the letters' upload rules) — the order of every record action.
+
+    def _reply(self, s, reply_uuid) -> Reply:
+        """A reply of this suggestion the user may see (one not yet sent: only inside the recipient), else 404."""
+        found = next((r for r in page_selectors.replies_for(self.request.user, s) if str(r.uuid) == reply_uuid), None)
+        if found is None:
+            raise exceptions.NotFound()
+        found.suggestion = s
+        return found
+
+    @extend_schema(
+        tags=["suggestions"],
+        methods=["GET"],
+        summary=_("建议的附件"),
+        description=_("建议本身的附件（发出后即建议书的附件）。"),
+        responses={200: FILES, **errors(404)},
+    )
+    @extend_schema(
+        tags=["suggestions"],
+        methods=["POST"],
+        summary=_("上传建议附件"),
+        description=_("草稿可以上传附件（发起单位）；与公文附件相同的上传规则，全部通过才保存。"),
+        request=UPLOAD,
+        responses={201: FILES, **errors(400, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["get", "post"], url_path="attachments", url_name="attachments")
+    def attachments(self, request, uuid=None):
+        s = self.get_object()
+        if request.method == "POST":
+            access.require(request.user, "suggestion.edit", s)
+            data = self.validated(AttachmentUploadSerializer)
+            services.suggestion_attach_files(suggestion=s, by=request.user, files=data["file"])
+            return Response(_files_of(s).data, status=status.HTTP_201_CREATED)
+        return _files_of(s)
+
+    @extend_schema(
+        tags=["suggestions"],
+        summary=_("删除建议附件"),
+        parameters=[ATTACHMENT_UUID],
+        description=_("草稿的附件可以删除（发起单位）。"),
+        request=None,
+        responses={204: None, **errors(403, 404, 409)},
+    )
+    @action(detail=True, methods=["delete"], url_path=r"attachments/(?P<attachment_uuid>[^/.]+)")
+    def remove_attachment(self, request, uuid=None, attachment_uuid=None):
+        s = self.get_object()
+        attachment = _file_of(s, attachment_uuid)
+        access.require(request.user, "suggestion.edit", s)
+        services.suggestion_detach(suggestion=s, by=request.user, attachment=attachment)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        tags=["suggestions"],
+        methods=["GET"],
+        summary=_("书面回复的附件"),
+        parameters=[REPLY_UUID],
+        description=_("回复的附件（签发后即回复函的附件）；签发前仅被建议单位可见。"),
+        responses={200: FILES, **errors(404)},
+    )
+    @extend_schema(
+        tags=["suggestions"],
+        methods=["POST"],
+        summary=_("上传回复附件"),
+        parameters=[REPLY_UUID],
+        description=_("尚未签发的回复可以上传附件（被建议单位）；与公文附件相同的上传规则，全部通过才保存。"),
+        request=UPLOAD,
+        responses={201: FILES, **errors(400, 403, 404, 409)},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path=r"replies/(?P<reply_uuid>[^/.]+)/attachments",
+        url_name="reply-attachments",
+    )
+    def reply_attachments(self, request, uuid=None, reply_uuid=None):
+        reply = self._reply(self.get_object(), reply_uuid)
+        if request.method == "POST":
+            access.require(request.user, "reply.edit", reply)
+            data = self.validated(AttachmentUploadSerializer)
+            services.reply_attach_files(reply=reply, by=request.user, files=data["file"])
+            return Response(_files_of(reply).data, status=status.HTTP_201_CREATED)
+        return _files_of(reply)
+
+    @extend_schema(
+        tags=["suggestions"],
+        summary=_("删除回复附件"),
+        parameters=[REPLY_UUID, ATTACHMENT_UUID],
+        description=_("尚未签发的回复的附件可以删除（被建议单位）。"),
+        request=None,
+        responses={204: None, **errors(403, 404, 409)},
+    )
+    @action(
+        detail=True,
+        methods=["delete"],
+        url_path=r"replies/(?P<reply_uuid>[^/.]+)/attachments/(?P<attachment_uuid>[^/.]+)",
+    )
+    def remove_reply_attachment(self, request, uuid=None, reply_uuid=None, attachment_uuid=None):
+        reply = self._reply(self.get_object(), reply_uuid)
+        attachment = _file_of(reply, attachment_uuid)
+        access.require(request.user, "reply.edit", reply)
+        services.reply_detach(reply=reply, by=request.user, attachment=attachment)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class SuggestionStatisticsView(APIView):

@@ -438,19 +438,43 @@ def reply_withdraw(*, reply: Reply, by: User) -> Reply:
     return reply
 
 
-@transaction.atomic
 def suggestion_attach(*, suggestion: Suggestion, by: User, upload):
     """A file for the draft (the 建议书's 附件 once issued): the letters' upload rules, while it may be edited."""
+    return suggestion_attach_files(suggestion=suggestion, by=by, files=[upload])[0]
+
+
+@hub.atomic_with_files()
+def suggestion_attach_files(*, suggestion: Suggestion, by: User, files) -> list:
+    """Files for the draft, all or none."""
     s = _locked(suggestion)
-    return hub.attachment_add_to_record(record=s, by=by, upload=upload, verb="suggestion.edit")
+    return hub.attachments_add_to_record(record=s, by=by, files=files, verb="suggestion.edit")
+
+
+def reply_attach(*, reply: Reply, by: User, upload):
+    """A file for a reply not yet sent (the 复函's 附件 once sent), by those who may edit it."""
+    return reply_attach_files(reply=reply, by=by, files=[upload])[0]
+
+
+@hub.atomic_with_files()
+def reply_attach_files(*, reply: Reply, by: User, files) -> list:
+    """Files for a reply not yet sent, all or none."""
+    reply = _locked_reply(reply)
+    return hub.attachments_add_to_record(record=reply, by=by, files=files, verb="reply.edit", audit_on=reply.suggestion)
 
 
 @transaction.atomic
-def reply_attach(*, reply: Reply, by: User, upload):
-    """A file for a reply not yet sent (the 复函's 附件 once sent), by those who may edit it."""
+def suggestion_detach(*, suggestion: Suggestion, by: User, attachment) -> None:
+    """Take a file off the draft (while it may be edited)."""
+    s = _locked(suggestion)
+    hub.attachment_remove_from_record(record=s, attachment=attachment, by=by, verb="suggestion.edit")
+
+
+@transaction.atomic
+def reply_detach(*, reply: Reply, by: User, attachment) -> None:
+    """Take a file off a reply not yet sent."""
     reply = _locked_reply(reply)
-    return hub.attachment_add_to_record(
-        record=reply, by=by, upload=upload, verb="reply.edit", audit_on=reply.suggestion
+    hub.attachment_remove_from_record(
+        record=reply, attachment=attachment, by=by, verb="reply.edit", audit_on=reply.suggestion
     )
 
 

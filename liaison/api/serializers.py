@@ -198,6 +198,16 @@ class AttachmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class AttachmentUploadSerializer(serializers.Serializer):
+    """Files for a record (multipart/form-data): one or more parts named `file`, all stored or none."""
+
+    file = serializers.ListField(
+        child=serializers.FileField(),
+        min_length=1,
+        help_text=_("一个或多个文件（重复 file 字段）：PDF、OFD、Word、Excel、WPS、PNG、JPEG，全部通过才保存。"),
+    )
+
+
 def _deliveries(letter, kind):
     return [d for d in letter.deliveries.all() if d.kind == kind]
 

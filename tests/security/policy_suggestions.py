@@ -11,6 +11,8 @@ VISIBLE = {
     "sugg_received": COURT | AGENCY | OFFICE,
     "sugg_proc": {"proc_staff", "proc_head", "env_staff"} | OFFICE,
     "filing_proc": {"proc_staff", "proc_head"} | OFFICE,
+    # the reply drafted on sugg_received, awaiting its head's sign-off: the recipient's own until sent
+    "sugg_reply": AGENCY,
 }
 
 SUGG_ISSUER = {"sugg_draft": COURT, "sugg_issued": COURT, "sugg_received": COURT, "sugg_proc": PROC}
@@ -38,7 +40,7 @@ ALLOWED = {
 }
 # The recipient's head returns a reply (like its sign-off); its acting users edit or withdraw one.
 ALLOWED["suggestion.return_reply"] = ALLOWED["suggestion.approve_reply"]
-ALLOWED["suggestion.edit_reply"] = SUGG_RECIPIENT
+ALLOWED["suggestion.edit_reply"] = {**SUGG_RECIPIENT, "sugg_reply": AGENCY}
 ALLOWED["suggestion.withdraw_reply"] = SUGG_RECIPIENT
 
 
@@ -50,6 +52,16 @@ def suggestion_attachment(record):
     from liaison.services import record_attachments
 
     return {"uuid": record.uuid, "attachment_uuid": record_attachments(record).first().uuid}
+
+
+def reply_of(reply):
+    return {"uuid": reply.suggestion.uuid, "reply_uuid": reply.uuid}
+
+
+def reply_attachment(reply):
+    from liaison.services import record_attachments
+
+    return {**reply_of(reply), "attachment_uuid": record_attachments(reply).first().uuid}
 
 
 def suggestion_extension(record):
@@ -119,6 +131,21 @@ API_ROUTES: dict[tuple[str, str], Row] = {
     ("POST", API + "suggestions/{uuid}/request-extension/"): sugg("suggestion.request_extension", methods=("POST",)),
     ("POST", API + "suggestions/{uuid}/decide-extension/"): sugg("suggestion.decide_extension", methods=("POST",)),
     ("POST", API + "suggestions/{uuid}/evaluate/"): sugg("suggestion.evaluate", methods=("POST",)),
+    # files: read by whoever sees the record, uploaded (multipart) and removed by whoever may edit it
+    ("GET", API + "suggestions/{uuid}/attachments/"): Row(targets=SUGGESTIONS, kwargs=uuid_of),
+    ("POST", API + "suggestions/{uuid}/attachments/"): sugg("suggestion.edit", methods=("POST",)),
+    ("DELETE", API + "suggestions/{uuid}/attachments/{attachment_uuid}/"): sugg(
+        "suggestion.edit", methods=("DELETE",), targets=("sugg_draft",), kwargs=suggestion_attachment
+    ),
+    ("GET", API + "suggestions/{uuid}/replies/{reply_uuid}/attachments/"): Row(
+        targets=("sugg_reply",), kwargs=reply_of
+    ),
+    ("POST", API + "suggestions/{uuid}/replies/{reply_uuid}/attachments/"): sugg(
+        "suggestion.edit_reply", methods=("POST",), targets=("sugg_reply",), kwargs=reply_of
+    ),
+    ("DELETE", API + "suggestions/{uuid}/replies/{reply_uuid}/attachments/{attachment_uuid}/"): sugg(
+        "suggestion.edit_reply", methods=("DELETE",), targets=("sugg_reply",), kwargs=reply_attachment
+    ),
     ("GET", API + "filings/"): LIST,
     ("POST", API + "filings/"): Row(verb="filing.create"),
     ("GET", API + "filings/{uuid}/"): Row(targets=("filing_proc",), kwargs=uuid_of),
@@ -169,8 +196,16 @@ def records(world) -> dict:
     received = sg.suggestion_receive(suggestion=received, by=world["agency_staff"])
     # asked for time first: once this round's reply is drafted, no extension can be asked for
     sg.extension_request(suggestion=received, by=world["agency_staff"], days=10, reasons=f"理由{mark}")
-    sg.suggestion_reply(suggestion=received, by=world["agency_staff"], measures=f"措施{mark}")
+    # the reply and its file carry the recipient's canary: nobody outside it may read them before it is sent
+    reply_mark = scenario.canary(world["agency_staff"].institution)
+    reply = sg.suggestion_reply(
+        suggestion=received,
+        by=world["agency_staff"],
+        measures=f"措施{reply_mark}",
+        files=[SimpleUploadedFile(f"整改{reply_mark}.pdf", MINIMAL_PDF, "application/pdf")],
+    )
     objs["sugg_received"] = (received, mark)
+    objs["sugg_reply"] = (reply, reply_mark)
 
     mark = scenario.canary(world["proc_staff"].institution)
     filing = sg.filing_create(
