@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from liaison import links
 from liaison.lists import Column, ListSpec
 from liaison.models import Letter
+from liaison.status import URGENT_ORDER
 
 from .models import (
     AdministrativeCase,
@@ -233,7 +234,9 @@ ENFORCEMENTS = ListSpec(
         "feedback_letter",
     ),
     row_class="deadline-{{ row.due.kind }}",
-    default_sort="-applied_on",
+    # Overdue first (liaison.status.URGENT_ORDER): feedback overdue, then due, then under review, then done.
+    sorts={"urgent": (*URGENT_ORDER, "-applied_on", "-id")},
+    default_sort="urgent",
     export_route="cases:enforcements_export",
     filename=_("裁执分离执行案件"),
 )
@@ -304,7 +307,9 @@ SUPERVISIONS = ListSpec(
         "decided_on",
     ),
     row_class="deadline-{{ row.due.kind }}",
-    default_sort="-received_on",
+    # Overdue first (liaison.status.URGENT_ORDER): decisions overdue, then due, then the decided ones.
+    sorts={"urgent": (*URGENT_ORDER, "-received_on", "-id")},
+    default_sort="urgent",
     export_route="cases:supervisions_export",
     filename=_("执行监督申请"),
 )

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from liaison.models import Institution, Letter
-from liaison.status import BLUE, GREEN, GREY
+from liaison.status import BLUE, GREEN, GREY, URGENT_ORDER, due_rank_field, open_due_field
 from liaison.status import colours as status_colours
 
 from .querysets import (
@@ -532,6 +532,12 @@ class Enforcement(models.Model):
     feedback_on = models.DateField(_("反馈日期"), null=True, blank=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Overdue first (liaison.status.URGENT_ORDER): the feedback deadline runs once assigned; under review
+    # or enforced by the court it is open without one; refused, fed back or closed it is done.
+    due_rank = due_rank_field(
+        running=models.Q(status=Status.ASSIGNED), open=models.Q(status__in=[Status.APPLIED, Status.COURT])
+    )
+    open_due = open_due_field("feedback_due", running=models.Q(status=Status.ASSIGNED))
 
     objects = EnforcementQuerySet.as_manager()
 
@@ -540,7 +546,10 @@ class Enforcement(models.Model):
         verbose_name_plural = _("裁执分离执行案件")
         ordering = ["-applied_on", "-id"]
         # The list's default order (liaison.lists: every declared list's default order has an index).
-        indexes = [models.Index(fields=["-applied_on", "-id"], name="enforcement_list_order")]
+        indexes = [
+            models.Index(fields=["-applied_on", "-id"], name="enforcement_list_order"),
+            models.Index(fields=[*URGENT_ORDER, "-applied_on", "-id"], name="enforcement_urgent_order"),
+        ]
 
     def __str__(self):
         return f"{self.basis_reference} {self.respondent}"
@@ -585,6 +594,9 @@ class SupervisionApplication(models.Model):
     decision_reasons = models.TextField(_("决定理由"), blank=True)
     decided_on = models.DateField(_("决定日期"), null=True, blank=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # Overdue first (liaison.status.URGENT_ORDER): the decision deadline runs until decided.
+    due_rank = due_rank_field(running=models.Q(status=Status.RECEIVED))
+    open_due = open_due_field("decision_due", running=models.Q(status=Status.RECEIVED))
 
     objects = SupervisionQuerySet.as_manager()
 
@@ -593,7 +605,10 @@ class SupervisionApplication(models.Model):
         verbose_name_plural = _("执行监督申请")
         ordering = ["-received_on", "-id"]
         # The list's default order (liaison.lists: every declared list's default order has an index).
-        indexes = [models.Index(fields=["-received_on", "-id"], name="supervision_list_order")]
+        indexes = [
+            models.Index(fields=["-received_on", "-id"], name="supervision_list_order"),
+            models.Index(fields=[*URGENT_ORDER, "-received_on", "-id"], name="supervision_urgent_order"),
+        ]
 
     def __str__(self):
         return f"{self.applicant}（{self.court.short_name}）"

@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from liaison.models import Institution
+from liaison.status import URGENT_ORDER
 
 from .models import (
     AdministrativeCase,
@@ -154,7 +155,7 @@ def enforcement_list(*, user, status: str | None = None, q: str | None = None, o
         qs = qs.filter(Q(basis_reference__icontains=q) | Q(respondent__icontains=q) | Q(applicant__name__icontains=q))
     if overdue:
         qs = qs.filter(status=Enforcement.Status.ASSIGNED, feedback_due__lt=timezone.localdate())
-    return qs.order_by("-applied_on", "-id")
+    return qs.order_by(*URGENT_ORDER, "-applied_on", "-id")
 
 
 def supervision_list(*, user, status: str | None = None) -> QuerySet:
@@ -163,7 +164,7 @@ def supervision_list(*, user, status: str | None = None) -> QuerySet:
     )
     if status:
         qs = qs.filter(status=status)
-    return qs.order_by("-received_on", "-id")
+    return qs.order_by(*URGENT_ORDER, "-received_on", "-id")
 
 
 def clue_list(*, user, box: str | None = None, status: str | None = None) -> QuerySet:

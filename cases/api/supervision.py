@@ -12,6 +12,7 @@ from liaison.api.serializers import ScopedSlugRelatedField
 
 from .. import selectors, services
 from ..filters import ClueFilter, EnforcementFilter, SupervisionFilter
+from ..listings import ENFORCEMENTS, SUPERVISIONS
 from ..models import AdministrativeCase, ClueTransfer, Enforcement, SupervisionApplication
 from ._common import (
     CREATE_ERRORS,
@@ -150,6 +151,7 @@ class EnforcementViewSet(CreatesRecord, RecordViewSet, mixins.ListModelMixin, mi
     list_serializer = EnforcementListSerializer
     detail_serializer = EnforcementDetailSerializer
     filterset_class = EnforcementFilter
+    listing = ENFORCEMENTS
     http_method_names = ["get", "post", "head", "options"]
     create_verb = "enforcement.create"
     create_serializer = EnforcementCreateSerializer
@@ -289,6 +291,7 @@ class SupervisionViewSet(CreatesRecord, RecordViewSet, mixins.ListModelMixin, mi
     list_serializer = SupervisionSerializer
     detail_serializer = SupervisionDetailSerializer
     filterset_class = SupervisionFilter
+    listing = SUPERVISIONS
     http_method_names = ["get", "post", "head", "options"]
     create_verb = "supervision.create"
     create_serializer = SupervisionCreateSerializer
