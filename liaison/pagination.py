@@ -192,6 +192,11 @@ def _in_ids(qs, ids: list) -> QuerySet:
     if connections[qs.db].vendor != "postgresql":
         return qs.filter(pk__in=ids)
     column = f'"{qs.model._meta.db_table}"."{qs.model._meta.pk.column}"'
+    if all(type(i) is int for i in ids):
+        # The array as one text literal: psycopg's list dumper checks every element (6,198
+        # regex searches and ~2 ms of Python for an agency's ids); str.join is ~0.3 ms.
+        literal = "{" + ",".join(map(str, ids)) + "}"
+        return qs.extra(where=[f"{column} = ANY(%s::bigint[])"], params=[literal])
     return qs.extra(where=[f"{column} = ANY(%s)"], params=[ids])
 
 
