@@ -74,7 +74,7 @@ CASES = ListSpec(
         ),
         _institution("court", _("审理法院"), "court", sort=("court__name",), nowrap=True),
         Column("instance", _("审级"), "get_instance_display", export_label="审级", sort=("instance",), nowrap=True),
-        Column("cause", _("案由"), "cause.name", export_label="案由", sort=("cause__position", "cause_id")),
+        Column("cause", _("案由"), "cause.label", export_label="案由", sort=("cause__position", "cause_id")),
         Column(
             "plaintiffs",
             _("原告"),

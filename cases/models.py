@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from liaison.models import Institution, Letter
@@ -46,6 +47,46 @@ def normalise_case_number(value: str) -> str:
     return value
 
 
+# The 案由 and outcomes migration 0002 seeds, as msgids: their names read in the reader's language
+# (Cause.label, Outcome.label); a name an administrator adds is shown as written.
+SEEDED_NAMES = [
+    gettext_noop("行政处罚"),
+    gettext_noop("行政强制措施"),
+    gettext_noop("行政强制执行"),
+    gettext_noop("行政许可"),
+    gettext_noop("行政征收或者征用"),
+    gettext_noop("行政登记"),
+    gettext_noop("行政确认"),
+    gettext_noop("行政给付"),
+    gettext_noop("行政允诺"),
+    gettext_noop("行政征缴"),
+    gettext_noop("行政奖励"),
+    gettext_noop("行政收费"),
+    gettext_noop("政府信息公开"),
+    gettext_noop("行政批复"),
+    gettext_noop("行政处理"),
+    gettext_noop("行政复议"),
+    gettext_noop("行政裁决"),
+    gettext_noop("行政协议"),
+    gettext_noop("行政补偿"),
+    gettext_noop("行政赔偿"),
+    gettext_noop("不履行职责"),
+    gettext_noop("公益诉讼"),
+    gettext_noop("判决撤销"),
+    gettext_noop("判决部分撤销"),
+    gettext_noop("判决变更"),
+    gettext_noop("判决确认违法"),
+    gettext_noop("判决确认无效"),
+    gettext_noop("判决责令履行"),
+    gettext_noop("判决给付"),
+    gettext_noop("判决驳回诉讼请求"),
+    gettext_noop("裁定驳回起诉"),
+    gettext_noop("其他裁定"),
+    gettext_noop("撤诉"),
+    gettext_noop("调解"),
+]
+
+
 class Cause(models.Model):
     """案由, kept as data (second level from 法发〔2020〕44号; administrators may add third-level ones)."""
 
@@ -60,7 +101,11 @@ class Cause(models.Model):
         ordering = ["position", "id"]
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return gettext(self.name)
 
 
 class Outcome(models.Model):
@@ -84,7 +129,11 @@ class Outcome(models.Model):
         ordering = ["position", "id"]
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return gettext(self.name)
 
 
 class AdministrativeCase(models.Model):

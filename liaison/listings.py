@@ -44,7 +44,7 @@ INBOX = ListSpec(
             _("标题"),
             "letter.title",
             cell="<a href=\"{% url 'letter_detail' row.letter.uuid %}\">{{ row.letter.title }}</a>"
-            '{% if row.letter.urgency %} <span class="badge urgency-badge">{{ row.letter.urgency }}</span>{% endif %}',
+            '{% if row.letter.urgency %} <span class="badge urgency-badge">{{ row.letter.get_urgency_display }}</span>{% endif %}',
         ),
         Column(
             "issuer",

@@ -182,7 +182,7 @@ class Letter(models.Model):
     signatory = models.CharField(_("署名"), max_length=100, blank=True, help_text=_("默认为发文机关名称。"))
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     urgency = models.CharField(
-        _("紧急程度"), max_length=10, blank=True, choices=[("", "—"), ("加急", "加急"), ("特急", "特急")]
+        _("紧急程度"), max_length=10, blank=True, choices=[("", "—"), ("加急", _("加急")), ("特急", _("特急"))]
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="letters_created")
     created_at = models.DateTimeField(auto_now_add=True)

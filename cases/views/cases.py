@@ -233,7 +233,7 @@ def case_title(case, plaintiffs, defendants) -> str:
         "p": first,
         "more": _("等") if len(plaintiffs) > 1 else "",
         "d": "、".join(d.name for d in defendants),
-        "c": case.cause.name,
+        "c": case.cause.label,
     }
 
 
@@ -397,7 +397,7 @@ def conclude(request, uuid):
             "imposes_obligation": yes_no(d["imposes_obligation"]),
         },
         done=lambda case: _("已结案（%(o)s），状态：%(s)s。")
-        % {"o": case.outcome.name, "s": case.get_status_display()},
+        % {"o": case.outcome.label, "s": case.get_status_display()},
         back=case.get_absolute_url(),
         template="cases/case/conclude.html",
         context={"case": case, "action": _("结案")},
