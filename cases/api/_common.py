@@ -8,7 +8,7 @@ from rest_framework import serializers, status
 
 from liaison import access, links, workflow
 from liaison.api.records import errors
-from liaison.api.serializers import InstitutionRefSerializer, ScopedSlugRelatedField
+from liaison.api.serializers import InstitutionRefSerializer, LetterRefSerializer, ScopedSlugRelatedField
 from liaison.models import Institution, Letter
 
 from ..models import AdministrativeCase
@@ -28,15 +28,6 @@ class CaseRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = AdministrativeCase
         fields = ["uuid", "number", "status", "status_display"]
-        read_only_fields = fields
-
-
-class LetterRefSerializer(serializers.ModelSerializer):
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
-
-    class Meta:
-        model = Letter
-        fields = ["uuid", "doc_number", "title", "status", "status_display"]
         read_only_fields = fields
 
 

@@ -157,15 +157,34 @@ class InstitutionSerializer(serializers.ModelSerializer):
 # ----------------------------------------------------------------------------- letters
 
 
+class LetterRefSerializer(serializers.ModelSerializer):
+    """A linked letter (a 复函, the letter it answers, a case's or a record's letter): named only to
+    those who may open it, which the caller checks (liaison.links)."""
+
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Letter
+        fields = ["uuid", "doc_number", "title", "status", "status_display"]
+        read_only_fields = fields
+
+
 class DeliverySerializer(serializers.ModelSerializer):
     """One recipient's copy. Receipt details of other recipients are shown only to those
     who follow receipts (the issuer and the office, `letter.track`)."""
 
-    RECEIPT_FIELDS = ("delivered_at", "signed_on", "signed_at", "read_at", "state")
+    RECEIPT_FIELDS = ("delivered_at", "signed_on", "signed_at", "read_at", "state", "reply_state", "reply")
 
     recipient = InstitutionRefSerializer(read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     state = serializers.ChoiceField(choices=["pending", "delivered", "signed", "read"], read_only=True, allow_null=True)
+    reply_due = serializers.DateField(
+        read_only=True, allow_null=True, help_text=_("要求回复日期（主送机关，来文要求复函时）。")
+    )
+    reply_state = serializers.SerializerMethodField(
+        help_text=_("复函情况：awaiting 待复函，overdue 已逾期，replied 已复函；未要求复函为空。")
+    )
+    reply = serializers.SerializerMethodField(help_text=_("已签发的复函（公文详情中，且仅当用户可以查看该复函）。"))
 
     class Meta:
         model = Delivery
@@ -179,8 +198,34 @@ class DeliverySerializer(serializers.ModelSerializer):
             "signed_at",
             "read_at",
             "state",
+            "reply_due",
+            "reply_state",
+            "reply",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(
+        serializers.ChoiceField(choices=["awaiting", "overdue", "replied"], allow_null=True, read_only=True)
+    )
+    def get_reply_state(self, delivery):
+        due = delivery.reply_due
+        if due is None:
+            return None
+        if delivery.reply_id is not None:
+            return "replied"
+        from django.utils import timezone
+
+        return "overdue" if due < timezone.localdate() else "awaiting"
+
+    @extend_schema_field(LetterRefSerializer(allow_null=True))
+    def get_reply(self, delivery):
+        """Only in a letter's detail (one check per answered copy), for those who may open the reply."""
+        if delivery.reply_id is None or not self.context.get("with_replies"):
+            return None
+        from .. import links
+
+        reply = delivery.reply
+        return LetterRefSerializer(reply).data if links.is_visible(self.context["request"].user, reply) else None
 
     def to_representation(self, delivery):
         data = super().to_representation(delivery)
@@ -239,6 +284,7 @@ class LetterListSerializer(serializers.ModelSerializer):
             "submitted_at",
             "issued_on",
             "issued_at",
+            "reply_by",
             "has_pdf",
             "my_delivery",
         ]
@@ -284,9 +330,11 @@ class LetterDetailSerializer(LetterListSerializer):
     pdf_url = serializers.SerializerMethodField()
     shared_with = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
+    in_reply_to = serializers.SerializerMethodField()
 
     class Meta(LetterListSerializer.Meta):
         fields = LetterListSerializer.Meta.fields + [
+            "in_reply_to",
             "body",
             "signatory",
             "pdf_sha256",
@@ -303,8 +351,20 @@ class LetterDetailSerializer(LetterListSerializer):
 
     @extend_schema_field(DeliverySerializer(many=True))
     def get_deliveries(self, letter):
-        context = {**self.context, "track_receipts": access.can(self._user(), "letter.track", letter)}
+        context = {
+            **self.context,
+            "track_receipts": access.can(self._user(), "letter.track", letter),
+            "with_replies": True,
+        }
         return DeliverySerializer(letter.deliveries.all(), many=True, context=context).data
+
+    @extend_schema_field(LetterRefSerializer(allow_null=True))
+    def get_in_reply_to(self, letter):
+        """The letter this 复函 answers, when the user may open it."""
+        from .. import links
+
+        answered = links.linked(self._user(), letter, "in_reply_to")
+        return LetterRefSerializer(answered).data if answered is not None else None
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_pdf_url(self, letter):
@@ -345,12 +405,29 @@ class LetterWriteSerializer(serializers.Serializer):
     urgency = serializers.ChoiceField(choices=URGENCY_CHOICES, required=False, allow_blank=True, default="")
     addressees = institution_list_field(allow_empty=False, help_text=_("主送机关的 uuid 列表。"))
     cc = institution_list_field(required=False, default=list, help_text=_("抄送机关的 uuid 列表。"))
+    reply_by = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=_("要求回复日期：主送机关须在此日前复函；不早于今天。null 为不要求复函。"),
+    )
+    in_reply_to = ScopedSlugRelatedField(
+        queryset=Letter.objects.all(),
+        required=False,
+        help_text=_("复函所答复来文的 uuid（仅起草时；须为本单位收到并已签收的公文）。"),
+    )
 
     def validate_addressees(self, value):
         return _no_duplicates(value)
 
     def validate_cc(self, value):
         return _no_duplicates(value)
+
+
+class LetterReplySerializer(serializers.Serializer):
+    title = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, help_text=_("默认为“关于……的复函”。")
+    )
+    body = serializers.CharField(max_length=50000, required=False, allow_blank=True)
 
 
 class LetterReturnSerializer(serializers.Serializer):

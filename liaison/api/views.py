@@ -197,6 +197,8 @@ class LetterViewSet(RecordViewSet, mixins.ListModelMixin, mixins.RetrieveModelMi
     def partial_update(self, request, *args, **kwargs):
         letter = self.object_for("letter.edit")
         data = self.validated(s.LetterWriteSerializer, partial=True)
+        if "in_reply_to" in data:
+            raise exceptions.ValidationError({"in_reply_to": [_("复函所答复的来文在起草时确定，不能修改。")]})
         if not data:
             raise exceptions.ValidationError({"non_field_errors": [_("没有要修改的内容。")]})
         return self.detail_response(services.letter_update(letter=letter, by=request.user, **data))
@@ -230,6 +232,20 @@ class LetterViewSet(RecordViewSet, mixins.ListModelMixin, mixins.RetrieveModelMi
         """Sign for the copy delivered to the user's institution (签收; 主送 or 抄送)."""
         services.delivery_sign(delivery=delivery, by=request.user, signed_on=data.get("signed_on"))
         return delivery.letter
+
+    @record_action(
+        "delivery.reply",
+        subject="own_delivery",
+        request=s.LetterReplySerializer,
+        code=status.HTTP_201_CREATED,
+        summary=_("起草复函"),
+    )
+    def reply(self, request, delivery, data):
+        """Draft the 复函 a letter asks of the user's institution (主送, signed for, not yet answered):
+        addressed to the issuer and linked; the answer is the new draft. Issuing it settles the debt."""
+        return services.delivery_reply(
+            delivery=delivery, by=request.user, title=data.get("title", ""), body=data.get("body", "")
+        )
 
     @record_action("delivery.read", subject="own_delivery", summary=_("阅知"))
     def read(self, request, delivery, data):

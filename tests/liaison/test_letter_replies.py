@@ -299,3 +299,83 @@ def test_the_reply_date_on_the_form(court_clerk, agency_staff):
     due = timezone.localdate() + dt.timedelta(days=15)
     assert client.post("/letters/new/", {**data, "reply_by": due.isoformat()}).status_code == 302
     assert Letter.objects.get(title="关于提供数据的函").reply_by == due
+
+
+# ----------------------------------------------------------------------------- API
+
+
+def test_api_asks_for_a_reply_and_answers_it(api, court_clerk, court_head, agency_staff, agency_head, gov_legal):
+    due = timezone.localdate() + dt.timedelta(days=12)
+    created = api(court_clerk).post(
+        "/api/v1/letters/",
+        {
+            "title": "关于提供执法统计数据的函",
+            "body": "请书面回复。",
+            "addressees": [str(agency_staff.institution.uuid)],
+            "cc": [str(gov_legal.institution.uuid)],
+            "reply_by": due.isoformat(),
+        },
+        format="json",
+    )
+    assert created.status_code == 201 and created.json()["reply_by"] == due.isoformat()
+    letter = Letter.objects.get(uuid=created.json()["uuid"])
+    services.letter_submit(letter=letter, by=court_clerk)
+    services.letter_issue(letter=letter, by=court_head)
+
+    staff = api(agency_staff)
+    url = f"/api/v1/letters/{letter.uuid}/"
+    assert "reply" not in staff.get(url).json()["allowed_actions"]  # sign first
+    assert staff.post(f"{url}reply/", {}, format="json").status_code == 409
+    services.delivery_sign(delivery=letter.deliveries.get(recipient=agency_staff.institution), by=agency_staff)
+    body = staff.get(url).json()
+    assert "reply" in body["allowed_actions"]
+    assert body["my_delivery"]["reply_state"] == "awaiting" and body["my_delivery"]["reply_due"] == due.isoformat()
+
+    drafted = staff.post(f"{url}reply/", {"body": "经研究，答复如下。"}, format="json")
+    assert drafted.status_code == 201
+    reply = drafted.json()
+    assert reply["series"] == "fu" and reply["title"] == "关于提供执法统计数据的复函"
+    assert reply["in_reply_to"]["uuid"] == str(letter.uuid)
+    assert [a["uuid"] for a in reply["addressees"]] == [str(court_clerk.institution.uuid)]
+    draft = Letter.objects.get(uuid=reply["uuid"])
+    services.letter_submit(letter=draft, by=agency_staff)
+    draft = services.letter_issue(letter=draft, by=agency_head)
+
+    issuer_view = api(court_clerk).get(url).json()
+    copies = {d["recipient"]["uuid"]: d for d in issuer_view["deliveries"]}
+    answered = copies[str(agency_staff.institution.uuid)]
+    assert answered["reply_state"] == "replied" and answered["reply"]["doc_number"] == draft.doc_number
+    assert copies[str(gov_legal.institution.uuid)]["reply_state"] is None  # a cc owes none
+    assert "reply" not in staff.get(url).json()["allowed_actions"]
+    assert staff.post(f"{url}reply/", {}, format="json").status_code == 409
+
+
+def test_api_reply_is_404_for_outsiders_403_for_others_and_400_for_a_letter_not_received(
+    api, court_clerk, court_head, agency_staff, outsider_agency, auditor
+):
+    letter = _asking(court_clerk, court_head, [agency_staff.institution])
+    url = f"/api/v1/letters/{letter.uuid}/reply/"
+    assert api(outsider_agency).post(url, {}, format="json").status_code == 404
+    assert api(court_clerk).post(url, {}, format="json").status_code == 403  # the issuer received nothing
+    assert api(court_head).post(url, {}, format="json").status_code == 403
+    # creating a 复函 to a letter not received: a field error, whether the letter is visible or not
+    for user, to in ((court_clerk, agency_staff), (outsider_agency, court_clerk)):
+        response = api(user).post(
+            "/api/v1/letters/",
+            {
+                "title": "复函",
+                "body": "答复。",
+                "addressees": [str(to.institution.uuid)],
+                "in_reply_to": str(letter.uuid),
+            },
+            format="json",
+        )
+        assert response.status_code == 400 and "in_reply_to" in response.json()
+    assert not Letter.objects.filter(in_reply_to=letter).exists()
+    past = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+    response = api(court_clerk).post(
+        "/api/v1/letters/",
+        {"title": "函", "body": "请回复。", "addressees": [str(agency_staff.institution.uuid)], "reply_by": past},
+        format="json",
+    )
+    assert response.status_code == 400 and "reply_by" in response.json()

@@ -60,6 +60,8 @@ ALLOWED = {
     "letter.return": HEADS,
     "delivery.sign": RECIPIENTS,
     "delivery.read": RECIPIENTS,
+    # a recipient's own copy (a cc, or a letter asking for no reply, answers 409, not 403)
+    "delivery.reply": RECIPIENTS,
     "ledger.complete": {"entry_agency": AGENCY, "entry_env": {"env_staff"}},
     "ledger.waive": {"entry_agency": {"office"}, "entry_env": {"office"}},
     "ledger.extend": {"entry_agency": {"office"}, "entry_env": {"office"}},
@@ -173,6 +175,7 @@ API_ROUTES: dict[tuple[str, str], Row] = {
     ("POST", API + "letters/{uuid}/issue/"): Row(targets=ALL_LETTERS, kwargs=uuid_of, verb="letter.issue"),
     ("POST", API + "letters/{uuid}/sign/"): Row(targets=ISSUED_LETTERS, kwargs=uuid_of, verb="delivery.sign"),
     ("POST", API + "letters/{uuid}/read/"): Row(targets=ISSUED_LETTERS, kwargs=uuid_of, verb="delivery.read"),
+    ("POST", API + "letters/{uuid}/reply/"): Row(targets=ISSUED_LETTERS, kwargs=uuid_of, verb="delivery.reply"),
     ("POST", API + "letters/{uuid}/share/"): Row(targets=ALL_LETTERS, kwargs=uuid_of, verb="letter.share"),
     ("POST", API + "letters/{uuid}/unshare/"): Row(targets=ALL_LETTERS, kwargs=uuid_of, verb="letter.unshare"),
     ("GET", API + "letters/{uuid}/pdf/"): Row(targets=ISSUED_LETTERS, kwargs=uuid_of),
