@@ -3,9 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from liaison.forms import FilterForm, PortalForm
+from liaison import selectors as hub_selectors
+from liaison.forms import FilterForm, PortalForm, institution_filter, region_filter
 from liaison.models import Institution, LedgerEntry
 
+from . import selectors
 from .models import Decision, LawClass, LegalReview, Meeting, MeetingKind, Research
 
 
@@ -128,8 +130,16 @@ class MeetingFilter(FilterForm):
 
 class DecisionFilter(FilterForm):
     status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部")), *Decision.Status.choices])
+    owner = institution_filter(_("责任单位"))
+    region = region_filter()
     open = forms.BooleanField(label=_("只看未办结"), required=False)
     overdue = forms.BooleanField(label=_("只看逾期"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        owners = selectors.decision_owners(user)
+        self.fields["owner"].queryset = owners
+        self.fields["region"].queryset = hub_selectors.regions_of(owners)
 
 
 class ReviewFilter(FilterForm):

@@ -8,6 +8,7 @@ from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, W
 from django.utils import timezone
 
 from liaison import access, workflow
+from liaison import selectors as hub_selectors
 
 from .models import AgendaItem, Decision, DecisionUpdate, Invitation, Meeting, MeetingLink, Minutes, MinutesComment
 
@@ -76,8 +77,20 @@ def meeting_actions(user, meeting: Meeting, minutes: Minutes | None = None) -> l
     return found
 
 
+def decision_owners(user) -> QuerySet:
+    """The institutions owning a decision the user may see: the 督办 list's 责任单位 (and 地区) choices."""
+    return hub_selectors.parties(access.visible(Decision.objects.all(), user), "owner_id")
+
+
 def decisions(
-    user, *, status: str = "", owner=None, overdue: bool = False, open_only: bool = False, q: str = ""
+    user,
+    *,
+    status: str = "",
+    owner=None,
+    region=None,
+    overdue: bool = False,
+    open_only: bool = False,
+    q: str = "",
 ) -> QuerySet:
     """Decisions the user may see; overdue first, then by due date (the office's supervision order)."""
     today = timezone.localdate()
@@ -90,6 +103,8 @@ def decisions(
         qs = qs.filter(status__in=OPEN_DECISIONS)
     if owner is not None:
         qs = qs.filter(owner=owner)
+    if region is not None:
+        qs = qs.filter(owner__region=region)
     if overdue:
         qs = qs.filter(status__in=OPEN_DECISIONS, due_date__lt=today)
     if q:

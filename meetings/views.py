@@ -103,11 +103,13 @@ def detail(request, uuid):
 @login_required
 @GET
 def decisions(request):
-    filters = forms.DecisionFilter(lists.filter_params(request, keep=("export", "q")))
+    filters = forms.DecisionFilter(lists.filter_params(request, keep=("export", "q")), user=request.user)
     values = filters.values()
     qs = selectors.decisions(
         request.user,
         status=values.get("status", ""),
+        owner=values.get("owner"),
+        region=values.get("region"),
         overdue=bool(values.get("overdue")),
         open_only=bool(values.get("open")),
         q=request.GET.get("q", "")[:100],

@@ -15,6 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from liaison import access, workflow
+from liaison import selectors as hub_selectors
 from liaison.api.records import ApiMixin, RecordViewSet, errors, record_action
 from liaison.api.serializers import InstitutionRefSerializer, ScopedSlugRelatedField
 from liaison.errors import Conflict
@@ -562,6 +563,7 @@ _DECISION_PARAMS = [
     OpenApiParameter("overdue", bool, description=_("只看逾期")),
     OpenApiParameter("open", bool, description=_("只看未办结")),
     OpenApiParameter("owner", str, description=_("责任单位 uuid")),
+    OpenApiParameter("region", str, description=_("地区（行政区域代码）")),
     OpenApiParameter("q", str, description=_("关键词")),
 ]
 
@@ -583,10 +585,16 @@ class DecisionViewSet(RecordViewSet, mixins.ListModelMixin, mixins.RetrieveModel
         user = self.request.user
         if self.is_list:
             p = self.request.query_params
-            owner = None
+            owner = region = None
             if p.get("owner"):
                 owner = Institution.objects.filter(uuid=p["owner"]).first() if _is_uuid(p["owner"]) else None
                 if owner is None:
+                    return Decision.objects.none()
+            if p.get("region"):
+                # Only a region of the decisions' owners the user sees; another matches nothing.
+                owners = selectors.decision_owners(user)
+                region = hub_selectors.regions_of(owners).filter(code=p["region"][:40]).first()
+                if region is None:
                     return Decision.objects.none()
             return selectors.decisions(
                 user,
@@ -594,6 +602,7 @@ class DecisionViewSet(RecordViewSet, mixins.ListModelMixin, mixins.RetrieveModel
                 overdue=p.get("overdue") in ("1", "true"),
                 open_only=p.get("open") in ("1", "true"),
                 owner=owner,
+                region=region,
                 q=p.get("q", "")[:100],
             )
         return selectors.decision_detail_queryset(user)
