@@ -348,10 +348,13 @@ class FilesField(forms.FileField):
             "help_text",
             _("可一次选择多个文件：PDF、OFD、Word、Excel、WPS、PNG、JPEG。表单有误时，请重新选择文件。"),
         )
-        super().__init__(widget=MultipleFileInput(), required=False, **kwargs)
+        kwargs.setdefault("required", False)
+        super().__init__(widget=MultipleFileInput(), **kwargs)
 
     def clean(self, data, initial=None):
         files = [f for f in (data if isinstance(data, (list, tuple)) else [data]) if f]
+        if not files and self.required:
+            raise ValidationError(self.error_messages["required"], code="required")
         files = [super(FilesField, self).clean(f, initial) for f in files]
         try:
             uploads.check_count(0, len(files))
@@ -359,6 +362,12 @@ class FilesField(forms.FileField):
         except ValidationError as exc:  # the rules name the field `file`: here it is this one
             raise ValidationError(exc.messages) from None
         return files
+
+
+class AttachmentsForm(PortalForm):
+    """Files added to a record on its page (one or more at once)."""
+
+    file = FilesField(required=True)
 
 
 class AttachmentForm(PortalForm):

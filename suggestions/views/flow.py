@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from liaison import access, pages
 from liaison.errors import Conflict
-from liaison.forms import AttachmentForm, apply_service_errors
+from liaison.forms import AttachmentsForm, apply_service_errors
 from liaison.models import User
 from liaison.views.common import conflict_redirect, download
 
@@ -73,7 +73,7 @@ def detail(request, uuid, **kwargs):
         "replies": replies,
         "attachments": attachments,
         "may_attach": access.allowed(user, "suggestion.edit", s),
-        "attachment_form": kwargs.get("attachment_form") or AttachmentForm(),
+        "attachment_form": kwargs.get("attachment_form") or AttachmentsForm(),
         "attachment_error_for": kwargs.get("attachment_error_for"),
         "extensions": page_selectors.extensions_for(s),
         # the buttons ({% actions %}) of the suggestion and of its pending reply and extension request
@@ -321,34 +321,63 @@ def reply_approve(request, uuid, reply_uuid):
 @login_required
 @require_POST
 def attachment_add(request, uuid):
-    """A file for the draft suggestion (its 建议书's 附件 once issued)."""
+    """Files for the draft suggestion (its 建议书's 附件 once issued)."""
     s = page_selectors.suggestion_for_page(request.user, uuid)
-    return _attach(request, s, s, verb="suggestion.edit", service=services.suggestion_attach, key="suggestion")
+    return _attach(request, s, s, verb="suggestion.edit", service=services.suggestion_attach_files, key="suggestion")
 
 
 @login_required
 @require_POST
 def reply_attachment_add(request, uuid, reply_uuid):
-    """A file for a reply not yet sent (its 复函's 附件 once sent)."""
+    """Files for a reply not yet sent (its 复函's 附件 once sent)."""
     s, r = _reply_of(request.user, uuid, reply_uuid)
-    return _attach(request, s, r, verb="reply.edit", service=services.reply_attach, key="reply")
+    return _attach(request, s, r, verb="reply.edit", service=services.reply_attach_files, key="reply")
 
 
 def _attach(request, s, record, *, verb, service, key):
     if refused := pages.precheck(request, verb, record, back=s.get_absolute_url()):
         return refused
-    form = AttachmentForm(request.POST, request.FILES)
+    form = AttachmentsForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            att = service(**{key: record}, by=request.user, upload=form.cleaned_data["file"])
+            added = service(**{key: record}, by=request.user, files=form.cleaned_data["file"])
         except ValidationError as exc:
             apply_service_errors(form, exc)
         except Conflict as exc:
             return conflict_redirect(request, exc, s.get_absolute_url())
         else:
-            messages.success(request, _("已添加附件“%(n)s”。") % {"n": att.name})
+            messages.success(request, _("已添加附件“%(n)s”。") % {"n": "”、“".join(a.name for a in added)})
             return redirect(s.get_absolute_url())
     return detail(request, s.uuid, attachment_form=form, attachment_error_for=record.uuid)
+
+
+@login_required
+@require_POST
+def attachment_delete(request, uuid, attachment_uuid):
+    """Take a file off the draft suggestion."""
+    s = page_selectors.suggestion_for_page(request.user, uuid)
+    return _detach(request, s, s, attachment_uuid, verb="suggestion.edit", service=services.suggestion_detach)
+
+
+@login_required
+@require_POST
+def reply_attachment_delete(request, uuid, reply_uuid, attachment_uuid):
+    """Take a file off a reply not yet sent."""
+    s, r = _reply_of(request.user, uuid, reply_uuid)
+    return _detach(request, s, r, attachment_uuid, verb="reply.edit", service=services.reply_detach)
+
+
+def _detach(request, s, record, attachment_uuid, *, verb, service):
+    if refused := pages.precheck(request, verb, record, back=s.get_absolute_url()):
+        return refused
+    attachment = get_object_or_404(services.hub.record_attachments(record), uuid=attachment_uuid)
+    key = "suggestion" if record is s else "reply"
+    try:
+        service(**{key: record}, by=request.user, attachment=attachment)
+    except Conflict as exc:
+        return conflict_redirect(request, exc, s.get_absolute_url())
+    messages.success(request, _("已删除附件“%(n)s”。") % {"n": attachment.name})
+    return redirect(s.get_absolute_url())
 
 
 @login_required

@@ -64,6 +64,11 @@ def reply_attachment(reply):
     return {**reply_of(reply), "attachment_uuid": record_attachments(reply).first().uuid}
 
 
+def received_reply_attachment(record):
+    """The file of the reply drafted on sugg_received (the page finds the reply among all the suggestion's)."""
+    return reply_attachment(record.replies.first())
+
+
 def suggestion_extension(record):
     return {"uuid": record.uuid, "extension_uuid": record.extensions.first().uuid}
 
@@ -90,6 +95,12 @@ WEB_ROUTES: dict[str, Row] = {
     "suggestions:attachment": Row(targets=("sugg_draft",), kwargs=suggestion_attachment),
     "suggestions:reply_attachment_add": sugg(
         "suggestion.edit_reply", methods=("POST",), targets=("sugg_received",), kwargs=suggestion_reply
+    ),
+    "suggestions:attachment_delete": sugg(
+        "suggestion.edit", methods=("POST",), targets=("sugg_draft",), kwargs=suggestion_attachment
+    ),
+    "suggestions:reply_attachment_delete": sugg(
+        "suggestion.edit_reply", methods=("POST",), targets=("sugg_received",), kwargs=received_reply_attachment
     ),
     "suggestions:submit": sugg("suggestion.submit", methods=("POST",)),
     "suggestions:approve": sugg("suggestion.approve", methods=("POST",)),

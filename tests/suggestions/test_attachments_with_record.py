@@ -146,3 +146,79 @@ def test_files_stored_in_a_write_that_rolls_back_are_deleted(court_clerk, agency
         assert len(stored_files() - before) == 2
         raise RuntimeError(s)
     assert stored_files() == before and not Attachment.objects.exists()
+
+
+def test_a_head_whose_file_is_refused_at_sign_off_sends_nothing(received, agency_head):
+    response = client_for(agency_head).post(
+        f"/suggestions/{received.uuid}/reply/",
+        {"measures": "已完善送达程序。", "confirmed": "1", "file": [SimpleUploadedFile("说明.exe", b"MZ\x90\x00")]},
+    )
+    assert response.status_code == 200 and "form-errors" in response.content.decode()
+    assert not Reply.objects.exists() and not Attachment.objects.exists()
+
+
+# ----------------------------------------------------------------------------- on the record's page
+
+
+def test_files_are_added_several_at_once_and_removed_on_the_drafts_page(
+    court_clerk, agency_staff, django_capture_on_commit_callbacks
+):
+    s = draft(court_clerk, agency_staff.institution)
+    client = client_for(court_clerk)
+    added = client.post(f"/suggestions/{s.uuid}/attachments/", {"file": [pdf("一.pdf"), pdf("二.pdf")]}, follow=True)
+    assert "已添加附件“一.pdf”、“二.pdf”" in added.content.decode() or "已添加附件“二.pdf”、“一.pdf”" in (
+        added.content.decode()
+    )
+    one = hub.record_attachments(s).get(name="一.pdf")
+    url = f"/suggestions/{s.uuid}/attachments/{one.uuid}/delete/"
+    assert f'action="{url}"' in client.get(s.get_absolute_url()).content.decode()
+    assert client.get(url).status_code == 405
+    path = Path(one.file.path)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url).status_code == 302
+    assert [a.name for a in hub.record_attachments(s)] == ["二.pdf"] and not path.exists()
+    from liaison.models import AuditEntry
+
+    assert AuditEntry.objects.filter(action="attachment.remove", target_id=s.pk).count() == 1
+    assert client.post(url).status_code == 404  # gone
+    empty = client.post(f"/suggestions/{s.uuid}/attachments/", {})
+    assert empty.status_code == 200 and "请选择要上传的附件" in empty.content.decode()
+
+
+def test_only_who_may_edit_removes_a_file(court_clerk, court_head, agency_staff, outsider_agency):
+    from liaison.models import User
+
+    s = draft(court_clerk, agency_staff.institution, files=[pdf()])
+    att = hub.record_attachments(s).get()
+    url = f"/suggestions/{s.uuid}/attachments/{att.uuid}/delete/"
+    auditor = User.objects.create_user(
+        "court_auditor", password="x", institution=court_clerk.institution, role="auditor"
+    )
+    assert client_for(agency_staff).post(url).status_code == 404  # a draft is the issuer's
+    assert client_for(outsider_agency).post(url).status_code == 404
+    assert client_for(auditor).post(url).status_code == 403
+    services.suggestion_submit(suggestion=s, by=court_clerk)
+    refused = client_for(court_clerk).post(url, follow=True)
+    assert "只有草稿可以修改" in refused.content.decode()  # no longer editable: the conflict, on the record's page
+    assert hub.record_attachments(s).count() == 1
+    assert f"attachments/{att.uuid}/delete/" not in client_for(court_head).get(s.get_absolute_url()).content.decode()
+
+
+def test_staff_remove_a_file_of_a_pending_reply(received, agency_staff, court_clerk, outsider_agency):
+    reply = services.suggestion_reply(suggestion=received, by=agency_staff, measures="已完善。", files=[pdf()])
+    att = hub.record_attachments(reply).get()
+    url = f"/suggestions/{received.uuid}/replies/{reply.uuid}/attachments/{att.uuid}/delete/"
+    assert f'action="{url}"' in client_for(agency_staff).get(received.get_absolute_url()).content.decode()
+    assert client_for(outsider_agency).post(url).status_code == 404
+    assert client_for(court_clerk).post(url).status_code == 403  # the issuer never edits a reply
+    assert hub.record_attachments(reply).count() == 1
+    assert client_for(agency_staff).post(url).status_code == 302
+    assert not hub.record_attachments(reply).exists()
+
+
+def test_removing_a_file_needs_the_csrf_token(court_clerk, agency_staff):
+    s = draft(court_clerk, agency_staff.institution, files=[pdf()])
+    att = hub.record_attachments(s).get()
+    client = client_for(court_clerk, enforce_csrf_checks=True)
+    assert client.post(f"/suggestions/{s.uuid}/attachments/{att.uuid}/delete/").status_code == 403
+    assert hub.record_attachments(s).count() == 1
