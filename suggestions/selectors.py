@@ -7,6 +7,8 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from liaison import selectors as hub_selectors
+from liaison.keywords import matches
+from liaison.models import Institution, Letter
 from liaison.status import URGENT_ORDER
 
 from .models import Suggestion
@@ -51,14 +53,23 @@ def suggestion_list(*, user, status=None, kind=None, q=None, box=None, overdue=N
     if overdue:
         qs = qs.filter(status__in=Suggestion.OPEN_STATES, reply_due__lt=timezone.localdate())
     if q:
-        qs = qs.filter(
-            Q(title__icontains=q)
-            | Q(letter__doc_number__icontains=q)
-            | Q(recipient__name__icontains=q)
-            | Q(issuer__name__icontains=q)
-            | Q(case_number__icontains=q)
-        )
+        qs = qs.filter(_keyword(q))
     return qs.order_by(*URGENT_ORDER, "-created_at", "-id")
+
+
+def _keyword(q: str) -> Q:
+    """Suggestions whose title, 关联案号, 建议书文号, issuer's or recipient's name contain q.
+
+    Tested on the suggestions' own columns only, so that no join with the letters and the
+    institutions runs over every suggestion before the page is cut (the joins took 3,798
+    buffers and 112 + 173 ms for the office's count and page of 执法): the (61-row)
+    institutions are matched first, the 建议书 by their 文号 in a subquery run once (hashed).
+    """
+    condition = Q(title__icontains=q) | Q(case_number__icontains=q) | Q(letter__in=matches(Letter, "doc_number", q))
+    named = list(Institution.objects.filter(name__icontains=q).values_list("pk", flat=True))
+    if named:
+        condition |= Q(issuer_id__in=named) | Q(recipient_id__in=named)
+    return condition
 
 
 @dataclass

@@ -106,6 +106,55 @@ def test_keyword_searches_case_number(court_clerk, court_head, make_suggestion, 
     assert titles(client_for(agency_staff).get(URL, {"box": "all", "q": "行初88"})) == ["有案号的建议"]
 
 
+@pytest.mark.parametrize("few", [1000, 0], ids=["index-list", "subquery"])
+def test_keyword_finds_the_same_suggestions_as_the_joined_condition(
+    world, court_clerk, court_head, proc_staff, proc_head, make_suggestion, inst, monkeypatch, few
+):
+    """The keyword is matched on the suggestions' own columns, institutions first and the 建议书
+    by 文号 (gram index on PostgreSQL, or the plain subquery past `keywords.FEW` matches): the
+    same rows as the joined condition it replaced, for every persona and keywords of 1-6
+    characters over every searched field, LIKE's % and _ too."""
+    from django.db.models import Q
+
+    from liaison import keywords
+
+    monkeypatch.setattr(keywords, "FEW", few)
+
+    from liaison.models import Letter
+    from suggestions.models import Suggestion
+    from suggestions.selectors import suggestion_list
+
+    make_suggestion(court_clerk, court_head, title="关于规范行政执法程序的建议", case_number="（2026）桂02行初88号")
+    make_suggestion(court_clerk, court_head, title="关于100%_落实的建议", recipient="柳州市生态环境局")
+    make_suggestion(
+        proc_staff, proc_head, title="检察建议", recipient="柳州市人民政府", cc=[inst["柳州市城市管理行政执法局"]]
+    )
+    draft(court_clerk, inst["柳州市城市管理行政执法局"], title="尚未发出的草稿")
+    doc_number = Letter.objects.exclude(doc_number=None).values_list("doc_number", flat=True).first()
+    keywords = ["执法", "法", "建议", "规范政", "生态", "城管", "人民", "行初88", "桂02", "%", "_", "100%_", "无此词"]
+    keywords += [doc_number, doc_number[:2], doc_number[-3:]]
+    compared = 0
+    for user in world.values():
+        if user.institution_id is None:
+            continue
+        for q in keywords:
+            joined = (
+                Suggestion.objects.visible_to(user)
+                .filter(
+                    Q(title__icontains=q)
+                    | Q(letter__doc_number__icontains=q)
+                    | Q(recipient__name__icontains=q)
+                    | Q(issuer__name__icontains=q)
+                    | Q(case_number__icontains=q)
+                )
+                .values_list("pk", flat=True)
+            )
+            found = suggestion_list(user=user, q=q).values_list("pk", flat=True)
+            assert sorted(found) == sorted(joined), (user.username, q)
+            compared += len(joined)
+    assert compared > 0
+
+
 def test_bad_filter_values_are_reported_not_a_500(agency_staff):
     response = client_for(agency_staff).get(
         URL, {"box": "nonsense", "status": "x", "issued_from": "2026-13-45", "sort": "evil", "page": "abc"}
