@@ -43,8 +43,8 @@ def ledger_office(user, entry: LedgerEntry) -> bool:
 
 
 def manual_entry(entry: LedgerEntry) -> bool:
-    """Closed on the ledger itself: an entry made by hand, or one a letter asks for (what answers a
-    letter is not a transition of the letter; the evidence names the reply). Any other source (a
+    """Closed on the ledger itself: an entry made by hand, or one a letter asks for (answered in
+    person or by other means; an issued 复函 closes it by itself, services._settle_reply). Any other source (a
     suggestion, an enforcement, a decision…) settles its entry by its own transition."""
     if entry.source_type_id is None:
         return True

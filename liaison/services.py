@@ -492,6 +492,14 @@ def _settle_reply(reply: Letter, *, by: User) -> None:
     )
     if not settled:
         return
+    # the ledger entry the letter opened for this recipient (答复来函) is done by the same step
+    ledger_close_for_source(
+        source=answered,
+        owner=reply.issuer,
+        evidence=_("复函 %(n)s") % {"n": reply.doc_number},
+        done_on=reply.issued_on,
+        by=by,
+    )
     audit(
         actor=by,
         action="delivery.reply",

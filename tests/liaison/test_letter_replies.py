@@ -379,3 +379,37 @@ def test_api_reply_is_404_for_outsiders_403_for_others_and_400_for_a_letter_not_
         format="json",
     )
     assert response.status_code == 400 and "reply_by" in response.json()
+
+
+# ----------------------------------------------------------------------------- ledger, dashboard
+
+
+def test_the_issued_reply_closes_the_ledger_entry_the_letter_opened(court_clerk, court_head, agency_staff, agency_head):
+    from liaison.models import LedgerEntry
+
+    letter = _signed(court_clerk, court_head, agency_staff)
+    entry = services.ledger_open(
+        owner=agency_staff.institution, title="答复来函", start_date=timezone.localdate(), period=10, source=letter
+    )
+    other = services.ledger_open(
+        owner=court_clerk.institution, title="另一单位的事项", start_date=timezone.localdate(), period=10, source=letter
+    )
+    reply = _issue_reply(agency_staff, agency_head, letter)
+    entry.refresh_from_db()
+    assert entry.status == LedgerEntry.Status.DONE and reply.doc_number in entry.evidence
+    assert entry.done_on == reply.issued_on
+    other.refresh_from_db()
+    assert other.status == LedgerEntry.Status.OPEN  # only the replying institution's
+
+
+def test_the_dashboards_count_the_reply_owed(court_clerk, court_head, agency_staff, agency_head):
+    letter = _signed(court_clerk, court_head, agency_staff)
+    issuer = client_for(court_clerk).get("/").content.decode()
+    assert '<span class="summary-n" data-count="tracking">1</span>' in issuer and "待复函" in issuer
+    recipient = client_for(agency_staff).get("/")
+    assert "待复函" in recipient.content.decode()
+    assert [i.label for i in recipient.context["todo"]] == ["待复函"]
+    _issue_reply(agency_staff, agency_head, letter)
+    issuer = client_for(court_clerk).get("/").content.decode()
+    assert '<span class="summary-n" data-count="tracking">0</span>' in issuer
+    assert "待复函" not in client_for(agency_staff).get("/").content.decode()
