@@ -13,10 +13,12 @@ year, and otherwise plain Monday–Friday with a warning shown to administrators
 
 import calendar as pycal
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 import chinese_calendar
 from chinese_calendar.constants import Holiday
+from django.utils.translation import gettext, gettext_noop, pgettext, pgettext_lazy
 
 from .models import HolidayOverride
 
@@ -185,3 +187,80 @@ def years_needing_attention(years) -> list[int]:
         if not HolidayOverride.objects.filter(date__year=year).exists():
             missing.append(year)
     return missing
+
+
+# ----------------------------------------------------------------------------- explanations shown
+
+
+# The words `Deadline.explain` writes, as msgids: a stored explanation (written in Chinese, once)
+# reads in the reader's language (`explain_shown`), old rows included.
+START_LABELS = [
+    pgettext_lazy("deadline start", "起算"),
+    pgettext_lazy("deadline start", "签收"),
+    pgettext_lazy("deadline start", "收函"),
+    pgettext_lazy("deadline start", "收到申请"),
+    pgettext_lazy("deadline start", "移送"),
+    pgettext_lazy("deadline start", "裁定"),
+    pgettext_lazy("deadline start", "评价"),
+    pgettext_lazy("deadline start", "会议召开"),
+    pgettext_lazy("deadline start", "原届满日"),
+    pgettext_lazy("deadline start", "登记"),
+]
+DAY_NAMES = [
+    gettext_noop("星期一"),
+    gettext_noop("星期二"),
+    gettext_noop("星期三"),
+    gettext_noop("星期四"),
+    gettext_noop("星期五"),
+    gettext_noop("星期六"),
+    gettext_noop("星期日"),
+    gettext_noop("元旦"),
+    gettext_noop("春节"),
+    gettext_noop("清明"),
+    gettext_noop("劳动节"),
+    gettext_noop("端午"),
+    gettext_noop("国庆节"),
+    gettext_noop("中秋"),
+    gettext_noop("中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日"),
+]
+_DATE = r"\d{4}-\d{2}-\d{2}"
+_EXPLAINED = re.compile(
+    rf"^(?P<label>\S+) (?P<start>{_DATE}) \+ (?P<n>\d+)(?P<unit>个工作日|个月|日) = (?P<nominal>{_DATE})"
+    rf"(?:，(?P<reason>.+?) → (?P<due>{_DATE}))?(?:（(?P<warnings>.+)）)?$"
+)
+_UNCOVERED = re.compile(r"^(\d{4})年法定节假日尚未录入，暂按周一至周五计算$")
+
+
+def _reason_shown(reason: str) -> str:
+    for suffix, msgid in (("假期", gettext_noop("%(d)s假期")), ("休息日", gettext_noop("%(d)s休息日"))):
+        if reason.endswith(suffix):
+            return gettext(msgid) % {"d": gettext(reason.removesuffix(suffix))}
+    return gettext(reason)
+
+
+def _warning_shown(warning: str) -> str:
+    match = _UNCOVERED.match(warning)
+    if match:
+        return gettext("%(y)s年法定节假日尚未录入，暂按周一至周五计算") % {"y": match.group(1)}
+    return warning
+
+
+def explain_shown(text: str) -> str:
+    """A stored deadline explanation in the active language (as stored when it has another form)."""
+    match = _EXPLAINED.match(text or "")
+    if not match:
+        return text
+    g = match.groupdict()
+    unit = {"日": "days", "个月": "months", "个工作日": "working_days"}[g["unit"]]
+    shown = gettext("%(label)s %(start)s + %(n)s%(unit)s = %(nominal)s") % {
+        "label": pgettext("deadline start", g["label"]),
+        "start": g["start"],
+        "n": g["n"],
+        "unit": gettext(UNIT_LABELS[unit]),
+        "nominal": g["nominal"],
+    }
+    if g["reason"]:
+        shown += gettext("，%(reason)s → %(due)s") % {"reason": _reason_shown(g["reason"]), "due": g["due"]}
+    if g["warnings"]:
+        shown += gettext("（%(w)s）") % {"w": gettext("；").join(_warning_shown(w) for w in g["warnings"].split("；"))}
+    return shown

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.utils.translation import gettext_lazy as _
 
-from . import i18n
+from . import calendar, i18n
 from .lists import Column, ListSpec
 from .models import Delivery, Inspection, LedgerEntry, Letter
 from .status import URGENT_ORDER
@@ -94,7 +94,7 @@ LEDGER = ListSpec(
         Column("clause", _("工作方案条目"), empty="—"),
         Column("start_date", _("起算日"), sort=("start_date",), nowrap=True),
         Column("due_date", _("截止日期"), sort=("due_date",), nowrap=True),
-        Column("due_explained", _("期限计算")),
+        Column("due_explained", _("期限计算"), lambda row, viewer: calendar.explain_shown(row.due_explained)),
         Column("status", _("状态"), "deadline.label", cell="{% deadline_badge row %}", sort=("status", "due_date")),
         Column("done_on", _("办结日期"), nowrap=True, empty="—"),
         Column("evidence", _("办结情况")),
@@ -154,7 +154,9 @@ INSPECTION_ROWS = ListSpec(
         Column("title", _("事项"), lambda row, viewer: i18n.shown_title(row)),
         Column("start_date", _("起算日"), _snapshot_date("start_date")),
         Column("due_date", _("截止日期"), _snapshot_date("due_date")),
-        Column("due_explained", _("期限计算")),
+        Column(
+            "due_explained", _("期限计算"), lambda row, viewer: calendar.explain_shown(row.get("due_explained", ""))
+        ),
         Column("status", _("状态"), lambda row, viewer: i18n.ledger_status(row)),
         Column("done_on", _("办结日期"), _snapshot_date("done_on")),
         Column("evidence", _("办结情况")),

@@ -468,6 +468,7 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
     title = serializers.CharField(
         source="display_title", read_only=True, help_text=_("事项，以用户选择的界面语言显示。")
     )
+    due_explained = serializers.SerializerMethodField(help_text=_("期限计算，以用户选择的界面语言显示。"))
     unit_display = serializers.CharField(source="get_unit_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     source_kind = serializers.SerializerMethodField()
@@ -497,6 +498,12 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
             "allowed_actions",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField())
+    def get_due_explained(self, entry):
+        from ..calendar import explain_shown
+
+        return explain_shown(entry.due_explained)
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_source_kind(self, entry):

@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .. import i18n, links, lists, status
+from .. import calendar, i18n, links, lists, status
 
 register = template.Library()
 
@@ -98,6 +98,12 @@ def sort_th(context, key, label):
 def shown_title(row):
     """A notification's or ledger entry's title (or an inspection's frozen row's) in the reader's language."""
     return i18n.shown_title(row)
+
+
+@register.filter
+def explained(text):
+    """A stored deadline explanation in the reader's language."""
+    return calendar.explain_shown(text)
 
 
 @register.filter

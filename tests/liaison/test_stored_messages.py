@@ -199,3 +199,65 @@ def test_every_stored_msgid_has_an_english_translation():
 def test_inspection_rows_show_status_in_the_readers_language(status):
     with translation.override("en"):
         assert i18n.ledger_status({"status": status.value, "status_display": "旧"}) == str(status.label)
+
+
+# ----------------------------------------------------------------------------- deadline explanations
+
+
+@pytest.mark.parametrize(
+    "stored, english",
+    [
+        ("签收 2026-11-19 + 2个月 = 2027-01-19", "Signed for 2026-11-19 + 2 months = 2027-01-19"),
+        (
+            "收到申请 2026-11-27 + 3个月 = 2027-02-27，星期六休息日 → 2027-03-01"
+            "（2027年法定节假日尚未录入，暂按周一至周五计算）",
+            "Application received 2026-11-27 + 3 months = 2027-02-27; Saturday, a rest day → 2027-03-01"
+            " (statutory holidays of 2027 not entered yet; counted as Monday to Friday)",
+        ),
+        (
+            "收函 2026-09-25 + 10个工作日 = 2026-10-01，国庆节假期 → 2026-10-09",
+            "Letter received 2026-09-25 + 10 working days = 2026-10-01; National Day holiday → 2026-10-09",
+        ),
+        ("由办公室手工说明", "由办公室手工说明"),
+    ],
+)
+def test_a_stored_deadline_explanation_reads_in_the_readers_language(stored, english):
+    from liaison.calendar import explain_shown
+
+    with translation.override("en"):
+        assert explain_shown(stored) == english
+    with translation.override("zh-hans"):
+        assert explain_shown(stored) == stored
+
+
+def test_what_explain_writes_is_what_explain_shown_reads(db):
+    from liaison.calendar import compute_deadline, explain_shown
+
+    for start, period, unit, label in [
+        (dt.date(2026, 9, 25), 10, "working_days", "收函"),
+        (dt.date(2026, 11, 27), 3, "months", "收到申请"),
+        (dt.date(2026, 1, 30), 1, "days", "签收"),
+    ]:
+        text = compute_deadline(start, period, unit, label).explain()
+        with translation.override("en"):
+            assert not i18n_cjk(explain_shown(text)), text
+
+
+def i18n_cjk(text):
+    import re
+
+    return re.search(r"[\u4e00-\u9fff]", text)
+
+
+def test_the_ledger_page_explains_the_deadline_in_english(world, agency_staff):
+    entry = services.ledger_open(
+        owner=agency_staff.institution,
+        title="答复司法建议",
+        start_date=dt.date(2026, 11, 19),
+        period=2,
+        unit="months",
+        start_label="签收",
+    )
+    assert entry.due_explained.startswith("签收 2026-11-19 + 2个月")
+    html = english(agency_staff).get(entry.get_absolute_url()).content.decode()
+    assert "Signed for 2026-11-19 + 2 months" in html
