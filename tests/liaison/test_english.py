@@ -125,7 +125,7 @@ def test_every_msgid_in_the_code_and_templates_has_an_english_translation(tmp_pa
     missing = [
         e["msgid"] for e in extracted if "fuzzy" in e["flags"] or not all(s.strip() for s in e["msgstr"].values())
     ]
-    assert missing == [], "add these msgids with their English to locale/en/LC_MESSAGES/django.po"
+    assert not missing, "add these msgids with their English to locale/en/LC_MESSAGES/django.po:\n" + "\n".join(missing)
 
 
 def test_plural_entries_give_both_english_forms(entries):
