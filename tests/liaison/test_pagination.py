@@ -92,3 +92,51 @@ def test_branches_narrow_never_widen(scale, monkeypatch):
     paginator = FastPaginator(qs, 50)
     last = paginator.page(paginator.num_pages)
     assert [r.pk for r in last.object_list] == list(qs.values_list("pk", flat=True)[last.start_index() - 1 :])
+
+
+@pytest.mark.django_db
+def test_whole_table_count_follows_every_write(scale, django_assert_num_queries):
+    """The office's unfiltered list reads its count from the trigger-kept row (PostgreSQL), which
+    follows inserts (one and many), deletes and their rollback; elsewhere it is counted."""
+    from uuid import uuid4
+
+    from django.db import connection, transaction
+
+    from liaison import rowcount
+
+    qs = case_selectors.case_list(user=scale["office"])
+    if connection.vendor != "postgresql":
+        assert rowcount.exact(AdministrativeCase) is None
+        assert FastPaginator(qs, 50).count == AdministrativeCase.objects.count()
+        return
+
+    def same():
+        assert rowcount.exact(AdministrativeCase) == AdministrativeCase.objects.count()
+        assert FastPaginator(qs.all(), 50).count == Paginator(qs.all(), 50).count
+
+    same()
+    template = AdministrativeCase.objects.order_by("id").first()
+
+    def copies(n):
+        out = []
+        for i in range(n):
+            case = AdministrativeCase.objects.get(pk=template.pk)
+            case.pk, case.uuid, case.number = None, uuid4(), f"{template.number}-{uuid4().hex[:8]}-{i}"
+            out.append(case)
+        return out
+
+    copies(1)[0].save()
+    same()
+    AdministrativeCase.objects.bulk_create(copies(5))
+    same()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        AdministrativeCase.objects.bulk_create(copies(3))
+        same()
+        raise RuntimeError  # rolled back: the count with it
+    same()
+    AdministrativeCase.objects.filter(number__startswith=f"{template.number}-").delete()
+    same()
+    AdministrativeCase.objects.filter(pk__in=AdministrativeCase.objects.order_by("-id").values("pk")[:4]).delete()
+    same()
+    with django_assert_num_queries(1):
+        assert FastPaginator(qs.all(), 50).count > 0  # one row read, no count(*)
