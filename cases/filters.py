@@ -11,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import BooleanWidget
 
+from liaison.filters import institution_filter, region_filter
 from liaison.models import Institution
 
 from . import selectors
@@ -146,13 +147,23 @@ class EnforcementFilter(SelectorFilterSet):
     status = django_filters.ChoiceFilter(choices=Enforcement.Status.choices, label=_("状态"))
     q = django_filters.CharFilter(max_length=100, label=_("执行依据文号、被执行人或申请机关"))
     overdue = BooleanFilter(label=_("逾期未反馈"))
+    institution = institution_filter(
+        selectors.enforcement_parties, label=_("法院、申请机关或组织实施机关（单位 uuid）")
+    )
+    region = region_filter(selectors.enforcement_parties)
 
     class Meta:
         model = Enforcement
-        fields = ["status", "q", "overdue"]
+        fields = ["status", "q", "overdue", "institution", "region"]
 
     def selector_kwargs(self, data):
-        return {"status": data.get("status") or None, "q": data.get("q") or None, "overdue": bool(data.get("overdue"))}
+        return {
+            "status": data.get("status") or None,
+            "q": data.get("q") or None,
+            "overdue": bool(data.get("overdue")),
+            "institution": data.get("institution"),
+            "region": data.get("region"),
+        }
 
     def select(self, **kwargs):
         return selectors.enforcement_list(**kwargs)
@@ -160,13 +171,19 @@ class EnforcementFilter(SelectorFilterSet):
 
 class SupervisionFilter(SelectorFilterSet):
     status = django_filters.ChoiceFilter(choices=SupervisionApplication.Status.choices, label=_("状态"))
+    institution = institution_filter(selectors.supervision_parties, label=_("检察院、法院或实施机关（单位 uuid）"))
+    region = region_filter(selectors.supervision_parties)
 
     class Meta:
         model = SupervisionApplication
-        fields = ["status"]
+        fields = ["status", "institution", "region"]
 
     def selector_kwargs(self, data):
-        return {"status": data.get("status") or None}
+        return {
+            "status": data.get("status") or None,
+            "institution": data.get("institution"),
+            "region": data.get("region"),
+        }
 
     def select(self, **kwargs):
         return selectors.supervision_list(**kwargs)

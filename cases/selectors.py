@@ -5,10 +5,13 @@ with the number of rows.
 """
 
 import datetime as dt
+import functools
+import operator
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from liaison import selectors as hub_selectors
 from liaison.models import Institution
 from liaison.status import URGENT_ORDER
 
@@ -145,7 +148,40 @@ def coordination_list(*, user, status: str | None = None, case=None) -> QuerySet
     return qs.order_by("-opened_on", "-id")
 
 
-def enforcement_list(*, user, status: str | None = None, q: str | None = None, overdue: bool = False) -> QuerySet:
+# The parties of each cross-institution list: its 单位 filter matches any of them, its 地区 filter any of theirs.
+ENFORCEMENT_PARTIES = ("court", "applicant", "assignee")
+SUPERVISION_PARTIES = ("procuratorate", "court", "enforcing_agency")
+
+
+def _with_party(qs, fields, institution=None, region=None):
+    if institution is not None:
+        qs = qs.filter(functools.reduce(operator.or_, (Q(**{f: institution}) for f in fields)))
+    if region is not None:
+        qs = qs.filter(functools.reduce(operator.or_, (Q(**{f"{f}__region": region}) for f in fields)))
+    return qs
+
+
+def enforcement_parties(user) -> QuerySet:
+    """Courts, applicants and assignees of enforcements the user sees: the list's 单位 choices."""
+    return hub_selectors.parties(Enforcement.objects.visible_to(user), *(f"{f}_id" for f in ENFORCEMENT_PARTIES))
+
+
+def supervision_parties(user) -> QuerySet:
+    """Procuratorates, courts and enforcing agencies of applications the user sees: the 单位 choices."""
+    return hub_selectors.parties(
+        SupervisionApplication.objects.visible_to(user), *(f"{f}_id" for f in SUPERVISION_PARTIES)
+    )
+
+
+def enforcement_list(
+    *,
+    user,
+    status: str | None = None,
+    q: str | None = None,
+    overdue: bool = False,
+    institution=None,
+    region=None,
+) -> QuerySet:
     qs = Enforcement.objects.visible_to(user).select_related(
         "court", "applicant", "assignee", "case", "assignment_letter", "feedback_letter"
     )
@@ -155,15 +191,17 @@ def enforcement_list(*, user, status: str | None = None, q: str | None = None, o
         qs = qs.filter(Q(basis_reference__icontains=q) | Q(respondent__icontains=q) | Q(applicant__name__icontains=q))
     if overdue:
         qs = qs.filter(status=Enforcement.Status.ASSIGNED, feedback_due__lt=timezone.localdate())
+    qs = _with_party(qs, ENFORCEMENT_PARTIES, institution, region)
     return qs.order_by(*URGENT_ORDER, "-applied_on", "-id")
 
 
-def supervision_list(*, user, status: str | None = None) -> QuerySet:
+def supervision_list(*, user, status: str | None = None, institution=None, region=None) -> QuerySet:
     qs = SupervisionApplication.objects.visible_to(user).select_related(
         "procuratorate", "court", "enforcing_agency", "enforcement"
     )
     if status:
         qs = qs.filter(status=status)
+    qs = _with_party(qs, SUPERVISION_PARTIES, institution, region)
     return qs.order_by(*URGENT_ORDER, "-received_on", "-id")
 
 

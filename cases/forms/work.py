@@ -6,9 +6,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from liaison.forms import FilterForm, InstitutionChoices, PortalForm, date_field
+from liaison import selectors as hub_selectors
+from liaison.forms import FilterForm, InstitutionChoices, PortalForm, date_field, institution_filter, region_filter
 from liaison.models import Institution
 
+from .. import selectors
 from ..models import (
     AdministrativeCase,
     ClueTransfer,
@@ -136,7 +138,15 @@ class EnforcementFilter(FilterForm):
     overdue = forms.ChoiceField(
         label=_("反馈期限"), required=False, choices=[("", _("全部")), ("yes", _("已逾期未反馈"))]
     )
+    institution = institution_filter(_("法院、申请机关或组织实施机关"))
+    region = region_filter()
     q = keyword(_("文号、被执行人或申请机关"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        parties = selectors.enforcement_parties(user)
+        self.fields["institution"].queryset = parties
+        self.fields["region"].queryset = hub_selectors.regions_of(parties)
 
 
 class SupervisionFilter(FilterForm):
@@ -146,7 +156,15 @@ class SupervisionFilter(FilterForm):
     overdue = forms.ChoiceField(
         label=_("决定期限"), required=False, choices=[("", _("全部")), ("yes", _("已逾期未决定"))]
     )
+    institution = institution_filter(_("检察院、法院或实施机关"))
+    region = region_filter()
     q = keyword(_("申请人、申请事项或法院"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        parties = selectors.supervision_parties(user)
+        self.fields["institution"].queryset = parties
+        self.fields["region"].queryset = hub_selectors.regions_of(parties)
 
 
 class ClueFilter(FilterForm):

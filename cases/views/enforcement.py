@@ -64,10 +64,15 @@ def _for_page(user, uuid) -> Enforcement:
 
 
 def _filtered(request):
-    filters = EnforcementFilter(request.GET or None)
+    filters = EnforcementFilter(request.GET or None, user=request.user)
     values = filters.values()
     qs = selectors.enforcement_list(
-        user=request.user, status=values.get("status"), q=values.get("q"), overdue=values.get("overdue") == "yes"
+        user=request.user,
+        status=values.get("status"),
+        q=values.get("q"),
+        overdue=values.get("overdue") == "yes",
+        institution=values.get("institution"),
+        region=values.get("region"),
     )
     qs, sort = ENFORCEMENTS.order(qs, request.GET.get("sort"))
     return filters, qs, sort

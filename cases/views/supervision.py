@@ -67,9 +67,14 @@ def _crumbs(app) -> dict:
 
 
 def _filtered(request):
-    filters = SupervisionFilter(request.GET or None)
+    filters = SupervisionFilter(request.GET or None, user=request.user)
     values = filters.values()
-    qs = selectors.supervision_list(user=request.user, status=values.get("status"))
+    qs = selectors.supervision_list(
+        user=request.user,
+        status=values.get("status"),
+        institution=values.get("institution"),
+        region=values.get("region"),
+    )
     if q := values.get("q"):
         qs = qs.filter(Q(applicant__icontains=q) | Q(request__icontains=q) | Q(court__name__icontains=q))
     if values.get("overdue") == "yes":
