@@ -7,7 +7,7 @@ or `access.get_visible_or_404`), so nothing here widens what a user sees.
 import datetime as dt
 
 from django.apps import apps
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -50,9 +50,12 @@ def boxes_for(user) -> list[str]:
 def _todo_q(user) -> Q:
     """What the user's institution must act on now: sign for, reply, approve, issue, evaluate, decide."""
     inst = user.institution_id
-    pending_extension = Extension.objects.filter(suggestion=OuterRef("pk"), status=Extension.Status.PENDING)
+    # The (few) suggestions with a pending extension as one hashed list, not an EXISTS probe per
+    # row: the probes' estimated cost (124,000 for the 城管局's tab counts) switched PostgreSQL's
+    # JIT compilation on, 40-70 ms of the 56-87 ms query.
+    pending_extension = Extension.objects.filter(status=Extension.Status.PENDING).values("suggestion_id")
     as_recipient = Q(recipient_id=inst, status__in=[S.ISSUED, *Suggestion.OPEN_STATES])
-    as_issuer = Q(issuer_id=inst) & (Q(status__in=[S.SUBMITTED, S.APPROVED, S.REPLIED]) | Q(Exists(pending_extension)))
+    as_issuer = Q(issuer_id=inst) & (Q(status__in=[S.SUBMITTED, S.APPROVED, S.REPLIED]) | Q(pk__in=pending_extension))
     return as_recipient | as_issuer
 
 

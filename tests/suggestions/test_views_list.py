@@ -68,6 +68,27 @@ def test_todo_box_of_the_issuer_holds_what_awaits_sign_off(court_clerk, court_he
     assert tabs == {"todo": 1, "issued": 2, "cc": 0, "all": 2}
 
 
+def test_todo_box_of_the_issuer_holds_a_pending_extension_until_decided(
+    court_clerk, court_head, agency_staff, make_suggestion
+):
+    from suggestions import services
+    from suggestions.models import Extension
+
+    s = make_suggestion(
+        court_clerk, court_head, title="申请延期的建议", received_on=timezone.localdate(), receiver=agency_staff
+    )
+    make_suggestion(
+        court_clerk, court_head, title="另一份建议", received_on=timezone.localdate(), receiver=agency_staff
+    )
+    ext = services.extension_request(suggestion=s, by=agency_staff, days=10, reasons="需要协调多个部门。")
+    client = client_for(court_head)
+    assert titles(client.get(URL, {"box": "todo"})) == ["申请延期的建议"]
+    assert {t["key"]: t["count"] for t in client.get(URL).context["tabs"]}["todo"] == 1
+    services.extension_decide(extension=Extension.objects.get(pk=ext.pk), by=court_head, approve=True)
+    assert titles(client.get(URL, {"box": "todo"})) == []
+    assert {t["key"]: t["count"] for t in client.get(URL).context["tabs"]}["todo"] == 0
+
+
 def test_reply_due_reads_as_days_left_or_overdue_with_colours(court_clerk, agency_staff):
     bulk_suggestions(court_clerk, agency_staff.institution, 1, prefix="逾期建议", due_in=-3)
     bulk_suggestions(court_clerk, agency_staff.institution, 1, prefix="将到期建议", due_in=5)
