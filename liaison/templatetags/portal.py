@@ -100,6 +100,17 @@ def shown_title(row):
     return i18n.shown_title(row)
 
 
+# Punctuation between template values ("{{ a }}（{{ b }}）"): full-width in Chinese, ASCII with its
+# spacing in English (full-width brackets inside English text read as a mistake).
+ASCII_PUNCTUATION = {"（": " (", "）": ")", "：": ": ", "，": ", ", "；": "; ", "、": ", "}
+
+
+@register.simple_tag
+def punct(mark: str) -> str:
+    language = get_language() or ""
+    return mark if language.startswith("zh") else ASCII_PUNCTUATION.get(mark, mark)
+
+
 @register.filter
 def explained(text):
     """A stored deadline explanation in the reader's language."""

@@ -303,6 +303,8 @@ def test_a_case_reads_in_english_for_the_court_and_the_defendant(world, inst):
         assert "First instance" in html
         assert "Major case" in html
         assert "Administrative penalty" in html  # a seeded 案由 reads in English; the stored name stays 行政处罚
+        # Punctuation between values is ASCII in English (full-width only in Chinese).
+        assert "Cause of action: Administrative penalty" in html
         assert chinese_left(_labels(html), data) == [], persona
         html = get_english(client, "/cases/")
         assert "Administrative cases" in html
