@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from liaison.lists import Column, ListSpec
+from liaison.status import URGENT_ORDER
 
 from .models import LawClass, LegalReview, Research
 
@@ -109,8 +110,9 @@ REVIEWS = ListSpec(
     ],
     on_page=("subject", "title", "government", "due_date", "status"),
     in_export=("subject", "title", "government", "status", "invitation", "due_date", "invited", "answer"),
-    sorts={"created": ("created_at",)},
-    default_sort="-created",
+    # Overdue first (liaison.status.URGENT_ORDER): opinions overdue, then due, then drafts, then answered.
+    sorts={"created": ("created_at",), "urgent": (*URGENT_ORDER, "-created_at", "-id")},
+    default_sort="urgent",
 )
 
 

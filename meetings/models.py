@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from liaison.models import Institution, LedgerEntry, Letter
-from liaison.status import AMBER, BLUE, GREEN, GREY, RED, due_rank_field
+from liaison.status import AMBER, BLUE, GREEN, GREY, RED, URGENT_ORDER, due_rank_field, open_due_field
 from liaison.status import colours as status_colours
 
 
@@ -417,6 +417,12 @@ class LegalReview(models.Model):
     due_date = models.DateField(_("反馈截止日期"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Overdue first (liaison.status.URGENT_ORDER): the opinions' deadline runs while invited; a draft
+    # or one whose 采纳情况 awaits sign-off is open without one; answered, it is done.
+    due_rank = due_rank_field(
+        running=models.Q(status=Status.INVITED), open=models.Q(status__in=[Status.DRAFT, Status.CONCLUDED])
+    )
+    open_due = open_due_field("due_date", running=models.Q(status=Status.INVITED))
 
     class Meta:
         verbose_name = _("参与论证")
@@ -427,6 +433,7 @@ class LegalReview(models.Model):
             models.Index(fields=["status", "created_at"]),
             models.Index(fields=["created_at"]),  # the list's default order (newest first) for the office
             models.Index(fields=["subject", "created_at"]),  # the list's filter by category
+            models.Index(fields=[*URGENT_ORDER, "-created_at", "-id"], name="review_urgent_order"),
         ]
 
     def get_absolute_url(self) -> str:

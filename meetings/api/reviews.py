@@ -295,9 +295,7 @@ class LegalReviewViewSet(RecordViewSet, mixins.ListModelMixin, mixins.RetrieveMo
     list_serializer = LegalReviewListSerializer
     detail_serializer = LegalReviewDetailSerializer
     filterset_class = LegalReviewFilter
-
-    def base_queryset(self):
-        return super().base_queryset().order_by("-created_at", "-id")
+    listing = listings.REVIEWS  # the page's order (overdue first) and ?ordering= keys (ListOrdering)
 
     def decorate(self, qs):
         return qs.select_related("government", "invitation_letter", "answer_letter")

@@ -238,3 +238,27 @@ def test_pages_flow_and_refusals(world, city):
     rows = list(load_workbook(io.BytesIO(export.content)).active.values)
     assert rows[1][1] == "柳州市城市道路占用挖掘管理办法"
     assert "柳州市城市道路占用挖掘管理办法" not in env.get("/meetings/reviews/").content.decode()
+
+
+def test_the_review_list_reads_overdue_first(world, city, api):
+    """Invited reviews by their opinions' deadline (the overdue one first), then drafts, then answered ones."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from meetings.models import LegalReview
+
+    made = {}
+    for title in ("已逾期", "十天后截止", "起草中", "已反馈"):  # by creation the answered one is newest
+        made[title] = _create(world, city)
+        LegalReview.objects.filter(pk=made[title].pk).update(title=title)
+    today = timezone.localdate()
+    LegalReview.objects.filter(pk=made["已反馈"].pk).update(status="issued", due_date=today - dt.timedelta(days=30))
+    for title, days in (("十天后截止", 10), ("已逾期", -3)):
+        LegalReview.objects.filter(pk=made[title].pk).update(status="invited", due_date=today + dt.timedelta(days=days))
+    expected = ["已逾期", "十天后截止", "起草中", "已反馈"]
+    page = _client(world["gov_legal"]).get("/meetings/reviews/")
+    assert [r.title for r in page.context["page"].object_list] == expected
+    assert [r["title"] for r in api(world["gov_legal"]).get("/api/v1/legal-reviews/").json()["results"]] == expected
+    newest = _client(world["gov_legal"]).get("/meetings/reviews/", {"sort": "-created"}).context["page"].object_list
+    assert [r.title for r in newest] == expected[::-1]  # a column the user sorts by still wins
