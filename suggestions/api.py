@@ -27,6 +27,7 @@ from liaison.api.records import RecordViewSet, errors, record_action
 from liaison.api.serializers import (
     AttachmentSerializer,
     AttachmentUploadSerializer,
+    ExplainedField,
     InstitutionRefSerializer,
     ScopedSlugRelatedField,
     _no_duplicates,
@@ -146,6 +147,7 @@ class AttachmentRefSerializer(serializers.Serializer):
 
 
 class SuggestionDetailSerializer(SuggestionListSerializer):
+    reply_due_explained = ExplainedField()
     subkind_display = serializers.CharField(source="get_subkind_display", read_only=True)
     category_display = serializers.CharField(source="get_category_display", read_only=True)
     evaluation_display = serializers.CharField(source="get_evaluation_display", read_only=True)

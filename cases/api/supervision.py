@@ -8,7 +8,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
 from liaison.api.records import RecordViewSet, record_action
-from liaison.api.serializers import ScopedSlugRelatedField
+from liaison.api.serializers import ExplainedField, ScopedSlugRelatedField
 
 from .. import selectors, services
 from ..filters import ClueFilter, EnforcementFilter, SupervisionFilter
@@ -68,6 +68,7 @@ class EnforcementListSerializer(serializers.ModelSerializer):
 
 class EnforcementDetailSerializer(EnforcementListSerializer):
     case = VisibleCaseField()
+    feedback_due_explained = ExplainedField()
     assignment_letter = VisibleLetterField("assignment_letter", help_text=_("法院的组织实施函（本单位可见时）。"))
     feedback_letter = VisibleLetterField("feedback_letter", help_text=_("组织实施机关的书面反馈函（本单位可见时）。"))
     allowed_actions = AllowedActionsField()
@@ -221,6 +222,7 @@ class SupervisionSerializer(serializers.ModelSerializer):
 
 
 class SupervisionDetailSerializer(SupervisionSerializer):
+    decision_due_explained = ExplainedField()
     enforcement = serializers.SerializerMethodField()
     allowed_actions = AllowedActionsField()
 

@@ -463,12 +463,26 @@ class LedgerUrgeRecordSerializer(serializers.Serializer):
         return urge.letter.doc_number if links.is_visible(self.context["request"].user, urge.letter) else None
 
 
+class ExplainedField(serializers.CharField):
+    """A stored deadline explanation (`Deadline.explain`) in the reader's language."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("help_text", _("期限计算，以用户选择的界面语言显示。"))
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        from ..calendar import explain_shown
+
+        return explain_shown(super().to_representation(value))
+
+
 class LedgerEntrySerializer(serializers.ModelSerializer):
     owner = InstitutionRefSerializer(read_only=True)
     title = serializers.CharField(
         source="display_title", read_only=True, help_text=_("事项，以用户选择的界面语言显示。")
     )
-    due_explained = serializers.SerializerMethodField(help_text=_("期限计算，以用户选择的界面语言显示。"))
+    due_explained = ExplainedField()
     unit_display = serializers.CharField(source="get_unit_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     source_kind = serializers.SerializerMethodField()
@@ -498,12 +512,6 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
             "allowed_actions",
         ]
         read_only_fields = fields
-
-    @extend_schema_field(serializers.CharField())
-    def get_due_explained(self, entry):
-        from ..calendar import explain_shown
-
-        return explain_shown(entry.due_explained)
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_source_kind(self, entry):
@@ -608,6 +616,8 @@ class InspectionCreateSerializer(serializers.Serializer):
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    # A reminder's body is its entry's deadline explanation: in the reader's language too.
+    body = ExplainedField(help_text=_("正文"))
     title = serializers.CharField(
         source="display_title", read_only=True, help_text=_("标题，以用户选择的界面语言显示。")
     )

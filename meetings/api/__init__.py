@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from liaison import access, workflow
 from liaison import selectors as hub_selectors
 from liaison.api.records import ApiMixin, RecordViewSet, errors, record_action
-from liaison.api.serializers import InstitutionRefSerializer, ScopedSlugRelatedField
+from liaison.api.serializers import ExplainedField, InstitutionRefSerializer, ScopedSlugRelatedField
 from liaison.errors import Conflict
 from liaison.models import Institution, LedgerEntry
 
@@ -95,7 +95,7 @@ class DecisionBriefSerializer(serializers.Serializer):
     text = serializers.CharField(read_only=True)
     owner = _ref()
     due_date = serializers.DateField(read_only=True)
-    due_explained = serializers.CharField(read_only=True)
+    due_explained = ExplainedField()
     status = serializers.CharField(read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
 

@@ -259,5 +259,8 @@ def test_the_ledger_page_explains_the_deadline_in_english(world, agency_staff):
         start_label="签收",
     )
     assert entry.due_explained.startswith("签收 2026-11-19 + 2个月")
-    html = english(agency_staff).get(entry.get_absolute_url()).content.decode()
-    assert "Signed for 2026-11-19 + 2 months" in html
+    client = english(agency_staff)
+    assert "Signed for 2026-11-19 + 2 months" in client.get(entry.get_absolute_url()).content.decode()
+    api = client.get(f"/api/v1/ledger/{entry.uuid}/").json()
+    assert api["due_explained"].startswith("Signed for 2026-11-19 + 2 months")
+    assert client_for(agency_staff).get(f"/api/v1/ledger/{entry.uuid}/").json()["due_explained"] == entry.due_explained
