@@ -20,7 +20,7 @@ from django.utils.translation import gettext_noop
 from cases.models import AdministrativeCase
 from liaison import access
 from liaison import services as hub
-from liaison.i18n import Msg
+from liaison.i18n import Msg, in_site_language
 from liaison.models import Letter, Region
 
 from . import annual, markup
@@ -175,6 +175,7 @@ def report_title(report: AnnualReport) -> str:
     return _("关于%(y)d年度%(r)s行政诉讼司法审查情况的报告") % {"y": report.year, "r": report.region.name}
 
 
+@in_site_language
 def _letter_body(report: AnnualReport) -> str:
     ind = report.data.get("indicators", {})
     loss, app = ind.get("loss_rate", {}), ind.get("appearance_rate", {})

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_noop
 
 from liaison import access
 from liaison import services as hub
-from liaison.i18n import Msg
+from liaison.i18n import Msg, in_site_language
 from liaison.models import Institution, Letter, Region
 
 from . import selectors
@@ -263,6 +263,7 @@ def _dec(value):
     return None if value is None else Decimal(value)
 
 
+@in_site_language
 def letter_body(bulletin: Bulletin) -> str:
     """The 通报 text: the figures in sentences; the tables and charts are the attached PDF."""
     s = bulletin.snapshot

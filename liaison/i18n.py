@@ -14,6 +14,7 @@ stored as its own msgid and translated when shown too.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -137,3 +138,16 @@ def ledger_status(row: dict) -> str:
         return str(LedgerEntry.Status(row.get("status")).label)
     except ValueError:
         return row.get("status_display", "")
+
+
+def in_site_language(func):
+    """For a function that writes a document's words (a letter's body, from its templates of
+    sentences): the words of an official document are the site's language, whoever drafts it (an
+    English reader's session would otherwise write an English letter)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return func(*args, **kwargs)
+
+    return wrapper

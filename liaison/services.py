@@ -20,7 +20,7 @@ from django.utils.translation import gettext_noop
 from . import access, i18n, uploads
 from .calendar import compute_deadline
 from .errors import Conflict
-from .i18n import Msg
+from .i18n import Msg, in_site_language
 from .models import (
     Attachment,
     AuditEntry,
@@ -237,6 +237,7 @@ def reply_delivery(*, letter: Letter, by: User) -> Delivery:
     return delivery
 
 
+@in_site_language
 def reply_title(letter: Letter) -> str:
     """关于规范执法程序的函 → 关于规范执法程序的复函: the subject once, then the kind."""
     subject = re.sub(r"^关于", "", letter.title.strip())
@@ -304,7 +305,7 @@ def delivery_reply(*, delivery: Delivery, by: User, title: str = "", body: str =
     return letter_create(
         by=by,
         title=title or reply_title(letter),
-        body=body or _("%(n)s收悉。现答复如下：") % {"n": letter.doc_number},
+        body=body or Msg(gettext_noop("%(n)s收悉。现答复如下："), n=letter.doc_number).stored(),
         addressees=[letter.issuer],
         series=Letter.Series.FU,
         in_reply_to=letter,
@@ -981,6 +982,7 @@ def ledger_create(
     return entry
 
 
+@in_site_language
 def _urge_letter_body(entry: LedgerEntry, message: str, today: dt.date) -> str:
     from .pdf import chinese_date
 
@@ -1012,7 +1014,7 @@ def ledger_urge(*, entry: LedgerEntry, by: User, message: str, letter: bool = Fa
         today = timezone.localdate()
         draft = letter_create(
             by=by,
-            title=(_("关于督办“%(t)s”的函") % {"t": entry.title})[:200],
+            title=(Msg(gettext_noop("关于督办“%(t)s”的函"), t=entry.title).stored())[:200],
             body=_urge_letter_body(entry, message, today),
             addressees=[entry.owner],
             series=Letter.Series.HAN,

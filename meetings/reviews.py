@@ -17,7 +17,7 @@ from django.utils.translation import gettext_noop
 
 from liaison import access
 from liaison import services as hub
-from liaison.i18n import Msg
+from liaison.i18n import Msg, in_site_language
 from liaison.models import Institution, LedgerEntry, Letter, User
 from liaison.pdf import PdfDocument, chinese_date
 
@@ -67,6 +67,7 @@ def _check_invitees(government: Institution, invitees) -> list[Institution]:
     return invitees
 
 
+@in_site_language
 def invitation_body(r: LegalReview, invitees) -> str:
     return "\n".join(
         [
@@ -106,7 +107,7 @@ def review_create(
     )
     letter = hub.letter_create(
         by=by,
-        title=_("关于征求《%(t)s》论证意见的函") % {"t": r.title},
+        title=Msg(gettext_noop("关于征求《%(t)s》论证意见的函"), t=r.title).stored(),
         body=invitation_body(r, invitees),
         addressees=invitees,
         series=Letter.Series.HAN,
@@ -306,6 +307,7 @@ def table_filename(r: LegalReview) -> str:
     return f"《{r.title[:60]}》论证意见采纳情况表.pdf"
 
 
+@in_site_language
 def answer_body(r: LegalReview) -> str:
     c = adoption_counts(r)
     lines = [
@@ -356,7 +358,7 @@ def review_conclude(*, review: LegalReview, by: User) -> LegalReview:
     invitees = [i.institution for i in r.invitations.select_related("institution")]
     letter = hub.letter_create(
         by=by,
-        title=_("关于《%(t)s》论证意见采纳情况的函") % {"t": r.title},
+        title=Msg(gettext_noop("关于《%(t)s》论证意见采纳情况的函"), t=r.title).stored(),
         body=answer_body(r),
         addressees=invitees,
         series=Letter.Series.HAN,

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_noop
 from liaison import access
 from liaison import services as hub
 from liaison.calendar import compute_deadline
-from liaison.i18n import Msg
+from liaison.i18n import Msg, in_site_language
 from liaison.models import Institution, LedgerEntry, Letter, User
 
 from .models import (
@@ -261,6 +261,7 @@ def _fmt_dt(value: dt.datetime) -> str:
     return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
 
 
+@in_site_language
 def notice_body(m: Meeting) -> str:
     lines = [
         _("经研究，定于%(when)s在%(where)s召开%(kind)s，现将有关事项通知如下：")
@@ -314,7 +315,7 @@ def meeting_convene(
     Invitation.objects.bulk_create([Invitation(meeting=m, institution=i) for i in invitees])
     letter = hub.letter_create(
         by=by,
-        title=_("关于召开%(k)s的通知") % {"k": m.kind.name},
+        title=Msg(gettext_noop("关于召开%(k)s的通知"), k=m.kind.name).stored(),
         body=notice_body(m),
         addressees=invitees,
         series=Letter.Series.TONGZHI,

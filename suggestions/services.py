@@ -18,7 +18,7 @@ from liaison import access
 from liaison import services as hub
 from liaison.calendar import compute_deadline
 from liaison.errors import Conflict
-from liaison.i18n import Msg, label
+from liaison.i18n import Msg, in_site_language, label
 from liaison.models import Institution, LedgerEntry, Letter, User
 from liaison.pdf import demote_headings
 
@@ -240,6 +240,7 @@ def suggestion_return(*, suggestion: Suggestion, by: User, reason: str) -> Sugge
     return s
 
 
+@in_site_language
 def letter_body(s: Suggestion) -> str:
     period = f"{s.reply_period}{UNIT_LABEL[s.reply_unit]}"
     lines = []
@@ -492,7 +493,7 @@ def _send_reply(s: Suggestion, reply: Reply, *, head: User) -> None:
     author = reply.created_by
     letter = hub.letter_create(
         by=author,
-        title=_("关于%(n)s办理情况的回复") % {"n": s.letter.doc_number},
+        title=Msg(gettext_noop("关于%(n)s办理情况的回复"), n=s.letter.doc_number).stored(),
         body=reply.measures,
         addressees=[s.issuer],
         cc=list(s.cc.all()),
@@ -718,6 +719,7 @@ def quarter_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
     return start, end
 
 
+@in_site_language
 def _report_body(issuer: Institution, start: dt.date, end: dt.date, rows) -> str:
     from .selectors import Rate
 
@@ -775,8 +777,13 @@ def periodic_report_draft(*, issuer: Institution, start: dt.date, end: dt.date):
     kind_label = "司法建议" if issuer.kind == Institution.Kind.COURT else "检察建议"
     letter = hub.letter_create(
         by=head,
-        title=_("关于%(y)d年%(a)d月至%(b)d月%(k)s发布和回复情况的函")
-        % {"y": start.year, "a": start.month, "b": end.month, "k": kind_label},
+        title=Msg(
+            gettext_noop("关于%(y)d年%(a)d月至%(b)d月%(k)s发布和回复情况的函"),
+            y=start.year,
+            a=start.month,
+            b=end.month,
+            k=kind_label,
+        ).stored(),
         body=_report_body(issuer, start, end, rows),
         addressees=[government],
         cc=cc,

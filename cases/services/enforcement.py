@@ -11,7 +11,7 @@ from django.utils.translation import gettext_noop
 from liaison import access
 from liaison import services as hub
 from liaison.calendar import compute_deadline
-from liaison.i18n import Msg, label
+from liaison.i18n import Msg, in_site_language, label
 from liaison.models import Institution, LedgerEntry, Letter, User
 
 from ..models import (
@@ -88,6 +88,7 @@ def _assignable(enforcement: Enforcement, assignee: Institution) -> bool:
     return _government_of(assignee) in governments - {None}
 
 
+@in_site_language
 def _assignment_body(e: Enforcement) -> str:
     return "\n".join(
         [
@@ -149,7 +150,7 @@ def enforcement_rule(
         # Saved first: issuing the letter fires on_letter_issued, which looks the letter up on the row.
         e.assignment_letter = hub.letter_create(
             by=by,
-            title=_("关于组织实施%(r)s强制执行的函") % {"r": e.basis_reference},
+            title=Msg(gettext_noop("关于组织实施%(r)s强制执行的函"), r=e.basis_reference).stored(),
             body=_assignment_body(e),
             addressees=[assignee],
             cc=[e.applicant] if e.applicant_id != assignee.pk else [],
@@ -181,7 +182,7 @@ def enforcement_feedback_draft(*, enforcement: Enforcement, by: User, result: st
     result = hub.clean_text(result, "result", max_length=20000)
     letter = hub.letter_create(
         by=by,
-        title=_("关于%(n)s组织实施情况的反馈") % {"n": e.assignment_letter.doc_number},
+        title=Msg(gettext_noop("关于%(n)s组织实施情况的反馈"), n=e.assignment_letter.doc_number).stored(),
         body=result,
         addressees=[e.court],
         series=Letter.Series.FU,

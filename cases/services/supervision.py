@@ -12,7 +12,7 @@ from liaison import access
 from liaison import services as hub
 from liaison.calendar import compute_deadline
 from liaison.errors import Conflict
-from liaison.i18n import Msg, label
+from liaison.i18n import Msg, in_site_language, label
 from liaison.models import Institution, LedgerEntry, User
 
 from ..models import (
@@ -38,6 +38,7 @@ from ._common import (
 )
 
 
+@in_site_language
 def _supervision_letter_body(app: SupervisionApplication, *, to_court: bool) -> str:
     lines = [
         _("本院于%(d)s收到%(a)s提出的行政执行监督申请。") % {"d": _cn_date(app.received_on), "a": app.applicant},

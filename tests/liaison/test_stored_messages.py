@@ -264,3 +264,18 @@ def test_the_ledger_page_explains_the_deadline_in_english(world, agency_staff):
     api = client.get(f"/api/v1/ledger/{entry.uuid}/").json()
     assert api["due_explained"].startswith("Signed for 2026-11-19 + 2 months")
     assert client_for(agency_staff).get(f"/api/v1/ledger/{entry.uuid}/").json()["due_explained"] == entry.due_explained
+
+
+def test_a_letter_drafted_in_an_english_session_is_written_in_chinese(world, agency_staff, office):
+    """A 督办函 is an official document: its title and body are Chinese whoever drafts it."""
+    entry = services.ledger_open(
+        owner=agency_staff.institution,
+        title="答复司法建议",
+        start_date=timezone.localdate() - dt.timedelta(days=10),
+        period=60,
+    )
+    with translation.override("en"):
+        services.ledger_urge(entry=entry, by=office, message="请于本周内报送。", letter=True)
+    letter = Letter.objects.get(title="关于督办“答复司法建议”的函")
+    assert letter.body.startswith("你单位承办的“答复司法建议”")
+    assert "Reminder" not in letter.body
