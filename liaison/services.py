@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -53,10 +53,19 @@ def audit(*, actor, action: str, target=None, before: dict | None = None, after:
         action=action,
         target_type=ContentType.objects.get_for_model(target) if target is not None else None,
         target_id=getattr(target, "pk", None),
-        target_repr=str(target)[:200] if target is not None else "",
+        # The log names its record in the site's language, whatever the actor reads (a ledger
+        # entry's or notification's str() follows the reader's language).
+        target_repr=_site_repr(target),
         before=_jsonable(before or {}),
         after=_jsonable(after or {}),
     )
+
+
+def _site_repr(target) -> str:
+    if target is None:
+        return ""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(target)[:200]
 
 
 def move(obj, *, by, action: str, target: str, update_fields=None, after: dict | None = None):

@@ -279,3 +279,17 @@ def test_a_letter_drafted_in_an_english_session_is_written_in_chinese(world, age
     letter = Letter.objects.get(title="关于督办“答复司法建议”的函")
     assert letter.body.startswith("你单位承办的“答复司法建议”")
     assert "Reminder" not in letter.body
+
+
+def test_the_audit_log_names_the_entry_in_chinese_whatever_the_actor_reads(world, agency_staff):
+    from liaison.models import AuditEntry
+
+    with translation.override("en"):
+        entry = services.ledger_open(
+            owner=agency_staff.institution,
+            title=Msg(gettext_noop("办理%(s)s移送的违法线索"), s="市检察院"),
+            start_date=timezone.localdate(),
+            period=10,
+        )
+        assert str(entry).startswith("Handle the lead")
+    assert AuditEntry.objects.get(action="ledger.open", target_id=entry.pk).target_repr == "办理市检察院移送的违法线索"
