@@ -64,10 +64,12 @@ class LetterFilter(django_filters.FilterSet):
     series = django_filters.ChoiceFilter(choices=Letter.Series.choices, label=_("文种"))
     year = django_filters.NumberFilter(field_name="year", min_value=1949, max_value=2999, label=_("年度"))
     box = django_filters.ChoiceFilter(choices=BOX_CHOICES, method="filter_box", label=_("收发文"))
+    issuer = institution_filter(selectors.letter_issuer_choices, label=_("发文机关"), field_name="issuer")
+    region = region_filter(selectors.letter_issuer_choices, field_name="issuer__region")
 
     class Meta:
         model = Letter
-        fields = ["status", "series", "year", "box"]
+        fields = ["status", "series", "year", "box", "issuer", "region"]
 
     def filter_box(self, queryset, name, value):
         institution_id = getattr(self.request.user, "institution_id", None)

@@ -295,6 +295,11 @@ def filter_choices(institutions: QuerySet) -> tuple[QuerySet, QuerySet]:
     return chosen, Region.objects.filter(pk__in={region for _pk, region in found}).order_by("level", "id")
 
 
+def letter_issuer_choices(user) -> QuerySet:
+    """Issuers of the letters the user can see (the letters API's 发文机关 and 地区 choices)."""
+    return parties(Letter.objects.visible_to(user), "issuer_id")
+
+
 def ledger_owner_choices(user) -> QuerySet:
     """Institutions owning at least one entry the user can see (for the filter bar)."""
     return parties(LedgerEntry.objects.visible_to(user), "owner_id")

@@ -47,3 +47,26 @@ def test_the_inbox_filters_by_issuer_and_region(
     # an issuer that sent the agency nothing is no choice: reported, and nothing of it shows
     response = client.get("/letters/inbox/", {"issuer": str(outsider_agency.institution.uuid)})
     assert response.context["filters"].errors and "致生态环境局的函" not in response.content.decode()
+
+
+def test_the_letters_api_filters_by_issuer_and_region(
+    agency_staff, court_clerk, court_head, county_clerk, world, outsider_agency, api
+):
+    issued_letter(court_clerk, court_head, [agency_staff.institution], title="中院来函")
+    issued_letter(county_clerk, world["county_head"], [agency_staff.institution], title="城中区法院来函")
+    issued_letter(court_clerk, court_head, [outsider_agency.institution], title="致生态环境局的函")
+    client = api(agency_staff)
+
+    def titles(**params):
+        response = client.get("/api/v1/letters/", params)
+        assert response.status_code == 200, response.content
+        return {r["title"] for r in response.json()["results"]}
+
+    assert titles() == {"中院来函", "城中区法院来函"}
+    assert titles(issuer=str(court_clerk.institution.uuid)) == {"中院来函"}
+    assert titles(region="chengzhong") == {"城中区法院来函"}
+    # an institution or region none of whose letters the viewer sees is no valid choice: 400 with the field
+    response = client.get("/api/v1/letters/", {"issuer": str(outsider_agency.institution.uuid)})
+    assert response.status_code == 400 and "issuer" in response.json()
+    response = client.get("/api/v1/letters/", {"region": "no-such-region"})
+    assert response.status_code == 400 and "region" in response.json()
