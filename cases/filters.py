@@ -194,13 +194,20 @@ class ClueFilter(SelectorFilterSet):
 
     status = django_filters.ChoiceFilter(choices=ClueTransfer.Status.choices, label=_("状态"))
     box = django_filters.ChoiceFilter(choices=BOX_CHOICES, label=_("移送或接收"))
+    institution = institution_filter(selectors.clue_parties, label=_("移送或接收单位（单位 uuid）"))
+    region = region_filter(selectors.clue_parties)
 
     class Meta:
         model = ClueTransfer
-        fields = ["status", "box"]
+        fields = ["status", "box", "institution", "region"]
 
     def selector_kwargs(self, data):
-        return {"status": data.get("status") or None, "box": data.get("box") or None}
+        return {
+            "status": data.get("status") or None,
+            "box": data.get("box") or None,
+            "institution": data.get("institution"),
+            "region": data.get("region"),
+        }
 
     def select(self, **kwargs):
         return selectors.clue_list(**kwargs)

@@ -151,6 +151,7 @@ def coordination_list(*, user, status: str | None = None, case=None) -> QuerySet
 # The parties of each cross-institution list: its 单位 filter matches any of them, its 地区 filter any of theirs.
 ENFORCEMENT_PARTIES = ("court", "applicant", "assignee")
 SUPERVISION_PARTIES = ("procuratorate", "court", "enforcing_agency")
+CLUE_PARTIES = ("sender", "recipient")
 
 
 def _with_party(qs, fields, institution=None, region=None):
@@ -171,6 +172,11 @@ def supervision_parties(user) -> QuerySet:
     return hub_selectors.parties(
         SupervisionApplication.objects.visible_to(user), *(f"{f}_id" for f in SUPERVISION_PARTIES)
     )
+
+
+def clue_parties(user) -> QuerySet:
+    """Senders and recipients of clue transfers the user sees: the list's 单位 choices."""
+    return hub_selectors.parties(ClueTransfer.objects.visible_to(user), *(f"{f}_id" for f in CLUE_PARTIES))
 
 
 def enforcement_list(
@@ -205,9 +211,10 @@ def supervision_list(*, user, status: str | None = None, institution=None, regio
     return qs.order_by(*URGENT_ORDER, "-received_on", "-id")
 
 
-def clue_list(*, user, box: str | None = None, status: str | None = None) -> QuerySet:
+def clue_list(*, user, box: str | None = None, status: str | None = None, institution=None, region=None) -> QuerySet:
     """`box`: "sent" (by the user's institution), "received" (by it), or all it sees."""
     qs = ClueTransfer.objects.visible_to(user).select_related("sender", "recipient", "case")
+    qs = _with_party(qs, CLUE_PARTIES, institution, region)
     if box == "sent":
         qs = qs.filter(sender_id=user.institution_id)
     elif box == "received":

@@ -176,7 +176,15 @@ class ClueFilter(FilterForm):
     status = forms.ChoiceField(
         label=_("状态"), required=False, choices=_choices(_("全部状态"), ClueTransfer.Status.choices)
     )
+    institution = institution_filter(_("移送或接收单位"))
+    region = region_filter()
     q = keyword(_("线索内容或单位名称"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        parties = selectors.clue_parties(user)
+        self.fields["institution"].queryset = parties
+        self.fields["region"].queryset = hub_selectors.regions_of(parties)
 
 
 class DisputeFilter(FilterForm):

@@ -45,9 +45,15 @@ def _crumbs(clue) -> dict:
 
 
 def _filtered(request):
-    filters = ClueFilter(request.GET or None)
+    filters = ClueFilter(request.GET or None, user=request.user)
     values = filters.values()
-    qs = selectors.clue_list(user=request.user, box=values.get("box"), status=values.get("status"))
+    qs = selectors.clue_list(
+        user=request.user,
+        box=values.get("box"),
+        status=values.get("status"),
+        institution=values.get("institution"),
+        region=values.get("region"),
+    )
     if q := values.get("q"):
         qs = qs.filter(Q(summary__icontains=q) | Q(sender__name__icontains=q) | Q(recipient__name__icontains=q))
     qs = links.annotate(qs, request.user, "case")

@@ -38,3 +38,30 @@ def test_supervisions_narrow_by_party_and_region(proc_staff, inst, api):
     assert len(listed(client.get("/cases/supervisions/", {"institution": str(court.uuid)}))) == 3
     assert api(proc_staff).get("/api/v1/supervisions/", {"region": "chengzhong"}).json()["count"] == 1
     assert api(proc_staff).get("/api/v1/supervisions/", {"region": "sanjiang"}).status_code == 400
+
+
+def test_clue_transfers_narrow_by_party_and_region(proc_staff, gov_legal, inst, api):
+    import datetime as dt
+
+    from cases import services
+
+    def send(recipient, summary):
+        return services.clue_transfer_send(
+            by=proc_staff, recipient=inst[recipient], summary=summary, sent_on=dt.date(2026, 12, 1)
+        )
+
+    send("柳州市人民政府", "移送市政府的线索。")
+    send(COUNTY_GOV, "移送城中区政府的线索。")
+    client = client_for(proc_staff)
+    assert len(listed(client.get("/cases/clues/"))) == 2
+    county = listed(client.get("/cases/clues/", {"region": "chengzhong"}))
+    assert [c.summary for c in county] == ["移送城中区政府的线索。"]
+    city = listed(client.get("/cases/clues/", {"institution": str(inst["柳州市人民政府"].uuid)}))
+    assert [c.summary for c in city] == ["移送市政府的线索。"]
+    assert api(proc_staff).get("/api/v1/clues/", {"region": "chengzhong"}).json()["count"] == 1
+    # the 市政府 sees only its own clue: the county government and its region are no choices for it
+    response = client_for(gov_legal).get("/cases/clues/", {"region": "chengzhong"})
+    assert response.context["filters"].errors and len(listed(response)) == 1
+    assert "移送城中区政府的线索" not in response.content.decode()
+    for params in ({"region": "chengzhong"}, {"institution": str(inst[COUNTY_GOV].uuid)}):
+        assert api(gov_legal).get("/api/v1/clues/", params).status_code == 400, params
