@@ -116,13 +116,22 @@ class CaseFilter(SelectorFilterSet):
 class DisputeFilter(SelectorFilterSet):
     status = django_filters.ChoiceFilter(choices=Dispute.Status.choices, label=_("状态"))
     q = django_filters.CharFilter(max_length=100, label=_("争议事项、申请人或涉事行政机关"))
+    institution = institution_filter(
+        selectors.dispute_parties, label=_("涉事行政机关、政府、法院或检察院（单位 uuid）")
+    )
+    region = region_filter(selectors.dispute_parties)
 
     class Meta:
         model = Dispute
-        fields = ["status", "q"]
+        fields = ["status", "q", "institution", "region"]
 
     def selector_kwargs(self, data):
-        return {"status": data.get("status") or None, "q": data.get("q") or None}
+        return {
+            "status": data.get("status") or None,
+            "q": data.get("q") or None,
+            "institution": data.get("institution"),
+            "region": data.get("region"),
+        }
 
     def select(self, **kwargs):
         return selectors.dispute_list(**kwargs)

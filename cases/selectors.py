@@ -130,8 +130,9 @@ def case_in_jurisdiction(*, procuratorate: Institution, number: str) -> Administ
     )
 
 
-def dispute_list(*, user, status: str | None = None, q: str | None = None) -> QuerySet:
+def dispute_list(*, user, status: str | None = None, q: str | None = None, institution=None, region=None) -> QuerySet:
     qs = Dispute.objects.visible_to(user).select_related("agency", "government", "court", "procuratorate", "case")
+    qs = _with_party(qs, DISPUTE_PARTIES, institution, region)
     if status:
         qs = qs.filter(status=status)
     if q := (q or "").strip():
@@ -152,6 +153,7 @@ def coordination_list(*, user, status: str | None = None, case=None) -> QuerySet
 ENFORCEMENT_PARTIES = ("court", "applicant", "assignee")
 SUPERVISION_PARTIES = ("procuratorate", "court", "enforcing_agency")
 CLUE_PARTIES = ("sender", "recipient")
+DISPUTE_PARTIES = ("agency", "government", "court", "procuratorate")
 
 
 def _with_party(qs, fields, institution=None, region=None):
@@ -172,6 +174,11 @@ def supervision_parties(user) -> QuerySet:
     return hub_selectors.parties(
         SupervisionApplication.objects.visible_to(user), *(f"{f}_id" for f in SUPERVISION_PARTIES)
     )
+
+
+def dispute_parties(user) -> QuerySet:
+    """Agencies, governments, courts and procuratorates of disputes the user sees: the 单位 choices."""
+    return hub_selectors.parties(Dispute.objects.visible_to(user), *(f"{f}_id" for f in DISPUTE_PARTIES))
 
 
 def clue_parties(user) -> QuerySet:

@@ -189,7 +189,15 @@ class ClueFilter(FilterForm):
 
 class DisputeFilter(FilterForm):
     status = forms.ChoiceField(label=_("状态"), required=False, choices=_choices(_("全部状态"), Dispute.Status.choices))
+    institution = institution_filter(_("涉事行政机关、政府、法院或检察院"))
+    region = region_filter()
     q = keyword(_("争议事项、申请人或行政机关"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        parties = selectors.dispute_parties(user)
+        self.fields["institution"].queryset = parties
+        self.fields["region"].queryset = hub_selectors.regions_of(parties)
 
 
 class _PeriodFilter(FilterForm):

@@ -44,9 +44,15 @@ def _crumbs(d) -> dict:
 
 
 def _filtered(request):
-    filters = DisputeFilter(request.GET or None)
+    filters = DisputeFilter(request.GET or None, user=request.user)
     values = filters.values()
-    qs = selectors.dispute_list(user=request.user, status=values.get("status"), q=values.get("q"))
+    qs = selectors.dispute_list(
+        user=request.user,
+        status=values.get("status"),
+        q=values.get("q"),
+        institution=values.get("institution"),
+        region=values.get("region"),
+    )
     qs = links.annotate(qs, request.user, "case")
     qs, sort = DISPUTES.order(qs, request.GET.get("sort"))
     return filters, qs, sort

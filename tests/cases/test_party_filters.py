@@ -65,3 +65,34 @@ def test_clue_transfers_narrow_by_party_and_region(proc_staff, gov_legal, inst, 
     assert "移送城中区政府的线索" not in response.content.decode()
     for params in ({"region": "chengzhong"}, {"institution": str(inst[COUNTY_GOV].uuid)}):
         assert api(gov_legal).get("/api/v1/clues/", params).status_code == 400, params
+
+
+def test_disputes_narrow_by_party_and_region(court_clerk, agency_staff, inst, api):
+    import datetime as dt
+
+    from cases import services
+
+    def make(agency, title):
+        return services.dispute_create(
+            by=court_clerk,
+            title=title,
+            applicant="王五",
+            agency=inst[agency],
+            summary="申请人对补偿标准有异议。",
+            received_on=dt.date(2026, 11, 2),
+        )
+
+    make(CITY_AGENCY, "市城管局的争议")
+    make(COUNTY_GOV, "城中区政府的争议")
+    client = client_for(court_clerk)
+    assert len(listed(client.get("/cases/disputes/"))) == 2
+    assert [d.title for d in listed(client.get("/cases/disputes/", {"region": "chengzhong"}))] == ["城中区政府的争议"]
+    mine = listed(client.get("/cases/disputes/", {"institution": str(inst[CITY_AGENCY].uuid)}))
+    assert [d.title for d in mine] == ["市城管局的争议"]
+    assert api(court_clerk).get("/api/v1/disputes/", {"region": "chengzhong"}).json()["count"] == 1
+    # the 城管局 sees its own dispute only: the county and its government are no choices for it
+    response = client_for(agency_staff).get("/cases/disputes/", {"region": "chengzhong"})
+    assert response.context["filters"].errors and [d.title for d in listed(response)] == ["市城管局的争议"]
+    assert "城中区政府的争议" not in response.content.decode()
+    for params in ({"region": "chengzhong"}, {"institution": str(inst[COUNTY_GOV].uuid)}):
+        assert api(agency_staff).get("/api/v1/disputes/", params).status_code == 400, params
