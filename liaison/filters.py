@@ -83,7 +83,7 @@ class LetterFilter(django_filters.FilterSet):
 
 class LedgerEntryFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=LedgerEntry.Status.choices, label=_("状态"))
-    owner = django_filters.UUIDFilter(field_name="owner__uuid", label=_("责任单位"))
+    owner = institution_filter(selectors.ledger_owner_choices, label=_("责任单位"), field_name="owner")
     region = region_filter(selectors.ledger_owner_choices, field_name="owner__region")
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label=_("截止日期不晚于"))
     due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", label=_("截止日期不早于"))

@@ -70,3 +70,13 @@ def test_the_letters_api_filters_by_issuer_and_region(
     assert response.status_code == 400 and "issuer" in response.json()
     response = client.get("/api/v1/letters/", {"region": "no-such-region"})
     assert response.status_code == 400 and "region" in response.json()
+
+
+def test_a_ledger_owner_outside_the_viewers_ledger_is_refused_by_the_api(agency_staff, county_gov_legal, api):
+    entry(agency_staff.institution, title="市城管局的事项")
+    entry(county_gov_legal.institution, title="城中区政府的事项")
+    client = api(agency_staff)
+    body = client.get("/api/v1/ledger/", {"owner": str(agency_staff.institution.uuid)}).json()
+    assert [r["title"] for r in body["results"]] == ["市城管局的事项"]
+    response = client.get("/api/v1/ledger/", {"owner": str(county_gov_legal.institution.uuid)})
+    assert response.status_code == 400 and "owner" in response.json()
