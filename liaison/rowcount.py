@@ -79,9 +79,11 @@ def uninstall(schema_editor, table: str) -> None:
 
 
 def exact(model, using: str = "default") -> int | None:
-    """The number of rows of `model`'s table when its triggers keep it, else None."""
+    """The number of rows of `model`'s table when its triggers keep it, else None. A model whose
+    migration installs the triggers says so (`row_count_kept = True` on the class): other tables
+    are counted without asking the counter table first."""
     connection = connections[using]
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or not getattr(model, "row_count_kept", False):
         return None
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT n FROM {TABLE} WHERE tbl = %s", [model._meta.db_table])

@@ -140,3 +140,18 @@ def test_whole_table_count_follows_every_write(scale, django_assert_num_queries)
     same()
     with django_assert_num_queries(1):
         assert FastPaginator(qs.all(), 50).count > 0  # one row read, no count(*)
+
+
+@pytest.mark.django_db
+def test_a_table_without_the_counting_triggers_is_counted_without_asking_the_counter(office):
+    """Only a model that declares row_count_kept reads liaison_row_count; any other whole-table count is
+    one count(*) query, on PostgreSQL as on SQLite (the ledger page's query budget depends on it)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from liaison import rowcount
+    from liaison.models import LedgerEntry
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert rowcount.exact(LedgerEntry) is None
+    assert len(ctx.captured_queries) == 0
