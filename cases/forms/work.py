@@ -131,7 +131,21 @@ def _choices(all_label, choices):
     return [("", all_label), *choices]
 
 
-class EnforcementFilter(FilterForm):
+class _PartyFilter(FilterForm):
+    """A list spanning institutions: its 单位 (`institution`) and 地区 (`region`) choices are the
+    parties of rows the viewer sees (`parties(user)`, over liaison.selectors.parties) and their regions."""
+
+    def parties(self, user):
+        raise NotImplementedError
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        parties = self.parties(user)
+        self.fields["institution"].queryset = parties
+        self.fields["region"].queryset = hub_selectors.regions_of(parties)
+
+
+class EnforcementFilter(_PartyFilter):
     status = forms.ChoiceField(
         label=_("状态"), required=False, choices=_choices(_("全部状态"), Enforcement.Status.choices)
     )
@@ -142,14 +156,11 @@ class EnforcementFilter(FilterForm):
     region = region_filter()
     q = keyword(_("文号、被执行人或申请机关"))
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        parties = selectors.enforcement_parties(user)
-        self.fields["institution"].queryset = parties
-        self.fields["region"].queryset = hub_selectors.regions_of(parties)
+    def parties(self, user):
+        return selectors.enforcement_parties(user)
 
 
-class SupervisionFilter(FilterForm):
+class SupervisionFilter(_PartyFilter):
     status = forms.ChoiceField(
         label=_("状态"), required=False, choices=_choices(_("全部状态"), SupervisionApplication.Status.choices)
     )
@@ -160,14 +171,11 @@ class SupervisionFilter(FilterForm):
     region = region_filter()
     q = keyword(_("申请人、申请事项或法院"))
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        parties = selectors.supervision_parties(user)
-        self.fields["institution"].queryset = parties
-        self.fields["region"].queryset = hub_selectors.regions_of(parties)
+    def parties(self, user):
+        return selectors.supervision_parties(user)
 
 
-class ClueFilter(FilterForm):
+class ClueFilter(_PartyFilter):
     box = forms.ChoiceField(
         label=_("方向"),
         required=False,
@@ -180,24 +188,18 @@ class ClueFilter(FilterForm):
     region = region_filter()
     q = keyword(_("线索内容或单位名称"))
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        parties = selectors.clue_parties(user)
-        self.fields["institution"].queryset = parties
-        self.fields["region"].queryset = hub_selectors.regions_of(parties)
+    def parties(self, user):
+        return selectors.clue_parties(user)
 
 
-class DisputeFilter(FilterForm):
+class DisputeFilter(_PartyFilter):
     status = forms.ChoiceField(label=_("状态"), required=False, choices=_choices(_("全部状态"), Dispute.Status.choices))
     institution = institution_filter(_("涉事行政机关、政府、法院或检察院"))
     region = region_filter()
     q = keyword(_("争议事项、申请人或行政机关"))
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        parties = selectors.dispute_parties(user)
-        self.fields["institution"].queryset = parties
-        self.fields["region"].queryset = hub_selectors.regions_of(parties)
+    def parties(self, user):
+        return selectors.dispute_parties(user)
 
 
 class _PeriodFilter(FilterForm):
