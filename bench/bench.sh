@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
 export DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/fy_bench}
 PORT=${BENCH_PORT:-8400}
-CASES=${CASES:-200000} SUGGESTIONS=${SUGGESTIONS:-20000} LETTERS=${LETTERS:-20000}
+CASES=${CASES:-200000} SUGGESTIONS=${SUGGESTIONS:-20000} LETTERS=${LETTERS:-20000} MEETINGS=${MEETINGS:-5000}
 LABEL=${LABEL:-run}
 command -v wrk >/dev/null || { echo "wrk missing: apt-get install wrk"; exit 1; }
 
@@ -16,7 +16,7 @@ psql "${DATABASE_URL%/*}/postgres" -tAc "select 1 from pg_database where datname
 DEBUG=1 $PY manage.py migrate --noinput -v0
 have=$(DEBUG=1 $PY manage.py shell --no-imports -c "from cases.models import AdministrativeCase as C; print(C.objects.count())" | tail -1)
 if [ "$have" -eq 0 ]; then
-  DEBUG=1 $PY manage.py seed_scale --cases "$CASES" --suggestions "$SUGGESTIONS" --letters "$LETTERS"
+  DEBUG=1 $PY manage.py seed_scale --cases "$CASES" --suggestions "$SUGGESTIONS" --letters "$LETTERS" --meetings "$MEETINGS"
 elif [ "$have" -lt "$CASES" ]; then
   echo "note: the database has $have cases (asked for $CASES); drop it to reseed"
 fi
