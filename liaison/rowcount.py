@@ -1,4 +1,4 @@
-"""Exact row counts of whole tables without counting them: a counter kept by triggers (PostgreSQL).
+"""Counters kept by triggers (PostgreSQL): exact row counts of whole tables, and data versions.
 
 The office oversees every region, so its case list and API have no filter at all and the page's
 共 N 条 was `SELECT count(*)` of 200,000 rows on every request (an index-only scan of 221 pages:
@@ -10,6 +10,22 @@ transaction as the change: exact, and each transaction reads the count its snaps
 registration and imports are rare; a bulk insert is one update per statement).
 
 On SQLite, and for a table without triggers, `exact()` answers None and the caller counts.
+
+A **data version** is a row of the same table that names a set of tables instead of one: statement-
+level triggers on INSERT, UPDATE, DELETE and TRUNCATE of each of them (`watch(name, tables)` in a
+migration) set it to the next value of one sequence, in the transaction of the write. Whatever
+writes them — a service, `queryset.update()`, a bulk insert, raw SQL, the admin — the version
+changes, and becomes visible when (and only when) the write commits, so a cache keyed by
+`version(name)` cannot serve figures of an older state:
+- read the version before computing: the computation's snapshot is then at least as new (a write
+  committed in between only makes the cached value newer than its key, never older);
+- the sequence never gives a number twice, even to a transaction that rolls back, so a value
+  computed inside a transaction that is then rolled back is under a number no one reads again;
+- the database's oid is part of the answer, so a database dropped and created again (whose
+  sequence starts over) or a copy (`createdb -T`) never matches an entry cached for another.
+Writers of the watched tables serialise on the version's row until they commit, as inserters of a
+counted table do on its count (a statement that changes no row bumps it too: fewer cache hits,
+never a stale one). `version()` answers None on SQLite and when no migration installed the row.
 """
 
 from django.db import connections
@@ -32,16 +48,30 @@ END $$""",
 ]
 DROP = ["DROP FUNCTION IF EXISTS liaison_row_count_keep() CASCADE", f"DROP TABLE IF EXISTS {TABLE}"]
 
+VERSIONS = "liaison_data_version"  # the sequence every data version takes its next value from
+CREATE_VERSIONS = [
+    f"CREATE SEQUENCE IF NOT EXISTS {VERSIONS}",
+    f"""CREATE OR REPLACE FUNCTION liaison_data_version_bump() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE {TABLE} SET n = nextval('{VERSIONS}') WHERE tbl = TG_ARGV[0];
+  RETURN NULL;
+END $$""",
+]
+DROP_VERSIONS = [
+    "DROP FUNCTION IF EXISTS liaison_data_version_bump() CASCADE",
+    f"DROP SEQUENCE IF EXISTS {VERSIONS}",
+]
 
-def create(schema_editor) -> None:
+
+def create(schema_editor, statements=CREATE) -> None:
     if schema_editor.connection.vendor == "postgresql":
-        for sql in CREATE:
+        for sql in statements:
             schema_editor.execute(sql)
 
 
-def drop(schema_editor) -> None:
+def drop(schema_editor, statements=DROP) -> None:
     if schema_editor.connection.vendor == "postgresql":
-        for sql in DROP:
+        for sql in statements:
             schema_editor.execute(sql)
 
 
@@ -89,3 +119,73 @@ def exact(model, using: str = "default") -> int | None:
         cursor.execute(f"SELECT n FROM {TABLE} WHERE tbl = %s", [model._meta.db_table])
         row = cursor.fetchone()
     return row[0] if row else None
+
+
+# ----------------------------------------------------------------------------- data versions
+
+VERSION_EVENTS = ("INSERT", "UPDATE", "DELETE", "TRUNCATE")
+
+
+def _version_key(name: str) -> str:
+    return f"version:{name}"  # never a table's name (the counts' rows)
+
+
+def _version_trigger(schema_editor, name: str, table: str) -> str:
+    return schema_editor.quote_name(f"{table}_version_{name}")
+
+
+def watch(schema_editor, name: str, tables: list[str]) -> None:
+    """Bump the data version `name` on every write to `tables` from now on (one trigger per table for
+    the four events: one statement, one bump)."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute(
+        f"INSERT INTO {TABLE} (tbl, n) VALUES (%s, nextval('{VERSIONS}')) ON CONFLICT (tbl) DO NOTHING",
+        [_version_key(name)],
+    )
+    for table in tables:
+        q, trigger = schema_editor.quote_name(table), _version_trigger(schema_editor, name, table)
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {q}")
+        schema_editor.execute(
+            f"CREATE TRIGGER {trigger} AFTER {' OR '.join(VERSION_EVENTS)} ON {q} FOR EACH STATEMENT "
+            f"EXECUTE FUNCTION liaison_data_version_bump('{_version_key(name)}')"
+        )
+
+
+def unwatch(schema_editor, name: str, tables: list[str]) -> None:
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for table in tables:
+        schema_editor.execute(
+            f"DROP TRIGGER IF EXISTS {_version_trigger(schema_editor, name, table)} ON {schema_editor.quote_name(table)}"
+        )
+    schema_editor.execute(f"DELETE FROM {TABLE} WHERE tbl = %s", [_version_key(name)])
+
+
+def watched(name: str, using: str = "default") -> set[str] | None:
+    """The tables whose writes bump `name` (read from the catalogue: what is installed, not declared)."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE t.tgname = c.relname || %s AND NOT t.tgisinternal AND t.tgenabled <> 'D'",
+            [f"_version_{name}"],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def version(name: str, using: str = "default") -> str | None:
+    """The current data version `name` in this transaction's view, with the database's identity
+    (one query); None on SQLite or when the version is not kept."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT oid FROM pg_database WHERE datname = current_database()), n FROM {TABLE} WHERE tbl = %s",
+            [_version_key(name)],
+        )
+        row = cursor.fetchone()
+    return f"{row[0]}.{row[1]}" if row else None
