@@ -28,16 +28,19 @@ Counting (RULES.md, and the decisions where it is silent):
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, Q, Value
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import AdministrativeCase, Appearance, CaseDefendant, Hearing, HearingDefendant, Outcome
+from liaison import rowcount
 from liaison.models import Institution, Region
 from suggestions.models import Suggestion
 
@@ -566,6 +569,10 @@ def _counts(row: dict, indicator: Indicator, bucket: str) -> Counts:
     return c
 
 
+VERSION = "indicators"  # the data version of every table the figures are computed from (migration 0006)
+CACHE_SECONDS = 24 * 3600  # the key names the day; this only frees entries no one asks for
+
+
 def compute(
     period: Period,
     level: str,
@@ -574,12 +581,56 @@ def compute(
     rules: CountingRules | None = None,
     today: dt.date | None = None,
     rank: bool = True,
+    cached: bool = True,
 ) -> Report:
-    """The figures of every unit of `level` (or only `units`, unranked) for `period`."""
+    """The figures of every unit of `level` (or only `units`, unranked) for `period`.
+
+    On PostgreSQL they are cached under the data version of the tables they are computed from
+    (`liaison.rowcount`: triggers bump it on every write, however made), with the period, level,
+    units, counting rules, today's date (a hearing counts once held) and the language (the
+    units' names): a cached report is the one a computation would return now, so every caller —
+    the pages, the API, bulletins and annual reports — uses it. Asking costs one query; on
+    SQLite, where no trigger keeps the version, the figures are computed every time.
+    """
     if level not in LEVELS:
         raise ValueError(level)
-    rules = rules or CountingRules.current()
     today = today or timezone.localdate()
+    # Read before computing: the computation then sees at least this version's data (see rowcount).
+    version = rowcount.version(VERSION, connection.alias) if cached else None
+    if version is not None:
+        key = _cache_key(version, period, level, units=units, rules=rules, today=today, rank=rank)
+        report = cache.get(key)
+        if report is not None:
+            return report
+    if rules is None:
+        rules, created = CountingRules.objects.get_or_create(pk=1)  # CountingRules.current(), and did it write
+        if created and version is not None:  # the stored rules' first row is a write: a new version
+            version = rowcount.version(VERSION, connection.alias)
+            key = _cache_key(version, period, level, units=units, rules=None, today=today, rank=rank)
+    report = _compute(period, level, units=units, rules=rules, today=today, rank=rank)
+    if version is not None:
+        cache.set(key, report, CACHE_SECONDS)
+    return report
+
+
+def _cache_key(version: str, period: Period, level: str, *, units, rules, today, rank) -> str:
+    # The stored rules are under the version (their table is watched); rules passed in are named.
+    named = None if rules is None else (rules.case_date, rules.first_instance_only, rules.include_procuratorial)
+    parts = (
+        version,
+        connection.alias,
+        level,
+        period.code,
+        named,
+        None if units is None else tuple(sorted(set(units))),
+        rank,
+        today.isoformat(),
+        translation.get_language(),
+    )
+    return "indicators:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _compute(period: Period, level: str, *, units, rules: CountingRules, today: dt.date, rank: bool) -> Report:
     snapshot = rules_snapshot(rules, _lost_codes())
     only = None if level == "city" else units
     totals: dict[object, dict[str, int]] = {}

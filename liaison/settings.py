@@ -150,6 +150,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if env_str("SQLITE_TEST_NAME"):
         DATABASES["default"]["TEST"] = {"NAME": env_str("SQLITE_TEST_NAME")}
 
+# Each process's own memory. The one user is the indicators' figures (indicators.selectors.compute),
+# keyed by a data version the database keeps, so a process never serves a stale one; sharing them
+# (Redis) would only save each gunicorn worker one computation per version, for a network round
+# trip on every request and a dependency that fails the page while Redis restarts.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fylink"}}
+
 AUTH_USER_MODEL = "liaison.User"
 AUTHENTICATION_BACKENDS = [
     # First: counts every authenticate() call (page, API token, admin) and refuses while locked.
