@@ -169,11 +169,12 @@ def test_the_next_request_after_a_write_has_the_new_figures(api, office, counted
 def test_figures_computed_inside_a_rolled_back_transaction_are_never_served(api, office, counted):
     before = answer(api, office, "city")
     with pytest.raises(RuntimeError), transaction.atomic():
-        case_updated(counted)  # c2 lost: cached under this transaction's version
+        raw_sql_updated(counted)  # one statement: s1 unanswered, cached under this transaction's version
         assert answer(api, office, "city") != before
         raise RuntimeError
     assert answer(api, office, "city") == before == reference(office, "city")
-    # A different write after the rollback gets a version of its own, not the rolled-back one's.
+    # Another one-statement write after the rollback: a counter would give it the rolled-back
+    # transaction's number (and its figures); the sequence gives it one of its own.
     suggestion_state_changed(counted)
     assert answer(api, office, "city") == reference(office, "city") != before
 
