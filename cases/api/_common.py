@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, status
 
 from liaison import access, links, workflow
+from liaison.api import fast
 from liaison.api.records import errors
 from liaison.api.serializers import InstitutionRefSerializer, LetterRefSerializer, ScopedSlugRelatedField
 from liaison.models import Institution, Letter
@@ -57,7 +58,7 @@ class VisibleCaseField(serializers.Field):
     def to_representation(self, obj):
         if obj.case_id is None or not getattr(obj, "case_visible", False):
             return None
-        return CaseRefSerializer(obj.case).data
+        return fast.ref(CaseRefSerializer, obj.case)
 
 
 @extend_schema_field(LetterRefSerializer(allow_null=True))
@@ -72,7 +73,7 @@ class VisibleLetterField(serializers.Field):
     def to_representation(self, obj):
         if getattr(obj, f"{self.letter_name}_id") is None or not getattr(obj, f"{self.letter_name}_visible", False):
             return None
-        return LetterRefSerializer(getattr(obj, self.letter_name)).data
+        return fast.ref(LetterRefSerializer, getattr(obj, self.letter_name))
 
 
 @extend_schema_field(serializers.ListField(child=serializers.CharField()))

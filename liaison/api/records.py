@@ -53,6 +53,7 @@ from rest_framework.response import Response
 
 from .. import access
 from ..pagination import FastPaginator
+from . import fast
 from . import serializers as s
 from .idempotency import IdempotentMixin
 
@@ -152,6 +153,13 @@ class ApiMixin(IdempotentMixin):  # and `Idempotency-Key` on writes (liaison.api
 
     renderer_classes = [JSONRenderer]
     pagination_class = Pagination
+
+    def get_serializer(self, *args, **kwargs):
+        # A list's rows are represented by liaison.api.fast: DRF's output, its fields read once per list.
+        if kwargs.pop("many", False):
+            kwargs.setdefault("context", self.get_serializer_context())
+            return fast.many(self.get_serializer_class(), *args, **kwargs)
+        return super().get_serializer(*args, **kwargs)
 
     def get_serializer_context(self):
         context = super().get_serializer_context()

@@ -11,12 +11,14 @@ import uuid
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .. import access, workflow
 from ..models import Attachment, Delivery, Inspection, Institution, LedgerEntry, Letter, Notification
+from . import fast
 
 # ----------------------------------------------------------------------------- fields
 
@@ -213,8 +215,6 @@ class DeliverySerializer(serializers.ModelSerializer):
             return None
         if delivery.reply_id is not None:
             return "replied"
-        from django.utils import timezone
-
         return "overdue" if due < timezone.localdate() else "awaiting"
 
     @extend_schema_field(LetterRefSerializer(allow_null=True))
@@ -225,10 +225,10 @@ class DeliverySerializer(serializers.ModelSerializer):
         from .. import links
 
         reply = delivery.reply
-        return LetterRefSerializer(reply).data if links.is_visible(self.context["request"].user, reply) else None
+        return fast.ref(LetterRefSerializer, reply) if links.is_visible(self.context["request"].user, reply) else None
 
     def to_representation(self, delivery):
-        data = super().to_representation(delivery)
+        data = fast.representation(self, delivery)
         own = delivery.recipient_id == self.context.get("institution_id")
         if not own and not self.context.get("track_receipts"):
             for name in self.RECEIPT_FIELDS:
@@ -251,10 +251,6 @@ class AttachmentUploadSerializer(serializers.Serializer):
         min_length=1,
         help_text=_("一个或多个文件（重复 file 字段）：PDF、OFD、Word、Excel、WPS、PNG、JPEG，全部通过才保存。"),
     )
-
-
-def _deliveries(letter, kind):
-    return [d for d in letter.deliveries.all() if d.kind == kind]
 
 
 class LetterListSerializer(serializers.ModelSerializer):
@@ -292,19 +288,25 @@ class LetterListSerializer(serializers.ModelSerializer):
 
     # One serializer of each kind per list, reused for every row: building a fresh
     # InstitutionRefSerializer/DeliverySerializer per row cost more than the SQL.
-    def _ref(self, institution):
-        ref = getattr(self, "_ref_serializer", None)
-        if ref is None:
-            ref = self._ref_serializer = InstitutionRefSerializer()
-        return ref.to_representation(institution)
+    def _copies(self, letter):
+        """The letter's (prefetched) deliveries, read once per row for the fields that use them."""
+        last = self.__dict__.get("_last_copies")
+        if last is None or last[0] is not letter:
+            last = self._last_copies = (letter, list(letter.deliveries.all()))
+        return last[1]
+
+    def _recipients(self, letter, kind):
+        return fast.ref(
+            InstitutionRefSerializer, [d.recipient for d in self._copies(letter) if d.kind == kind], many=True
+        )
 
     @extend_schema_field(InstitutionRefSerializer(many=True))
     def get_addressees(self, letter):
-        return [self._ref(d.recipient) for d in _deliveries(letter, Delivery.Kind.TO)]
+        return self._recipients(letter, Delivery.Kind.TO)
 
     @extend_schema_field(InstitutionRefSerializer(many=True))
     def get_cc(self, letter):
-        return [self._ref(d.recipient) for d in _deliveries(letter, Delivery.Kind.CC)]
+        return self._recipients(letter, Delivery.Kind.CC)
 
     @extend_schema_field(DeliverySerializer(allow_null=True))
     def get_my_delivery(self, letter):
@@ -312,7 +314,7 @@ class LetterListSerializer(serializers.ModelSerializer):
         institution_id = self.context.get("institution_id")
         if not letter.is_issued or institution_id is None:
             return None
-        for delivery in letter.deliveries.all():
+        for delivery in self._copies(letter):
             if delivery.recipient_id == institution_id:
                 own = getattr(self, "_delivery_serializer", None)
                 if own is None:

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from liaison import access, workflow
 from liaison import selectors as hub_selectors
+from liaison.api import fast
 from liaison.api.records import ApiMixin, RecordViewSet, errors, record_action
 from liaison.api.serializers import ExplainedField, InstitutionRefSerializer, ScopedSlugRelatedField
 from liaison.errors import Conflict
@@ -239,7 +240,7 @@ class DecisionSerializer(DecisionBriefSerializer):
         user = self.context["request"].user
         if d.meeting_id not in visible:
             visible[d.meeting_id] = access.visible(Meeting.objects.filter(pk=d.meeting_id), user).exists()
-        return MeetingRefSerializer(d.meeting).data if visible[d.meeting_id] else None
+        return fast.ref(MeetingRefSerializer, d.meeting) if visible[d.meeting_id] else None
 
     def get_ledger_entry(self, d) -> str | None:
         return str(d.ledger_entry.uuid) if d.ledger_entry_id else None
