@@ -62,12 +62,13 @@ LISTS = [
     ("meetings list", "office", "/meetings/"),
 ]
 # Keyword search at 2, 3 and 4 characters: a pg_trgm index serves `LIKE '%…%'` only from three
-# characters (a pattern's trigrams); 公安… matches a defendant's name, 建材… a plaintiff, 行初5104 a 案号.
-KEYWORDS = ["公安", "公安局", "建材", "建材有", "建材有限", "行初5104"]
+# characters (a pattern's trigrams), the gram index (cases 0010) shorter ones; 公安… matches a
+# defendant's name, 建材… and 王某 a plaintiff, 行初… a 案号 (行初: three cases in four).
+KEYWORDS = ["公安", "公安局", "建材", "建材有", "建材有限", "行初5104", "行初", "王某"]
 LISTS += [
     (f"cases ?q={k} ({len(k)} chars)", persona, f"/cases/?q={quote(k)}")
     for k in KEYWORDS
-    for persona in ("office", "agency")
+    for persona in ("office", "agency", "court")
 ]
 LISTS += [
     (f"suggestions ?q={k} ({len(k)} chars)", persona, f"/suggestions/?q={quote(k)}")

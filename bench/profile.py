@@ -2,6 +2,7 @@
 
     DATABASE_URL=postgres://…/fy_bench_copy DJANGO_SETTINGS_MODULE=bench.settings DEBUG=0 \\
         python -m bench.profile [--only cases] [--top 25] [--repeat 20]
+        python -m bench.profile --path '/cases/?q=公安' --persona office,agency
 
 Each endpoint of `bench.common.endpoints` (the ones `make bench` times, plus the ceilings) is
 requested through Django's test client with the persona's session cookie, as the benchmark's
@@ -22,6 +23,7 @@ import os
 import pstats
 import statistics
 import time
+from urllib.parse import quote
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
@@ -71,15 +73,21 @@ def measure(client, path, repeat):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", default="", help="substring of the label or path")
-    parser.add_argument("--persona", default="")
+    parser.add_argument("--persona", default="", help="one persona, or with --path a comma-separated list")
+    parser.add_argument("--path", action="append", default=[], help="request this path instead (repeatable)")
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--top", type=int, default=0, help="print this many functions of each profile")
     parser.add_argument("--sort", default="cumulative", help="pstats sort key for --top (cumulative, tottime)")
     args = parser.parse_args(argv)
     settings.ALLOWED_HOSTS = ["*"]
-    rows = common.endpoints(common.samples()) + common.CEILINGS
-    rows = [r for r in rows if not args.only or args.only in r[0] or args.only in r[2]]
-    rows = [r for r in rows if not args.persona or r[1] == args.persona]
+    if args.path:
+        rows = [
+            (p, persona, quote(p, safe="/?=&")) for p in args.path for persona in (args.persona or "office").split(",")
+        ]
+    else:
+        rows = common.endpoints(common.samples()) + common.CEILINGS
+        rows = [r for r in rows if not args.only or args.only in r[0] or args.only in r[2]]
+        rows = [r for r in rows if not args.persona or r[1] == args.persona]
     clients = {}
     load = open("/proc/loadavg").read().split()[:3]
     print(f"load average {' '.join(load)}; DEBUG={settings.DEBUG}")

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 
 from cases import selectors, services
 from cases.models import AdministrativeCase, Cause
@@ -55,6 +56,43 @@ def test_a_long_keyword_searches_the_defendants_only_when_an_institution_matches
     assert numbers(named) == ["（2026）桂02行初2号"]
 
 
+@pytest.mark.parametrize("few", [1000, 0], ids=["index-list", "like"])
+def test_keyword_finds_the_same_cases_as_the_joined_condition(world, make_case, monkeypatch, few):
+    """The keyword is tested as `id IN (keys) OR id IN (defendant links)` (gram indexes on
+    PostgreSQL, or the column's `LIKE` past `keywords.FEW` matches; the institutions matched
+    first): the same rows as the joined condition it replaced, for every persona and keywords of
+    1-6 characters over 案号, plaintiffs and defendants' names and short names, LIKE's % and _ too."""
+    from liaison import keywords
+
+    monkeypatch.setattr(keywords, "FEW", few)
+    make_case(number="（2026）桂02行初7号", plaintiffs="张三\n广西某建材有限公司", defendants=["柳州市公安局"])
+    make_case(number="（2025）桂0202行初15号", plaintiffs="李四", defendants=["柳州市公安局", CITY_AGENCY])
+    make_case(number="（2026）桂02行终3号", plaintiffs="王某100%_", defendants=["柳州市人民政府"])
+    make_case(by=world["county_clerk"], number="（2026）桂0202行初5104号", plaintiffs="陈某")
+    words = ["公安", "公", "市公安局", "柳州市公安局", "城管", "人民政府", "建材", "建材有限", "行初", "行初5104"]
+    words += ["(2026)桂02", "张三", "某", "王某100%_", "%", "_", "无此词"]
+    compared = 0
+    for user in world.values():
+        if user.institution_id is None:
+            continue
+        for q in words:
+            joined = (
+                AdministrativeCase.objects.visible_to(user)
+                .filter(
+                    Q(number__icontains=selectors._number_query(q))
+                    | Q(plaintiffs__icontains=q)
+                    | Q(defendants__name__icontains=q)
+                    | Q(defendants__short_name__icontains=q)
+                )
+                .values_list("pk", flat=True)
+                .distinct()
+            )
+            found = selectors.case_list(user=user, q=q).values_list("pk", flat=True)
+            assert sorted(found) == sorted(joined), (user.username, q)
+            compared += len(joined)
+    assert compared > 0
+
+
 def test_the_trigram_indexes_match_the_expressions_the_search_writes(three_cases, court_clerk):
     """On PostgreSQL the keyword columns have pg_trgm indexes on exactly what `icontains` compares."""
     if connection.vendor != "postgresql":
@@ -70,6 +108,12 @@ def test_the_trigram_indexes_match_the_expressions_the_search_writes(three_cases
     ):
         assert f"USING gin ({indexed} gin_trgm_ops)" in defs[name]
         assert f'UPPER("cases_administrativecase"."{column}"::text) LIKE UPPER(' in sql
+    # The gram indexes (migration 0010) are on what `keywords.matches` reads for shorter keywords.
+    for name, indexed in (
+        ("case_number_grams", "upper((number)::text)"),
+        ("case_plaintiffs_grams", "upper(plaintiffs)"),
+    ):
+        assert f"USING gin (liaison_grams({indexed}))" in defs[name]
 
 
 def test_filters(three_cases, court_clerk, inst, outcome):
@@ -112,7 +156,8 @@ def _bulk_cases(n, court, defendants, cause, by):
 
 
 @pytest.mark.parametrize("rows", [10, 200])
-@pytest.mark.parametrize("q, most", [("原告", 4), ("原告1", 5)])  # 3+ characters: institutions matched first
+# Institutions matched first; for 1-2 characters also the 案号's and plaintiffs' keys (PostgreSQL).
+@pytest.mark.parametrize("q, most", [("原告", 6), ("原告1", 5)])
 def test_the_case_list_runs_a_constant_number_of_queries(
     rows, q, most, court_clerk, office, inst, cause, django_assert_max_num_queries
 ):
