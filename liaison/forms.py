@@ -3,6 +3,7 @@
 from django import forms
 from django.core import validators as django_validators
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.html import conditional_escape
@@ -10,7 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors, uploads
-from .models import Letter
+from .models import Institution, Letter, Region
 
 DATE_WIDGET = {"type": "date"}
 
@@ -170,8 +171,24 @@ class ListedChoiceIterator(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset:
+        listed = getattr(self.field, "listed", None)
+        for obj in self.queryset if listed is None else listed:
             yield self.choice(obj)
+
+
+def listed_choices(field: forms.ModelChoiceField, model, rows: list) -> None:
+    """Give a model choice field rows already read as its options (rendered without a query) and,
+    to check a submitted value, the queryset of exactly those rows."""
+    field.queryset = model.objects.filter(pk__in=[row.pk for row in rows])
+    field.listed = rows
+
+
+def party_choices(form, institutions: QuerySet, *, institution: str, region: str = "region") -> None:
+    """A filter bar's 单位 and 地区 choices: the institutions (`selectors.parties`) and their regions,
+    from one query (`selectors.filter_choices`)."""
+    found, regions = selectors.filter_choices(institutions)
+    listed_choices(form.fields[institution], Institution, found)
+    listed_choices(form.fields[region], Region, regions)
 
 
 class PortalForm(forms.Form):
@@ -442,9 +459,7 @@ class InboxFilter(FilterForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         # The issuers of what was delivered to the user's institution, and their regions: no other.
-        issuers = selectors.parties(selectors.inbox(user), "letter__issuer_id")
-        self.fields["issuer"].queryset = issuers
-        self.fields["region"].queryset = selectors.regions_of(issuers)
+        party_choices(self, selectors.parties(selectors.inbox(user), "letter__issuer_id"), institution="issuer")
 
 
 class LedgerFilter(FilterForm):
@@ -472,9 +487,7 @@ class LedgerFilter(FilterForm):
 
         super().__init__(*args, **kwargs)
         self.fields["clause"].choices = workplan.choices(_("全部条目"))
-        owners = selectors.ledger_owner_choices(user)
-        self.fields["owner"].queryset = owners
-        self.fields["region"].queryset = selectors.regions_of(owners)
+        party_choices(self, selectors.ledger_owner_choices(user), institution="owner")
 
     def clean(self):
         data = super().clean()

@@ -3,8 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from liaison import selectors as hub_selectors
-from liaison.forms import FilterForm, PortalForm, institution_filter, region_filter
+from liaison.forms import FilterForm, PortalForm, institution_filter, party_choices, region_filter
 from liaison.models import Institution, LedgerEntry
 
 from . import selectors
@@ -137,9 +136,7 @@ class DecisionFilter(FilterForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        owners = selectors.decision_owners(user)
-        self.fields["owner"].queryset = owners
-        self.fields["region"].queryset = hub_selectors.regions_of(owners)
+        party_choices(self, selectors.decision_owners(user), institution="owner")
 
 
 class ReviewFilter(FilterForm):

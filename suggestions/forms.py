@@ -15,6 +15,7 @@ from liaison.forms import (
     PortalForm,
     date_field,
     institution_filter,
+    party_choices,
     region_filter,
 )
 from liaison.models import Institution
@@ -414,8 +415,7 @@ class SuggestionFilter(FilterForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         # Only the parties of suggestions the user may see, and their regions (selectors.parties).
-        choices = hub_selectors.filter_choices(selectors.parties(user))
-        self.fields["institution"].queryset, self.fields["region"].queryset = choices
+        party_choices(self, selectors.parties(user), institution="institution")
 
     def clean(self):
         data = super().clean()

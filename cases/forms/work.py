@@ -6,8 +6,15 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from liaison import selectors as hub_selectors
-from liaison.forms import FilterForm, InstitutionChoices, PortalForm, date_field, institution_filter, region_filter
+from liaison.forms import (
+    FilterForm,
+    InstitutionChoices,
+    PortalForm,
+    date_field,
+    institution_filter,
+    party_choices,
+    region_filter,
+)
 from liaison.models import Institution
 
 from .. import selectors
@@ -140,9 +147,7 @@ class _PartyFilter(FilterForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        parties = self.parties(user)
-        self.fields["institution"].queryset = parties
-        self.fields["region"].queryset = hub_selectors.regions_of(parties)
+        party_choices(self, self.parties(user), institution="institution")
 
 
 class EnforcementFilter(_PartyFilter):

@@ -80,3 +80,32 @@ def test_a_ledger_owner_outside_the_viewers_ledger_is_refused_by_the_api(agency_
     assert [r["title"] for r in body["results"]] == ["市城管局的事项"]
     response = client.get("/api/v1/ledger/", {"owner": str(county_gov_legal.institution.uuid)})
     assert response.status_code == 400 and "owner" in response.json()
+
+
+def test_the_inbox_choices_read_once_are_the_issuers_and_their_regions(
+    world, agency_staff, court_clerk, court_head, county_clerk, django_assert_max_num_queries
+):
+    """The 发文机关 and 地区 options come from one query (`forms.party_choices`): the same options, in
+    the same order, as the issuers' queryset and `regions_of` it, for every persona; a submitted
+    value is checked against exactly those."""
+    from liaison import selectors
+    from liaison.forms import InboxFilter
+
+    issued_letter(court_clerk, court_head, [agency_staff.institution], title="中院来函")
+    issued_letter(county_clerk, world["county_head"], [agency_staff.institution, court_clerk.institution])
+    compared = 0
+    for user in world.values():
+        issuers = selectors.parties(selectors.inbox(user), "letter__issuer_id")
+        expected = [("", "全部单位"), *((str(i.uuid), i.name) for i in issuers)]
+        regions = [("", "全部地区"), *((r.code, str(r)) for r in selectors.regions_of(issuers))]
+        with django_assert_max_num_queries(1):
+            form = InboxFilter({}, user=user)
+            shown = [(str(v), str(label)) for v, label in form.fields["issuer"].choices]
+            shown_regions = [(str(v), str(label)) for v, label in form.fields["region"].choices]
+        assert (shown, shown_regions) == (expected, regions), user.username
+        for i in issuers:
+            assert InboxFilter({"issuer": str(i.uuid), "region": i.region.code}, user=user).is_valid()
+        compared += len(issuers)
+    assert compared >= 3
+    outsider = InboxFilter({"issuer": str(world["office"].institution.uuid)}, user=agency_staff)
+    assert not outsider.is_valid()
