@@ -2,12 +2,37 @@
 
 import datetime as dt
 
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import calendar, i18n
-from .lists import Column, ListSpec
+from .lists import Column, ListSpec, row_url
 from .models import Delivery, Inspection, LedgerEntry, Letter
 from .status import URGENT_ORDER
+from .templatetags.portal import delivery_badge, status_badge
+
+# The letter lists' cells, rendered in Python (lists.Column.html).
+
+
+def _status_html(row, viewer):
+    return status_badge(row)
+
+
+def _signed_html(letter, viewer):
+    return format_html("{} / {}", letter.n_signed, letter.n_recipients) if letter.is_issued else "—"
+
+
+def _inbox_title_html(delivery, viewer):
+    letter = delivery.letter
+    html = format_html('<a href="{}">{}</a>', row_url("letter_detail", letter.uuid), letter.title)
+    if letter.urgency:
+        html += format_html(' <span class="badge urgency-badge">{}</span>', letter.get_urgency_display())
+    return html
+
+
+def _delivery_html(delivery, viewer):
+    return delivery_badge(delivery)
+
 
 OUTBOX = ListSpec(
     title=_("发文"),
@@ -16,13 +41,13 @@ OUTBOX = ListSpec(
         Column("doc_number", _("发文字号"), sort=("doc_number",), nowrap=True, empty="—"),
         Column("title", _("标题"), sort=("title",), link="letter_detail"),
         Column("series", _("文种"), "get_series_display"),
-        Column("status", _("状态"), "get_status_display", cell="{% status_badge row %}", sort=("status",)),
+        Column("status", _("状态"), "get_status_display", html=_status_html, sort=("status",)),
         Column("created", _("起草日期"), "created_at", sort=("created_at",), nowrap=True),
         Column("issued", _("成文日期"), "issued_on", sort=("issued_on",), nowrap=True, empty="—"),
         Column(
             "signed",
             _("签收"),
-            cell="{% if row.is_issued %}{{ row.n_signed }} / {{ row.n_recipients }}{% else %}—{% endif %}",
+            html=_signed_html,
             nowrap=True,
         ),
         Column("n_recipients", _("收文机关数")),
@@ -43,20 +68,18 @@ INBOX = ListSpec(
             "title",
             _("标题"),
             "letter.title",
-            cell="<a href=\"{% url 'letter_detail' row.letter.uuid %}\">{{ row.letter.title }}</a>"
-            '{% if row.letter.urgency %} <span class="badge urgency-badge">{{ row.letter.get_urgency_display }}</span>{% endif %}',
+            html=_inbox_title_html,
         ),
         Column(
             "issuer",
             _("发文机关"),
             "letter.issuer.name",
-            cell="{{ row.letter.issuer.name }}",
             sort=("letter__issuer__name",),
         ),
         Column("kind", _("类别"), "get_kind_display"),
         Column("delivered", _("送达时间"), "delivered_at", sort=("delivered_at",), nowrap=True),
         Column("signed", _("签收日期"), "signed_on", sort=("signed_on",), nowrap=True, empty="—"),
-        Column("state", _("状态"), cell="{% delivery_badge row %}"),
+        Column("state", _("状态"), html=_delivery_html),
         Column("read_at", _("阅读时间")),
     ],
     on_page=("doc_number", "title", "issuer", "kind", "delivered", "signed", "state"),

@@ -2,10 +2,12 @@
 法治课堂, pages and Excel."""
 
 from django.utils import timezone
+from django.utils.html import conditional_escape
 from django.utils.translation import gettext_lazy as _
 
-from liaison.lists import Column, ListSpec
+from liaison.lists import Column, ListSpec, short_name
 from liaison.status import URGENT_ORDER
+from liaison.templatetags.portal import badge, ymd_hm
 
 from .models import LawClass, LegalReview, Research
 
@@ -14,20 +16,22 @@ def _notice_number(m, viewer):
     return m.notice_letter.doc_number if m.notice_letter_id and m.notice_letter.doc_number else ""
 
 
+def _status_html(m, viewer):
+    return badge("secondary", m.get_status_display())
+
+
+def _starts_at_html(m, viewer):
+    return conditional_escape(ymd_hm(m.starts_at) or "—")
+
+
 MEETINGS = ListSpec(
     title=_("会议"),
     columns=[
         Column("kind", _("会议类别"), "kind.name", nowrap=True),
         Column("title", _("议题"), link="meetings:detail"),
-        Column("proposer", _("提议单位"), "proposer.name", cell="{{ row.proposer.short_name }}"),
-        Column(
-            "status",
-            _("状态"),
-            "get_status_display",
-            cell='{% badge "secondary" row.get_status_display %}',
-            nowrap=True,
-        ),
-        Column("starts_at", _("会议时间"), cell='{{ row.starts_at|ymd_hm|default:"—" }}', nowrap=True),
+        Column("proposer", _("提议单位"), "proposer.name", html=short_name("proposer")),
+        Column("status", _("状态"), "get_status_display", html=_status_html, nowrap=True),
+        Column("starts_at", _("会议时间"), html=_starts_at_html, nowrap=True),
         Column("location", _("地点")),
         Column("notice", _("通知文号"), _notice_number),
         Column("held_on", _("召开日期")),

@@ -1,11 +1,45 @@
 """The suggestion module's lists, each declared once (liaison.lists): 建议, 备案登记, 建议统计."""
 
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from liaison.lists import Column, ListSpec
+from liaison.lists import Column, ListSpec, row_url, short_name
 from liaison.status import URGENT_ORDER
+from liaison.templatetags.portal import deadline_badge, status_badge, ymd
 
 from .models import Filing, Suggestion
+
+# The suggestion list's cells, rendered in Python (liaison.lists).
+
+
+def _doc_number_html(s, viewer):
+    if s.letter:
+        return conditional_escape(s.letter.doc_number)
+    return format_html('<span class="text-body-secondary">{}</span>', gettext("未编号"))
+
+
+def _title_html(s, viewer):
+    html = format_html('<a href="{}">{}</a>', row_url("suggestions:detail", s.uuid), s.title)
+    if s.urgent:
+        html += format_html(' <span class="badge urgency-badge">{}</span>', gettext("紧急"))
+    return html
+
+
+def _status_html(s, viewer):
+    return status_badge(s, s.status_label)
+
+
+def _reply_due_html(s, viewer):
+    due = deadline_badge(getattr(s, "due", None))
+    return format_html("{} {}", ymd(s.reply_due), due) if s.reply_due else mark_safe(due)
+
+
+def _row_class(s):
+    due = getattr(s, "due", None)
+    return f"deadline-{due.kind}" if due is not None else "deadline-"
+
 
 SUGGESTIONS = ListSpec(
     title=_("司法建议/检察建议"),
@@ -15,37 +49,35 @@ SUGGESTIONS = ListSpec(
             "doc_number",
             _("文号"),
             lambda s, viewer: s.letter.doc_number if s.letter_id else "",
-            cell='{% if row.letter %}{{ row.letter.doc_number }}{% else %}<span class="text-body-secondary">'
-            '{% translate "未编号" %}</span>{% endif %}',
+            html=_doc_number_html,
             sort=("letter__doc_number",),
             nowrap=True,
         ),
         Column(
             "title",
             _("标题"),
-            cell="<a href=\"{% url 'suggestions:detail' row.uuid %}\">{{ row.title }}</a>{% if row.urgent %} "
-            '<span class="badge urgency-badge">{% translate "紧急" %}</span>{% endif %}',
+            html=_title_html,
             sort=("title",),
         ),
         Column("kind", _("类别"), "get_kind_display", sort=("kind",), nowrap=True),
         Column("subkind", _("子类"), lambda s, viewer: s.get_subkind_display() if s.subkind else ""),
-        Column("issuer", _("发出机关"), "issuer.name", cell="{{ row.issuer.short_name }}", sort=("issuer__name",)),
+        Column("issuer", _("发出机关"), "issuer.name", html=short_name("issuer"), sort=("issuer__name",)),
         Column(
             "recipient",
             _("被建议单位"),
             "recipient.name",
-            cell="{{ row.recipient.short_name }}",
+            html=short_name("recipient"),
             sort=("recipient__name",),
         ),
         Column("case_number", _("关联案号")),
         Column("category", _("问题类别"), "get_category_display"),
-        Column("status", _("状态"), "status_label", cell="{% status_badge row row.status_label %}", sort=("status",)),
+        Column("status", _("状态"), "status_label", html=_status_html, sort=("status",)),
         Column("issued", _("发出日期"), "issued_on", sort=("issued_on",)),
         Column("received_on", _("签收日期")),
         Column(
             "reply_due",
             _("回复期限"),
-            cell="{% if row.reply_due %}{{ row.reply_due|ymd }} {% endif %}{% deadline_badge row.due %}",
+            html=_reply_due_html,
             sort=("reply_due",),  # empty last, newest first among equals: suggestions/views/lists.py
             nowrap=True,
         ),
@@ -74,7 +106,7 @@ SUGGESTIONS = ListSpec(
     # Overdue first (liaison.status.URGENT_ORDER): replies overdue, then due, then the open ones without a
     # deadline yet, then the closed ones, newest first among equals.
     sorts={"created": ("created_at",), "urgent": (*URGENT_ORDER, "-created_at", "-id")},
-    row_class="deadline-{{ row.due.kind }}",
+    row_class=_row_class,
     default_sort="urgent",
     export_route="suggestions:export",
     sheet=_("建议"),

@@ -241,6 +241,13 @@ def filter_bar(context, listing, label="", submit=""):
 
 @register.simple_tag(takes_context=True)
 def list_value(context, column, row):
-    """A column's value as the table shows it, for a column without its own cell snippet."""
+    """A column's cell as the table shows it, for a column without its own cell snippet (its `html`
+    function, else its value)."""
     request = context.get("request")
     return lists.cell_text(column, row, getattr(request, "user", None))
+
+
+@register.simple_tag
+def list_row_class(spec, row):
+    """A row's class from its list's `row_class` function, on the template path."""
+    return spec.row_class(row)
