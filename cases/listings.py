@@ -4,13 +4,12 @@
 A linked case is named only to a viewer who may see it: pages with `{% linked %}`, exports with
 `links.label` (liaison.links)."""
 
-from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from liaison import links
-from liaison.lists import Column, ListSpec, row_url, short_name
+from liaison.lists import Column, ListSpec, escaped, row_url, short_name
 from liaison.models import Letter
 from liaison.status import URGENT_ORDER
 from liaison.templatetags.portal import status_badge
@@ -65,29 +64,27 @@ def _institution(key, label, field, **kwargs):
 
 
 def _number_html(case, viewer):
-    html = format_html('<a href="{}">{}</a>', row_url("cases:detail", case.uuid), case.number)
+    html = f'<a href="{escaped(row_url("cases:detail", case.uuid))}">{escaped(case.number)}</a>'
     if case.major_category:
-        html += format_html(
-            ' <span class="badge major-badge" title="{}">{}</span>',
-            gettext("重大案件"),
-            case.get_major_category_display(),
+        html += (
+            f' <span class="badge major-badge" title="{escaped(gettext("重大案件"))}">'
+            f"{escaped(case.get_major_category_display())}</span>"
         )
-    return html
+    return mark_safe(html)
 
 
 def _plaintiffs_html(case, viewer):
     names = case.plaintiff_names
-    html = conditional_escape(names[0]) if names else mark_safe("")
+    html = escaped(names[0]) if names else ""
     if len(names) > 1:
         n = len(names)
-        html += format_html(
-            '<span class="text-body-secondary">{}</span>', mark_safe(ngettext("等%(n)s人", "等%(n)s人", n) % {"n": n})
-        )
-    return html
+        # The translation's own text is markup, as {% blocktranslate %} left it.
+        html += f'<span class="text-body-secondary">{ngettext("等%(n)s人", "等%(n)s人", n) % {"n": n}}</span>'
+    return mark_safe(html)
 
 
 def _defendants_html(case, viewer):
-    return mark_safe("、".join(conditional_escape(d.short_name) for d in case.defendant_list))
+    return mark_safe("、".join(escaped(d.short_name) for d in case.defendant_list))
 
 
 def _status_html(row, viewer):

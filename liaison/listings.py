@@ -2,11 +2,11 @@
 
 import datetime as dt
 
-from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from . import calendar, i18n
-from .lists import Column, ListSpec, row_url
+from .lists import Column, ListSpec, escaped, row_url
 from .models import Delivery, Inspection, LedgerEntry, Letter
 from .status import URGENT_ORDER
 from .templatetags.portal import delivery_badge, status_badge
@@ -19,15 +19,15 @@ def _status_html(row, viewer):
 
 
 def _signed_html(letter, viewer):
-    return format_html("{} / {}", letter.n_signed, letter.n_recipients) if letter.is_issued else "—"
+    return mark_safe(f"{escaped(letter.n_signed)} / {escaped(letter.n_recipients)}" if letter.is_issued else "—")
 
 
 def _inbox_title_html(delivery, viewer):
     letter = delivery.letter
-    html = format_html('<a href="{}">{}</a>', row_url("letter_detail", letter.uuid), letter.title)
+    html = f'<a href="{escaped(row_url("letter_detail", letter.uuid))}">{escaped(letter.title)}</a>'
     if letter.urgency:
-        html += format_html(' <span class="badge urgency-badge">{}</span>', letter.get_urgency_display())
-    return html
+        html += f' <span class="badge urgency-badge">{escaped(letter.get_urgency_display())}</span>'
+    return mark_safe(html)
 
 
 def _delivery_html(delivery, viewer):

@@ -2,10 +2,10 @@
 法治课堂, pages and Excel."""
 
 from django.utils import timezone
-from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from liaison.lists import Column, ListSpec, short_name
+from liaison.lists import Column, ListSpec, escaped, short_name
 from liaison.status import URGENT_ORDER
 from liaison.templatetags.portal import badge, ymd_hm
 
@@ -21,7 +21,7 @@ def _status_html(m, viewer):
 
 
 def _starts_at_html(m, viewer):
-    return conditional_escape(ymd_hm(m.starts_at) or "—")
+    return mark_safe(escaped(ymd_hm(m.starts_at) or "—"))
 
 
 MEETINGS = ListSpec(

@@ -1,11 +1,10 @@
 """The suggestion module's lists, each declared once (liaison.lists): 建议, 备案登记, 建议统计."""
 
-from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from liaison.lists import Column, ListSpec, row_url, short_name
+from liaison.lists import Column, ListSpec, escaped, row_url, short_name
 from liaison.status import URGENT_ORDER
 from liaison.templatetags.portal import deadline_badge, status_badge, ymd
 
@@ -16,15 +15,15 @@ from .models import Filing, Suggestion
 
 def _doc_number_html(s, viewer):
     if s.letter:
-        return conditional_escape(s.letter.doc_number)
-    return format_html('<span class="text-body-secondary">{}</span>', gettext("未编号"))
+        return mark_safe(escaped(s.letter.doc_number))
+    return mark_safe(f'<span class="text-body-secondary">{escaped(gettext("未编号"))}</span>')
 
 
 def _title_html(s, viewer):
-    html = format_html('<a href="{}">{}</a>', row_url("suggestions:detail", s.uuid), s.title)
+    html = f'<a href="{escaped(row_url("suggestions:detail", s.uuid))}">{escaped(s.title)}</a>'
     if s.urgent:
-        html += format_html(' <span class="badge urgency-badge">{}</span>', gettext("紧急"))
-    return html
+        html += f' <span class="badge urgency-badge">{escaped(gettext("紧急"))}</span>'
+    return mark_safe(html)
 
 
 def _status_html(s, viewer):
@@ -32,8 +31,8 @@ def _status_html(s, viewer):
 
 
 def _reply_due_html(s, viewer):
-    due = deadline_badge(getattr(s, "due", None))
-    return format_html("{} {}", ymd(s.reply_due), due) if s.reply_due else mark_safe(due)
+    due = escaped(deadline_badge(getattr(s, "due", None)))
+    return mark_safe(f"{escaped(ymd(s.reply_due))} {due}" if s.reply_due else due)
 
 
 def _row_class(s):

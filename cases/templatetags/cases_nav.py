@@ -4,8 +4,10 @@ The case-work sections (执行, 监督, 线索移送, 诉前化解, 旁听观摩
 are routed; a section is found by its path, so it does not depend on route names.
 """
 
+import functools
+
 from django import template
-from django.urls import Resolver404, resolve, reverse
+from django.urls import Resolver404, get_resolver, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from liaison import access
@@ -26,8 +28,15 @@ SECTIONS = [
 
 
 def _routed(path: str) -> bool:
+    return _routed_by(get_resolver(get_urlconf()), path)
+
+
+@functools.lru_cache(maxsize=64)
+def _routed_by(resolver, path: str) -> bool:
+    """Whether `resolver` routes `path`; once per URL conf (a new resolver object when it changes):
+    resolving the seven sections walked the URL patterns on every page of the module."""
     try:
-        resolve(path)
+        resolver.resolve(path)
     except Resolver404:
         return False
     return True

@@ -8,6 +8,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -50,8 +51,10 @@ def cn_date(value):
 
 @register.simple_tag
 def badge(colour, text):
-    """A badge in one of the convention's colours (liaison.status): grey, blue, amber, red, green."""
-    return format_html('<span class="badge {}">{}</span>', status.CSS.get(colour, status.CSS[status.GREY]), text)
+    """A badge in one of the convention's colours (liaison.status): grey, blue, amber, red, green.
+    (format_html's output, without its per-argument wrappers: a list page has a badge per row.)"""
+    css = status.CSS.get(colour, status.CSS[status.GREY])
+    return mark_safe(f'<span class="badge {lists.escaped(css)}">{lists.escaped(text)}</span>')
 
 
 @register.simple_tag
