@@ -6,11 +6,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors, uploads
+from .lists import escaped
 from .models import Institution, Letter, Region
 
 DATE_WIDGET = {"type": "date"}
@@ -117,9 +117,7 @@ def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
 def _attrs_html(attrs) -> str:
     """django/forms/widgets/attrs.html in Python."""
     return "".join(
-        f" {conditional_escape(name)}"
-        if value is True
-        else f' {conditional_escape(name)}="{conditional_escape(value)}"'
+        f" {escaped(name)}" if value is True else f' {escaped(name)}="{escaped(value)}"'
         for name, value in attrs.items()
         if value is not False
     )
@@ -134,14 +132,14 @@ class _PythonSelect:
         if (self.template_name, self.option_template_name) != (forms.Select.template_name, SELECT_OPTION):
             return super().render(name, value, attrs, renderer)
         widget = self.get_context(name, value, attrs)["widget"]
-        out = [f'<select name="{conditional_escape(widget["name"])}"{_attrs_html(widget["attrs"])}>']
+        out = [f'<select name="{escaped(widget["name"])}"{_attrs_html(widget["attrs"])}>']
         for group_name, options, _index in widget["optgroups"]:
             if group_name:
-                out.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+                out.append(f'\n  <optgroup label="{escaped(group_name)}">')
             for option in options:
                 out.append(
-                    f'\n  <option value="{conditional_escape(option["value"])}"{_attrs_html(option["attrs"])}>'
-                    f"{conditional_escape(option['label'])}</option>\n"
+                    f'\n  <option value="{escaped(option["value"])}"{_attrs_html(option["attrs"])}>'
+                    f"{escaped(option['label'])}</option>\n"
                 )
             if group_name:
                 out.append("\n  </optgroup>")
@@ -160,7 +158,35 @@ class PortalSelectMultiple(_PythonSelect, forms.SelectMultiple):
     pass
 
 
-PYTHON_WIDGETS = {forms.Select: PortalSelect, forms.SelectMultiple: PortalSelectMultiple}
+# The input types whose templates only include django/forms/widgets/input.html.
+INPUT_TEMPLATES = {
+    f"django/forms/widgets/{kind}.html"
+    for kind in ("text", "date", "number", "search", "email", "datetime", "url", "time", "tel")
+}
+
+
+class _PythonInput:
+    """An input rendered in Python: the same HTML as Django's input.html and attrs.html, without the
+    form renderer's two template renders per field (a tenth of a filter bar's Python)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if self.template_name not in INPUT_TEMPLATES:
+            return super().render(name, value, attrs, renderer)
+        widget = self.get_context(name, value, attrs)["widget"]
+        value = widget["value"]
+        shown = "" if value is None else f' value="{escaped(value)}"'
+        return mark_safe(
+            f'<input type="{escaped(widget["type"])}" name="{escaped(widget["name"])}"{shown}'
+            f"{_attrs_html(widget['attrs'])}>"
+        )
+
+
+PYTHON_INPUTS = (forms.TextInput, forms.DateInput, forms.NumberInput, forms.SearchInput, forms.EmailInput)
+PYTHON_WIDGETS = {
+    forms.Select: PortalSelect,
+    forms.SelectMultiple: PortalSelectMultiple,
+    **{cls: type(f"Portal{cls.__name__}", (_PythonInput, cls), {}) for cls in PYTHON_INPUTS},
+}
 
 
 class ListedChoiceIterator(ModelChoiceIterator):
