@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 
 from liaison.forms import PYTHON_WIDGETS
 
-VALUES = [None, "", "普通文字", '<b>"&\'', mark_safe("<i>safe</i>"), 42, dt.date(2026, 3, 5), ["a", "<b>"]]
+VALUES = [None, "", "普通文字", "<b>\"&'", mark_safe("<i>safe</i>"), 42, dt.date(2026, 3, 5), ["a", "<b>"]]
 ATTRS = [
     {},
     {"class": "form-control", "required": True, "disabled": False},
