@@ -71,7 +71,7 @@ class Column:
     `value` is a dotted path from the row (`"sender.name"`, callables on the way are called, so
     `"get_status_display"` works) or a function `(row, viewer) -> value`; by default the key itself.
     The export writes the value; the page shows `html` (a function `(row, viewer) -> SafeString`, every
-    value in it escaped: `format_html`), else `cell` (a template snippet with `row` in context), else the
+    value in it escaped: `escaped` or `format_html`), else `cell` (a template snippet with `row` in context), else the
     value formatted (dates as 2026-03-05, nothing as `empty`). A list whose page columns have no `cell`
     (and whose `row_class` is no snippet) renders its rows in Python, without the template engine: a
     third of a list page's CPU went into rendering 50 rows through it.
@@ -220,7 +220,8 @@ class ListSpec:
             for index, column in enumerate(self.page_columns):
                 if column.key in hidden:
                     continue
-                content = column.cell or f"{{% list_value spec.page_columns.{index} row %}}"
+                snippet = column.cell if column.html is None else ""
+                content = snippet or f"{{% list_value spec.page_columns.{index} row %}}"
                 if column.link:
                     content = f"<a href=\"{{% url '{column.link}' row.{column.link_arg} %}}\">{content}</a>"
                 start, end = self._cell_tags(column)
