@@ -11,22 +11,30 @@ registration and imports are rare; a bulk insert is one update per statement).
 
 On SQLite, and for a table without triggers, `exact()` answers None and the caller counts.
 
-A **data version** is a row of the same table that names a set of tables instead of one: statement-
-level triggers on INSERT, UPDATE, DELETE and TRUNCATE of each of them (`watch(name, tables)` in a
-migration) set it to the next value of one sequence, in the transaction of the write. Whatever
-writes them — a service, `queryset.update()`, a bulk insert, raw SQL, the admin — the version
-changes, and becomes visible when (and only when) the write commits, so a cache keyed by
-`version(name)` cannot serve figures of an older state:
+A **data version** is a row of the same table that names a set of tables instead of one: every
+transaction that writes one of them (`watch(name, tables)` in a migration) sets it to the next
+value of one sequence **as it commits**. Whatever writes them — a service, `queryset.update()`, a
+bulk insert, raw SQL, the admin — the version changes, and becomes visible when (and only when)
+the write commits, so a cache keyed by `version(name)` cannot serve figures of an older state:
 - read the version before computing: the computation's snapshot is then at least as new (a write
   committed in between only makes the cached value newer than its key, never older);
 - the sequence never gives a number twice, even to a transaction that rolls back, so a value
   computed inside a transaction that is then rolled back is under a number no one reads again;
 - the database's oid is part of the answer, so a database dropped and created again (whose
-  sequence starts over) or a copy (`createdb -T`) never matches an entry cached for another.
-Writers of the watched tables serialise on the version's row until they commit, as inserters of a
-counted table do on its count (a statement that changes no row bumps it too: fewer cache hits,
-never a stale one). `version()` answers None on SQLite and when no migration installed the row.
+  sequence starts over) or a copy (`createdb -T`) never matches an entry cached for another;
+- a transaction that has written a watched table and not yet committed gets None from
+  `version()` (a statement-level trigger marks it, `liaison.wrote_<name>`, local to the
+  transaction): its own uncommitted rows are in what it computes, so it neither reads nor
+  stores the cache.
+The bump is a deferred constraint trigger (one UPDATE per transaction, at COMMIT), so writers
+hold the version's row only while they commit: they do not queue behind one another's open
+transactions, and a transaction never waits on it while holding a row another needs (taking it
+as the first write went, two writers locking records in opposite orders could deadlock on it).
+A TRUNCATE (no row trigger) bumps it at once. `version()` answers None on SQLite and when no
+migration installed the row.
 """
+
+import re
 
 from django.db import connections
 
@@ -60,6 +68,28 @@ END $$""",
 DROP_VERSIONS = [
     "DROP FUNCTION IF EXISTS liaison_data_version_bump() CASCADE",
     f"DROP SEQUENCE IF EXISTS {VERSIONS}",
+]
+# At commit (migration liaison 0016): the statement-level mark of a writing transaction, and the
+# deferred row-level bump, once per transaction (the second GUC says it is done).
+CREATE_DEFERRED_VERSIONS = [
+    """CREATE OR REPLACE FUNCTION liaison_data_version_mark() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM set_config('liaison.wrote_' || TG_ARGV[0], 'on', true);
+  RETURN NULL;
+END $$""",
+    f"""CREATE OR REPLACE FUNCTION liaison_data_version_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF current_setting('liaison.bumped_' || TG_ARGV[1], true) = 'on' THEN
+    RETURN NULL;
+  END IF;
+  UPDATE {TABLE} SET n = nextval('{VERSIONS}') WHERE tbl = TG_ARGV[0];
+  PERFORM set_config('liaison.bumped_' || TG_ARGV[1], 'on', true);
+  RETURN NULL;
+END $$""",
+]
+DROP_DEFERRED_VERSIONS = [
+    "DROP FUNCTION IF EXISTS liaison_data_version_mark() CASCADE",
+    "DROP FUNCTION IF EXISTS liaison_data_version_commit() CASCADE",
 ]
 
 
@@ -123,32 +153,50 @@ def exact(model, using: str = "default") -> int | None:
 
 # ----------------------------------------------------------------------------- data versions
 
-VERSION_EVENTS = ("INSERT", "UPDATE", "DELETE", "TRUNCATE")
+VERSION_EVENTS = ("INSERT", "UPDATE", "DELETE")
+NAME = re.compile(r"[a-z][a-z0-9_]*")  # part of a setting's name (liaison.wrote_<name>)
 
 
 def _version_key(name: str) -> str:
     return f"version:{name}"  # never a table's name (the counts' rows)
 
 
-def _version_trigger(schema_editor, name: str, table: str) -> str:
-    return schema_editor.quote_name(f"{table}_version_{name}")
+def _version_triggers(schema_editor, name: str, table: str) -> dict[str, str]:
+    base = f"{table}_version_{name}"
+    return {kind: schema_editor.quote_name(base + suffix) for kind, suffix in VERSION_TRIGGERS.items()}
+
+
+VERSION_TRIGGERS = {"mark": "", "commit": "_commit", "truncate": "_truncate"}
 
 
 def watch(schema_editor, name: str, tables: list[str]) -> None:
-    """Bump the data version `name` on every write to `tables` from now on (one trigger per table for
-    the four events: one statement, one bump)."""
+    """Bump the data version `name` when a transaction that wrote `tables` commits, from now on: per
+    table, a statement-level trigger marks the transaction, a deferred row-level one bumps the
+    version once as it commits, and a TRUNCATE bumps it at once."""
     if schema_editor.connection.vendor != "postgresql":
         return
+    if not NAME.fullmatch(name):
+        raise ValueError(f"a data version's name is [a-z][a-z0-9_]*: {name!r}")
+    key = _version_key(name)
     schema_editor.execute(
-        f"INSERT INTO {TABLE} (tbl, n) VALUES (%s, nextval('{VERSIONS}')) ON CONFLICT (tbl) DO NOTHING",
-        [_version_key(name)],
+        f"INSERT INTO {TABLE} (tbl, n) VALUES (%s, nextval('{VERSIONS}')) ON CONFLICT (tbl) DO NOTHING", [key]
     )
+    events = " OR ".join(VERSION_EVENTS)
     for table in tables:
-        q, trigger = schema_editor.quote_name(table), _version_trigger(schema_editor, name, table)
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {q}")
+        q, t = schema_editor.quote_name(table), _version_triggers(schema_editor, name, table)
+        for trigger in t.values():
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {q}")
         schema_editor.execute(
-            f"CREATE TRIGGER {trigger} AFTER {' OR '.join(VERSION_EVENTS)} ON {q} FOR EACH STATEMENT "
-            f"EXECUTE FUNCTION liaison_data_version_bump('{_version_key(name)}')"
+            f"CREATE TRIGGER {t['mark']} AFTER {events} ON {q} FOR EACH STATEMENT "
+            f"EXECUTE FUNCTION liaison_data_version_mark('{name}')"
+        )
+        schema_editor.execute(
+            f"CREATE CONSTRAINT TRIGGER {t['commit']} AFTER {events} ON {q} DEFERRABLE INITIALLY DEFERRED "
+            f"FOR EACH ROW EXECUTE FUNCTION liaison_data_version_commit('{key}', '{name}')"
+        )
+        schema_editor.execute(
+            f"CREATE TRIGGER {t['truncate']} AFTER TRUNCATE ON {q} FOR EACH STATEMENT "
+            f"EXECUTE FUNCTION liaison_data_version_bump('{key}')"
         )
 
 
@@ -156,36 +204,41 @@ def unwatch(schema_editor, name: str, tables: list[str]) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
     for table in tables:
-        schema_editor.execute(
-            f"DROP TRIGGER IF EXISTS {_version_trigger(schema_editor, name, table)} ON {schema_editor.quote_name(table)}"
-        )
+        for trigger in _version_triggers(schema_editor, name, table).values():
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {schema_editor.quote_name(table)}")
     schema_editor.execute(f"DELETE FROM {TABLE} WHERE tbl = %s", [_version_key(name)])
 
 
 def watched(name: str, using: str = "default") -> set[str] | None:
-    """The tables whose writes bump `name` (read from the catalogue: what is installed, not declared)."""
+    """The tables whose writes bump `name`: those with all of its triggers, enabled (read from the
+    catalogue: what is installed, not what is declared)."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-            "WHERE t.tgname = c.relname || %s AND NOT t.tgisinternal AND t.tgenabled <> 'D'",
-            [f"_version_{name}"],
+            "WHERE t.tgname = ANY(ARRAY[c.relname || %s, c.relname || %s, c.relname || %s]) "
+            "AND t.tgenabled <> 'D' GROUP BY c.relname HAVING count(*) = %s",
+            [f"_version_{name}{suffix}" for suffix in VERSION_TRIGGERS.values()] + [len(VERSION_TRIGGERS)],
         )
         return {row[0] for row in cursor.fetchall()}
 
 
 def version(name: str, using: str = "default") -> str | None:
     """The current data version `name` in this transaction's view, with the database's identity
-    (one query); None on SQLite or when the version is not kept."""
+    (one query); None on SQLite, when the version is not kept, and in a transaction that has
+    written a watched table (its figures are its own until it commits)."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT (SELECT oid FROM pg_database WHERE datname = current_database()), n FROM {TABLE} WHERE tbl = %s",
-            [_version_key(name)],
+            f"SELECT (SELECT oid FROM pg_database WHERE datname = current_database()), n, "
+            f"current_setting(%s, true) FROM {TABLE} WHERE tbl = %s",
+            [f"liaison.wrote_{name}", _version_key(name)],
         )
         row = cursor.fetchone()
-    return f"{row[0]}.{row[1]}" if row else None
+    if row is None or row[2] == "on":
+        return None
+    return f"{row[0]}.{row[1]}"

@@ -34,6 +34,24 @@ on_postgresql = pytest.mark.skipif(
 )
 
 
+@pytest.fixture(autouse=True)
+def committed(counted):
+    """The fixtures' rows stand for committed data. A test's transaction never commits, so here is
+    what committing them would do: the data version moves (the bump the deferred trigger makes at
+    COMMIT; without it every test would share one version, and a report cached by an earlier test
+    would be served to the next) and the mark the writes left (this transaction has written a
+    watched table: no cache) is cleared. Each test's own writes mark the transaction again."""
+    CountingRules.current()  # the stored rules' first row, written by the first computation otherwise
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {rowcount.TABLE} SET n = nextval('{rowcount.VERSIONS}') WHERE tbl = %s",
+                [f"version:{selectors.VERSION}"],
+            )
+            cursor.execute("SELECT set_config(%s, '', true)", [f"liaison.wrote_{selectors.VERSION}"])
+    return counted
+
+
 def answer(api, user, level):
     r = api(user).get(URL, {"quarter": Q3.code, "level": level})
     assert r.status_code == 200, r.content
@@ -169,12 +187,12 @@ def test_the_next_request_after_a_write_has_the_new_figures(api, office, counted
 def test_figures_computed_inside_a_rolled_back_transaction_are_never_served(api, office, counted):
     before = answer(api, office, "city")
     with pytest.raises(RuntimeError), transaction.atomic():
-        raw_sql_updated(counted)  # one statement: s1 unanswered, cached under this transaction's version
+        raw_sql_updated(counted)  # s1 unanswered: this transaction's own figures, neither read nor cached
+        assert rowcount.version(selectors.VERSION) is None
         assert answer(api, office, "city") != before
         raise RuntimeError
+    assert rowcount.version(selectors.VERSION) is not None
     assert answer(api, office, "city") == before == reference(office, "city")
-    # Another one-statement write after the rollback: a counter would give it the rolled-back
-    # transaction's number (and its figures); the sequence gives it one of its own.
     suggestion_state_changed(counted)
     assert answer(api, office, "city") == reference(office, "city") != before
 
@@ -201,6 +219,46 @@ def test_a_write_committed_by_another_connection_shows_on_the_next_request(api, 
     thread.join()
     after = answer(api, office, "city")
     assert after != before and after == reference(office, "city")
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_the_version_moves_as_each_writer_commits_and_writers_do_not_wait_for_one_another(counted):
+    """Two writers of watched tables with their transactions open at once: the second neither waits
+    for the first (under a lock timeout) nor moves the version before it commits; each commit moves it.
+    Bumped at the first write instead, the version's row would be held by the first writer until it
+    committed, and the second would time out here."""
+    start = rowcount.version(selectors.VERSION)
+    wrote, release, errors = threading.Event(), threading.Event(), []
+
+    def first_writer():
+        try:
+            with transaction.atomic():
+                AdministrativeCase.objects.filter(pk=counted["cases"]["c2"].pk).update(plaintiffs="原告甲")
+                wrote.set()
+                release.wait(10)
+        except Exception as e:  # reported below: the thread's failure is the test's
+            errors.append(e)
+        finally:
+            connections["default"].close()
+
+    thread = threading.Thread(target=first_writer)
+    thread.start()
+    try:
+        assert wrote.wait(10)
+        assert rowcount.version(selectors.VERSION) == start  # written, not committed
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '2s'")
+            Suggestion.objects.filter(pk=counted["suggestions"]["s3"].pk).update(status=Suggestion.Status.WITHDRAWN)
+            assert rowcount.version(selectors.VERSION) is None  # its own rows: no cache
+        second = rowcount.version(selectors.VERSION)
+        assert second not in (None, start)
+    finally:
+        release.set()
+        thread.join()
+    assert errors == []
+    assert rowcount.version(selectors.VERSION) not in (None, start, second)
 
 
 # ----------------------------------------------------------------------------- what is cached, and for whom
