@@ -17,7 +17,6 @@ The dashboard's counters are the lengths of these lists, and `/api/v1/todo/` ret
 from __future__ import annotations
 
 import datetime as dt
-from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -139,9 +138,24 @@ def without_parts(found: list) -> list:
     return kept
 
 
-def grouped(found: list[Pending]) -> OrderedDict[str, list[Pending]]:
-    """The list by its steps' wording (待签发, 待签收, 待答复 …), each group overdue first."""
-    groups: OrderedDict[str, list[Pending]] = OrderedDict()
+@dataclass
+class Group:
+    """The rows of one step (待签发, 待签收, 待答复 …), overdue first: `rows` all of them (the counts),
+    `shown` those the page prints (the dashboard: the first few, with a link to the whole list)."""
+
+    label: str
+    rows: list[Pending]
+    shown: list[Pending]
+
+    @property
+    def more(self) -> bool:
+        return len(self.shown) < len(self.rows)
+
+
+def groups(found: list[Pending], *, top: int | None = None) -> list[Group]:
+    """The list by its steps' wording, in the order of each step's most urgent row; `top`: print
+    only that many rows of each (the counts stay those of the whole list)."""
+    by_label: dict[str, list[Pending]] = {}
     for row in found:
-        groups.setdefault(row.label, []).append(row)
-    return groups
+        by_label.setdefault(row.label, []).append(row)
+    return [Group(label, rows, rows[:top] if top else rows) for label, rows in by_label.items()]

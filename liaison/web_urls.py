@@ -14,6 +14,7 @@ urlpatterns = [
     path("login/", auth.login_view, name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
     path("", dashboard.dashboard, name="dashboard"),
+    path("todo/", dashboard.todo_list, name="todo"),
     path("tracking/", dashboard.tracking_list, name="tracking"),
     # 收文/发文
     path("letters/inbox/", letters.inbox, name="letter_inbox"),

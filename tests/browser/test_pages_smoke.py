@@ -1,6 +1,6 @@
 """Every persona's everyday pages load cleanly at 1366×768.
 
-For office, court_clerk, agency_staff and auditor: 工作台, 收文, 发文, 台账, 通知 answer
+For office, court_clerk, agency_staff and auditor: 工作台, 待办, 收文, 发文, 台账, 通知 answer
 without any 4xx/5xx (page or asset), without CSP violations or console errors, without
 requests to other hosts, and without a horizontal scrollbar at the 1366×768 of a typical
 office PC. The lists are not empty: an issued letter with a long title, a draft and two
@@ -20,6 +20,7 @@ pytestmark = pytest.mark.browser
 PAGES = [
     # (screenshot name, path, the page's h1)
     ("dashboard", "/", "工作台"),
+    ("todo", "/todo/", "待办"),
     ("inbox", "/letters/inbox/", "收文"),
     ("outbox", "/letters/outbox/", "发文"),
     ("ledger", "/ledger/", "工作台账"),

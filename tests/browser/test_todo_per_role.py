@@ -1,6 +1,7 @@
 """待办 per role, through the pages: each kind of pending action appears in the user's 待办 on the
 dashboard, its button opens the page where it is done, and once done it is gone; at every visit
-the dashboard's counters equal its lists (待办 and each of its groups, 跟踪).
+the dashboard's counters equal its lists (待办 and each of its groups, of which it prints the first
+five, and 跟踪).
 
 The records are made with the services (the suggestion and letter journeys drive their creation
 through the pages); every action counted here is taken through the page its 待办 row opens.
@@ -86,20 +87,27 @@ def _row(page, label, text):
 
 
 def _counters_equal_lists(page):
-    """待办's counter = its rows; each group's count = its rows; 逾期 = its red rows; 跟踪 = its page."""
+    """待办's counter = the sum of its groups' counts; each group prints its first five rows, and a link
+    to the whole list (/todo/) when it has more; 逾期 = its red rows; 跟踪 = its page."""
     rows = page.locator("#todo tbody tr[data-verb]")
-    assert int(page.locator('.summary-cards [data-count="todo"]').inner_text()) == rows.count()
     chips = page.locator("#todo .todo-counts [data-count]")
+    total = 0
     for i in range(chips.count()):
         chip = chips.nth(i)
-        assert int(chip.inner_text()) == _group(page, chip.get_attribute("data-count")).count()
-    card = page.locator(".summary-cards a[href='#todo']").inner_text()
-    late = rows.locator("xpath=self::tr[contains(@class, 'table-danger')]").count()
-    assert (f"{late} 件逾期" in card) if late else ("逾期" not in card), card
+        label, n = chip.get_attribute("data-count"), int(chip.inner_text())
+        assert _group(page, label).count() == min(n, 5)
+        more = page.locator(f'#todo tbody[data-group="{label}"]').get_by_role("link", name=f"查看全部 {n} 项{label}")
+        expect(more).to_have_count(1 if n > 5 else 0)
+        total += n
+    assert int(page.locator('.summary-cards [data-count="todo"]').inner_text()) == total
+    if total == rows.count():  # nothing folded: the red rows are all the overdue ones
+        card = page.locator(".summary-cards a[href='#todo']").inner_text()
+        late = rows.locator("xpath=self::tr[contains(@class, 'table-danger')]").count()
+        assert (f"{late} 件逾期" in card) if late else ("逾期" not in card), card
     tracked = int(page.locator('.summary-cards [data-count="tracking"]').inner_text())
     shown = page.locator("#tracking tbody tr").count()
     assert shown == min(tracked, 10)
-    return rows.count(), tracked
+    return total, tracked
 
 
 def _take(page, label, text, button):

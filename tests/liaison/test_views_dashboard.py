@@ -112,10 +112,57 @@ def test_issuers_dashboard_query_count_is_constant(court_clerk, agency_staff, ro
     assert len(response.context["tracking"]) == rows
 
 
-def test_a_long_group_shows_five_rows_and_opens_the_rest_by_its_anchor(court_clerk, court_head, agency_staff):
-    bulk_letters(court_clerk.institution, court_clerk, agency_staff.institution, 8)
-    body = client_for(agency_staff).get("/").content.decode()
-    assert '<span data-count="待签收">8</span>' in body
-    assert body.count('data-verb="delivery.sign"') == 8  # every row is in the page (counted, printed)
-    assert body.count("todo-more") == 3 + 1  # three folded rows, and the row that opens them
-    assert 'href="#todo-g1">显示其余 3 件待签收</a>' in body
+@pytest.mark.parametrize("n", [5, 6, 8])
+def test_each_step_shows_five_rows_and_links_the_whole_list(court_clerk, court_head, agency_staff, n):
+    """The dashboard prints the first five rows of a step; its counts are those of the whole list,
+    which /todo/ prints (the same block, every row)."""
+    bulk_letters(court_clerk.institution, court_clerk, agency_staff.institution, n)
+    home = client_for(agency_staff).get("/")
+    body = home.content.decode()
+    assert len(home.context["todo"]) == n
+    assert f'<span class="summary-n" data-count="todo">{n}</span>' in body
+    assert f'<span data-count="待签收">{n}</span>' in body
+    assert body.count('data-verb="delivery.sign"') == min(n, 5)
+    link = f'<a href="/todo/#todo-g1">查看全部 {n} 项待签收</a>'
+    assert (link in body) == (n > 5)
+    # the rows printed are the first of the whole list, in its order
+    full = client_for(agency_staff).get("/todo/")
+    assert full.status_code == 200
+    page = full.content.decode()
+    assert page.count('data-verb="delivery.sign"') == n and "查看全部" not in page
+    assert f'<span data-count="待签收">{n}</span>' in page
+    titles = [i.title for i in full.context["todo"]]
+    assert [i.title for i in home.context["todo_groups"][0].shown] == titles[:5]
+    assert body.index(titles[0]) < body.index(titles[min(n, 5) - 1])
+
+
+def test_the_todo_page_needs_a_login(client):
+    response = client.get("/todo/")
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_the_todo_page_shows_only_the_users_own_duties(court_clerk, court_head, agency_staff, outsider_agency):
+    """Another institution's user sees none of the agency's copies; in the court, the head signs the
+    letter off and the clerk who wrote it does not (the role decides)."""
+    issued_letter(court_clerk, court_head, [agency_staff.institution], title="只给城管局的函")
+    pending = draft_letter(court_clerk, [agency_staff.institution], title="请领导签发的函")
+    services.letter_submit(letter=pending, by=court_clerk)
+    assert "只给城管局的函" in client_for(agency_staff).get("/todo/").content.decode()
+    outsider = client_for(outsider_agency).get("/todo/")
+    assert outsider.status_code == 200 and outsider.context["todo"] == []
+    assert "只给城管局的函" not in outsider.content.decode()
+    head = client_for(court_head).get("/todo/")
+    assert [(i.label, i.obj.pk) for i in head.context["todo"]] == [("待签发", pending.pk)]
+    clerk = client_for(court_clerk).get("/todo/")
+    assert clerk.context["todo"] == [] and "请领导签发的函" not in clerk.content.decode()
+
+
+@pytest.mark.parametrize("rows", [10, 200])
+def test_todo_page_query_count_is_constant(agency_staff, court_clerk, rows, django_assert_max_num_queries):
+    bulk_letters(court_clerk.institution, court_clerk, agency_staff.institution, rows)
+    client = client_for(agency_staff)
+    # the session, the user and the layout, plus one query per workflow that declares duties (as on the dashboard)
+    duty_flows = sum(1 for flow in workflow.WORKFLOWS.values() if flow.todo_transitions)
+    with django_assert_max_num_queries(5 + duty_flows):
+        response = client.get("/todo/")
+    assert len(response.context["todo"]) == rows

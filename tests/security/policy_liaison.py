@@ -92,6 +92,7 @@ WEB_ROUTES: dict[str, Row] = {
     "login": Row(methods=("GET", "POST"), anon="open"),
     "logout": Row(methods=("POST",), anon="open"),
     "dashboard": LIST,
+    "todo": LIST,  # the viewer's own pending actions: liaison.todo asks workflow.available
     "tracking": LIST,  # what the viewer's institution sent: liaison.tracking, within visibility
     "letter_inbox": LIST,
     "letter_inbox_export": EXPORT,
