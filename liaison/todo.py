@@ -96,12 +96,14 @@ def items(user, *, today: dt.date | None = None) -> list[Item]:
         return []
     today = today or timezone.localdate()
     calendar = WorkCalendar()
+    user = workflow.actor(user)
     found: list[Item] = []
     for flow in list(workflow.WORKFLOWS.values()):
         if not flow.todo_transitions:
             continue
         for obj in flow.todo_candidates(user)[:LIMIT]:
-            for t in workflow.available(user, obj):
+            # only the duties: the other transitions are never on the list (is_duty)
+            for t in workflow.available(user, obj, flow.todo_verbs):
                 if not flow.is_duty(user, t, obj):
                     continue
                 due = flow.due(obj) if flow.due else None

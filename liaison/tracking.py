@@ -48,6 +48,7 @@ def rows(user, *, today: dt.date | None = None) -> list[Row]:
         return []
     today = today or timezone.localdate()
     calendar = WorkCalendar()
+    user = workflow.actor(user)
     found: list[Row] = []
     for flow in list(workflow.WORKFLOWS.values()):
         if flow.track is None:

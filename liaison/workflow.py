@@ -38,8 +38,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext as _
 
 from .errors import Conflict
@@ -139,9 +141,13 @@ class Workflow:
     def __iter__(self):
         return iter(self.transitions.values())
 
-    @property
+    @cached_property
     def todo_transitions(self) -> list[Transition]:
         return [t for t in self if t.todo]
+
+    @cached_property
+    def todo_verbs(self) -> frozenset[str]:
+        return frozenset(t.verb for t in self.todo_transitions)
 
     def todo_candidates(self, user):
         """The records where `user` may have a pending action of this workflow (see `pending`)."""
@@ -244,13 +250,36 @@ def check(user, verb: str, obj) -> None:
         raise Conflict(flow.refusal(t, obj))
 
 
+def actor(user):
+    """The user object itself, not the request's lazy wrapper (`request.user`, a SimpleLazyObject that
+    turns every attribute read into three calls): the guards read its role and institution for every
+    candidate × transition of 待办 (the office's dashboard: 2,200 guard calls)."""
+    if isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        return user._wrapped
+    return user
+
+
 def available(user, obj, verbs: Iterable[str] | None = None) -> list[Transition]:
-    """The transitions `user` may take on `obj` now, in declaration order (buttons, allowed_actions)."""
+    """The transitions `user` may take on `obj` now, in declaration order (buttons, allowed_actions).
+
+    The same answer as `allowed` for each verb, asked in the cheapest order: the state (a tuple
+    lookup), then the guard, then the condition (which may read related rows)."""
     flow = flow_for(obj)
     if flow is None or not user.is_authenticated:
         return []
-    wanted = set(verbs) if verbs is not None else None
-    return [t for t in flow if (wanted is None or t.verb in wanted) and t.who(user, obj) and flow.state_allows(t, obj)]
+    user = actor(user)
+    wanted = verbs if verbs is None or isinstance(verbs, (set, frozenset)) else set(verbs)
+    # the state is read only for a transition with source states (a model may have no state field)
+    return [
+        t
+        for t in flow
+        if (wanted is None or t.verb in wanted)
+        and (t.sources is None or flow.state_of(obj) in t.sources)
+        and t.who(user, obj)
+        and (t.when is None or t.when(obj))
+    ]
 
 
 def page_url(t: Transition, obj) -> str:
