@@ -63,14 +63,11 @@ class Pending:
 @dataclass
 class Item(Pending):
     transition: workflow.Transition
+    label: str  # the step's to-do wording (str(transition.todo)), translated once per list
 
     @property
     def verb(self) -> str:
         return self.transition.verb
-
-    @cached_property
-    def label(self) -> str:
-        return str(self.transition.todo)
 
     @cached_property
     def action_url(self) -> str:
@@ -97,6 +94,7 @@ def items(user, *, today: dt.date | None = None) -> list[Item]:
     today = today or timezone.localdate()
     calendar = WorkCalendar()
     user = workflow.actor(user)
+    labels: dict[str, str] = {}  # verb -> its wording in the reader's language
     found: list[Item] = []
     for flow in list(workflow.WORKFLOWS.values()):
         if not flow.todo_transitions:
@@ -108,7 +106,10 @@ def items(user, *, today: dt.date | None = None) -> list[Item]:
                     continue
                 due = flow.due(obj) if flow.due else None
                 deadline = status.due_state(due, pending=True, today=today, calendar=calendar)
-                found.append(Item(obj=obj, due=due, deadline=deadline, transition=t))
+                label = labels.get(t.verb)
+                if label is None:
+                    label = labels[t.verb] = str(t.todo)
+                found.append(Item(obj=obj, due=due, deadline=deadline, transition=t, label=label))
     found = without_parts(found)
     found.sort(key=sort_key)
     return found

@@ -162,10 +162,10 @@ class Workflow:
         qs = self.model.objects.visible_to(user)
         return qs if states is None else qs.filter(**{f"{self.state}__in": states})
 
-    @staticmethod
-    def is_duty(user, t: Transition, obj) -> bool:
-        """Whether `t`, which `user` may take on `obj` now, is on their to-do list."""
-        return bool(t.todo) and (t.todo_when is None or bool(t.todo_when(user, obj)))
+    def is_duty(self, user, t: Transition, obj) -> bool:
+        """Whether `t`, which `user` may take on `obj` now, is on their to-do list (`todo_verbs`:
+        `bool(t.todo)` would translate the lazy wording for every row)."""
+        return t.verb in self.todo_verbs and (t.todo_when is None or bool(t.todo_when(user, obj)))
 
     def awaiting(self, obj) -> Transition | None:
         """The duty `obj` waits for (跟踪): the first to-do transition its state allows."""

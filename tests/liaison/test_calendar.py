@@ -134,3 +134,17 @@ def test_years_needing_attention_lists_uncovered_years_without_admin_entries():
 def test_negative_period_is_refused():
     with pytest.raises(ValueError):
         compute_deadline(D("2026-03-03"), -1, "days")
+
+
+def test_one_calendar_counts_every_span_as_a_fresh_calendar_does():
+    """working_days_between remembers the days it looked up (a list's deadlines all count from
+    today): each span, forwards and backwards, across the Spring Festival, National Day, the year
+    end and an administrator's override, as a new calendar counts it alone."""
+    HolidayOverride.objects.create(date=D("2026-06-15"), kind="holiday", name="测试假日")
+    shared = WorkCalendar()
+    starts = [D("2026-01-20"), D("2026-06-10"), D("2026-09-28"), D("2026-12-28")]
+    for start in starts:
+        for days in (-40, -9, -1, 0, 1, 3, 8, 17, 45):
+            end = start + dt.timedelta(days=days)
+            assert shared.working_days_between(start, end) == WorkCalendar().working_days_between(start, end)
+    assert shared.working_days_between(D("2026-06-12"), D("2026-06-16")) == 1  # Mon 15 is the override
