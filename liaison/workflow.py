@@ -183,13 +183,20 @@ class Workflow:
     def state_of(self, obj):
         return getattr(obj, self.state)
 
-    def state_allows(self, t: Transition, obj) -> bool:
-        if t.sources is not None and self.state_of(obj) not in t.sources:
-            return False
+    def in_source_state(self, t: Transition, obj) -> bool:
+        """`obj` is in a state `t` leaves from (a transition without sources: any state)."""
+        return t.sources is None or self.state_of(obj) in t.sources
+
+    @staticmethod
+    def condition_holds(t: Transition, obj) -> bool:
+        """`t`'s extra condition on `obj`, if it has one (it may read related rows)."""
         return t.when is None or bool(t.when(obj))
 
+    def state_allows(self, t: Transition, obj) -> bool:
+        return self.in_source_state(t, obj) and self.condition_holds(t, obj)
+
     def refusal(self, t: Transition, obj) -> str:
-        if t.sources is not None and self.state_of(obj) not in t.sources:
+        if not self.in_source_state(t, obj):
             display = getattr(obj, f"get_{self.state}_display", lambda: self.state_of(obj))()
             return _("%(what)s当前状态为“%(state)s”，不能执行此操作。") % {
                 "what": self.model._meta.verbose_name,
@@ -271,14 +278,15 @@ def available(user, obj, verbs: Iterable[str] | None = None) -> list[Transition]
         return []
     user = actor(user)
     wanted = verbs if verbs is None or isinstance(verbs, (set, frozenset)) else set(verbs)
-    # the state is read only for a transition with source states (a model may have no state field)
+    # state_allows split around the guard: the state is read only for a transition with source
+    # states (a model may have no state field), the condition last
     return [
         t
         for t in flow
         if (wanted is None or t.verb in wanted)
-        and (t.sources is None or flow.state_of(obj) in t.sources)
+        and flow.in_source_state(t, obj)
         and t.who(user, obj)
-        and (t.when is None or t.when(obj))
+        and flow.condition_holds(t, obj)
     ]
 
 
