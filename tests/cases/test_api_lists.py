@@ -1,6 +1,7 @@
 """The cases API lists: filters and search, DRF pages, and query budgets at 10 and 200 rows."""
 
 import pytest
+from django.db import connection
 
 from cases import services
 from cases.models import Cause
@@ -148,7 +149,9 @@ def test_case_list_query_count_is_constant(
         (auditor, {"court": str(court_clerk.institution.uuid), "filed_after": "2025-01-01"}),
     ):
         client = api(user)
-        with django_assert_max_num_queries(6):
+        # 6, and one more for a short keyword on PostgreSQL: the 案号/plaintiff gram index's ids
+        # (cases.selectors._keyword, a query of its own), whatever the number of rows
+        with django_assert_max_num_queries(7 if "q" in params and connection.vendor == "postgresql" else 6):
             response = client.get(CASES, {"page_size": 200, **params})
         assert response.status_code == 200
         assert response.json()["count"] == rows and len(response.json()["results"]) == rows
