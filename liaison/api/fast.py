@@ -79,6 +79,19 @@ class _Env(threading.local):
 _env = _Env()
 
 
+@contextlib.contextmanager
+def _represented():
+    """One outermost representation (and those nested in it) reads the time zone and labels afresh."""
+    env = _env
+    if not env.depth:
+        env.refresh()
+    env.depth += 1
+    try:
+        yield
+    finally:
+        env.depth -= 1
+
+
 def enabled() -> bool:
     return not getattr(_state, "reference", False)
 
@@ -484,14 +497,8 @@ def representation(serializer, instance) -> dict:
     overrides `to_representation` and would call `super()`."""
     if not enabled():
         return serializers.Serializer.to_representation(serializer, instance)
-    env = _env
-    if not env.depth:
-        env.refresh()
-    env.depth += 1
-    try:
+    with _represented():
         return plan(serializer).row(instance)
-    finally:
-        env.depth -= 1
 
 
 def many(serializer_class, *args, **kwargs):
@@ -520,14 +527,8 @@ class ListSerializer(serializers.ListSerializer):
         rows = data.all() if isinstance(data, BaseManager) else data
         if not _compilable(child):
             return [child.to_representation(item) for item in rows]
-        env = _env
-        if not env.depth:
-            env.refresh()
-        env.depth += 1
-        try:
+        with _represented():
             return plan(child).rows(rows)
-        finally:
-            env.depth -= 1
 
 
 def ref(serializer_class, instance, many=False):
@@ -541,14 +542,8 @@ def ref(serializer_class, instance, many=False):
     serializer = refs.get(serializer_class)
     if serializer is None:
         serializer = refs[serializer_class] = serializer_class()
-    env = _env
-    if not env.depth:
-        env.refresh()
-    env.depth += 1
-    try:
+    with _represented():
         p = plan(serializer)
         if many:
             return p.rows(instance.all() if isinstance(instance, BaseManager) else instance)
         return p.row(instance)
-    finally:
-        env.depth -= 1
